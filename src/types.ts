@@ -73,6 +73,8 @@ export interface SourceInfo {
   masterUsername?: string;
   port?: number;
   databaseName?: string;
+  /** rds.force_ssl in the source's cluster parameter group ('1' on, '0' off), when known. */
+  forceSsl?: string;
 }
 
 /** The restored copy's own settings, read back after it became available. */
@@ -84,6 +86,8 @@ export interface CopyInfo {
   publiclyAccessible?: boolean;
   clusterParameterGroup?: string;
   deletionProtection?: boolean;
+  /** rds.force_ssl in the copy's cluster parameter group, when known. */
+  forceSsl?: string;
 }
 
 export interface ConnectionSettings {
