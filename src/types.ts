@@ -155,7 +155,12 @@ export type CleanupStatus = 'deleted' | 'kept' | 'failed' | 'none';
 
 export interface CleanupOutcome {
   status: CleanupStatus;
-  resources: { kind: string; id: string; outcome: 'deleted' | 'not-found' | 'kept' | 'failed'; error?: string }[];
+  resources: {
+    kind: string;
+    id: string;
+    outcome: 'deleted' | 'not-found' | 'kept' | 'failed';
+    error?: string;
+  }[];
 }
 
 export interface Objective {

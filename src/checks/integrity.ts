@@ -1,0 +1,217 @@
+/**
+ * Integrity of the copy on its own: every table read in full (the checksum pass does it), amcheck on btree
+ * indexes, sequences ahead of their columns, foreign keys without orphans (bounded in cost).
+ */
+import type pg from 'pg';
+import type { TableInfo } from '../db/catalog.js';
+import { qualified, safeError } from '../db/session.js';
+import type { CheckResult } from '../types.js';
+import { elapsed, listSome, result } from './result.js';
+
+export function readCheck(tables: { key: string; rows?: bigint; error?: string; ms: number }[]): CheckResult {
+  const failed = tables.filter((t) => t.error !== undefined);
+  const rows = tables.reduce((n, t) => n + (t.rows ?? 0n), 0n);
+  const ms = tables.reduce((n, t) => Math.max(n, t.ms), 0);
+  if (failed.length) {
+    return result(
+      'integrity:read',
+      'integrity',
+      'fail',
+      `${failed.length} of ${tables.length} tables could not be read in full: ${listSome(failed.map((t) => `${t.key} (${t.error})`), 3)}`,
+      ms,
+    );
+  }
+  return result('integrity:read', 'integrity', 'pass', `${tables.length} tables read in full, every column of ${rows} rows`, ms, {
+    measured: tables.length,
+  });
+}
+
+/** Runs bt_index_check on every valid btree index of the given tables; creates amcheck on the copy if it may. */
+export async function amcheckCheck(
+  open: () => Promise<pg.Client>,
+  run: <T>(items: T[], fn: (client: pg.Client, item: T) => Promise<string | undefined>) => Promise<(string | undefined)[]>,
+): Promise<CheckResult> {
+  const started = Date.now();
+  const admin = await open();
+  let created = false;
+  try {
+    const { rows: ext } = await admin.query<{ installed: string | null; available: boolean }>(
+      `SELECT (SELECT extversion FROM pg_extension WHERE extname = 'amcheck') AS installed,
+              EXISTS (SELECT 1 FROM pg_available_extensions WHERE name = 'amcheck') AS available`,
+    );
+    if (!ext[0]?.installed) {
+      if (!ext[0]?.available) {
+        return result('integrity:amcheck', 'integrity', 'skip', 'the amcheck extension is not available on the copy', elapsed(started));
+      }
+      try {
+        await admin.query('SET default_transaction_read_only = off');
+        await admin.query('CREATE EXTENSION IF NOT EXISTS amcheck');
+        created = true;
+      } catch (error) {
+        return result('integrity:amcheck', 'integrity', 'skip', `cannot create the amcheck extension on the copy: ${safeError(error)}`, elapsed(started));
+      }
+    }
+    const { rows: indexes } = await admin.query<{ oid: number; name: string }>(`
+      SELECT i.oid::int AS oid, n.nspname || '.' || i.relname AS name
+        FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_am a ON a.oid = i.relam
+        JOIN pg_namespace n ON n.oid = i.relnamespace JOIN pg_class t ON t.oid = x.indrelid
+       WHERE a.amname = 'btree' AND x.indisvalid AND x.indisready AND t.relpersistence <> 't'
+         AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname !~ '^pg_toast'
+       ORDER BY 2`);
+    const schemaOf = (await admin.query<{ s: string }>(
+      `SELECT n.nspname AS s FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = 'amcheck'`,
+    )).rows[0]!.s;
+    const fn = `${admin.escapeIdentifier(schemaOf)}.bt_index_check`;
+    const errors = await run(indexes, async (client, index) => {
+      try {
+        await client.query(`SELECT ${fn}($1::oid::regclass, false)`, [index.oid]);
+        return undefined;
+      } catch (error) {
+        return `${index.name} (${safeError(error)})`;
+      }
+    });
+    const bad = errors.filter((e): e is string => !!e);
+    return result(
+      'integrity:amcheck',
+      'integrity',
+      bad.length ? 'fail' : 'pass',
+      bad.length ? `${bad.length} of ${indexes.length} btree indexes fail amcheck: ${listSome(bad, 3)}` : `${indexes.length} btree indexes pass bt_index_check`,
+      elapsed(started),
+      { measured: indexes.length - bad.length, expected: indexes.length },
+    );
+  } finally {
+    if (created) await admin.query('DROP EXTENSION IF EXISTS amcheck').catch(() => undefined);
+    await admin.end().catch(() => undefined);
+  }
+}
+
+/** Every sequence that feeds a column must hand out values above the column's current maximum. */
+export async function sequencesCheck(client: pg.Client, tables: TableInfo[]): Promise<CheckResult> {
+  const started = Date.now();
+  const behind: string[] = [];
+  const errors: string[] = [];
+  let n = 0;
+  for (const table of tables) {
+    for (const { column, sequence } of table.sequences) {
+      n++;
+      try {
+        const [seqSchema, ...rest] = sequence.split('.');
+        const seq = qualified(client, seqSchema!, rest.join('.'));
+        const { rows: s } = await client.query<{ last: string; called: boolean; inc: string }>(
+          `SELECT s.last_value::text AS last, s.is_called AS called, p.seqincrement::text AS inc
+             FROM ${seq} s, pg_sequence p WHERE p.seqrelid = $1::regclass`,
+          [seq],
+        );
+        const inc = BigInt(s[0]!.inc);
+        const agg = inc > 0n ? 'max' : 'min';
+        const { rows: m } = await client.query<{ v: string | null }>(
+          `SELECT ${agg}(${client.escapeIdentifier(column)})::text AS v FROM ${qualified(client, table.schema, table.name)}`,
+        );
+        if (m[0]?.v === null || m[0]?.v === undefined) continue;
+        const extreme = BigInt(m[0].v);
+        const last = BigInt(s[0]!.last);
+        const next = s[0]!.called ? last + inc : last;
+        const ok = inc > 0n ? next > extreme : next < extreme;
+        if (!ok) behind.push(`${sequence} for ${table.key}.${column} (next ${next}, column ${agg} ${extreme})`);
+      } catch (error) {
+        errors.push(`${sequence} (${safeError(error)})`);
+      }
+    }
+  }
+  const status = behind.length ? 'fail' : errors.length ? 'error' : 'pass';
+  const summary = behind.length
+    ? `${behind.length} sequence${behind.length === 1 ? '' : 's'} behind their column: ${listSome(behind, 3)}`
+    : errors.length
+      ? `could not read ${errors.length} sequences: ${listSome(errors, 3)}`
+      : `${n} sequences ahead of their columns`;
+  return result('integrity:sequences', 'integrity', status, summary, elapsed(started), {
+    measured: n - behind.length,
+    expected: n,
+  });
+}
+
+export interface ForeignKeyOptions {
+  enabled?: boolean;
+  /** Skip foreign keys whose referencing table is estimated above this many rows. */
+  maxRows?: number;
+  timeoutMs?: number;
+}
+
+interface ForeignKey {
+  name: string;
+  child: string;
+  parent: string;
+  childCols: string[];
+  parentCols: string[];
+  estimated: number;
+}
+
+/** Orphans per foreign key (referencing rows whose key has no referenced row), bounded in cost. */
+export async function foreignKeysCheck(
+  client: pg.Client,
+  run: <T>(items: T[], fn: (client: pg.Client, item: T) => Promise<string | undefined>) => Promise<(string | undefined)[]>,
+  options: ForeignKeyOptions,
+  excluded: (table: string) => boolean,
+): Promise<CheckResult> {
+  const started = Date.now();
+  if (options.enabled === false) return result('integrity:foreign-keys', 'integrity', 'skip', 'disabled in the checks file', 0);
+  const maxRows = options.maxRows ?? 10_000_000;
+  const timeoutMs = options.timeoutMs ?? 120_000;
+  const { rows } = await client.query<ForeignKey & { cs: string; ct: string; ps: string; pt: string }>(`
+    SELECT cn.nspname || '.' || c.relname || '.' || k.conname AS name,
+           cn.nspname AS cs, c.relname AS ct, pn.nspname AS ps, p.relname AS pt,
+           cn.nspname || '.' || c.relname AS child, pn.nspname || '.' || p.relname AS parent,
+           (SELECT array_agg(a.attname ORDER BY o) FROM unnest(k.conkey) WITH ORDINALITY u(n, o)
+              JOIN pg_attribute a ON a.attrelid = k.conrelid AND a.attnum = u.n) AS "childCols",
+           (SELECT array_agg(a.attname ORDER BY o) FROM unnest(k.confkey) WITH ORDINALITY u(n, o)
+              JOIN pg_attribute a ON a.attrelid = k.confrelid AND a.attnum = u.n) AS "parentCols",
+           greatest(c.reltuples, 0)::float8 AS estimated
+      FROM pg_constraint k
+      JOIN pg_class c ON c.oid = k.conrelid JOIN pg_namespace cn ON cn.oid = c.relnamespace
+      JOIN pg_class p ON p.oid = k.confrelid JOIN pg_namespace pn ON pn.oid = p.relnamespace
+     WHERE k.contype = 'f' AND c.relkind IN ('r', 'p') AND cn.nspname NOT IN ('pg_catalog', 'information_schema')
+     ORDER BY 1`);
+  const todo = rows.filter((fk) => !excluded(fk.child) && !excluded(fk.parent));
+  const skipped = todo.filter((fk) => fk.estimated > maxRows).map((fk) => fk.name);
+  const checked = todo.filter((fk) => fk.estimated <= maxRows);
+  const outcomes = await run(checked, async (conn, fk) => {
+    const child = qualified(conn, fk.cs, fk.ct);
+    const parent = qualified(conn, fk.ps, fk.pt);
+    const notNull = fk.childCols.map((col) => `c.${conn.escapeIdentifier(col)} IS NOT NULL`).join(' AND ');
+    const join = fk.childCols
+      .map((col, i) => `p.${conn.escapeIdentifier(fk.parentCols[i]!)} = c.${conn.escapeIdentifier(col)}`)
+      .join(' AND ');
+    try {
+      await conn.query('BEGIN READ ONLY');
+      await conn.query(`SET LOCAL statement_timeout = ${Math.floor(timeoutMs)}`);
+      const { rows: r } = await conn.query<{ n: string }>(
+        `SELECT count(*)::text AS n FROM (SELECT 1 FROM ${child} c WHERE ${notNull}
+           AND NOT EXISTS (SELECT 1 FROM ${parent} p WHERE ${join}) LIMIT 1000) o`,
+      );
+      await conn.query('COMMIT');
+      const n = Number(r[0]!.n);
+      return n > 0 ? `orphans:${fk.name} (${n >= 1000 ? '1000+' : n} orphaned rows)` : undefined;
+    } catch (error) {
+      await conn.query('ROLLBACK').catch(() => undefined);
+      const e = error as { code?: string };
+      return e.code === '57014' ? `timeout:${fk.name}` : `error:${fk.name} (${safeError(error)})`;
+    }
+  });
+  const orphans = outcomes.filter((o): o is string => !!o && o.startsWith('orphans:')).map((o) => o.slice(8));
+  const timeouts = outcomes.filter((o): o is string => !!o && o.startsWith('timeout:')).map((o) => o.slice(8));
+  const errors = outcomes.filter((o): o is string => !!o && o.startsWith('error:')).map((o) => o.slice(6));
+  const unchecked = [...skipped, ...timeouts];
+  const status = orphans.length ? 'fail' : errors.length ? 'error' : unchecked.length ? 'warn' : 'pass';
+  const parts: string[] = [];
+  if (orphans.length) parts.push(`${orphans.length} with orphans: ${listSome(orphans, 3)}`);
+  if (errors.length) parts.push(`${errors.length} failed: ${listSome(errors, 2)}`);
+  if (unchecked.length) parts.push(`${unchecked.length} not checked (above ${maxRows} rows or over ${Math.round(timeoutMs / 1000)}s): ${listSome(unchecked, 3)}`);
+  return result(
+    'integrity:foreign-keys',
+    'integrity',
+    status,
+    parts.length ? `${todo.length} foreign keys; ${parts.join('; ')}` : `${todo.length} foreign keys, no orphaned rows`,
+    elapsed(started),
+    { measured: orphans.length, expected: 0 },
+  );
+}

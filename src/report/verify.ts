@@ -1,0 +1,192 @@
+import { existsSync } from 'node:fs';
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { KeyObject } from 'node:crypto';
+import { sha256Hex } from './canonical.js';
+import { REPORT_FILE, REPORT_SCHEMA, type ReportSignature } from './model.js';
+import { resolvePublicKeys, signedBytes, verifySignature } from './signing.js';
+
+export type ReportStatus = 'verified' | 'unsigned' | 'failed';
+
+export interface ReportVerification {
+  file: string;
+  status: ReportStatus;
+  /** Why it failed (every reason found), or why it is unsigned; empty when verified. */
+  reasons: string[];
+  /** The fingerprint of the key that signed it, when it claims one. */
+  fingerprint: string | null;
+}
+
+export interface VerifyResult {
+  ok: boolean;
+  dir: string;
+  reports: ReportVerification[];
+  /** The first file that keeps the directory from verifying (failed, or unsigned when that is not allowed). */
+  firstFailure: ReportVerification | null;
+  /** Fingerprints of the keys verification trusted, and where they came from. */
+  keys: string[];
+  keyOrigin: string | null;
+  /** One line: all verified, or the first failing file and why. */
+  message: string;
+}
+
+export interface VerifyOptions {
+  /** PEM text or a path; default: restore-proof.pub.pem beside the reports. */
+  publicKey?: string;
+  /** Accept unsigned reports (still reported as unsigned, never as verified). Default false. */
+  allowUnsigned?: boolean;
+}
+
+const STEM = (name: string): string => name.replace(/\.(json|md)$/, '');
+
+/**
+ * Checks every report in the directory: its own name, its Markdown's hash, its link to the report
+ * before it (so deletion, reordering or editing breaks the chain), and its signature.
+ */
+export async function verifyReports(dir: string, options: VerifyOptions = {}): Promise<VerifyResult> {
+  const fail = (message: string): VerifyResult => ({
+    ok: false,
+    dir,
+    reports: [],
+    firstFailure: null,
+    keys: [],
+    keyOrigin: null,
+    message,
+  });
+  if (!existsSync(dir)) return fail(`verify-reports: ${dir} does not exist`);
+  let keys: Map<string, KeyObject>;
+  let keyOrigin: string | null;
+  try {
+    ({ keys, origin: keyOrigin } = resolvePublicKeys(options.publicKey, dir));
+  } catch (error) {
+    return fail(error instanceof Error ? error.message : String(error));
+  }
+
+  const names = await readdir(dir);
+  const files = names.filter((n) => REPORT_FILE.test(n)).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  if (files.length === 0) return { ...fail(`verify-reports: no reports in ${dir}`), keyOrigin, keys: [...keys.keys()] };
+
+  const reports: ReportVerification[] = [];
+  let previousBytes: Buffer | null = null;
+  let previousName: string | null = null;
+  for (const file of files) {
+    const bytes = await readFile(join(dir, file));
+    reports.push(await verifyOne(dir, file, bytes, previousName, previousBytes, keys, names));
+    previousName = file;
+    previousBytes = bytes;
+  }
+
+  // A Markdown report without its JSON: the JSON was deleted (the chain catches it unless it was the newest).
+  const jsonStems = new Set(files.map(STEM));
+  for (const md of names.filter((n) => REPORT_FILE.test(n.replace(/\.md$/, '.json')) && n.endsWith('.md')).sort()) {
+    if (!jsonStems.has(STEM(md))) {
+      reports.push({ file: md, status: 'failed', reasons: ['Markdown report whose JSON report is missing'], fingerprint: null });
+    }
+  }
+
+  const allowUnsigned = options.allowUnsigned ?? false;
+  const firstFailure =
+    reports.find((r) => r.status === 'failed') ??
+    (allowUnsigned ? undefined : reports.find((r) => r.status === 'unsigned')) ??
+    null;
+  const verified = reports.filter((r) => r.status === 'verified').length;
+  const unsigned = reports.filter((r) => r.status === 'unsigned').length;
+  const message = firstFailure
+    ? `verify-reports: ${firstFailure.file} ${firstFailure.status === 'unsigned' ? 'is unsigned' : 'failed'}: ${firstFailure.reasons.join('; ')}`
+    : `verify-reports: ${verified} of ${reports.length} reports verified${unsigned ? `, ${unsigned} unsigned (allowed)` : ''} in ${dir}`;
+  return { ok: firstFailure === null, dir, reports, firstFailure, keys: [...keys.keys()], keyOrigin, message };
+}
+
+async function verifyOne(
+  dir: string,
+  file: string,
+  bytes: Buffer,
+  previousName: string | null,
+  previousBytes: Buffer | null,
+  keys: Map<string, KeyObject>,
+  names: string[],
+): Promise<ReportVerification> {
+  const reasons: string[] = [];
+  let report: Record<string, unknown>;
+  try {
+    const parsed: unknown = JSON.parse(bytes.toString('utf8'));
+    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('not an object');
+    report = parsed as Record<string, unknown>;
+  } catch {
+    return { file, status: 'failed', reasons: ['not valid JSON (edited or truncated)'], fingerprint: null };
+  }
+
+  if (report.schema !== REPORT_SCHEMA) reasons.push(`unknown schema ${JSON.stringify(report.schema)}`);
+  if (report.file !== file) reasons.push(`names itself ${JSON.stringify(report.file)} (renamed or reordered)`);
+
+  // The Markdown rendering, bound by its hash.
+  const markdown = report.markdown as { file?: unknown; sha256?: unknown } | undefined;
+  if (!markdown || typeof markdown.file !== 'string' || typeof markdown.sha256 !== 'string') {
+    reasons.push('no markdown hash');
+  } else if (!names.includes(markdown.file) || markdown.file.includes('/')) {
+    reasons.push(`its Markdown ${markdown.file} is missing`);
+  } else {
+    const actual = sha256Hex(await readFile(join(dir, markdown.file)));
+    if (actual !== markdown.sha256) reasons.push(`its Markdown ${markdown.file} was changed (SHA-256 ${actual}, recorded ${markdown.sha256})`);
+  }
+
+  // The chain: each report records the file name and SHA-256 of the report before it.
+  const previous = report.previous as { file?: unknown; sha256?: unknown } | null | undefined;
+  if (previousName === null || previousBytes === null) {
+    if (previous !== null) {
+      reasons.push(`links to ${describe(previous)}, which is not in the directory (an earlier report was deleted)`);
+    }
+  } else if (!previous || typeof previous !== 'object') {
+    reasons.push(`does not link to ${previousName}, the report before it (a report was inserted or the chain restarted)`);
+  } else if (previous.file !== previousName) {
+    reasons.push(
+      `links to ${describe(previous)} but the report before it is ${previousName} (${names.includes(String(previous.file)) ? 'reports were reordered' : 'a report was deleted'})`,
+    );
+  } else if (previous.sha256 !== sha256Hex(previousBytes)) {
+    reasons.push(`records SHA-256 ${String(previous.sha256)} for ${previousName}, which now hashes to ${sha256Hex(previousBytes)} (${previousName} was changed)`);
+  }
+
+  // The signature over the canonical JSON without the signature field.
+  const signature = report.signature as ReportSignature | null | undefined;
+  let fingerprint: string | null = null;
+  let unsigned = false;
+  if (signature === null || signature === undefined) {
+    unsigned = true;
+  } else if (signature.algorithm !== 'ed25519' || typeof signature.value !== 'string') {
+    reasons.push('malformed signature');
+  } else {
+    fingerprint = typeof signature.publicKeyFingerprint === 'string' ? signature.publicKeyFingerprint : null;
+    const key = fingerprint ? keys.get(fingerprint) : undefined;
+    if (keys.size === 0) reasons.push('signed, but no public key was given and none is committed beside the reports');
+    else if (!key) reasons.push(`signed by key ${fingerprint ?? '(none named)'}, which is not among the trusted keys (${[...keys.keys()].join(', ')})`);
+    else {
+      try {
+        signedBytes(report);
+        if (!verifySignature(report, signature, key)) reasons.push('signature does not match the content (the JSON was edited)');
+      } catch (error) {
+        reasons.push(`cannot be canonicalised (${error instanceof Error ? error.message : String(error)})`);
+      }
+    }
+  }
+
+  if (reasons.length > 0) return { file, status: 'failed', reasons, fingerprint };
+  if (unsigned) return { file, status: 'unsigned', reasons: ['no signature'], fingerprint: null };
+  return { file, status: 'verified', reasons: [], fingerprint };
+}
+
+function describe(previous: { file?: unknown; sha256?: unknown } | null | undefined): string {
+  return previous && typeof previous === 'object' ? String(previous.file) : String(previous);
+}
+
+/** Lines for a log or terminal: one per report, then the verdict. */
+export function formatVerifyResult(result: VerifyResult): string[] {
+  const lines = result.reports.map(
+    (r) => `${r.status.padEnd(8)} ${r.file}${r.reasons.length && r.status !== 'unsigned' ? `: ${r.reasons.join('; ')}` : ''}`,
+  );
+  if (result.keys.length > 0) lines.push(`trusted keys (${result.keyOrigin}): ${result.keys.join(', ')}`);
+  lines.push(result.message);
+  return lines;
+}
+
+/** Exit code for the CLI and the action: 0 when every report holds, 1 otherwise. */
+export const verifyExitCode = (result: VerifyResult): number => (result.ok ? 0 : 1);

@@ -1,0 +1,134 @@
+/**
+ * The engine behind every entry point. main.ts, post.ts and cli.ts only adapt their surroundings into an
+ * EngineIO (inputs, state, logger, outputs) and call runMain / runPost; tests call them the same way.
+ */
+import { runDrill } from './drill.js';
+import type { Logger } from './logger.js';
+import { InputError, buildPlan, type RawInputs } from './plan.js';
+import { providerForPlan, createProvider } from './providers/index.js';
+import type { Provider } from './providers/provider.js';
+import { readDrillState, STATE, type StateStore } from './state.js';
+import type { DrillOutcome, Plan } from './types.js';
+
+export interface EngineIO {
+  inputs: RawInputs;
+  env: NodeJS.ProcessEnv;
+  state: StateStore;
+  logger: Logger;
+  setOutput(name: string, value: string): void;
+  /** Markdown for the job summary, where there is one. */
+  summary?(markdown: string): Promise<void>;
+}
+
+export interface MainOptions {
+  /** Aborted when the runner cancels the job. */
+  signal?: AbortSignal;
+  /** Build the provider (tests inject one). */
+  provider?: (plan: Plan) => Provider;
+}
+
+/** Runs the main step. Resolves with the process exit code: 0 pass, 1 fail or bad input. */
+export async function runMain(io: EngineIO, options: MainOptions = {}): Promise<number> {
+  let plan: Plan;
+  try {
+    plan = buildPlan(io.inputs, io.env);
+  } catch (error) {
+    if (error instanceof InputError) {
+      io.logger.error(error.message);
+      return 1;
+    }
+    throw error;
+  }
+  registerSecrets(plan, io.logger);
+
+  switch (plan.command) {
+    case 'restore-test':
+      return restoreTest(plan, io, options);
+    default:
+      io.logger.error(`command ${plan.command} is not available in this version of restore-proof`);
+      return 1;
+  }
+}
+
+async function restoreTest(plan: Plan, io: EngineIO, options: MainOptions): Promise<number> {
+  const provider = (options.provider ?? providerForPlan)(plan);
+  const { outcome } = await runDrill({
+    plan,
+    provider,
+    state: io.state,
+    logger: io.logger,
+    signal: options.signal,
+  });
+  setDrillOutputs(io, outcome);
+  return outcome.result === 'pass' ? 0 : 1;
+}
+
+function setDrillOutputs(io: EngineIO, outcome: DrillOutcome): void {
+  const passed = outcome.checks.filter((c) => c.status === 'pass').length;
+  const failed = outcome.checks.filter((c) => c.status === 'fail' || c.status === 'error').length;
+  io.setOutput('result', outcome.result);
+  io.setOutput('restored-cluster', outcome.restore.restoredCluster ?? '');
+  io.setOutput('restore-seconds', outcome.restore.seconds === null ? '' : String(outcome.restore.seconds));
+  io.setOutput(
+    'data-loss-seconds',
+    outcome.objectives.rpo.measuredSeconds === null ? '' : String(outcome.objectives.rpo.measuredSeconds),
+  );
+  io.setOutput('checks-passed', String(passed));
+  io.setOutput('checks-failed', String(failed));
+}
+
+/** Registers every secret in the plan, and the password inside production-url, with the logger. */
+export function registerSecrets(plan: Plan, logger: Logger): void {
+  for (const value of [plan.signingKey, plan.githubToken, plan.productionUrl, plan.sourceUrl]) {
+    if (value) logger.setSecret(value);
+  }
+  for (const url of [plan.productionUrl, plan.sourceUrl]) {
+    if (!url) continue;
+    const password = decodeURIComponent(new URL(url).password);
+    if (password) logger.setSecret(password);
+  }
+  if (plan.signingKey) {
+    for (const line of plan.signingKey.split('\n'))
+      if (line.trim() && !line.startsWith('-----')) logger.setSecret(line.trim());
+  }
+}
+
+/**
+ * The post step: deletes whatever main created and did not delete (failure, timeout, cancel, kill).
+ * Reads only saved state, so it works even when main never finished.
+ */
+export async function runPost(
+  io: EngineIO,
+  options: { provider?: (name: Provider['name'], region: string) => Provider } = {},
+): Promise<number> {
+  const state = readDrillState(io.state);
+  if (state.resources.length === 0) {
+    io.logger.info('post: nothing was created; nothing to clean up');
+    return 0;
+  }
+  if (state.cleanedUp) {
+    io.logger.info('post: main already cleaned up');
+    return 0;
+  }
+  if (state.cleanupPolicy === 'never') {
+    io.logger.warning(`post: cleanup never: keeping ${state.resources.map((r) => r.id).join(', ')}`);
+    return 0;
+  }
+  if (!state.provider) {
+    io.logger.error('post: state names no provider; cannot clean up');
+    return 1;
+  }
+  const provider = (options.provider ?? createProvider)(state.provider, state.region);
+  io.logger.info(
+    `post: cleaning up run ${state.runId}: ${state.resources.map((r) => `${r.kind} ${r.id}`).join(', ')}`,
+  );
+  const outcome = await provider.cleanup(state.resources, state.runId, io.logger);
+  if (outcome.status === 'failed') {
+    io.logger.error(
+      `post: cleanup failed; the janitor deletes what is left once restore-proof:expires-at passes`,
+    );
+    return 1;
+  }
+  io.state.save(STATE.cleanedUp, 'done');
+  return 0;
+}

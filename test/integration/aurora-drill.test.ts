@@ -1,0 +1,221 @@
+/**
+ * The built action, driven as the runner drives it, against moto_server (through the fault proxy) and a real
+ * PostgreSQL standing in for the restored cluster's endpoint (restored-host / restored-port).
+ */
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { DescribeDBClustersCommand, type RDSClient } from '@aws-sdk/client-rds';
+import { LocalServer } from '../../src/db/local-server.js';
+import {
+  createSourceCluster,
+  leftovers,
+  motoClient,
+  REGION,
+  sourceFingerprint,
+} from '../support/aurora-fixture.js';
+import { startFaultProxy, type FaultProxy } from '../support/fault-proxy.js';
+import { startMoto, type Moto } from '../support/moto.js';
+import { parseFileCommands, runStep, type StepResult } from '../support/runner.js';
+
+let moto: Moto;
+let proxy: FaultProxy;
+let server: LocalServer;
+let rds: RDSClient;
+let before: string;
+
+const MUTATING = /^(Restore|Create|Modify|Delete|Copy|Add|Remove)/;
+
+beforeAll(async () => {
+  [moto, server] = await Promise.all([startMoto(), LocalServer.create()]);
+  await server.start();
+  const client = new pg.Client({ connectionString: server.url() });
+  await client.connect();
+  await client.query('create database app');
+  await client.end();
+  proxy = await startFaultProxy(moto.endpoint);
+  rds = motoClient(moto.endpoint);
+});
+
+afterAll(async () => {
+  await proxy?.close();
+  await Promise.all([moto?.stop(), server?.destroy()]);
+});
+
+beforeEach(async () => {
+  await moto.reset();
+  proxy.rules.length = 0;
+  proxy.calls.length = 0;
+  await createSourceCluster(rds);
+  before = await sourceFingerprint(rds);
+});
+
+afterEach(async () => {
+  expect(await leftovers(rds)).toEqual([]);
+  expect(await sourceFingerprint(rds)).toEqual(before);
+});
+
+function inputs(extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    command: 'restore-test',
+    'source-cluster': 'prod-db',
+    'aws-region': REGION,
+    'restored-host': '127.0.0.1',
+    'restored-port': String(server.port),
+    'ssl-mode': 'disable',
+    'timeout-minutes': '2',
+    'report-dir': mkdtempSync(join(tmpdir(), 'restore-proof-reports-')),
+    ...extra,
+  };
+}
+
+const env = (): NodeJS.ProcessEnv => ({
+  AWS_ENDPOINT_URL: proxy.endpoint,
+  AWS_ACCESS_KEY_ID: 'testing',
+  AWS_SECRET_ACCESS_KEY: 'testing',
+});
+
+const errors = (r: StepResult): string[] => r.stdout.split('\n').filter((l) => l.startsWith('::error::'));
+
+function expectPassingDrill(r: StepResult): void {
+  expect(errors(r)).toEqual([]);
+  expect(r.code).toBe(0);
+  expect(r.outputs.result).toBe('pass');
+  expect(r.outputs['restored-cluster']).toMatch(/^restore-proof-[a-z0-9]+-[a-f0-9]{6}$/);
+  expect(Number(r.outputs['restore-seconds'])).toBeGreaterThan(0);
+  const resources = JSON.parse(r.state.resources!) as { kind: string; id: string }[];
+  expect(resources.map((x) => x.kind).sort()).toEqual(['cluster', 'instance']);
+  expect(r.state['cleaned-up']).toBe('done');
+}
+
+test('latest restore: restores, connects, deletes, and the post step finds nothing left', async () => {
+  const main = await runStep('main', { inputs: inputs(), env: env() });
+  expectPassingDrill(main);
+  expect(main.stdout).toMatch(/first query on 127\.0\.0\.1:\d+: answered/);
+  expect(proxy.calls).toContain('RestoreDBClusterToPointInTime');
+  expect(proxy.calls.filter((c) => c === 'DeleteDBInstance' || c === 'DeleteDBCluster')).toHaveLength(2);
+  process.stdout.write(`whole drill against moto (latest, built action): ${main.ms} ms\n`);
+
+  const post = await runStep('post', { inputs: inputs(), env: env(), state: main.state });
+  expect(post.code).toBe(0);
+  expect(post.stdout).toContain('main already cleaned up');
+});
+
+test('point-in-time restore to an instant inside the window', async () => {
+  const source = (await rds.send(new DescribeDBClustersCommand({ DBClusterIdentifier: 'prod-db' })))
+    .DBClusters![0]!;
+  const time = source.EarliestRestorableTime!.toISOString();
+  const main = await runStep('main', {
+    inputs: inputs({ 'restore-type': 'point-in-time', 'restore-time': time }),
+    env: env(),
+  });
+  expectPassingDrill(main);
+  expect(main.stdout).toContain(`to ${time}`);
+});
+
+test('point-in-time restore to a random instant', async () => {
+  const main = await runStep('main', {
+    inputs: inputs({ 'restore-type': 'point-in-time', 'restore-time': 'random' }),
+    env: env(),
+  });
+  expectPassingDrill(main);
+});
+
+test('snapshot restore from the newest automated snapshot', async () => {
+  const main = await runStep('main', { inputs: inputs({ 'restore-type': 'snapshot' }), env: env() });
+  expectPassingDrill(main);
+  expect(proxy.calls).toContain('RestoreDBClusterFromSnapshot');
+  expect(main.stdout).toMatch(/from snapshot rds:prod-db-/);
+});
+
+test('a restore-time outside the restorable window is refused before anything is created', async () => {
+  const main = await runStep('main', {
+    inputs: inputs({ 'restore-type': 'point-in-time', 'restore-time': '2020-01-01T00:00:00Z' }),
+    env: env(),
+  });
+  expect(main.code).toBe(1);
+  expect(errors(main)).toHaveLength(1);
+  expect(errors(main)[0]).toMatch(/input 'restore-time' must lie inside the restorable window of prod-db/);
+  expect(proxy.calls.filter((c) => MUTATING.test(c))).toEqual([]);
+});
+
+test('a missing source cluster is a clear error naming it', async () => {
+  const main = await runStep('main', { inputs: inputs({ 'source-cluster': 'no-such-db' }), env: env() });
+  expect(main.code).toBe(1);
+  expect(errors(main).join('\n')).toMatch(
+    /input 'source-cluster' names no DB cluster in us-east-1; got 'no-such-db'/,
+  );
+  expect(proxy.calls.filter((c) => MUTATING.test(c))).toEqual([]);
+});
+
+test('a failing CreateDBInstance fails the drill and still deletes the cluster', async () => {
+  proxy.rules.push({ kind: 'fail', action: 'CreateDBInstance', code: 'InsufficientDBInstanceCapacity' });
+  const main = await runStep('main', { inputs: inputs(), env: env() });
+  expect(main.code).toBe(1);
+  expect(main.outputs.result).toBe('fail');
+  expect(errors(main).join('\n')).toMatch(/InsufficientDBInstanceCapacity/);
+  expect(proxy.calls).toContain('DeleteDBCluster');
+});
+
+/** Waits until main has saved state naming a created cluster. */
+async function whenClusterRecorded(stateFile: string): Promise<void> {
+  for (let i = 0; i < 300; i++) {
+    const state = parseFileCommands(readFileSync(stateFile, 'utf8'));
+    if (state.resources?.includes('"cluster"')) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error('main never recorded its cluster');
+}
+
+test('cancellation mid-wait: SIGINT deletes at once, main exits within the grace period, post cleans the rest', async () => {
+  proxy.rules.push({ kind: 'hold', resource: 'cluster', status: 'creating' });
+  let signalledAt = 0;
+  const main = await runStep('main', {
+    inputs: inputs(),
+    env: env(),
+    onSpawn: (child, files) => {
+      void whenClusterRecorded(files.state).then(() => {
+        signalledAt = Date.now();
+        child.kill('SIGINT');
+        const term = setTimeout(() => child.kill('SIGTERM'), 7_500);
+        const kill = setTimeout(() => child.kill('SIGKILL'), 10_000);
+        child.on('exit', () => {
+          clearTimeout(term);
+          clearTimeout(kill);
+        });
+      });
+    },
+  });
+  expect(signalledAt).toBeGreaterThan(0);
+  expect(main.signal).toBeNull();
+  expect(main.code).toBe(1);
+  expect(main.outputs.result).toBe('fail');
+  expect(main.stdout).toMatch(/cancelled/);
+  const post = await runStep('post', { inputs: inputs(), env: env(), state: main.state });
+  expect(post.code).toBe(0);
+});
+
+test('post step alone after main was killed outright deletes what main created', async () => {
+  proxy.rules.push({ kind: 'hold', resource: 'instance', status: 'creating' });
+  const main = await runStep('main', {
+    inputs: inputs(),
+    env: env(),
+    onSpawn: (child, files) => {
+      void (async () => {
+        for (let i = 0; i < 300; i++) {
+          const state = parseFileCommands(readFileSync(files.state, 'utf8'));
+          if (state.resources?.includes('"instance"')) break;
+          await new Promise((r) => setTimeout(r, 50));
+        }
+        child.kill('SIGKILL');
+      })();
+    },
+  });
+  expect(main.signal).toBe('SIGKILL');
+  expect(await leftovers(rds)).toHaveLength(2);
+  proxy.rules.length = 0;
+  const post = await runStep('post', { inputs: inputs(), env: env(), state: main.state });
+  expect(post.code).toBe(0);
+  expect(post.stdout).toMatch(/post: cleaning up run/);
+});

@@ -1,0 +1,107 @@
+/**
+ * A fault-injecting HTTP proxy in front of moto_server. It forwards the RDS query protocol and, per rule,
+ * fails a named action with a named error, or holds restore-proof clusters and instances in a status.
+ */
+import { createServer, request as httpRequest, type IncomingMessage, type Server } from 'node:http';
+
+export interface FailRule {
+  kind: 'fail';
+  action: string;
+  code: string;
+  status?: number;
+  /** How many calls to fail; unlimited when absent. */
+  times?: number;
+}
+
+export interface HoldRule {
+  kind: 'hold';
+  /** 'cluster' rewrites DescribeDBClusters, 'instance' DescribeDBInstances, for restore-proof-* resources. */
+  resource: 'cluster' | 'instance';
+  status: string;
+}
+
+export type FaultRule = FailRule | HoldRule;
+
+export interface FaultProxy {
+  endpoint: string;
+  rules: FaultRule[];
+  /** Actions seen, in order. */
+  calls: string[];
+  close(): Promise<void>;
+}
+
+const readBody = (req: IncomingMessage): Promise<Buffer> =>
+  new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+
+export async function startFaultProxy(upstream: string, rules: FaultRule[] = []): Promise<FaultProxy> {
+  const target = new URL(upstream);
+  const calls: string[] = [];
+  const proxy: FaultProxy = { endpoint: '', rules, calls, close: async () => undefined };
+  const server: Server = createServer(async (req, res) => {
+    const body = await readBody(req);
+    const params = new URLSearchParams(body.toString('utf8'));
+    const action = params.get('Action') ?? '';
+    calls.push(action);
+    const fail = proxy.rules.find(
+      (r): r is FailRule => r.kind === 'fail' && r.action === action && (r.times ?? 1) > 0,
+    );
+    if (fail) {
+      if (fail.times !== undefined) fail.times -= 1;
+      res.writeHead(fail.status ?? 400, { 'content-type': 'text/xml' });
+      res.end(
+        `<ErrorResponse xmlns="http://rds.amazonaws.com/doc/2014-10-31/"><Error><Type>Sender</Type><Code>${fail.code}</Code><Message>injected ${fail.code}</Message></Error><RequestId>fault-proxy</RequestId></ErrorResponse>`,
+      );
+      return;
+    }
+    const headers = { ...req.headers, host: target.host };
+    delete headers['accept-encoding'];
+    const upstreamReq = httpRequest(
+      { host: target.hostname, port: target.port, path: req.url, method: req.method, headers },
+      async (upstreamRes) => {
+        let out = await readBody(upstreamRes);
+        const holdId = params.get('DBClusterIdentifier') ?? params.get('DBInstanceIdentifier') ?? '';
+        for (const rule of proxy.rules) {
+          if (rule.kind !== 'hold' || !holdId.startsWith('restore-proof-')) continue;
+          if (rule.resource === 'cluster' && action === 'DescribeDBClusters') {
+            out = Buffer.from(
+              out.toString('utf8').replace(/<Status>[a-z-]+<\/Status>/g, `<Status>${rule.status}</Status>`),
+            );
+          }
+          if (rule.resource === 'instance' && action === 'DescribeDBInstances') {
+            out = Buffer.from(
+              out
+                .toString('utf8')
+                .replace(
+                  /<DBInstanceStatus>[a-z-]+<\/DBInstanceStatus>/g,
+                  `<DBInstanceStatus>${rule.status}</DBInstanceStatus>`,
+                ),
+            );
+          }
+        }
+        const outHeaders = { ...upstreamRes.headers, 'content-length': String(out.length) };
+        res.writeHead(upstreamRes.statusCode ?? 502, outHeaders);
+        res.end(out);
+      },
+    );
+    upstreamReq.on('error', () => {
+      res.writeHead(502);
+      res.end();
+    });
+    upstreamReq.end(body);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  proxy.endpoint = `http://127.0.0.1:${port}`;
+  proxy.close = () =>
+    new Promise((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    });
+  return proxy;
+}
