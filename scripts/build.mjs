@@ -7,7 +7,20 @@ rmSync('dist', { recursive: true, force: true });
 for (const [name, entry] of Object.entries(entries)) {
   execFileSync(
     'npx',
-    ['ncc', 'build', entry, '-o', `dist/${name}`, '--external', 'pg-native', '--license', 'licenses.txt', '--quiet', '--target', 'es2022'],
+    [
+      'ncc',
+      'build',
+      entry,
+      '-o',
+      `dist/${name}`,
+      '--external',
+      'pg-native',
+      '--license',
+      'licenses.txt',
+      '--quiet',
+      '--target',
+      'es2022',
+    ],
     { stdio: 'inherit' },
   );
 }

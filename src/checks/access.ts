@@ -6,18 +6,41 @@ export function accessChecks(plan: Pick<Plan, 'vpcSecurityGroupIds'>, target: Ta
   const { source, copy } = target;
   const out: CheckResult[] = [];
   if (copy.publiclyAccessible === undefined) {
-    out.push(result('access:public', 'access', 'skip', `public accessibility not reported by the ${target.provider} provider`, 0));
+    out.push(
+      result(
+        'access:public',
+        'access',
+        'skip',
+        `public accessibility not reported by the ${target.provider} provider`,
+        0,
+      ),
+    );
   } else {
     out.push(
-      result('access:public', 'access', copy.publiclyAccessible ? 'fail' : 'pass', `copy PubliclyAccessible ${copy.publiclyAccessible}`, 0, {
-        measured: copy.publiclyAccessible,
-        expected: false,
-      }),
+      result(
+        'access:public',
+        'access',
+        copy.publiclyAccessible ? 'fail' : 'pass',
+        `copy PubliclyAccessible ${copy.publiclyAccessible}`,
+        0,
+        {
+          measured: copy.publiclyAccessible,
+          expected: false,
+        },
+      ),
     );
   }
 
   if (source.iamDatabaseAuthentication === undefined || copy.iamDatabaseAuthentication === undefined) {
-    out.push(result('access:iam-auth', 'access', 'skip', 'IAM database authentication not reported for source and copy', 0));
+    out.push(
+      result(
+        'access:iam-auth',
+        'access',
+        'skip',
+        'IAM database authentication not reported for source and copy',
+        0,
+      ),
+    );
   } else {
     const ok = source.iamDatabaseAuthentication === copy.iamDatabaseAuthentication;
     out.push(
@@ -34,7 +57,15 @@ export function accessChecks(plan: Pick<Plan, 'vpcSecurityGroupIds'>, target: Ta
 
   const expected = plan.vpcSecurityGroupIds ?? source.vpcSecurityGroupIds;
   if (!expected || copy.vpcSecurityGroupIds === undefined) {
-    out.push(result('access:security-groups', 'access', 'skip', 'security groups not reported for the copy or no expected set', 0));
+    out.push(
+      result(
+        'access:security-groups',
+        'access',
+        'skip',
+        'security groups not reported for the copy or no expected set',
+        0,
+      ),
+    );
   } else {
     const want = [...new Set(expected)].sort();
     const have = [...new Set(copy.vpcSecurityGroupIds)].sort();
@@ -58,7 +89,11 @@ export function accessChecks(plan: Pick<Plan, 'vpcSecurityGroupIds'>, target: Ta
 }
 
 /** Compares two name -> attributes maps (roles), naming every difference. */
-export function compareRoles(production: Map<string, string>, copy: Map<string, string>, ms: number): CheckResult {
+export function compareRoles(
+  production: Map<string, string>,
+  copy: Map<string, string>,
+  ms: number,
+): CheckResult {
   const diffs: string[] = [];
   for (const [name, attrs] of production) {
     const c = copy.get(name);
@@ -78,7 +113,9 @@ export function compareRoles(production: Map<string, string>, copy: Map<string, 
     'access:roles',
     'access',
     diffs.length ? 'fail' : 'pass',
-    diffs.length ? `${diffs.length} role differences: ${listSome(diffs)}` : `${production.size} roles and their attributes equal production`,
+    diffs.length
+      ? `${diffs.length} role differences: ${listSome(diffs)}`
+      : `${production.size} roles and their attributes equal production`,
     ms,
     { measured: copy.size, expected: production.size },
   );
@@ -95,7 +132,9 @@ export function comparePrivileges(production: Set<string>, copy: Set<string>, ms
     'access:table-privileges',
     'access',
     n ? 'fail' : 'pass',
-    n ? `${n} table privilege differences; ${parts.join('; ')}` : `${production.size} table privileges equal production`,
+    n
+      ? `${n} table privilege differences; ${parts.join('; ')}`
+      : `${production.size} table privileges equal production`,
     ms,
     { measured: copy.size, expected: production.size },
   );

@@ -33,11 +33,11 @@ export const checksFileSchema = z.strictObject({
   checks: z
     .array(customCheck)
     .default([])
-    .refine((a) => new Set(a.map((c) => c.name)).size === a.length, { message: 'check names must be unique' }),
+    .refine((a) => new Set(a.map((c) => c.name)).size === a.length, {
+      message: 'check names must be unique',
+    }),
   /** schema.table -> watermark column; the value "none" turns detection off for that table. */
-  watermarks: z
-    .record(z.string().regex(TABLE_KEY, 'keys are schema.table'), z.string().min(1))
-    .optional(),
+  watermarks: z.record(z.string().regex(TABLE_KEY, 'keys are schema.table'), z.string().min(1)).optional(),
   'exclude-tables': z.array(z.string().regex(TABLE_KEY, 'schema.table')).optional(),
   'foreign-keys': z
     .strictObject({
@@ -72,6 +72,8 @@ export function parseChecksFile(text: string, name = 'checks-file'): ChecksFile 
   let message = issue.message;
   if (lastKey === 'expect' || (issue.code === 'invalid_union' && issue.path.includes('expect'))) {
     message = `expects ${EXPECTS}`;
+  } else if (issue.code === 'invalid_key') {
+    message = `keys are schema.table`;
   } else if (issue.code === 'unrecognized_keys') {
     message = `unknown key ${(issue as { keys: string[] }).keys.join(', ')}`;
   }
@@ -84,7 +86,9 @@ export async function loadChecksFile(path: string): Promise<ChecksFile> {
   try {
     text = await readFile(path, 'utf8');
   } catch (error) {
-    throw new Error(`checks-file ${path}: cannot read it (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+    throw new Error(
+      `checks-file ${path}: cannot read it (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
+    );
   }
   return parseChecksFile(text, `checks-file ${path}`);
 }
@@ -98,7 +102,11 @@ export interface QueryOutcome {
 }
 
 /** Runs a custom query read-only, with a timeout; returns its first value and a digest of all rows. */
-export async function runCustomQuery(client: pg.Client, check: CustomCheck, inTransaction = false): Promise<QueryOutcome> {
+export async function runCustomQuery(
+  client: pg.Client,
+  check: CustomCheck,
+  inTransaction = false,
+): Promise<QueryOutcome> {
   const started = Date.now();
   const timeout = (check['timeout-seconds'] ?? 60) * 1000;
   const savepoint = inTransaction;
@@ -130,7 +138,11 @@ function shown(value: unknown): number | boolean | null | undefined {
 }
 
 /** Judges one custom check from the copy's outcome (and production's, for matches-production). */
-export function judgeCustom(check: CustomCheck, copy: QueryOutcome, production?: QueryOutcome | string): CheckResult {
+export function judgeCustom(
+  check: CustomCheck,
+  copy: QueryOutcome,
+  production?: QueryOutcome | string,
+): CheckResult {
   const id = `custom:${check.name}`;
   const ms = copy.ms + (typeof production === 'object' ? production.ms : 0);
   if (copy.error) return result(id, 'custom', 'error', `query failed on the copy: ${copy.error}`, ms);
@@ -138,7 +150,8 @@ export function judgeCustom(check: CustomCheck, copy: QueryOutcome, production?:
   if ('matches-production' in e) {
     if (typeof production === 'string') return result(id, 'custom', 'skip', production, ms);
     if (!production) return result(id, 'custom', 'skip', 'no production connection', ms);
-    if (production.error) return result(id, 'custom', 'error', `query failed on production: ${production.error}`, ms);
+    if (production.error)
+      return result(id, 'custom', 'error', `query failed on production: ${production.error}`, ms);
     const same = copy.digest === production.digest;
     return result(
       id,
@@ -159,19 +172,36 @@ export function judgeCustom(check: CustomCheck, copy: QueryOutcome, production?:
           ? copy.value === e.equals
           : copy.value !== null && copy.value !== undefined && String(copy.value) === e.equals;
     // A string expectation is the user's own literal; the copy's text value is still never shown.
-    return result(id, 'custom', ok ? 'pass' : 'fail', ok ? 'value equals the expectation' : 'value differs from the expectation', ms, {
-      measured: typeof e.equals === 'string' ? (ok ? e.equals : '(differs, not shown)') : measured,
-      expected: e.equals,
-    });
+    return result(
+      id,
+      'custom',
+      ok ? 'pass' : 'fail',
+      ok ? 'value equals the expectation' : 'value differs from the expectation',
+      ms,
+      {
+        measured: typeof e.equals === 'string' ? (ok ? e.equals : '(differs, not shown)') : measured,
+        expected: e.equals,
+      },
+    );
   }
   if (typeof value !== 'number') {
-    return result(id, 'custom', 'fail', 'value is not a number', ms, { measured, expected: range(e.min, e.max) });
+    return result(id, 'custom', 'fail', 'value is not a number', ms, {
+      measured,
+      expected: range(e.min, e.max),
+    });
   }
   const ok = (e.min === undefined || value >= e.min) && (e.max === undefined || value <= e.max);
-  return result(id, 'custom', ok ? 'pass' : 'fail', ok ? `value within ${range(e.min, e.max)}` : `value outside ${range(e.min, e.max)}`, ms, {
-    measured: value,
-    expected: range(e.min, e.max),
-  });
+  return result(
+    id,
+    'custom',
+    ok ? 'pass' : 'fail',
+    ok ? `value within ${range(e.min, e.max)}` : `value outside ${range(e.min, e.max)}`,
+    ms,
+    {
+      measured: value,
+      expected: range(e.min, e.max),
+    },
+  );
 }
 
 const range = (min?: number, max?: number): string =>

@@ -17,7 +17,12 @@ export type Comparison =
 
 export type Side = { ok: TableFingerprint } | { error: string };
 
-export function compareTable(table: string, comparison: Comparison, production: Side | undefined, copy: Side): CheckResult[] {
+export function compareTable(
+  table: string,
+  comparison: Comparison,
+  production: Side | undefined,
+  copy: Side,
+): [CheckResult, CheckResult] {
   const countsId = `counts:${table}`;
   const sumId = `checksums:${table}`;
   if ('error' in copy) {
@@ -30,7 +35,9 @@ export function compareTable(table: string, comparison: Comparison, production: 
   if (comparison.kind === 'skip' || !production) {
     const reason = comparison.kind === 'skip' ? comparison.reason : 'no production fingerprint';
     return [
-      result(countsId, 'counts', 'skip', `${reason}; copy has ${c.count} rows`, c.ms, { measured: countValue(c.count) }),
+      result(countsId, 'counts', 'skip', `${reason}; copy has ${c.count} rows`, c.ms, {
+        measured: countValue(c.count),
+      }),
       result(sumId, 'checksums', 'skip', reason, 0, { measured: fingerprintDigest(c) }),
     ];
   }
@@ -72,7 +79,8 @@ export function compareTable(table: string, comparison: Comparison, production: 
   let note = '';
   if (comparison.kind === 'drift') {
     status = 'warn';
-    note = '; production moved on since the restore point and the table has no watermark column, so this is drift, not proof';
+    note =
+      '; production moved on since the restore point and the table has no watermark column, so this is drift, not proof';
   } else if (comparison.kind === 'watermark' && comparison.updateStyle && copyExtraOnly) {
     status = 'warn';
     note = `; only extra rows on the copy, consistent with rows changed or deleted on production after the restore point`;

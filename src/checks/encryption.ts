@@ -14,7 +14,15 @@ export function encryptionChecks(plan: Pick<Plan, 'kmsKeyId'>, target: Target): 
   const { source, copy } = target;
   const out: CheckResult[] = [];
   if (source.storageEncrypted === undefined || copy.storageEncrypted === undefined) {
-    out.push(result('encryption:storage', 'encryption', 'skip', `storage encryption not reported by the ${target.provider} provider`, 0));
+    out.push(
+      result(
+        'encryption:storage',
+        'encryption',
+        'skip',
+        `storage encryption not reported by the ${target.provider} provider`,
+        0,
+      ),
+    );
   } else {
     const ok = source.storageEncrypted && copy.storageEncrypted;
     out.push(
@@ -36,16 +44,25 @@ export function encryptionChecks(plan: Pick<Plan, 'kmsKeyId'>, target: Target): 
         'encryption:kms-key',
         'encryption',
         'skip',
-        !expectedKey ? 'no expected KMS key (neither kms-key-id nor the source reports one)' : 'the copy reports no KMS key',
+        !expectedKey
+          ? 'no expected KMS key (neither kms-key-id nor the source reports one)'
+          : 'the copy reports no KMS key',
         0,
       ),
     );
   } else if (/^alias\//.test(expectedKey) || /:alias\//.test(expectedKey)) {
     out.push(
-      result('encryption:kms-key', 'encryption', 'warn', `expected key is an alias (${expectedKey}); cannot compare with the copy's key id`, 0, {
-        measured: copy.kmsKeyId,
-        expected: expectedKey,
-      }),
+      result(
+        'encryption:kms-key',
+        'encryption',
+        'warn',
+        `expected key is an alias (${expectedKey}); cannot compare with the copy's key id`,
+        0,
+        {
+          measured: copy.kmsKeyId,
+          expected: expectedKey,
+        },
+      ),
     );
   } else {
     const ok = kmsKeyIdentity(copy.kmsKeyId) === kmsKeyIdentity(expectedKey);
@@ -54,7 +71,9 @@ export function encryptionChecks(plan: Pick<Plan, 'kmsKeyId'>, target: Target): 
         'encryption:kms-key',
         'encryption',
         ok ? 'pass' : 'fail',
-        ok ? `copy encrypted with the expected key (${plan.kmsKeyId ? 'kms-key-id' : "source's key"})` : `copy encrypted with a different KMS key than ${plan.kmsKeyId ? 'kms-key-id' : "the source's"}`,
+        ok
+          ? `copy encrypted with the expected key (${plan.kmsKeyId ? 'kms-key-id' : "source's key"})`
+          : `copy encrypted with a different KMS key than ${plan.kmsKeyId ? 'kms-key-id' : "the source's"}`,
         0,
         { measured: copy.kmsKeyId, expected: expectedKey },
       ),
@@ -75,17 +94,43 @@ export async function connectionEncryptionChecks(client: pg.Client, target: Targ
     const ssl = rows[0]?.ssl === true;
     const version = rows[0]?.version ?? 'none';
     if (mode === 'disable') {
-      out.push(result('encryption:tls', 'encryption', 'skip', `ssl-mode disable: TLS not asked for (connection ssl ${ssl})`, elapsed(started), { measured: ssl }));
+      out.push(
+        result(
+          'encryption:tls',
+          'encryption',
+          'skip',
+          `ssl-mode disable: TLS not asked for (connection ssl ${ssl})`,
+          elapsed(started),
+          { measured: ssl },
+        ),
+      );
     } else {
       out.push(
-        result('encryption:tls', 'encryption', ssl ? 'pass' : 'fail', ssl ? `connection uses ${version} (ssl-mode ${mode})` : `ssl-mode ${mode} but the connection is not TLS`, elapsed(started), {
-          measured: ssl,
-          expected: true,
-        }),
+        result(
+          'encryption:tls',
+          'encryption',
+          ssl ? 'pass' : 'fail',
+          ssl
+            ? `connection uses ${version} (ssl-mode ${mode})`
+            : `ssl-mode ${mode} but the connection is not TLS`,
+          elapsed(started),
+          {
+            measured: ssl,
+            expected: true,
+          },
+        ),
       );
     }
   } catch (error) {
-    out.push(result('encryption:tls', 'encryption', 'error', `cannot read pg_stat_ssl: ${safeError(error)}`, elapsed(started)));
+    out.push(
+      result(
+        'encryption:tls',
+        'encryption',
+        'error',
+        `cannot read pg_stat_ssl: ${safeError(error)}`,
+        elapsed(started),
+      ),
+    );
   }
 
   const t2 = Date.now();
@@ -98,14 +143,29 @@ export async function connectionEncryptionChecks(client: pg.Client, target: Targ
     measured = rows[0]?.v ?? undefined;
   }
   if (expected === undefined || measured === undefined) {
-    out.push(result('encryption:force-ssl', 'encryption', 'skip', 'rds.force_ssl not known for source and copy', elapsed(t2)));
+    out.push(
+      result(
+        'encryption:force-ssl',
+        'encryption',
+        'skip',
+        'rds.force_ssl not known for source and copy',
+        elapsed(t2),
+      ),
+    );
   } else {
     const ok = normalizeBool(measured) === normalizeBool(expected);
     out.push(
-      result('encryption:force-ssl', 'encryption', ok ? 'pass' : 'fail', `rds.force_ssl: source ${expected}, copy ${measured}`, elapsed(t2), {
-        measured,
-        expected,
-      }),
+      result(
+        'encryption:force-ssl',
+        'encryption',
+        ok ? 'pass' : 'fail',
+        `rds.force_ssl: source ${expected}, copy ${measured}`,
+        elapsed(t2),
+        {
+          measured,
+          expected,
+        },
+      ),
     );
   }
   return out;

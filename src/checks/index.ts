@@ -114,27 +114,35 @@ class Validation implements Validator {
     }
     this.snapshot = await ProductionSnapshot.open(this.production, this.session);
     this.pinned = this.snapshot.takenAt;
-    logger.info(`validation: production snapshot exported at ${this.pinned.toISOString()}; fingerprinting production while the copy restores`);
+    logger.info(
+      `validation: production snapshot exported at ${this.pinned.toISOString()}; fingerprinting production while the copy restores`,
+    );
     const snapshot = this.snapshot;
     this.prepared = this.readProductionInSnapshot(snapshot, logger, signal).finally(() => snapshot.release());
     this.prepared.catch(() => undefined); // judged in validate()
     return { pinnedTime: this.pinned };
   }
 
-  private async readProductionInSnapshot(snapshot: ProductionSnapshot, logger: Logger, signal: AbortSignal): Promise<ProductionSide> {
+  private async readProductionInSnapshot(
+    snapshot: ProductionSnapshot,
+    logger: Logger,
+    signal: AbortSignal,
+  ): Promise<ProductionSide> {
     const started = Date.now();
     try {
       const tables = this.inScope(await readTables(snapshot.client));
-      const fingerprints = this.fingerprintAll(tables, () => snapshot.join(), () => ({}), signal);
-      const objects = await readSchemaObjects(snapshot.client);
-      const roles = await readRoles(snapshot.client);
-      const privileges = await readTablePrivileges(snapshot.client);
-      const custom = new Map<string, QueryOutcome>();
-      for (const check of this.checksFile.checks) {
-        if ('matches-production' in check.expect) custom.set(check.name, await runCustomQuery(snapshot.client, check, true));
-      }
-      const fps = await fingerprints;
-      logger.info(`validation: fingerprinted ${tables.length} production tables in the snapshot in ${elapsed(started)} ms`);
+      const [fps, { objects, roles, privileges, custom }] = await Promise.all([
+        this.fingerprintAll(
+          tables,
+          () => snapshot.join(),
+          () => ({}),
+          signal,
+        ),
+        this.readProductionCatalog(snapshot.client, true),
+      ]);
+      logger.info(
+        `validation: fingerprinted ${tables.length} production tables in the snapshot in ${elapsed(started)} ms`,
+      );
       return { tables, objects, roles, privileges, fingerprints: fps, custom };
     } catch (error) {
       logger.warning(`validation: production snapshot pass failed: ${safeError(error)}`);
@@ -161,7 +169,9 @@ class Validation implements Validator {
       open,
       async (client, table): Promise<Side> => {
         try {
-          return { ok: await fingerprintTable(client, table, { buckets: this.buckets, ...optionsFor(table) }) };
+          return {
+            ok: await fingerprintTable(client, table, { buckets: this.buckets, ...optionsFor(table) }),
+          };
         } catch (error) {
           return { error: safeError(error) };
         }
@@ -184,7 +194,9 @@ class Validation implements Validator {
     try {
       copy = await openCopy();
     } catch (error) {
-      checks.push(result('integrity:connect', 'integrity', 'error', (error as Error).message, elapsed(started)));
+      checks.push(
+        result('integrity:connect', 'integrity', 'error', (error as Error).message, elapsed(started)),
+      );
       return { checks };
     }
     try {
@@ -196,9 +208,13 @@ class Validation implements Validator {
       const copyPrivileges = await readTablePrivileges(copy);
       const catalogMs = elapsed(t0);
 
-      const watermarks = new Map<string, Watermark | undefined>(copyTables.map((t) => [t.key, watermarkFor(t, this.checksFile.watermarks)]));
+      const watermarks = new Map<string, Watermark | undefined>(
+        copyTables.map((t) => [t.key, watermarkFor(t, this.checksFile.watermarks)]),
+      );
       for (const w of unknownWatermarks(copyTables, this.checksFile.watermarks)) {
-        logger.warning(`validation: watermark column ${w} (checks file) does not exist on the copy; detection used instead`);
+        logger.warning(
+          `validation: watermark column ${w} (checks file) does not exist on the copy; detection used instead`,
+        );
       }
 
       // How production is compared: the pinned snapshot, or production now restricted by watermarks.
@@ -208,15 +224,19 @@ class Validation implements Validator {
         this.pinned !== undefined &&
         (!restorePoint || Math.abs(restorePoint.getTime() - this.pinned.getTime()) < 1000);
       if (this.prepared && !useSnapshot) {
-        logger.warning('validation: the copy was not restored to the pinned time; comparing with production by watermark instead');
+        logger.warning(
+          'validation: the copy was not restored to the pinned time; comparing with production by watermark instead',
+        );
       }
       const live = !useSnapshot && this.production !== undefined;
       const comparisonFor = (table: TableInfo): Comparison => {
-        if (table.persistence === 'u') return { kind: 'skip', reason: 'unlogged table: not in backups, empty after a restore' };
+        if (table.persistence === 'u')
+          return { kind: 'skip', reason: 'unlogged table: not in backups, empty after a restore' };
         if (!this.production) return { kind: 'skip', reason: 'no production-url: comparison skipped' };
         if (useSnapshot) return { kind: 'snapshot', at: this.pinned! };
         const w = watermarks.get(table.key);
-        if (w && restorePoint) return { kind: 'watermark', column: w.column, updateStyle: w.updateStyle, notAfter: restorePoint };
+        if (w && restorePoint)
+          return { kind: 'watermark', column: w.column, updateStyle: w.updateStyle, notAfter: restorePoint };
         return { kind: 'drift' };
       };
       const filterFor = (table: TableInfo): FingerprintOptions => {
@@ -251,7 +271,15 @@ class Validation implements Validator {
         checks.push(result('access:table-privileges', 'access', status, reason, 0));
       } else {
         for (const kind of SCHEMA_KINDS) {
-          checks.push(compareSchemaKind(kind, production.objects[kind], copyObjects[kind], catalogMs, this.excludedObject(kind)));
+          checks.push(
+            compareSchemaKind(
+              kind,
+              production.objects[kind],
+              copyObjects[kind],
+              catalogMs,
+              this.excludedObject(kind),
+            ),
+          );
         }
         checks.push(compareRoles(production.roles!, copyRoles, catalogMs));
         checks.push(comparePrivileges(production.privileges!, copyPrivileges, catalogMs));
@@ -277,7 +305,9 @@ class Validation implements Validator {
         const prodSide: Side | undefined = production?.error
           ? { error: production.error }
           : production?.fingerprints.get(table.key);
-        checks.push(...compareTable(table.key, comparison, prodSide, copyFps.get(table.key) ?? { error: 'not read' }));
+        checks.push(
+          ...compareTable(table.key, comparison, prodSide, copyFps.get(table.key) ?? { error: 'not read' }),
+        );
       }
       const copyKeys = new Set(copyTables.map((t) => t.key));
       for (const table of production?.tables ?? []) {
@@ -287,8 +317,10 @@ class Validation implements Validator {
       }
 
       // Integrity of the copy itself.
-      const run = <T>(items: T[], fn: (c: pg.Client, item: T) => Promise<string | undefined>): Promise<(string | undefined)[]> =>
-        withPool(items, this.concurrency, openCopy, fn, signal);
+      const run = <T>(
+        items: T[],
+        fn: (c: pg.Client, item: T) => Promise<string | undefined>,
+      ): Promise<(string | undefined)[]> => withPool(items, this.concurrency, openCopy, fn, signal);
       checks.push(
         readCheck(
           [...copyFps.entries()].map(([key, side]) =>
@@ -300,8 +332,12 @@ class Validation implements Validator {
       const integrity = await Promise.all([
         this.checksFile.amcheck === false
           ? result('integrity:amcheck', 'integrity', 'skip', 'disabled in the checks file', 0)
-          : amcheckCheck(openCopy, run).catch((e) => result('integrity:amcheck', 'integrity', 'error', safeError(e), 0)),
-        sequencesCheck(copy, copyTables).catch((e) => result('integrity:sequences', 'integrity', 'error', safeError(e), 0)),
+          : amcheckCheck(openCopy, run).catch((e) =>
+              result('integrity:amcheck', 'integrity', 'error', safeError(e), 0),
+            ),
+        sequencesCheck(copy, copyTables).catch((e) =>
+          result('integrity:sequences', 'integrity', 'error', safeError(e), 0),
+        ),
         foreignKeysCheck(
           copy,
           run,
@@ -331,7 +367,11 @@ class Validation implements Validator {
 
       let newest: number | undefined;
       for (const side of copyFps.values()) {
-        if ('ok' in side && side.ok.newestEpoch !== undefined && (newest === undefined || side.ok.newestEpoch > newest)) {
+        if (
+          'ok' in side &&
+          side.ok.newestEpoch !== undefined &&
+          (newest === undefined || side.ok.newestEpoch > newest)
+        ) {
           newest = side.ok.newestEpoch;
         }
       }
@@ -356,20 +396,16 @@ class Validation implements Validator {
       const tables = this.inScope(await readTables(client));
       const copyByKey = new Map(copyTables.map((t) => [t.key, t]));
       // The copy's watermark decides the filter on both sides, so both read the same rows.
-      const fingerprints = this.fingerprintAll(
-        tables,
-        () => openSession(settings, this.session),
-        (t) => filterFor(copyByKey.get(t.key) ?? t),
-        signal,
-      );
-      const objects = await readSchemaObjects(client);
-      const roles = await readRoles(client);
-      const privileges = await readTablePrivileges(client);
-      const custom = new Map<string, QueryOutcome>();
-      for (const check of this.checksFile.checks) {
-        if ('matches-production' in check.expect) custom.set(check.name, await runCustomQuery(client, check));
-      }
-      return { tables, objects, roles, privileges, fingerprints: await fingerprints, custom };
+      const [fingerprints, rest] = await Promise.all([
+        this.fingerprintAll(
+          tables,
+          () => openSession(settings, this.session),
+          (t) => filterFor(copyByKey.get(t.key) ?? t),
+          signal,
+        ),
+        this.readProductionCatalog(client, false),
+      ]);
+      return { tables, fingerprints, ...rest };
     } catch (error) {
       return { tables: [], fingerprints: new Map(), custom: new Map(), error: safeError(error) };
     } finally {
@@ -377,7 +413,27 @@ class Validation implements Validator {
     }
   }
 
-  private async customChecks(copy: pg.Client, production: ProductionSide | undefined, pinned: boolean): Promise<CheckResult[]> {
+  /** Schema objects, roles, privileges and the production side of matches-production checks. */
+  private async readProductionCatalog(
+    client: pg.Client,
+    inTransaction: boolean,
+  ): Promise<Required<Pick<ProductionSide, 'objects' | 'roles' | 'privileges' | 'custom'>>> {
+    const objects = await readSchemaObjects(client);
+    const roles = await readRoles(client);
+    const privileges = await readTablePrivileges(client);
+    const custom = new Map<string, QueryOutcome>();
+    for (const check of this.checksFile.checks) {
+      if ('matches-production' in check.expect)
+        custom.set(check.name, await runCustomQuery(client, check, inTransaction));
+    }
+    return { objects, roles, privileges, custom };
+  }
+
+  private async customChecks(
+    copy: pg.Client,
+    production: ProductionSide | undefined,
+    pinned: boolean,
+  ): Promise<CheckResult[]> {
     const out: CheckResult[] = [];
     for (const check of this.checksFile.checks) {
       const mine = await runCustomQuery(copy, check);

@@ -17,19 +17,32 @@ export function readCheck(tables: { key: string; rows?: bigint; error?: string; 
       'integrity:read',
       'integrity',
       'fail',
-      `${failed.length} of ${tables.length} tables could not be read in full: ${listSome(failed.map((t) => `${t.key} (${t.error})`), 3)}`,
+      `${failed.length} of ${tables.length} tables could not be read in full: ${listSome(
+        failed.map((t) => `${t.key} (${t.error})`),
+        3,
+      )}`,
       ms,
     );
   }
-  return result('integrity:read', 'integrity', 'pass', `${tables.length} tables read in full, every column of ${rows} rows`, ms, {
-    measured: tables.length,
-  });
+  return result(
+    'integrity:read',
+    'integrity',
+    'pass',
+    `${tables.length} tables read in full, every column of ${rows} rows`,
+    ms,
+    {
+      measured: tables.length,
+    },
+  );
 }
 
 /** Runs bt_index_check on every valid btree index of the given tables; creates amcheck on the copy if it may. */
 export async function amcheckCheck(
   open: () => Promise<pg.Client>,
-  run: <T>(items: T[], fn: (client: pg.Client, item: T) => Promise<string | undefined>) => Promise<(string | undefined)[]>,
+  run: <T>(
+    items: T[],
+    fn: (client: pg.Client, item: T) => Promise<string | undefined>,
+  ) => Promise<(string | undefined)[]>,
 ): Promise<CheckResult> {
   const started = Date.now();
   const admin = await open();
@@ -41,14 +54,26 @@ export async function amcheckCheck(
     );
     if (!ext[0]?.installed) {
       if (!ext[0]?.available) {
-        return result('integrity:amcheck', 'integrity', 'skip', 'the amcheck extension is not available on the copy', elapsed(started));
+        return result(
+          'integrity:amcheck',
+          'integrity',
+          'skip',
+          'the amcheck extension is not available on the copy',
+          elapsed(started),
+        );
       }
       try {
         await admin.query('SET default_transaction_read_only = off');
         await admin.query('CREATE EXTENSION IF NOT EXISTS amcheck');
         created = true;
       } catch (error) {
-        return result('integrity:amcheck', 'integrity', 'skip', `cannot create the amcheck extension on the copy: ${safeError(error)}`, elapsed(started));
+        return result(
+          'integrity:amcheck',
+          'integrity',
+          'skip',
+          `cannot create the amcheck extension on the copy: ${safeError(error)}`,
+          elapsed(started),
+        );
       }
     }
     const { rows: indexes } = await admin.query<{ oid: number; name: string }>(`
@@ -58,9 +83,11 @@ export async function amcheckCheck(
        WHERE a.amname = 'btree' AND x.indisvalid AND x.indisready AND t.relpersistence <> 't'
          AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname !~ '^pg_toast'
        ORDER BY 2`);
-    const schemaOf = (await admin.query<{ s: string }>(
-      `SELECT n.nspname AS s FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = 'amcheck'`,
-    )).rows[0]!.s;
+    const schemaOf = (
+      await admin.query<{ s: string }>(
+        `SELECT n.nspname AS s FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = 'amcheck'`,
+      )
+    ).rows[0]!.s;
     const fn = `${admin.escapeIdentifier(schemaOf)}.bt_index_check`;
     const errors = await run(indexes, async (client, index) => {
       try {
@@ -75,7 +102,9 @@ export async function amcheckCheck(
       'integrity:amcheck',
       'integrity',
       bad.length ? 'fail' : 'pass',
-      bad.length ? `${bad.length} of ${indexes.length} btree indexes fail amcheck: ${listSome(bad, 3)}` : `${indexes.length} btree indexes pass bt_index_check`,
+      bad.length
+        ? `${bad.length} of ${indexes.length} btree indexes fail amcheck: ${listSome(bad, 3)}`
+        : `${indexes.length} btree indexes pass bt_index_check`,
       elapsed(started),
       { measured: indexes.length - bad.length, expected: indexes.length },
     );
@@ -112,7 +141,8 @@ export async function sequencesCheck(client: pg.Client, tables: TableInfo[]): Pr
         const last = BigInt(s[0]!.last);
         const next = s[0]!.called ? last + inc : last;
         const ok = inc > 0n ? next > extreme : next < extreme;
-        if (!ok) behind.push(`${sequence} for ${table.key}.${column} (next ${next}, column ${agg} ${extreme})`);
+        if (!ok)
+          behind.push(`${sequence} for ${table.key}.${column} (next ${next}, column ${agg} ${extreme})`);
       } catch (error) {
         errors.push(`${sequence} (${safeError(error)})`);
       }
@@ -120,7 +150,7 @@ export async function sequencesCheck(client: pg.Client, tables: TableInfo[]): Pr
   }
   const status = behind.length ? 'fail' : errors.length ? 'error' : 'pass';
   const summary = behind.length
-    ? `${behind.length} sequence${behind.length === 1 ? '' : 's'} behind their column: ${listSome(behind, 3)}`
+    ? `${behind.length} sequence${behind.length === 1 ? ' is' : 's are'} behind the column${behind.length === 1 ? '' : 's'} they feed: ${listSome(behind, 3)}`
     : errors.length
       ? `could not read ${errors.length} sequences: ${listSome(errors, 3)}`
       : `${n} sequences ahead of their columns`;
@@ -149,21 +179,25 @@ interface ForeignKey {
 /** Orphans per foreign key (referencing rows whose key has no referenced row), bounded in cost. */
 export async function foreignKeysCheck(
   client: pg.Client,
-  run: <T>(items: T[], fn: (client: pg.Client, item: T) => Promise<string | undefined>) => Promise<(string | undefined)[]>,
+  run: <T>(
+    items: T[],
+    fn: (client: pg.Client, item: T) => Promise<string | undefined>,
+  ) => Promise<(string | undefined)[]>,
   options: ForeignKeyOptions,
   excluded: (table: string) => boolean,
 ): Promise<CheckResult> {
   const started = Date.now();
-  if (options.enabled === false) return result('integrity:foreign-keys', 'integrity', 'skip', 'disabled in the checks file', 0);
+  if (options.enabled === false)
+    return result('integrity:foreign-keys', 'integrity', 'skip', 'disabled in the checks file', 0);
   const maxRows = options.maxRows ?? 10_000_000;
   const timeoutMs = options.timeoutMs ?? 120_000;
   const { rows } = await client.query<ForeignKey & { cs: string; ct: string; ps: string; pt: string }>(`
     SELECT cn.nspname || '.' || c.relname || '.' || k.conname AS name,
            cn.nspname AS cs, c.relname AS ct, pn.nspname AS ps, p.relname AS pt,
            cn.nspname || '.' || c.relname AS child, pn.nspname || '.' || p.relname AS parent,
-           (SELECT array_agg(a.attname ORDER BY o) FROM unnest(k.conkey) WITH ORDINALITY u(n, o)
+           (SELECT array_agg(a.attname::text ORDER BY o) FROM unnest(k.conkey) WITH ORDINALITY u(n, o)
               JOIN pg_attribute a ON a.attrelid = k.conrelid AND a.attnum = u.n) AS "childCols",
-           (SELECT array_agg(a.attname ORDER BY o) FROM unnest(k.confkey) WITH ORDINALITY u(n, o)
+           (SELECT array_agg(a.attname::text ORDER BY o) FROM unnest(k.confkey) WITH ORDINALITY u(n, o)
               JOIN pg_attribute a ON a.attrelid = k.confrelid AND a.attnum = u.n) AS "parentCols",
            greatest(c.reltuples, 0)::float8 AS estimated
       FROM pg_constraint k
@@ -198,19 +232,26 @@ export async function foreignKeysCheck(
     }
   });
   const orphans = outcomes.filter((o): o is string => !!o && o.startsWith('orphans:')).map((o) => o.slice(8));
-  const timeouts = outcomes.filter((o): o is string => !!o && o.startsWith('timeout:')).map((o) => o.slice(8));
+  const timeouts = outcomes
+    .filter((o): o is string => !!o && o.startsWith('timeout:'))
+    .map((o) => o.slice(8));
   const errors = outcomes.filter((o): o is string => !!o && o.startsWith('error:')).map((o) => o.slice(6));
   const unchecked = [...skipped, ...timeouts];
   const status = orphans.length ? 'fail' : errors.length ? 'error' : unchecked.length ? 'warn' : 'pass';
   const parts: string[] = [];
   if (orphans.length) parts.push(`${orphans.length} with orphans: ${listSome(orphans, 3)}`);
   if (errors.length) parts.push(`${errors.length} failed: ${listSome(errors, 2)}`);
-  if (unchecked.length) parts.push(`${unchecked.length} not checked (above ${maxRows} rows or over ${Math.round(timeoutMs / 1000)}s): ${listSome(unchecked, 3)}`);
+  if (unchecked.length)
+    parts.push(
+      `${unchecked.length} not checked (above ${maxRows} rows or over ${Math.round(timeoutMs / 1000)}s): ${listSome(unchecked, 3)}`,
+    );
   return result(
     'integrity:foreign-keys',
     'integrity',
     status,
-    parts.length ? `${todo.length} foreign keys; ${parts.join('; ')}` : `${todo.length} foreign keys, no orphaned rows`,
+    parts.length
+      ? `${todo.length} foreign keys; ${parts.join('; ')}`
+      : `${todo.length} foreign keys, no orphaned rows`,
     elapsed(started),
     { measured: orphans.length, expected: 0 },
   );

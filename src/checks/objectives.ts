@@ -37,10 +37,17 @@ export function objectiveChecks(inputs: ObjectiveInputs): ObjectiveOutcome {
   let rtoCheck: CheckResult;
   if (inputs.restoreSeconds === null || !Number.isFinite(inputs.restoreSeconds)) {
     rto = { targetSeconds: rtoTarget, measuredSeconds: null, met: null };
-    rtoCheck = result('objectives:rto', 'objectives', 'error', 'restore did not finish: restore time unknown', 0, {
-      measured: null,
-      expected: rtoTarget,
-    });
+    rtoCheck = result(
+      'objectives:rto',
+      'objectives',
+      'error',
+      'restore did not finish: restore time unknown',
+      0,
+      {
+        measured: null,
+        expected: rtoTarget,
+      },
+    );
   } else {
     const measured = r3(inputs.restoreSeconds);
     const met = measured <= rtoTarget;

@@ -34,7 +34,9 @@ export function listSome(items: readonly string[], max = 5): string {
 
 /** A bigint as a report value: a number when exact, else its decimal string. */
 export function countValue(n: bigint): number | string {
-  return n <= BigInt(Number.MAX_SAFE_INTEGER) && n >= -BigInt(Number.MAX_SAFE_INTEGER) ? Number(n) : n.toString();
+  return n <= BigInt(Number.MAX_SAFE_INTEGER) && n >= -BigInt(Number.MAX_SAFE_INTEGER)
+    ? Number(n)
+    : n.toString();
 }
 
 export const elapsed = (started: number): number => Date.now() - started;

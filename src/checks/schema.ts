@@ -31,7 +31,8 @@ export function compareSchemaKind(
     if (ignore(name)) continue;
     const c = copy.get(name);
     if (c === undefined) missing.push(name);
-    else if (c !== def) changed.push(SHOW_DEFINITION.has(kind) ? `${name} (${def} on production, ${c} on copy)` : name);
+    else if (c !== def)
+      changed.push(SHOW_DEFINITION.has(kind) ? `${name} (${def} on production, ${c} on copy)` : name);
   }
   for (const name of copy.keys()) if (!production.has(name) && !ignore(name)) extra.push(name);
   const n = missing.length + extra.length + changed.length;

@@ -65,10 +65,15 @@ export async function runSmoke(
     const finish = (code: number | null, error?: Error): void => {
       clearTimeout(timer);
       options.signal?.removeEventListener('abort', onAbort);
-      if (options.showOutput && tail) for (const line of tail.split('\n')) if (line) logger.info(`smoke: ${line}`);
+      if (options.showOutput && tail)
+        for (const line of tail.split('\n')) if (line) logger.info(`smoke: ${line}`);
       const ms = Date.now() - started;
-      if (error) resolve(result('smoke:command', 'smoke', 'error', `smoke command could not start (${error.message})`, ms));
-      else if (reason) resolve(result('smoke:command', 'smoke', 'fail', `smoke command ${reason}`, ms, { expected: 0 }));
+      if (error)
+        resolve(
+          result('smoke:command', 'smoke', 'error', `smoke command could not start (${error.message})`, ms),
+        );
+      else if (reason)
+        resolve(result('smoke:command', 'smoke', 'fail', `smoke command ${reason}`, ms, { expected: 0 }));
       else
         resolve(
           result('smoke:command', 'smoke', code === 0 ? 'pass' : 'fail', `smoke command exited ${code}`, ms, {

@@ -11,8 +11,27 @@ export interface Watermark {
 }
 
 const TIME_TYPES = new Set(['timestamptz', 'timestamp', 'date']);
-const UPDATE_NAMES = ['updated_at', 'modified_at', 'last_modified_at', 'last_modified', 'changed_at', 'updated_on', 'modified_on', 'updated', 'modified'];
-const CREATE_NAMES = ['created_at', 'inserted_at', 'recorded_at', 'occurred_at', 'observed_at', 'created_on', 'created', 'inserted'];
+const UPDATE_NAMES = [
+  'updated_at',
+  'modified_at',
+  'last_modified_at',
+  'last_modified',
+  'changed_at',
+  'updated_on',
+  'modified_on',
+  'updated',
+  'modified',
+];
+const CREATE_NAMES = [
+  'created_at',
+  'inserted_at',
+  'recorded_at',
+  'occurred_at',
+  'observed_at',
+  'created_on',
+  'created',
+  'inserted',
+];
 
 /**
  * The configured column (checks file `watermarks`, "none" turns it off), else the first detected one:
@@ -28,10 +47,12 @@ export function watermarkFor(table: TableInfo, configured?: Record<string, strin
   }
   const candidates = table.columns.filter((c) => c.baseType !== null && TIME_TYPES.has(c.baseType));
   for (const name of UPDATE_NAMES) {
-    if (candidates.some((c) => c.name.toLowerCase() === name)) return { column: candidates.find((c) => c.name.toLowerCase() === name)!.name, updateStyle: true };
+    if (candidates.some((c) => c.name.toLowerCase() === name))
+      return { column: candidates.find((c) => c.name.toLowerCase() === name)!.name, updateStyle: true };
   }
   for (const name of CREATE_NAMES) {
-    if (candidates.some((c) => c.name.toLowerCase() === name)) return { column: candidates.find((c) => c.name.toLowerCase() === name)!.name, updateStyle: false };
+    if (candidates.some((c) => c.name.toLowerCase() === name))
+      return { column: candidates.find((c) => c.name.toLowerCase() === name)!.name, updateStyle: false };
   }
   return undefined;
 }

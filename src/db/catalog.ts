@@ -76,7 +76,7 @@ export async function readTables(client: pg.Client): Promise<TableInfo[]> {
               JOIN pg_type bt ON bt.oid = CASE WHEN t.typtype = 'd' THEN t.typbasetype ELSE t.oid END
               LEFT JOIN pg_type et ON et.oid = bt.typelem AND bt.typcategory = 'A'
              WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped) AS columns,
-           (SELECT array_agg(a.attname ORDER BY k.ord)
+           (SELECT array_agg(a.attname::text ORDER BY k.ord)
               FROM pg_constraint pk
               CROSS JOIN LATERAL unnest(pk.conkey) WITH ORDINALITY AS k(attnum, ord)
               JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = k.attnum
@@ -146,7 +146,7 @@ export async function readSchemaObjects(client: pg.Client): Promise<Record<Schem
          FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
         WHERE c.relkind IN ('v', 'm') AND ${USER_NS} AND ${NOT_EXTENSION_MEMBER('pg_class', 'c.oid')}`),
     q(`SELECT n.nspname || '.' || p.proname || '(' || pg_get_function_identity_arguments(p.oid) || ')' AS k,
-              p.prokind || ' returns ' || format_type(p.prorettype, NULL) || ' ' || l.lanname
+              p.prokind::text || ' returns ' || format_type(p.prorettype, NULL) || ' ' || l.lanname
               || ' ' || md5(coalesce(p.prosrc, '') || coalesce(p.probin, '')) AS v
          FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace JOIN pg_language l ON l.oid = p.prolang
         WHERE ${USER_NS} AND ${NOT_EXTENSION_MEMBER('pg_proc', 'p.oid')}`),

@@ -15,7 +15,10 @@ export function tlsOptions(mode: SslMode, extraCa?: string[]): false | Connectio
   return { rejectUnauthorized: true, ca };
 }
 
-export function clientConfig(settings: ConnectionSettings, extra: Partial<pg.ClientConfig> = {}): pg.ClientConfig {
+export function clientConfig(
+  settings: ConnectionSettings,
+  extra: Partial<pg.ClientConfig> = {},
+): pg.ClientConfig {
   return {
     host: settings.host,
     port: settings.port,
@@ -46,7 +49,10 @@ export function settingsFromUrl(url: string, sslMode: SslMode): ConnectionSettin
 }
 
 /** Connects, or throws an error that names host, port and database but never the password. */
-export async function connect(settings: ConnectionSettings, extra: Partial<pg.ClientConfig> = {}): Promise<pg.Client> {
+export async function connect(
+  settings: ConnectionSettings,
+  extra: Partial<pg.ClientConfig> = {},
+): Promise<pg.Client> {
   const client = new pg.Client(clientConfig(settings, extra));
   client.on('error', () => undefined); // a dropped connection surfaces on the next query instead of crashing
   try {

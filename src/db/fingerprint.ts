@@ -101,7 +101,11 @@ export interface TableFingerprint {
   ms: number;
 }
 
-export function fingerprintSql(client: pg.Client, table: TableInfo, options: FingerprintOptions = {}): string {
+export function fingerprintSql(
+  client: pg.Client,
+  table: TableInfo,
+  options: FingerprintOptions = {},
+): string {
   const buckets = options.buckets ?? DEFAULT_BUCKETS;
   const rel = `${client.escapeIdentifier(table.schema)}.${client.escapeIdentifier(table.name)}`;
   const rowHash = rowHashSql(client, table.columns, 't');
@@ -138,7 +142,10 @@ export async function fingerprintTable(
   await client.query('SET enable_sort = off');
   let rows: { b: number; n: string; s: string | null; newest: number | null }[];
   try {
-    ({ rows } = await client.query<{ b: number; n: string; s: string | null; newest: number | null }>(sql, params));
+    ({ rows } = await client.query<{ b: number; n: string; s: string | null; newest: number | null }>(
+      sql,
+      params,
+    ));
   } finally {
     await client.query('RESET enable_sort').catch(() => undefined);
   }
@@ -169,7 +176,8 @@ export async function fingerprintTable(
 
 /** A short, stable digest of a table fingerprint for reports (names, counts and hashes only). */
 export function fingerprintDigest(fp: { count: bigint; sum: bigint }): string {
-  const mix = (BigInt.asUintN(64, fp.sum) ^ BigInt.asUintN(64, fp.sum >> 64n) ^ (fp.count * 0x9e3779b97f4a7c15n)) &
+  const mix =
+    (BigInt.asUintN(64, fp.sum) ^ BigInt.asUintN(64, fp.sum >> 64n) ^ (fp.count * 0x9e3779b97f4a7c15n)) &
     0xffffffffffffffffn;
   return BigInt.asUintN(64, mix).toString(16).padStart(16, '0');
 }

@@ -135,11 +135,25 @@ export class LocalServer {
   }
 
   /** Creates a new cluster (superuser postgres, UTF8, trust on loopback). */
-  static async create(options: { baseDir?: string; settings?: LocalServerOptions['settings'] } = {}): Promise<LocalServer> {
-    const base = options.baseDir ? await makeServerDir(options.baseDir) : await makeTempServerDir('restore-proof-pg-');
+  static async create(
+    options: { baseDir?: string; settings?: LocalServerOptions['settings'] } = {},
+  ): Promise<LocalServer> {
+    const base = options.baseDir
+      ? await makeServerDir(options.baseDir)
+      : await makeTempServerDir('restore-proof-pg-');
     const dataDir = join(base, 'data');
     const runDir = await makeServerDir(join(base, 'run'));
-    await runPgTool('initdb', ['-D', dataDir, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--locale=C.UTF-8', '--no-sync']);
+    await runPgTool('initdb', [
+      '-D',
+      dataDir,
+      '-U',
+      'postgres',
+      '--auth=trust',
+      '-E',
+      'UTF8',
+      '--locale=C.UTF-8',
+      '--no-sync',
+    ]);
     const server = new LocalServer({ dataDir, runDir, settings: options.settings });
     return server;
   }

@@ -68,7 +68,9 @@ export class OwnershipError extends Error {
  */
 export function assertOwned(kind: string, id: string, tags: Tag[] | undefined, runId?: string): void {
   if (!hasOwnedName(id)) {
-    throw new OwnershipError(`refusing to touch ${kind} '${id}': its name lacks the ${NAME_PREFIX}<run> pattern`);
+    throw new OwnershipError(
+      `refusing to touch ${kind} '${id}': its name lacks the ${NAME_PREFIX}<run> pattern`,
+    );
   }
   const run = tagValue(tags, TAG_RUN);
   if (!run) throw new OwnershipError(`refusing to touch ${kind} '${id}': it lacks the ${TAG_RUN} tag`);

@@ -15,8 +15,8 @@ export function canonicalJson(value: unknown): string {
 }
 
 const MAX_PORTABLE = 1e15;
-// eslint-disable-next-line no-control-regex
-const UNPORTABLE_STRING = /[\u007f-\u009f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+const UNPORTABLE_STRING =
+  /[\u007f-\u009f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 // eslint-disable-next-line no-control-regex
 const ASCII_KEY = /^[\u0000-\u007f]*$/;
 
@@ -31,14 +31,16 @@ function encode(value: unknown, at: string): string {
       if (Math.abs(value) >= MAX_PORTABLE) throw new Error(`canonical JSON: ${at} is too large (${value})`);
       return JSON.stringify(value);
     case 'string':
-      if (UNPORTABLE_STRING.test(value)) throw new Error(`canonical JSON: ${at} holds a control or unpaired character`);
+      if (UNPORTABLE_STRING.test(value))
+        throw new Error(`canonical JSON: ${at} holds a control or unpaired character`);
       return JSON.stringify(value);
     case 'object': {
       if (Array.isArray(value)) return `[${value.map((item, i) => encode(item, `${at}[${i}]`)).join(',')}]`;
       const entries = Object.entries(value as Record<string, unknown>);
       const parts: string[] = [];
       for (const [key, item] of entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-        if (!ASCII_KEY.test(key)) throw new Error(`canonical JSON: key ${JSON.stringify(key)} at ${at} is not ASCII`);
+        if (!ASCII_KEY.test(key))
+          throw new Error(`canonical JSON: key ${JSON.stringify(key)} at ${at} is not ASCII`);
         if (item === undefined) throw new Error(`canonical JSON: ${at}.${key} is undefined`);
         parts.push(`${JSON.stringify(key)}:${encode(item, `${at}.${key}`)}`);
       }

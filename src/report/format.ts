@@ -62,4 +62,5 @@ export const STATUS_ORDER: CheckStatus[] = ['fail', 'error', 'warn', 'pass', 'sk
 
 export const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
 
-export const yesNo = (met: boolean | null): string => (met === null ? 'not measured' : met ? 'yes' : '**NO**');
+export const yesNo = (met: boolean | null): string =>
+  met === null ? 'not measured' : met ? 'yes' : '**NO**';

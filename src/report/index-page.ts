@@ -81,7 +81,10 @@ export function renderIndex(entries: IndexedReport[], now: Date, unreadable: str
       '',
     );
   }
-  return `${out.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd()}\n`;
+  return `${out
+    .join('\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trimEnd()}\n`;
 }
 
 function schedule(entries: IndexedReport[], now: Date): string[] {
@@ -96,9 +99,16 @@ function schedule(entries: IndexedReport[], now: Date): string[] {
   ];
   const scheduled = new Set(SCHEDULE.map((row) => row.cadence).filter(Boolean));
   const rows: ScheduleRow[] = [...SCHEDULE];
-  const extra = [...new Set(entries.map((e) => canonicalCadence(e.report.cadence)))].filter((c) => !scheduled.has(c));
+  const extra = [...new Set(entries.map((e) => canonicalCadence(e.report.cadence)))].filter(
+    (c) => !scheduled.has(c),
+  );
   for (const cadence of extra.sort()) {
-    rows.push({ testType: `Drill (${cadence})`, frequency: 'On demand', cadence, criterion: 'All checks pass' });
+    rows.push({
+      testType: `Drill (${cadence})`,
+      frequency: 'On demand',
+      cadence,
+      criterion: 'All checks pass',
+    });
   }
   for (const row of rows) {
     if (row.cadence === null) {
@@ -130,7 +140,9 @@ function schedule(entries: IndexedReport[], now: Date): string[] {
             ? `due now (${utcDate(dueAt.toISOString())})`
             : utcDate(dueAt.toISOString());
     }
-    out.push(`| ${row.testType} | ${row.frequency} | ${performed} | ${result} | ${due} | ${cell(row.criterion)} |`);
+    out.push(
+      `| ${row.testType} | ${row.frequency} | ${performed} | ${result} | ${due} | ${cell(row.criterion)} |`,
+    );
   }
   return out;
 }
@@ -141,7 +153,9 @@ function trend(entries: IndexedReport[]): string[] {
   const points = entries.filter((e) => e.report.restore.seconds !== null).slice(-TREND_POINTS);
   const out = ['## Trend', ''];
   if (points.length === 0) return [...out, 'No drill has completed a restore yet.'];
-  const labels = points.map((e) => `"${e.report.startedAt.slice(5, 10)} ${e.report.startedAt.slice(11, 16)}"`);
+  const labels = points.map(
+    (e) => `"${e.report.startedAt.slice(5, 10)} ${e.report.startedAt.slice(11, 16)}"`,
+  );
   const minutes = points.map((e) => round1((e.report.restore.seconds ?? 0) / 60));
   const rtoMinutes = points.map((e) => round1(e.report.objectives.rto.targetSeconds / 60));
   const lossSeconds = points.map((e) => round1(e.report.objectives.rpo.measuredSeconds ?? 0));

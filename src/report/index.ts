@@ -38,6 +38,7 @@ export {
 } from './summary.js';
 export {
   formatVerifyResult,
+  renderVerifySummary,
   verifyExitCode,
   verifyReports,
   type ReportStatus,

@@ -76,7 +76,10 @@ export function renderMarkdown(report: Report, options: MarkdownOptions): string
     out.push('## Warnings', '', ...report.warnings.map((w) => `- ${w.replace(/\r?\n/g, ' ')}`), '');
   }
   out.push(...verification(report, options));
-  return `${out.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd()}\n`;
+  return `${out
+    .join('\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trimEnd()}\n`;
 }
 
 function facts(report: Report): string[] {
@@ -148,7 +151,9 @@ function timeline(report: Report): string[] {
     '',
     '| Phase | Started | Ended | Duration |',
     '| --- | --- | --- | --- |',
-    ...phases.map((p) => `| ${cell(p.name)} | ${utc(p.startedAt)} | ${utc(p.endedAt)} | ${duration(p.seconds)} |`),
+    ...phases.map(
+      (p) => `| ${cell(p.name)} | ${utc(p.startedAt)} | ${utc(p.endedAt)} | ${duration(p.seconds)} |`,
+    ),
   ];
   return lines;
 }
@@ -231,7 +236,8 @@ function cleanup(report: Report): string[] {
   const sentence = {
     deleted: 'Everything the drill created was deleted.',
     kept: '**Kept** for investigation: the resources below still exist; the janitor deletes them when they expire.',
-    failed: '**Cleanup failed**: the resources below may still exist (and cost money); the janitor retries, or delete them by hand.',
+    failed:
+      '**Cleanup failed**: the resources below may still exist (and cost money); the janitor retries, or delete them by hand.',
     none: 'The drill created nothing that needed deleting.',
   }[c.status];
   const out = ['## Cleanup', '', sentence];

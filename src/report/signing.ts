@@ -21,10 +21,14 @@ export function loadSigningKey(pem: string): KeyObject {
   try {
     key = createPrivateKey(normalizePem(pem));
   } catch {
-    throw new Error('signing-key: expected an Ed25519 private key in PEM (openssl genpkey -algorithm ed25519)');
+    throw new Error(
+      'signing-key: expected an Ed25519 private key in PEM (openssl genpkey -algorithm ed25519)',
+    );
   }
   if (key.asymmetricKeyType !== 'ed25519') {
-    throw new Error(`signing-key: expected an Ed25519 private key, got ${key.asymmetricKeyType ?? 'an unknown key type'}`);
+    throw new Error(
+      `signing-key: expected an Ed25519 private key, got ${key.asymmetricKeyType ?? 'an unknown key type'}`,
+    );
   }
   return key;
 }
@@ -68,11 +72,14 @@ export function parsePublicKeys(pemText: string): Map<string, KeyObject> {
       throw new Error('public-key: a PEM block in it is not a public key');
     }
     if (key.asymmetricKeyType !== 'ed25519') {
-      throw new Error(`public-key: expected Ed25519 public keys, got ${key.asymmetricKeyType ?? 'an unknown key type'}`);
+      throw new Error(
+        `public-key: expected Ed25519 public keys, got ${key.asymmetricKeyType ?? 'an unknown key type'}`,
+      );
     }
     keys.set(publicKeyFingerprint(key), key);
   }
-  if (keys.size === 0) throw new Error('public-key: no PEM public key found (expected -----BEGIN PUBLIC KEY-----)');
+  if (keys.size === 0)
+    throw new Error('public-key: no PEM public key found (expected -----BEGIN PUBLIC KEY-----)');
   return keys;
 }
 
@@ -95,7 +102,8 @@ export function resolvePublicKeys(input: string | undefined, reportDir: string):
     return { keys: parsePublicKeys(readFileSync(given, 'utf8')), origin: given };
   }
   const committed = join(reportDir, PUBLIC_KEY_FILE);
-  if (existsSync(committed)) return { keys: parsePublicKeys(readFileSync(committed, 'utf8')), origin: committed };
+  if (existsSync(committed))
+    return { keys: parsePublicKeys(readFileSync(committed, 'utf8')), origin: committed };
   return { keys: new Map(), origin: null };
 }
 

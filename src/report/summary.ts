@@ -3,7 +3,10 @@ import { verdictSentence } from './markdown.js';
 import { failingChecks, type Report } from './model.js';
 
 /** The job summary: the same verdict, objectives and failing checks as the report, and where it is. */
-export function renderJobSummary(report: Report, paths?: { markdownPath?: string; jsonPath?: string }): string {
+export function renderJobSummary(
+  report: Report,
+  paths?: { markdownPath?: string; jsonPath?: string },
+): string {
   const { rto, rpo } = report.objectives;
   const out = [
     `## restore-proof: ${report.result === 'pass' ? 'PASS' : 'FAIL'}`,
@@ -27,7 +30,8 @@ export function renderJobSummary(report: Report, paths?: { markdownPath?: string
       '| Status | Check | Summary | Measured | Expected |',
       '| --- | --- | --- | --- | --- |',
       ...failing.map(
-        (c) => `| ${statusLabel(c.status)} | ${code(c.id)} | ${cell(c.summary)} | ${value(c.measured)} | ${value(c.expected)} |`,
+        (c) =>
+          `| ${statusLabel(c.status)} | ${code(c.id)} | ${cell(c.summary)} | ${value(c.measured)} | ${value(c.expected)} |`,
       ),
       '',
     );
@@ -69,11 +73,18 @@ export function annotationsFor(report: Report, markdown?: { path: string; text: 
   };
   const out: Annotation[] = [];
   if (report.error) {
-    out.push({ level: 'error', title: 'restore-proof: drill error', message: report.error, ...at('> **Error:**') });
+    out.push({
+      level: 'error',
+      title: 'restore-proof: drill error',
+      message: report.error,
+      ...at('> **Error:**'),
+    });
   }
   for (const c of failingChecks(report)) {
     const detail =
-      c.measured !== null || c.expected !== null ? ` (measured ${value(c.measured)}, expected ${value(c.expected)})` : '';
+      c.measured !== null || c.expected !== null
+        ? ` (measured ${value(c.measured)}, expected ${value(c.expected)})`
+        : '';
     out.push({
       level: 'error',
       title: `restore-proof: ${c.id} ${c.status === 'error' ? 'errored' : 'failed'}`,
@@ -111,7 +122,12 @@ export function annotationsFor(report: Report, markdown?: { path: string; text: 
     });
   }
   for (const c of report.checks.filter((check) => check.status === 'warn')) {
-    out.push({ level: 'warning', title: `restore-proof: ${c.id} warning`, message: c.summary, ...at(code(c.id)) });
+    out.push({
+      level: 'warning',
+      title: `restore-proof: ${c.id} warning`,
+      message: c.summary,
+      ...at(code(c.id)),
+    });
   }
   return out;
 }
@@ -129,7 +145,10 @@ export type ReportOutputs = Record<
 >;
 
 /** The action's outputs, as strings (empty when unknown). */
-export function reportOutputs(report: Report, paths: { markdownPath: string; jsonPath: string }): ReportOutputs {
+export function reportOutputs(
+  report: Report,
+  paths: { markdownPath: string; jsonPath: string },
+): ReportOutputs {
   const num = (n: number | null): string => (n === null ? '' : String(n));
   return {
     result: report.result,
@@ -162,7 +181,12 @@ export function reportMetrics(report: Report): Metric[] {
     metrics.push({ name: 'RestoreSeconds', value: report.restore.seconds, unit: 'Seconds', dimensions });
   }
   if (report.objectives.rpo.measuredSeconds !== null) {
-    metrics.push({ name: 'DataLossSeconds', value: report.objectives.rpo.measuredSeconds, unit: 'Seconds', dimensions });
+    metrics.push({
+      name: 'DataLossSeconds',
+      value: report.objectives.rpo.measuredSeconds,
+      unit: 'Seconds',
+      dimensions,
+    });
   }
   return metrics;
 }

@@ -64,7 +64,8 @@ export async function verifyReports(dir: string, options: VerifyOptions = {}): P
 
   const names = await readdir(dir);
   const files = names.filter((n) => REPORT_FILE.test(n)).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-  if (files.length === 0) return { ...fail(`verify-reports: no reports in ${dir}`), keyOrigin, keys: [...keys.keys()] };
+  if (files.length === 0)
+    return { ...fail(`verify-reports: no reports in ${dir}`), keyOrigin, keys: [...keys.keys()] };
 
   const reports: ReportVerification[] = [];
   let previousBytes: Buffer | null = null;
@@ -78,9 +79,16 @@ export async function verifyReports(dir: string, options: VerifyOptions = {}): P
 
   // A Markdown report without its JSON: the JSON was deleted (the chain catches it unless it was the newest).
   const jsonStems = new Set(files.map(STEM));
-  for (const md of names.filter((n) => REPORT_FILE.test(n.replace(/\.md$/, '.json')) && n.endsWith('.md')).sort()) {
+  for (const md of names
+    .filter((n) => REPORT_FILE.test(n.replace(/\.md$/, '.json')) && n.endsWith('.md'))
+    .sort()) {
     if (!jsonStems.has(STEM(md))) {
-      reports.push({ file: md, status: 'failed', reasons: ['Markdown report whose JSON report is missing'], fingerprint: null });
+      reports.push({
+        file: md,
+        status: 'failed',
+        reasons: ['Markdown report whose JSON report is missing'],
+        fingerprint: null,
+      });
     }
   }
 
@@ -94,7 +102,15 @@ export async function verifyReports(dir: string, options: VerifyOptions = {}): P
   const message = firstFailure
     ? `verify-reports: ${firstFailure.file} ${firstFailure.status === 'unsigned' ? 'is unsigned' : 'failed'}: ${firstFailure.reasons.join('; ')}`
     : `verify-reports: ${verified} of ${reports.length} reports verified${unsigned ? `, ${unsigned} unsigned (allowed)` : ''} in ${dir}`;
-  return { ok: firstFailure === null, dir, reports, firstFailure, keys: [...keys.keys()], keyOrigin, message };
+  return {
+    ok: firstFailure === null,
+    dir,
+    reports,
+    firstFailure,
+    keys: [...keys.keys()],
+    keyOrigin,
+    message,
+  };
 }
 
 async function verifyOne(
@@ -117,7 +133,8 @@ async function verifyOne(
   }
 
   if (report.schema !== REPORT_SCHEMA) reasons.push(`unknown schema ${JSON.stringify(report.schema)}`);
-  if (report.file !== file) reasons.push(`names itself ${JSON.stringify(report.file)} (renamed or reordered)`);
+  if (report.file !== file)
+    reasons.push(`names itself ${JSON.stringify(report.file)} (renamed or reordered)`);
 
   // The Markdown rendering, bound by its hash.
   const markdown = report.markdown as { file?: unknown; sha256?: unknown } | undefined;
@@ -127,23 +144,32 @@ async function verifyOne(
     reasons.push(`its Markdown ${markdown.file} is missing`);
   } else {
     const actual = sha256Hex(await readFile(join(dir, markdown.file)));
-    if (actual !== markdown.sha256) reasons.push(`its Markdown ${markdown.file} was changed (SHA-256 ${actual}, recorded ${markdown.sha256})`);
+    if (actual !== markdown.sha256)
+      reasons.push(
+        `its Markdown ${markdown.file} was changed (SHA-256 ${actual}, recorded ${markdown.sha256})`,
+      );
   }
 
   // The chain: each report records the file name and SHA-256 of the report before it.
   const previous = report.previous as { file?: unknown; sha256?: unknown } | null | undefined;
   if (previousName === null || previousBytes === null) {
     if (previous !== null) {
-      reasons.push(`links to ${describe(previous)}, which is not in the directory (an earlier report was deleted)`);
+      reasons.push(
+        `links to ${describe(previous)}, which is not in the directory (an earlier report was deleted)`,
+      );
     }
   } else if (!previous || typeof previous !== 'object') {
-    reasons.push(`does not link to ${previousName}, the report before it (a report was inserted or the chain restarted)`);
+    reasons.push(
+      `does not link to ${previousName}, the report before it (a report was inserted or the chain restarted)`,
+    );
   } else if (previous.file !== previousName) {
     reasons.push(
       `links to ${describe(previous)} but the report before it is ${previousName} (${names.includes(String(previous.file)) ? 'reports were reordered' : 'a report was deleted'})`,
     );
   } else if (previous.sha256 !== sha256Hex(previousBytes)) {
-    reasons.push(`records SHA-256 ${String(previous.sha256)} for ${previousName}, which now hashes to ${sha256Hex(previousBytes)} (${previousName} was changed)`);
+    reasons.push(
+      `records SHA-256 ${String(previous.sha256)} for ${previousName}, which now hashes to ${sha256Hex(previousBytes)} (${previousName} was changed)`,
+    );
   }
 
   // The signature over the canonical JSON without the signature field.
@@ -157,12 +183,17 @@ async function verifyOne(
   } else {
     fingerprint = typeof signature.publicKeyFingerprint === 'string' ? signature.publicKeyFingerprint : null;
     const key = fingerprint ? keys.get(fingerprint) : undefined;
-    if (keys.size === 0) reasons.push('signed, but no public key was given and none is committed beside the reports');
-    else if (!key) reasons.push(`signed by key ${fingerprint ?? '(none named)'}, which is not among the trusted keys (${[...keys.keys()].join(', ')})`);
+    if (keys.size === 0)
+      reasons.push('signed, but no public key was given and none is committed beside the reports');
+    else if (!key)
+      reasons.push(
+        `signed by key ${fingerprint ?? '(none named)'}, which is not among the trusted keys (${[...keys.keys()].join(', ')})`,
+      );
     else {
       try {
         signedBytes(report);
-        if (!verifySignature(report, signature, key)) reasons.push('signature does not match the content (the JSON was edited)');
+        if (!verifySignature(report, signature, key))
+          reasons.push('signature does not match the content (the JSON was edited)');
       } catch (error) {
         reasons.push(`cannot be canonicalised (${error instanceof Error ? error.message : String(error)})`);
       }
@@ -181,7 +212,8 @@ function describe(previous: { file?: unknown; sha256?: unknown } | null | undefi
 /** Lines for a log or terminal: one per report, then the verdict. */
 export function formatVerifyResult(result: VerifyResult): string[] {
   const lines = result.reports.map(
-    (r) => `${r.status.padEnd(8)} ${r.file}${r.reasons.length && r.status !== 'unsigned' ? `: ${r.reasons.join('; ')}` : ''}`,
+    (r) =>
+      `${r.status.padEnd(8)} ${r.file}${r.reasons.length && r.status !== 'unsigned' ? `: ${r.reasons.join('; ')}` : ''}`,
   );
   if (result.keys.length > 0) lines.push(`trusted keys (${result.keyOrigin}): ${result.keys.join(', ')}`);
   lines.push(result.message);
@@ -190,3 +222,30 @@ export function formatVerifyResult(result: VerifyResult): string[] {
 
 /** Exit code for the CLI and the action: 0 when every report holds, 1 otherwise. */
 export const verifyExitCode = (result: VerifyResult): number => (result.ok ? 0 : 1);
+
+/** The job summary for command verify-reports. */
+export function renderVerifySummary(result: VerifyResult): string {
+  const out = [
+    `## restore-proof verify-reports: ${result.ok ? 'all reports hold' : 'FAILED'}`,
+    '',
+    result.message,
+    '',
+  ];
+  if (result.reports.length > 0) {
+    out.push(
+      '| Report | Status | Detail |',
+      '| --- | --- | --- |',
+      ...result.reports.map(
+        (r) =>
+          `| \`${r.file}\` | ${r.status === 'verified' ? 'verified' : `**${r.status}**`} | ${r.reasons.join('; ').replace(/\|/g, '\\|') || (r.fingerprint ?? '')} |`,
+      ),
+      '',
+    );
+  }
+  if (result.keys.length > 0) {
+    out.push(
+      `Trusted keys (from ${result.keyOrigin}): ${result.keys.map((k) => `\`${k}\``).join(', ')}. Compare them with the fingerprints you hold out of band.`,
+    );
+  }
+  return `${out.join('\n')}\n`;
+}

@@ -121,7 +121,9 @@ export async function writeReport(input: WriteReportInput): Promise<WrittenRepor
 
   const indexPath = await writeIndex(dir, now, input.logger);
   files.push(indexPath);
-  input.logger?.info(`report: ${report.result} written to ${jsonPath} and ${markdownPath}${fingerprint ? ` (signed ${fingerprint})` : ' (unsigned)'}`);
+  input.logger?.info(
+    `report: ${report.result} written to ${jsonPath} and ${markdownPath}${fingerprint ? ` (signed ${fingerprint})` : ' (unsigned)'}`,
+  );
   return { report, markdown, jsonPath, markdownPath, indexPath, publicKeyPath, files };
 }
 
@@ -147,7 +149,9 @@ async function ensurePublicKey(
   const fingerprint = publicKeyFingerprint(signingKey);
   if (!existsSync(path)) {
     await writeFile(path, pem);
-    logger?.info(`report: wrote the public key ${fingerprint} to ${path}; commit it once and pin its fingerprint`);
+    logger?.info(
+      `report: wrote the public key ${fingerprint} to ${path}; commit it once and pin its fingerprint`,
+    );
     return path;
   }
   const current = await readFile(path, 'utf8');
@@ -173,7 +177,8 @@ export async function writeIndex(dir: string, now: Date, logger?: Logger): Promi
   for (const name of await listReportFiles(dir)) {
     try {
       const report = JSON.parse(await readFile(join(dir, name), 'utf8')) as Report;
-      if (!report || typeof report !== 'object' || !report.restore || !report.objectives) throw new Error('shape');
+      if (!report || typeof report !== 'object' || !report.restore || !report.objectives)
+        throw new Error('shape');
       entries.push({ file: name, report });
     } catch {
       unreadable.push(name);

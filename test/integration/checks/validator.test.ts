@@ -55,7 +55,14 @@ function target(overrides: Partial<Target> = {}): Target {
     restoreType: 'latest',
     source: { identifier: 'prod', engine: 'aurora-postgresql' },
     copy: {},
-    connection: { host: '127.0.0.1', port: server.port, database: 'copy', user: 'postgres', password: '', sslMode: 'disable' },
+    connection: {
+      host: '127.0.0.1',
+      port: server.port,
+      database: 'copy',
+      user: 'postgres',
+      password: '',
+      sslMode: 'disable',
+    },
     ...overrides,
   };
 }
@@ -96,7 +103,8 @@ const byId = (checks: CheckResult[], id: string): CheckResult => {
   if (!c) throw new Error(`no check ${id}; have ${checks.map((x) => x.id).join(', ')}`);
   return c;
 };
-const bad = (checks: CheckResult[]): CheckResult[] => checks.filter((c) => c.status !== 'pass' && c.status !== 'skip');
+const bad = (checks: CheckResult[]): CheckResult[] =>
+  checks.filter((c) => c.status !== 'pass' && c.status !== 'skip');
 
 test('a clean copy passes with no warn', async () => {
   await makeCopy();
@@ -134,17 +142,33 @@ test('a clean copy passes with no warn', async () => {
 
 test.each([
   ['a deleted row', ['DELETE FROM orders WHERE id = 5'], ['counts:public.orders', 'checksums:public.orders']],
-  ['a changed value with the same row count', ['UPDATE orders SET amount = amount + 1 WHERE id = 7'], ['checksums:public.orders']],
+  [
+    'a changed value with the same row count',
+    ['UPDATE orders SET amount = amount + 1 WHERE id = 7'],
+    ['checksums:public.orders'],
+  ],
   ['a dropped index', ['DROP INDEX orders_status_idx'], ['schema:indexes']],
-  ['a changed column type', ['ALTER TABLE orders ALTER COLUMN status TYPE varchar(20)'], ['schema:columns']],
+  [
+    'a changed column type',
+    ['ALTER TABLE customers ALTER COLUMN email TYPE varchar(200)'],
+    ['schema:columns'],
+  ],
   ['a missing role grant', ['REVOKE SELECT ON orders FROM reporting'], ['access:table-privileges']],
   ['a sequence behind its column', ["SELECT setval('orders_id_seq', 10)"], ['integrity:sequences']],
   [
     'an orphaned foreign key',
-    ['ALTER TABLE orders DISABLE TRIGGER ALL', 'UPDATE orders SET customer_id = 99999 WHERE id = 11', 'ALTER TABLE orders ENABLE TRIGGER ALL'],
+    [
+      'ALTER TABLE orders DISABLE TRIGGER ALL',
+      'UPDATE orders SET customer_id = 99999 WHERE id = 11',
+      'ALTER TABLE orders ENABLE TRIGGER ALL',
+    ],
     ['integrity:foreign-keys'],
   ],
-  ['a changed row in a table without a primary key', ["UPDATE tags SET weight = 0 WHERE label = 'tag 3'"], ['checksums:public.tags']],
+  [
+    'a changed row in a table without a primary key',
+    ["UPDATE tags SET weight = 0 WHERE label = 'tag 3'"],
+    ['checksums:public.tags'],
+  ],
 ])('catches %s', async (_name, mutations, failing) => {
   await makeCopy(...mutations);
   const { checks, lines } = await drill();
@@ -239,7 +263,10 @@ checks:
     expect: { matches-production: true }
 `);
   const { checks } = await drill(
-    { smokeCommand: 'test "$PGDATABASE" = copy && test -n "$DATABASE_URL" && psql -X -q -c "SELECT 1" >/dev/null' },
+    {
+      smokeCommand:
+        'test "$PGDATABASE" = copy && test -n "$DATABASE_URL" && psql -X -q -c "SELECT 1" >/dev/null',
+    },
     {},
     { checksFile },
   );

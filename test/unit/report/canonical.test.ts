@@ -9,7 +9,9 @@ describe('canonicalJson', () => {
   });
 
   it('writes numbers in their shortest round-trip form', () => {
-    expect(canonicalJson([1, 1.5, 0.1, 12.345, 100, 1e14, -3])).toBe('[1,1.5,0.1,12.345,100,100000000000000,-3]');
+    expect(canonicalJson([1, 1.5, 0.1, 12.345, 100, 1e14, -3])).toBe(
+      '[1,1.5,0.1,12.345,100,100000000000000,-3]',
+    );
   });
 
   it('sorts keys by code unit, not locale (uppercase before lowercase)', () => {
@@ -17,7 +19,9 @@ describe('canonicalJson', () => {
   });
 
   it('escapes strings as JSON does and keeps non-ASCII text as is', () => {
-    expect(canonicalJson({ s: 'line\n"quoted"\\ tab\t é …' })).toBe('{"s":"line\\n\\"quoted\\"\\\\ tab\\t é …"}');
+    expect(canonicalJson({ s: 'line\n"quoted"\\ tab\t é …' })).toBe(
+      '{"s":"line\\n\\"quoted\\"\\\\ tab\\t é …"}',
+    );
   });
 
   it.each([
@@ -41,7 +45,12 @@ describe('canonicalJson', () => {
 
 describe('sanitizing', () => {
   it('scrubs registered secrets, URL passwords, password parameters and private keys', () => {
-    const secrets = secretsFrom(['postgres://app:s3cr%21t@db.internal:5432/app', 'ghp_abcdefgh', undefined, 'ab']);
+    const secrets = secretsFrom([
+      'postgres://app:s3cr%21t@db.internal:5432/app',
+      'ghp_abcdefgh',
+      undefined,
+      'ab',
+    ]);
     const text = scrubText(
       'failed postgres://app:s3cr!t@db.internal:5432/app token ghp_abcdefgh password=hunter22 ' +
         '-----BEGIN PRIVATE KEY-----\nMC4CAQ\n-----END PRIVATE KEY----- and s3cr!t again',
@@ -53,7 +62,9 @@ describe('sanitizing', () => {
   });
 
   it('removes URL credentials even when the secret was not registered', () => {
-    expect(scrubText('postgres://restore:hunter2-secret@db:5432/x', [])).toBe('postgres://restore:***@db:5432/x');
+    expect(scrubText('postgres://restore:hunter2-secret@db:5432/x', [])).toBe(
+      'postgres://restore:***@db:5432/x',
+    );
   });
 
   it('replaces characters the canonical form refuses', () => {

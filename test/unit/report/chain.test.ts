@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import {
   formatVerifyResult,
   PUBLIC_KEY_FILE,
+  renderVerifySummary,
   verifyExitCode,
   verifyReports,
   writeReport,
@@ -10,7 +11,12 @@ import {
 } from '../../../src/report/index.js';
 import { memoryLogger } from '../../../src/logger.js';
 import type { DrillOutcome } from '../../../src/types.js';
-import { actionsEnv, erroredOutcome, failingOutcome, passingOutcome } from '../../fixtures/report/outcomes.js';
+import {
+  actionsEnv,
+  erroredOutcome,
+  failingOutcome,
+  passingOutcome,
+} from '../../fixtures/report/outcomes.js';
 import { otherKey, testKey, workspace } from './helpers.js';
 
 const at = (outcome: DrillOutcome, startedAt: string): DrillOutcome => ({ ...outcome, startedAt });
@@ -60,7 +66,8 @@ describe('writeReport and the chain', () => {
     expect(errored?.report.result).toBe('fail');
     const json = readFileSync(errored!.jsonPath, 'utf8');
     const md = readFileSync(errored!.markdownPath, 'utf8');
-    for (const text of [json, md, readFileSync(join(dir, 'README.md'), 'utf8')]) expect(text).not.toContain('hunter2');
+    for (const text of [json, md, readFileSync(join(dir, 'README.md'), 'utf8')])
+      expect(text).not.toContain('hunter2');
     expect(md.split('\n')[0]).toBe('# FAIL: `omnirapeutic-production` restore drill failed');
     expect(md).toContain('> **Error:** restore timed out');
     expect(md).toContain('**Cleanup failed**');
@@ -70,7 +77,11 @@ describe('writeReport and the chain', () => {
     const { root, dir } = workspace();
     const outcome = { ...passingOutcome, warnings: ['connected as reporter with S3cretPassw0rd'] };
     const w = await writeReport({
-      plan: { reportDir: dir, signingKey: testKey, productionUrl: 'postgres://reporter:S3cretPassw0rd@prod:5432/app' },
+      plan: {
+        reportDir: dir,
+        signingKey: testKey,
+        productionUrl: 'postgres://reporter:S3cretPassw0rd@prod:5432/app',
+      },
       outcome,
       env: { GITHUB_WORKSPACE: root },
     });
@@ -138,7 +149,9 @@ describe('verifyReports', () => {
     expect(result.ok).toBe(false);
     expect(verifyExitCode(result)).toBe(1);
     expect(result.firstFailure?.file).toBe(names[1]);
-    expect(result.firstFailure?.reasons).toEqual(['signature does not match the content (the JSON was edited)']);
+    expect(result.firstFailure?.reasons).toEqual([
+      'signature does not match the content (the JSON was edited)',
+    ]);
     // The next report's link to it breaks too.
     expect(result.reports[2]?.reasons[0]).toMatch(/was changed/);
     expect(result.message).toBe(
@@ -211,20 +224,27 @@ describe('verifyReports', () => {
     const result = await verifyReports(dir, { publicKey: join(otherDir, PUBLIC_KEY_FILE) });
     expect(result.ok).toBe(false);
     expect(result.reports.every((r) => r.status === 'failed')).toBe(true);
-    expect(result.firstFailure?.reasons[0]).toMatch(/^signed by key SHA256:.* which is not among the trusted keys/);
+    expect(result.firstFailure?.reasons[0]).toMatch(
+      /^signed by key SHA256:.* which is not among the trusted keys/,
+    );
   });
 
   it('fails a forged signature made with another key but claiming the trusted fingerprint', async () => {
     const { dir, names } = await threeReports();
     const { dir: forgeDir } = workspace();
-    const forged = await writeReport({ plan: { reportDir: forgeDir, signingKey: otherKey }, outcome: passingOutcome });
+    const forged = await writeReport({
+      plan: { reportDir: forgeDir, signingKey: otherKey },
+      outcome: passingOutcome,
+    });
     const path = join(dir, names[2]!);
     const report = JSON.parse(readFileSync(path, 'utf8'));
     report.signature.value = forged.report.signature!.value;
     writeFileSync(path, JSON.stringify(report, null, 2));
     const result = await verifyReports(dir);
     expect(result.firstFailure).toMatchObject({ file: names[2], status: 'failed' });
-    expect(result.firstFailure?.reasons).toEqual(['signature does not match the content (the JSON was edited)']);
+    expect(result.firstFailure?.reasons).toEqual([
+      'signature does not match the content (the JSON was edited)',
+    ]);
   });
 
   it('reports unsigned reports as unsigned, never verified, and fails unless allowed', async () => {
@@ -269,5 +289,14 @@ describe('verifyReports', () => {
     expect(lines[0]).toBe(`verified ${names[0]}`);
     expect(lines.at(-2)).toMatch(/^trusted keys \(.*restore-proof\.pub\.pem\): SHA256:/);
     expect(lines.at(-1)).toMatch(/3 of 3 reports verified/);
+  });
+
+  it('renders a job summary that names the failing file', async () => {
+    const { dir, names } = await threeReports();
+    writeFileSync(join(dir, names[1]!), '{}');
+    const summary = renderVerifySummary(await verifyReports(dir));
+    expect(summary.split('\n')[0]).toBe('## restore-proof verify-reports: FAILED');
+    expect(summary).toContain(`| \`${names[1]}\` | **failed** |`);
+    expect(summary).toContain('Trusted keys (from');
   });
 });

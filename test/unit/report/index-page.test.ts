@@ -19,7 +19,8 @@ const entry = (outcome: DrillOutcome, startedAt: string, signed = true): { file:
   return { file, report };
 };
 
-const row = (page: string, testType: string): string => page.split('\n').find((l) => l.startsWith(`| ${testType} |`)) ?? '';
+const row = (page: string, testType: string): string =>
+  page.split('\n').find((l) => l.startsWith(`| ${testType} |`)) ?? '';
 
 describe('docs/tests index', () => {
   const weekly = (d: string, signed = true) => entry(passingOutcome, d, signed);
@@ -27,13 +28,19 @@ describe('docs/tests index', () => {
 
   it("fills the plan's schedule from the reports", () => {
     const page = renderIndex(
-      [weekly('2026-01-24T03:00:00.000Z'), weekly('2026-01-31T03:00:00.000Z'), monthly('2026-01-05T04:00:00.000Z')],
+      [
+        weekly('2026-01-24T03:00:00.000Z'),
+        weekly('2026-01-31T03:00:00.000Z'),
+        monthly('2026-01-05T04:00:00.000Z'),
+      ],
       new Date('2026-02-01T00:00:00Z'),
     );
     expect(row(page, 'Weekly restore validation')).toMatch(
       /^\| Weekly restore validation \| Weekly \| 2026-01-31 \(\[report\]\(2026-01-31T030000Z-weekly-x\.md\)\) \| pass \| 2026-02-07 \|/,
     );
-    expect(row(page, 'Point-in-Time Recovery')).toContain('| 2026-01-05 ([report](2026-01-05T040000Z-monthly-x.md)) | pass | 2026-02-05 |');
+    expect(row(page, 'Point-in-Time Recovery')).toContain(
+      '| 2026-01-05 ([report](2026-01-05T040000Z-monthly-x.md)) | pass | 2026-02-05 |',
+    );
     expect(row(page, 'Full Disaster Recovery')).toContain('| never | — | **OVERDUE**: never performed |');
     expect(row(page, 'Tabletop Exercise')).toContain('not recorded by restore-proof');
     expect(row(page, 'Cross-Region Failover')).toContain('| Annually |');
@@ -41,12 +48,12 @@ describe('docs/tests index', () => {
 
   it('marks an overdue test once its grace has passed, and a due one before that', () => {
     const entries = [weekly('2026-01-31T03:00:00.000Z')];
-    expect(row(renderIndex(entries, new Date('2026-02-08T00:00:00Z')), 'Weekly restore validation')).toContain(
-      '| due now (2026-02-07) |',
-    );
-    expect(row(renderIndex(entries, new Date('2026-02-10T00:00:00Z')), 'Weekly restore validation')).toContain(
-      '| **OVERDUE** since 2026-02-07 |',
-    );
+    expect(
+      row(renderIndex(entries, new Date('2026-02-08T00:00:00Z')), 'Weekly restore validation'),
+    ).toContain('| due now (2026-02-07) |');
+    expect(
+      row(renderIndex(entries, new Date('2026-02-10T00:00:00Z')), 'Weekly restore validation'),
+    ).toContain('| **OVERDUE** since 2026-02-07 |');
   });
 
   it('counts next due from the last passing run and shows a failure', () => {
@@ -58,7 +65,10 @@ describe('docs/tests index', () => {
   });
 
   it('lists unscheduled cadences as their own rows', () => {
-    const page = renderIndex([entry({ ...passingOutcome, cadence: 'audit' }, '2026-01-31T03:00:00.000Z')], new Date());
+    const page = renderIndex(
+      [entry({ ...passingOutcome, cadence: 'audit' }, '2026-01-31T03:00:00.000Z')],
+      new Date(),
+    );
     expect(row(page, 'Drill (audit)')).toContain('| On demand | 2026-01-31');
   });
 

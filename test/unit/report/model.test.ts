@@ -43,9 +43,9 @@ describe('runContextFromEnv', () => {
   });
 
   it('uses GitHub Enterprise server URLs', () => {
-    expect(runContextFromEnv({ ...actionsEnv, GITHUB_SERVER_URL: 'https://ghe.example' }, 'weekly').runUrl).toBe(
-      'https://ghe.example/omnirapeutic/platform/actions/runs/13370001',
-    );
+    expect(
+      runContextFromEnv({ ...actionsEnv, GITHUB_SERVER_URL: 'https://ghe.example' }, 'weekly').runUrl,
+    ).toBe('https://ghe.example/omnirapeutic/platform/actions/runs/13370001');
   });
 });
 
@@ -61,7 +61,11 @@ describe('report file names', () => {
   it('take the cluster name from an ARN and make odd names safe', () => {
     expect(clusterName('arn:aws:rds:us-east-1:123456789012:cluster:Prod_DB')).toBe('Prod_DB');
     expect(
-      reportStem({ ...passingOutcome, cadence: 'Ad Hoc!', source: { cluster: 'arn:aws:rds:us-east-1:1:cluster:Prod_DB' } }),
+      reportStem({
+        ...passingOutcome,
+        cadence: 'Ad Hoc!',
+        source: { cluster: 'arn:aws:rds:us-east-1:1:cluster:Prod_DB' },
+      }),
     ).toBe('2026-01-31T030000Z-ad-hoc-prod-db');
   });
 
@@ -89,7 +93,9 @@ describe('validUntil', () => {
   it('clamps month ends', () => {
     expect(addMonthsUtc(at, 1).toISOString()).toBe('2026-02-28T03:00:00.000Z');
     expect(addMonthsUtc(new Date('2024-01-31T00:00:00Z'), 1).toISOString()).toBe('2024-02-29T00:00:00.000Z');
-    expect(nextDue('quarterly', new Date('2026-11-30T00:00:00Z')).toISOString()).toBe('2027-02-28T00:00:00.000Z');
+    expect(nextDue('quarterly', new Date('2026-11-30T00:00:00Z')).toISOString()).toBe(
+      '2027-02-28T00:00:00.000Z',
+    );
   });
 
   it('knows unscheduled cadences', () => {
@@ -122,7 +128,11 @@ describe('buildReport', () => {
       result: 'pass',
       error: null,
       source: { cluster: 'omnirapeutic-production' },
-      restore: { restoredCluster: 'restore-proof-20260131t030000z-7f3a', type: 'point-in-time', seconds: 1315.999 },
+      restore: {
+        restoredCluster: 'restore-proof-20260131t030000z-7f3a',
+        type: 'point-in-time',
+        seconds: 1315.999,
+      },
       objectives: { rto: { targetSeconds: 1800, met: true }, rpo: { measuredSeconds: 64.5, met: true } },
       cleanup: { status: 'deleted' },
       validUntil: '2026-02-09T03:00:00.000Z',

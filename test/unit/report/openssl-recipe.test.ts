@@ -1,22 +1,31 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { canonicalJson, signedBytes, writeReport } from '../../../src/report/index.js';
-import { actionsEnv, erroredOutcome, failingOutcome, passingOutcome } from '../../fixtures/report/outcomes.js';
+import {
+  actionsEnv,
+  erroredOutcome,
+  failingOutcome,
+  passingOutcome,
+} from '../../fixtures/report/outcomes.js';
 import { testKey, workspace } from './helpers.js';
 
 const has = (tool: string): boolean => spawnSync('sh', ['-c', `command -v ${tool}`]).status === 0;
 const tools = has('jq') && has('openssl') && has('sha256sum') && has('base64');
 const maybe = tools ? describe : describe.skip;
 
-const bash = (script: string, cwd: string) => spawnSync('bash', ['-eo', 'pipefail', '-c', script], { cwd, encoding: 'utf8' });
+const bash = (script: string, cwd: string) =>
+  spawnSync('bash', ['-eo', 'pipefail', '-c', script], { cwd, encoding: 'utf8' });
 
 /** The trust recipe in each report works with standard tools alone, exactly as printed. */
 maybe('verifying with jq, openssl and sha256sum', () => {
   async function signedPair() {
     const { root, dir } = workspace();
     const env = { ...actionsEnv, GITHUB_WORKSPACE: root };
-    const first = await writeReport({ plan: { reportDir: dir, signingKey: testKey }, outcome: passingOutcome, env });
+    const first = await writeReport({
+      plan: { reportDir: dir, signingKey: testKey },
+      outcome: passingOutcome,
+      env,
+    });
     const second = await writeReport({
       plan: { reportDir: dir, signingKey: testKey },
       outcome: { ...failingOutcome, startedAt: '2026-02-07T03:00:00Z' },
@@ -35,7 +44,11 @@ maybe('verifying with jq, openssl and sha256sum', () => {
     const { dir, first, second } = await signedPair();
     const third = await writeReport({
       plan: { reportDir: dir, signingKey: testKey },
-      outcome: { ...erroredOutcome, startedAt: '2026-02-14T03:00:00Z', warnings: ['odd \u0007 text \\ "quoted" é'] },
+      outcome: {
+        ...erroredOutcome,
+        startedAt: '2026-02-14T03:00:00Z',
+        warnings: ['odd \u0007 text \\ "quoted" é'],
+      },
     });
     for (const w of [first, second, third]) {
       const jq = execFileSync('jq', ['-jcS', 'del(.signature)', w.jsonPath]);
@@ -58,7 +71,10 @@ maybe('verifying with jq, openssl and sha256sum', () => {
 
   it('the printed recipe rejects an edited report', async () => {
     const { dir, second } = await signedPair();
-    writeFileSync(second.jsonPath, readFileSync(second.jsonPath, 'utf8').replace('"result": "fail"', '"result": "pass"'));
+    writeFileSync(
+      second.jsonPath,
+      readFileSync(second.jsonPath, 'utf8').replace('"result": "fail"', '"result": "pass"'),
+    );
     const run = bash(recipe(second.markdown), dir);
     expect(run.status).not.toBe(0);
     expect(run.stdout + run.stderr).toMatch(/Signature Verification Failure/);
@@ -71,7 +87,10 @@ maybe('verifying with jq, openssl and sha256sum', () => {
       dir,
     );
     expect(fingerprint.stdout.trim()).toBe(second.report.signature?.publicKeyFingerprint);
-    const chain = bash(`sha256sum ${first.report.file} | cut -d' ' -f1; jq -r .previous.sha256 ${second.report.file}`, dir);
+    const chain = bash(
+      `sha256sum ${first.report.file} | cut -d' ' -f1; jq -r .previous.sha256 ${second.report.file}`,
+      dir,
+    );
     const [actual, recorded] = chain.stdout.trim().split('\n');
     expect(actual).toBe(recorded);
   });

@@ -30,7 +30,9 @@ describe('job summary', () => {
     expect(summary).toContain('**FAIL**: the monthly drill of `omnirapeutic-production`');
     expect(summary).toContain('| RTO (restore time) | 30 min | 40 min 13 s | **NO** |');
     expect(summary).toContain('### Failing checks (4)');
-    expect(summary).toContain('| **FAIL** | `counts:public.observations` | copy has 44 rows fewer than production | 12,039,407 | 12,039,451 |');
+    expect(summary).toContain(
+      '| **FAIL** | `counts:public.observations` | copy has 44 rows fewer than production | 12,039,407 | 12,039,451 |',
+    );
     expect(summary).toContain('| **ERROR** | `smoke:command` |');
     expect(summary).not.toContain('counts:public.patients');
     expect(summary).toContain('**Cleanup kept:** instance `restore-proof-20260201t040000z-b21c-1`');
@@ -72,7 +74,10 @@ describe('annotations', () => {
 
   it('name the drill error and a failed cleanup', () => {
     const annotations = annotationsFor(build(erroredOutcome));
-    expect(annotations.map((a) => a.title)).toEqual(['restore-proof: drill error', 'restore-proof: cleanup failed']);
+    expect(annotations.map((a) => a.title)).toEqual([
+      'restore-proof: drill error',
+      'restore-proof: cleanup failed',
+    ]);
     expect(annotations[0]?.message).not.toContain('hunter2');
     expect(annotations[1]?.message).toBe(
       'not deleted: cluster restore-proof-20260207t030000z-c9d0 (InvalidDBClusterStateFault)',
@@ -100,7 +105,9 @@ describe('outputs and metrics', () => {
       'checks-passed': '18',
       'checks-failed': '4',
     });
-    expect(reportOutputs(build(erroredOutcome), { markdownPath: '', jsonPath: '' })['restore-seconds']).toBe('');
+    expect(reportOutputs(build(erroredOutcome), { markdownPath: '', jsonPath: '' })['restore-seconds']).toBe(
+      '',
+    );
   });
 
   it('leave unmeasured values out of the metrics', () => {
@@ -109,6 +116,8 @@ describe('outputs and metrics', () => {
       'ChecksFailed',
       'CleanupFailed',
     ]);
-    expect(reportMetrics(build(passingOutcome)).find((m) => m.name === 'RestoreSeconds')?.value).toBe(1315.999);
+    expect(reportMetrics(build(passingOutcome)).find((m) => m.name === 'RestoreSeconds')?.value).toBe(
+      1315.999,
+    );
   });
 });
