@@ -96,6 +96,44 @@ maybe('verifying with jq, openssl and sha256sum', () => {
   });
 });
 
+describe('docs/verifying-reports.md', () => {
+  const doc = readFileSync(new URL('../../../docs/verifying-reports.md', import.meta.url), 'utf8');
+  const blocks = [...doc.matchAll(/```sh\n([\s\S]*?)```/g)].map((m) => m[1] ?? '');
+  const standard = blocks.find((b) => b.includes('openssl pkeyutl -verify')) ?? '';
+  const nodeFallback = blocks.find((b) => b.startsWith('node -e')) ?? '';
+
+  it('has the recipes this test runs', () => {
+    expect(standard).toContain("jq -jcS 'del(.signature)'");
+    expect(nodeFallback).toContain('> canon.json');
+  });
+
+  (tools ? it : it.skip)('standard-tools recipe runs as documented', async () => {
+    const { root, dir } = workspace();
+    const env = { GITHUB_WORKSPACE: root };
+    await writeReport({ plan: { reportDir: dir, signingKey: testKey }, outcome: passingOutcome, env });
+    const second = await writeReport({
+      plan: { reportDir: dir, signingKey: testKey },
+      outcome: { ...failingOutcome, startedAt: '2026-02-07T03:00:00Z' },
+      env,
+    });
+    const run = bash(`R=${second.report.file.replace(/\.json$/, '')}\n${standard}`, dir);
+    expect(run.status).toBe(0);
+    expect(run.stdout).toContain(`SHA256:${second.report.signature?.publicKeyFingerprint.slice(7)}`);
+    expect(run.stdout).toContain('Signature Verified Successfully');
+    expect(run.stdout).toContain(second.report.markdown.sha256);
+    const lines = run.stdout.trim().split('\n');
+    expect(lines.at(-1)?.split(' ')[0]).toBe(second.report.previous?.sha256);
+  });
+
+  it('node fallback produces the signed bytes', async () => {
+    const { dir } = workspace();
+    const w = await writeReport({ plan: { reportDir: dir, signingKey: testKey }, outcome: erroredOutcome });
+    const run = bash(`R=${w.report.file.replace(/\.json$/, '')}\n${nodeFallback}\ncat canon.json`, dir);
+    expect(run.status).toBe(0);
+    expect(run.stdout).toBe(signedBytes(w.report).toString('utf8'));
+  });
+});
+
 function stripSignature(report: object): object {
   const rest: Record<string, unknown> = { ...(report as Record<string, unknown>) };
   delete rest.signature;
