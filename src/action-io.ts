@@ -21,6 +21,7 @@ export function actionIO(): EngineIO {
     logger: actionLogger,
     state: { save: (k, v) => core.saveState(k, v), get: (k) => core.getState(k) },
     setOutput: (k, v) => core.setOutput(k, v),
+    annotate: (level, message, properties) => core[level](message, properties),
     summary: async (markdown) => {
       if (!process.env.GITHUB_STEP_SUMMARY) return;
       await core.summary.addRaw(markdown, true).write();

@@ -3,6 +3,7 @@
  * query, validate, objectives, cleanup. The only place that knows the order. Cleanup always runs per policy,
  * on success, failure, timeout or cancel; what was created is in state before anything waits on it.
  */
+import { objectiveChecks } from './checks/objectives.js';
 import type { Validator } from './checks/validator.js';
 import { connect, redact } from './db/connect.js';
 import type { Logger } from './logger.js';
@@ -11,7 +12,7 @@ import type { CreatedResource, Provider } from './providers/provider.js';
 import { pollUntil, type Sleep } from './poll.js';
 import { STATE, type StateStore } from './state.js';
 import { round, systemClock, Timeline, type Clock } from './timeline.js';
-import type { CheckResult, CleanupOutcome, DrillOutcome, Objective, Plan, Target } from './types.js';
+import type { CheckResult, CleanupOutcome, DrillOutcome, Plan, Target } from './types.js';
 
 export interface DrillDeps {
   plan: Plan;
@@ -24,17 +25,7 @@ export interface DrillDeps {
   signal?: AbortSignal;
   runId?: string;
   sleep?: Sleep;
-  /** Computes the objectives checks; supplied by the validation layer. */
-  objectives?: ObjectivesFn;
 }
-
-export type ObjectivesFn = (input: {
-  plan: Plan;
-  restoreSeconds: number | null;
-  targetTime?: string;
-  newestDataAt?: Date;
-  restorableWaitSeconds: number;
-}) => { checks: CheckResult[]; rto: Objective; rpo: Objective };
 
 /** Phases that make up the recovery time: restore request to the first query answered on the copy. */
 export const RTO_PHASES = [
@@ -80,10 +71,7 @@ export async function runDrill(deps: DrillDeps): Promise<DrillResult> {
   let error: string | undefined;
   let checks: CheckResult[] = [];
   let restoreSeconds: number | null = null;
-  let objectives: { rto: Objective; rpo: Objective } = {
-    rto: { targetSeconds: plan.maxRestoreMinutes * 60, measuredSeconds: null, met: null },
-    rpo: { targetSeconds: plan.maxDataLossMinutes * 60, measuredSeconds: null, met: null },
-  };
+  let newestDataAt: Date | undefined;
   logger.info(
     `restore-proof run ${runId}: ${plan.restoreType} restore of ${plan.sourceCluster ?? plan.backupDir ?? 'source'} with ${provider.name}`,
   );
@@ -115,34 +103,25 @@ export async function runDrill(deps: DrillDeps): Promise<DrillResult> {
       timeline.phases.filter((p) => RTO_PHASES.includes(p.name)).reduce((sum, p) => sum + p.seconds, 0),
     );
     logger.info(`copy ${target.restoredCluster} answered after ${restoreSeconds}s`);
-    let newestDataAt: Date | undefined;
     if (validator) {
       const validation = await validator.validate(target, logger, signal);
       checks = validation.checks;
       newestDataAt = validation.newestDataAt;
       timeline.mark('validation');
     }
-    if (deps.objectives) {
-      const evaluated = deps.objectives({
-        plan,
-        restoreSeconds,
-        targetTime: target.targetTime,
-        newestDataAt,
-        restorableWaitSeconds: timeline.phases.find((p) => p.name === 'restorable-wait')?.seconds ?? 0,
-      });
-      checks = [...checks, ...evaluated.checks];
-      objectives = { rto: evaluated.rto, rpo: evaluated.rpo };
-    } else {
-      objectives.rto = {
-        ...objectives.rto,
-        measuredSeconds: restoreSeconds,
-        met: restoreSeconds <= objectives.rto.targetSeconds,
-      };
-    }
   } catch (e) {
     error = describeError(e, signal, deps.signal, plan);
     logger.error(`drill failed: ${error}`);
   }
+  const objectives = objectiveChecks({
+    restoreSeconds,
+    targetTime: target?.targetTime,
+    newestDataAt,
+    restorableWaitSeconds: timeline.phases.find((p) => p.name === 'restorable-wait')?.seconds ?? 0,
+    maxRestoreMinutes: plan.maxRestoreMinutes,
+    maxDataLossMinutes: plan.maxDataLossMinutes,
+  });
+  checks = [...checks, ...objectives.checks];
 
   const failed =
     error !== undefined ||
@@ -180,7 +159,7 @@ export async function runDrill(deps: DrillDeps): Promise<DrillResult> {
       phases: timeline.phases,
     },
     checks,
-    objectives,
+    objectives: { rto: objectives.rto, rpo: objectives.rpo },
     cleanup,
     warnings,
   };

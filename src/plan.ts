@@ -47,6 +47,7 @@ export const INPUT_DEFAULTS = {
   'source-url': '',
   'backup-dir': '',
   'wal-archive-dir': '',
+  'dry-run': 'false',
 } as const satisfies Record<string, string>;
 
 export type InputName = keyof typeof INPUT_DEFAULTS;
@@ -223,6 +224,7 @@ export function buildPlan(raw: RawInputs, env: NodeJS.ProcessEnv = process.env):
       'accepts a short lower-case name such as weekly, monthly, quarterly, annual, audit or adhoc',
     ),
     commitReport: bool('commit-report', get('commit-report')!),
+    dryRun: bool('dry-run', get('dry-run')!),
   };
 
   const source = get('source-cluster');

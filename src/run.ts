@@ -2,29 +2,30 @@
  * The engine behind every entry point. main.ts, post.ts and cli.ts only adapt their surroundings into an
  * EngineIO (inputs, state, logger, outputs) and call runMain / runPost; tests call them the same way.
  */
-import { runDrill } from './drill.js';
+import type { RDSClient } from '@aws-sdk/client-rds';
+import type { Validator } from './checks/validator.js';
+import { janitorCommand } from './commands/janitor.js';
+import { restoreTestCommand } from './commands/restore-test.js';
+import { verifyReportsCommand } from './commands/verify-reports.js';
+import type { EngineIO } from './engine-io.js';
 import type { Logger } from './logger.js';
 import { InputError, buildPlan, type RawInputs } from './plan.js';
-import { providerForPlan, createProvider } from './providers/index.js';
+import { createProvider } from './providers/index.js';
 import type { Provider } from './providers/provider.js';
-import { readDrillState, STATE, type StateStore } from './state.js';
-import type { DrillOutcome, Plan } from './types.js';
+import { readDrillState, STATE } from './state.js';
+import type { Plan } from './types.js';
 
-export interface EngineIO {
-  inputs: RawInputs;
-  env: NodeJS.ProcessEnv;
-  state: StateStore;
-  logger: Logger;
-  setOutput(name: string, value: string): void;
-  /** Markdown for the job summary, where there is one. */
-  summary?(markdown: string): Promise<void>;
-}
+export type { EngineIO } from './engine-io.js';
 
 export interface MainOptions {
   /** Aborted when the runner cancels the job. */
   signal?: AbortSignal;
   /** Build the provider (tests inject one). */
   provider?: (plan: Plan) => Provider;
+  validator?: (plan: Plan) => Validator;
+  /** The RDS client for commands that sweep or describe without a provider (tests inject one). */
+  rds?: (region: string) => RDSClient;
+  now?: () => Date;
 }
 
 /** Runs the main step. Resolves with the process exit code: 0 pass, 1 fail or bad input. */
@@ -43,38 +44,15 @@ export async function runMain(io: EngineIO, options: MainOptions = {}): Promise<
 
   switch (plan.command) {
     case 'restore-test':
-      return restoreTest(plan, io, options);
+      return restoreTestCommand(plan, io, options);
+    case 'janitor':
+      return janitorCommand(plan, io, options);
+    case 'verify-reports':
+      return verifyReportsCommand(plan, io);
     default:
       io.logger.error(`command ${plan.command} is not available in this version of restore-proof`);
       return 1;
   }
-}
-
-async function restoreTest(plan: Plan, io: EngineIO, options: MainOptions): Promise<number> {
-  const provider = (options.provider ?? providerForPlan)(plan);
-  const { outcome } = await runDrill({
-    plan,
-    provider,
-    state: io.state,
-    logger: io.logger,
-    signal: options.signal,
-  });
-  setDrillOutputs(io, outcome);
-  return outcome.result === 'pass' ? 0 : 1;
-}
-
-function setDrillOutputs(io: EngineIO, outcome: DrillOutcome): void {
-  const passed = outcome.checks.filter((c) => c.status === 'pass').length;
-  const failed = outcome.checks.filter((c) => c.status === 'fail' || c.status === 'error').length;
-  io.setOutput('result', outcome.result);
-  io.setOutput('restored-cluster', outcome.restore.restoredCluster ?? '');
-  io.setOutput('restore-seconds', outcome.restore.seconds === null ? '' : String(outcome.restore.seconds));
-  io.setOutput(
-    'data-loss-seconds',
-    outcome.objectives.rpo.measuredSeconds === null ? '' : String(outcome.objectives.rpo.measuredSeconds),
-  );
-  io.setOutput('checks-passed', String(passed));
-  io.setOutput('checks-failed', String(failed));
 }
 
 /** Registers every secret in the plan, and the password inside production-url, with the logger. */

@@ -49,10 +49,19 @@ export interface Plan {
   smokeCommand?: string;
   githubToken?: string;
   commitReport: boolean;
+  /** janitor: list only. */
+  dryRun?: boolean;
   /** local-pitr only */
   sourceUrl?: string;
   backupDir?: string;
   walArchiveDir?: string;
+  /** preflight: backup posture thresholds (the customer's alarm thresholds); defaulted in src/preflight. */
+  minRetentionDays?: number;
+  maxPitrGapMinutes?: number;
+  maxSnapshotAgeHours?: number;
+  /** preflight: Terraform policy input, checked without AWS credentials. */
+  terraformPlan?: string;
+  terraformDir?: string;
 }
 
 /** What the source looked like when the drill described it. Names and settings only, never credentials. */

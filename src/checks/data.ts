@@ -55,7 +55,8 @@ export function compareTable(
         ? `rows with ${comparison.column} <= restore point`
         : 'production now (no watermark column)';
   const ms = Math.max(p.ms, c.ms);
-  const diff = differingBuckets(p.buckets, c.buckets);
+  const narrowed = p.bucketed && c.bucketed;
+  const diff = narrowed ? differingBuckets(p.buckets, c.buckets) : [];
   const same = diff.length === 0 && p.count === c.count && p.sum === c.sum;
   const delta = c.count - p.count;
   const signed = (n: bigint): string => (n > 0n ? `+${n}` : `${n}`);
@@ -74,7 +75,7 @@ export function compareTable(
   }
 
   const bucketIds = diff.map((d) => String(d.bucket));
-  const copyExtraOnly = diff.every((d) => d.countDelta > 0n);
+  const copyExtraOnly = narrowed ? diff.every((d) => d.countDelta > 0n) : delta > 0n;
   let status: 'fail' | 'warn' = 'fail';
   let note = '';
   if (comparison.kind === 'drift') {
@@ -87,7 +88,9 @@ export function compareTable(
   } else if (comparison.kind === 'snapshot') {
     note = '; residual difference against the snapshot';
   }
-  const where = `${diff.length} ${p.bucketBy} hash bucket${diff.length === 1 ? '' : 's'} differ (${listSome(bucketIds, 8)})`;
+  const where = narrowed
+    ? `${diff.length} ${p.bucketBy} hash bucket${diff.length === 1 ? '' : 's'} differ (${listSome(bucketIds, 8)})`
+    : 'not narrowed to buckets';
   const countStatus = delta === 0n ? 'pass' : status;
   return [
     result(

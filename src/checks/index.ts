@@ -41,8 +41,15 @@ export interface ValidatorOptions {
   concurrency?: number;
   /** Server-side parallel workers per query (max_parallel_workers_per_gather). Default 2. */
   parallelWorkers?: number;
-  /** Hash buckets per table. Default 256. */
+  /** Hash buckets a differing table is narrowed to. Default 256. */
   buckets?: number;
+  /**
+   * Bucket production's fingerprints up front, inside the restore wait, and release the production snapshot
+   * as soon as they are read. Default false: production gets the fast one-row-per-table pass and the
+   * snapshot stays open until validate() has narrowed any difference, which holds back vacuum on
+   * production for the length of the restore (as a pg_dump of that length would).
+   */
+  bucketProductionUpfront?: boolean;
   /** An already loaded checks file; else prepare() loads plan.checksFile. */
   checksFile?: ChecksFile;
   /** Log the smoke command's output (masked). Default false: it never reaches the report. */
@@ -118,7 +125,10 @@ class Validation implements Validator {
       `validation: production snapshot exported at ${this.pinned.toISOString()}; fingerprinting production while the copy restores`,
     );
     const snapshot = this.snapshot;
-    this.prepared = this.readProductionInSnapshot(snapshot, logger, signal).finally(() => snapshot.release());
+    const upfront = this.options.bucketProductionUpfront === true;
+    this.prepared = this.readProductionInSnapshot(snapshot, logger, signal, upfront).finally(() =>
+      upfront ? snapshot.release() : undefined,
+    );
     this.prepared.catch(() => undefined); // judged in validate()
     return { pinnedTime: this.pinned };
   }
@@ -127,6 +137,7 @@ class Validation implements Validator {
     snapshot: ProductionSnapshot,
     logger: Logger,
     signal: AbortSignal,
+    bucketed: boolean,
   ): Promise<ProductionSide> {
     const started = Date.now();
     try {
@@ -135,7 +146,7 @@ class Validation implements Validator {
         this.fingerprintAll(
           tables,
           () => snapshot.join(),
-          () => ({}),
+          () => ({ buckets: bucketed ? this.buckets : 0 }),
           signal,
         ),
         this.readProductionCatalog(snapshot.client, true),
@@ -163,21 +174,28 @@ class Validation implements Validator {
     signal: AbortSignal,
   ): Promise<Map<string, Side>> {
     const scanned = tables.filter((t) => t.persistence !== 'u');
-    const sides = await withPool(
-      scanned,
-      this.concurrency,
-      open,
-      async (client, table): Promise<Side> => {
-        try {
-          return {
-            ok: await fingerprintTable(client, table, { buckets: this.buckets, ...optionsFor(table) }),
-          };
-        } catch (error) {
-          return { error: safeError(error) };
-        }
-      },
-      signal,
-    );
+    let sides: Side[];
+    try {
+      sides = await withPool(
+        scanned,
+        this.concurrency,
+        open,
+        async (client, table): Promise<Side> => {
+          try {
+            return {
+              ok: await fingerprintTable(client, table, optionsFor(table)),
+            };
+          } catch (error) {
+            return { error: safeError(error) };
+          }
+        },
+        signal,
+      );
+    } catch (error) {
+      if (signal.aborted) throw error;
+      const side: Side = { error: safeError(error) };
+      sides = scanned.map(() => side);
+    }
     return new Map(scanned.map((t, i) => [t.key, sides[i]!]));
   }
 
@@ -259,6 +277,47 @@ class Validation implements Validator {
           : Promise.resolve(undefined);
       const [copyFps, production] = await Promise.all([copyPass, productionPass]);
       logger.info(`validation: fingerprinted ${copyFps.size} tables on the copy in ${elapsed(t1)} ms`);
+
+      // Narrow differing tables to hash buckets: a second, grouped pass over those tables only.
+      if (production && !production.error) {
+        const differing = copyTables.filter((t) => {
+          const c = copyFps.get(t.key);
+          const p = production.fingerprints.get(t.key);
+          if (!c || !p || !('ok' in c) || !('ok' in p) || comparisonFor(t).kind === 'skip') return false;
+          return c.ok.count !== p.ok.count || c.ok.sum !== p.ok.sum;
+        });
+        if (differing.length) {
+          const t2 = Date.now();
+          const bucketed = (t: TableInfo): FingerprintOptions => ({ ...filterFor(t), buckets: this.buckets });
+          const snapshot = this.snapshot;
+          const productionOpen = useSnapshot
+            ? snapshot
+              ? () => snapshot.join()
+              : undefined
+            : () => openSession(this.production!, this.session);
+          const needProduction = differing.filter((t) => {
+            const p = production.fingerprints.get(t.key);
+            return !(p && 'ok' in p && p.ok.bucketed);
+          });
+          const [copyB, prodB] = await Promise.all([
+            this.fingerprintAll(differing, openCopy, bucketed, signal),
+            productionOpen && needProduction.length
+              ? this.fingerprintAll(needProduction, productionOpen, bucketed, signal)
+              : Promise.resolve(new Map<string, Side>()),
+          ]);
+          for (const [key, side] of copyB) {
+            const plain = copyFps.get(key);
+            if ('ok' in side && plain && 'ok' in plain) {
+              copyFps.set(key, { ok: { ...side.ok, newestEpoch: plain.ok.newestEpoch } });
+            }
+          }
+          for (const [key, side] of prodB) if ('ok' in side) production.fingerprints.set(key, side);
+          logger.info(
+            `validation: narrowed ${differing.length} differing tables to hash buckets in ${elapsed(t2)} ms`,
+          );
+        }
+      }
+      await this.snapshot?.release();
 
       // Schema, roles, privileges.
       if (!production || production.error || !production.objects) {
@@ -380,6 +439,7 @@ class Validation implements Validator {
       return { checks, newestDataAt: newest === undefined ? undefined : new Date(Math.round(newest * 1000)) };
     } finally {
       await copy.end().catch(() => undefined);
+      await this.snapshot?.release();
     }
   }
 

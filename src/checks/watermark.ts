@@ -41,9 +41,10 @@ export function watermarkFor(table: TableInfo, configured?: Record<string, strin
   const explicit = configured?.[table.key];
   if (explicit !== undefined) {
     if (explicit === 'none') return undefined;
-    const col = table.columns.find((c) => c.name === explicit);
-    if (!col) return undefined;
-    return { column: explicit, updateStyle: /updat|modif|chang/i.test(explicit) };
+    // A configured column that does not exist is reported by unknownWatermarks; detection stands in.
+    if (table.columns.some((c) => c.name === explicit)) {
+      return { column: explicit, updateStyle: /updat|modif|chang/i.test(explicit) };
+    }
   }
   const candidates = table.columns.filter((c) => c.baseType !== null && TIME_TYPES.has(c.baseType));
   for (const name of UPDATE_NAMES) {

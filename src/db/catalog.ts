@@ -109,13 +109,14 @@ export async function readSchemaObjects(client: pg.Client): Promise<Record<Schem
     const { rows } = await client.query<{ k: string; v: string }>(sql);
     return new Map(rows.map((r) => [r.k, r.v ?? '']));
   };
-  const [tables, columns, indexes, constraints, sequences, views, functions, extensions] = await Promise.all([
-    q(`SELECT n.nspname || '.' || c.relname AS k,
+  // In SCHEMA_KINDS order, one query at a time (a pg client runs them in sequence anyway).
+  const sqls = [
+    `SELECT n.nspname || '.' || c.relname AS k,
               CASE c.relkind WHEN 'p' THEN 'partitioned table' ELSE 'table' END
               || CASE c.relpersistence WHEN 'u' THEN ', unlogged' ELSE '' END AS v
          FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-        WHERE c.relkind IN ('r', 'p', 'f') AND ${USER_NS} AND ${NOT_EXTENSION_MEMBER('pg_class', 'c.oid')}`),
-    q(`SELECT n.nspname || '.' || c.relname || '.' || a.attname AS k,
+        WHERE c.relkind IN ('r', 'p', 'f') AND ${USER_NS} AND ${NOT_EXTENSION_MEMBER('pg_class', 'c.oid')}`,
+    `SELECT n.nspname || '.' || c.relname || '.' || a.attname AS k,
               format_type(a.atttypid, a.atttypmod)
               || CASE WHEN a.attnotnull THEN ' not null' ELSE '' END
               || CASE WHEN a.attidentity <> '' THEN ' identity' ELSE '' END
@@ -127,32 +128,34 @@ export async function readSchemaObjects(client: pg.Client): Promise<Record<Schem
          LEFT JOIN pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum
          LEFT JOIN pg_collation co ON co.oid = a.attcollation
         WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f') AND a.attnum > 0 AND NOT a.attisdropped AND ${USER_NS}
-          AND ${NOT_EXTENSION_MEMBER('pg_class', 'c.oid')}`),
-    q(`SELECT n.nspname || '.' || i.relname AS k, pg_get_indexdef(i.oid)
+          AND ${NOT_EXTENSION_MEMBER('pg_class', 'c.oid')}`,
+    `SELECT n.nspname || '.' || i.relname AS k, pg_get_indexdef(i.oid)
               || CASE WHEN x.indisvalid THEN '' ELSE ' (invalid)' END AS v
          FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_namespace n ON n.oid = i.relnamespace
-        WHERE ${USER_NS} AND ${NOT_EXTENSION_MEMBER('pg_class', 'x.indrelid')}`),
-    q(`SELECT n.nspname || '.' || c.relname || '.' || k.conname AS k, pg_get_constraintdef(k.oid)
+        WHERE ${USER_NS} AND ${NOT_EXTENSION_MEMBER('pg_class', 'x.indrelid')}`,
+    `SELECT n.nspname || '.' || c.relname || '.' || k.conname AS k, pg_get_constraintdef(k.oid)
               || CASE WHEN k.convalidated THEN '' ELSE ' (not validated)' END AS v
          FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace
-        WHERE ${USER_NS} AND ${NOT_EXTENSION_MEMBER('pg_class', 'c.oid')}`),
-    q(`SELECT schemaname || '.' || sequencename AS k,
+        WHERE ${USER_NS} AND ${NOT_EXTENSION_MEMBER('pg_class', 'c.oid')}`,
+    `SELECT schemaname || '.' || sequencename AS k,
               concat_ws(' ', data_type::text, 'start', start_value, 'increment', increment_by,
                         'min', min_value, 'max', max_value, CASE WHEN cycle THEN 'cycle' END) AS v
-         FROM pg_sequences`),
-    q(`SELECT n.nspname || '.' || c.relname AS k,
+         FROM pg_sequences`,
+    `SELECT n.nspname || '.' || c.relname AS k,
               CASE c.relkind WHEN 'm' THEN 'materialized view ' ELSE 'view ' END
               || md5(pg_get_viewdef(c.oid)) AS v
          FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-        WHERE c.relkind IN ('v', 'm') AND ${USER_NS} AND ${NOT_EXTENSION_MEMBER('pg_class', 'c.oid')}`),
-    q(`SELECT n.nspname || '.' || p.proname || '(' || pg_get_function_identity_arguments(p.oid) || ')' AS k,
+        WHERE c.relkind IN ('v', 'm') AND ${USER_NS} AND ${NOT_EXTENSION_MEMBER('pg_class', 'c.oid')}`,
+    `SELECT n.nspname || '.' || p.proname || '(' || pg_get_function_identity_arguments(p.oid) || ')' AS k,
               p.prokind::text || ' returns ' || format_type(p.prorettype, NULL) || ' ' || l.lanname
               || ' ' || md5(coalesce(p.prosrc, '') || coalesce(p.probin, '')) AS v
          FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace JOIN pg_language l ON l.oid = p.prolang
-        WHERE ${USER_NS} AND ${NOT_EXTENSION_MEMBER('pg_proc', 'p.oid')}`),
-    q(`SELECT extname AS k, extversion AS v FROM pg_extension`),
-  ]);
-  return { tables, columns, indexes, constraints, sequences, views, functions, extensions };
+        WHERE ${USER_NS} AND ${NOT_EXTENSION_MEMBER('pg_proc', 'p.oid')}`,
+    `SELECT extname AS k, extversion AS v FROM pg_extension`,
+  ];
+  const out = {} as Record<SchemaKind, Map<string, string>>;
+  for (const [index, kind] of SCHEMA_KINDS.entries()) out[kind] = await q(sqls[index]!);
+  return out;
 }
 
 export async function readCatalog(client: pg.Client): Promise<Catalog> {

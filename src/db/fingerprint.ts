@@ -1,7 +1,9 @@
 /**
- * Server-side table fingerprints: one scan per table, grouped into hash buckets of the primary key, so a
- * table of any size comes back as at most `buckets` rows of (bucket, row count, hash sum) and a mismatch
- * is located by bucket without reading a row value out of the database.
+ * Server-side table fingerprints: one scan per table that brings back one row (row count, hash sum), or,
+ * to locate a mismatch, at most `buckets` rows of (bucket, row count, hash sum) grouped by hash buckets of
+ * the primary key, so a difference is narrowed without reading a row value out of the database. Client
+ * memory is flat whatever the table's size. The plain form is the fast path: grouping every row into
+ * buckets costs a hash aggregation, paid only for tables that differ.
  *
  * Row hash. Each column is hashed with PostgreSQL's own 64-bit extended hash for its type (the functions
  * behind hash indexes and hash partitioning: uuid_hash_extended, hashtextextended, jsonb_hash_extended...),
@@ -66,7 +68,7 @@ export function columnHashSql(column: ColumnInfo, ref: string, seed: number): st
     // Every type has a text form; the collation is pinned so no nondeterministic collation folds values.
     expr = `pg_catalog.hashtextextended((${ref})::pg_catalog.text COLLATE "C", ${seed})`;
   }
-  return `coalesce(${expr}, ${-1 - seed})`;
+  return column.notNull ? expr : `coalesce(${expr}, ${-1 - seed})`;
 }
 
 export function rowHashSql(client: pg.Client, columns: ColumnInfo[], alias: string, seedBase = 0): string {
@@ -77,6 +79,7 @@ export function rowHashSql(client: pg.Client, columns: ColumnInfo[], alias: stri
 }
 
 export interface FingerprintOptions {
+  /** Group by this many hash buckets; 0 (the default) brings back one row for the table. */
   buckets?: number;
   /** Only rows whose watermark column is at or before this instant. */
   watermark?: { column: string; notAfter: Date };
@@ -93,7 +96,9 @@ export interface TableFingerprint {
   table: string;
   count: bigint;
   sum: bigint;
+  /** Per bucket, when the fingerprint was bucketed; empty for a plain one. */
   buckets: Map<number, Bucket>;
+  bucketed: boolean;
   /** What the buckets follow: the primary key, or the first column for a table without one. */
   bucketBy: 'primary key' | 'first column';
   /** Newest value of `newestColumn` (epoch seconds), when asked and any row has one. */
@@ -106,7 +111,7 @@ export function fingerprintSql(
   table: TableInfo,
   options: FingerprintOptions = {},
 ): string {
-  const buckets = options.buckets ?? DEFAULT_BUCKETS;
+  const buckets = options.buckets ?? 0;
   const rel = `${client.escapeIdentifier(table.schema)}.${client.escapeIdentifier(table.name)}`;
   const rowHash = rowHashSql(client, table.columns, 't');
   // Bucket by the primary key's hash (without a key: the first column's), so a changed row stays in its
@@ -119,6 +124,10 @@ export function fingerprintSql(
   const where = options.watermark
     ? ` WHERE t.${client.escapeIdentifier(options.watermark.column)} <= $1::pg_catalog.timestamptz`
     : '';
+  if (buckets <= 0) {
+    const inner = `SELECT ${rowHash} AS h${newestCol} FROM ${rel} t${where}`;
+    return `SELECT 0 AS b, count(*)::text AS n, sum(h)::text AS s, ${newest} AS newest FROM (${inner}) x`;
+  }
   const inner = `SELECT ${rowHash} AS h, ((${bucketHash}) & 2147483647) % ${buckets} AS b${newestCol} FROM ${rel} t${where}`;
   return `SELECT b::int AS b, count(*)::text AS n, sum(h)::text AS s, ${newest} AS newest FROM (${inner}) x GROUP BY 1`;
 }
@@ -139,7 +148,7 @@ export async function fingerprintTable(
   const sql = fingerprintSql(client, table, options);
   const params = options.watermark ? [options.watermark.notAfter.toISOString()] : [];
   // Hash aggregation over a few hundred groups; a sort of every row would cost more than the scan.
-  await client.query('SET enable_sort = off');
+  if ((options.buckets ?? 0) > 0) await client.query('SET enable_sort = off');
   let rows: { b: number; n: string; s: string | null; newest: number | null }[];
   try {
     ({ rows } = await client.query<{ b: number; n: string; s: string | null; newest: number | null }>(
@@ -147,15 +156,16 @@ export async function fingerprintTable(
       params,
     ));
   } finally {
-    await client.query('RESET enable_sort').catch(() => undefined);
+    if ((options.buckets ?? 0) > 0) await client.query('RESET enable_sort').catch(() => undefined);
   }
+  const bucketed = (options.buckets ?? 0) > 0;
   const buckets = new Map<number, Bucket>();
   let count = 0n;
   let sum = 0n;
   let newestEpoch: number | undefined;
   for (const r of rows) {
     const bucket = { count: BigInt(r.n), sum: BigInt(r.s ?? '0') };
-    buckets.set(r.b, bucket);
+    if (bucketed) buckets.set(r.b, bucket);
     count += bucket.count;
     sum += bucket.sum;
     if (r.newest !== null && r.newest !== undefined) {
@@ -168,6 +178,7 @@ export async function fingerprintTable(
     count,
     sum,
     buckets,
+    bucketed,
     bucketBy: table.primaryKey.length > 0 ? 'primary key' : 'first column',
     newestEpoch,
     ms: Date.now() - started,

@@ -4,11 +4,11 @@
  * every server command runs as the postgres user (runuser) in directories that user owns.
  */
 import { execFile, execFileSync } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, realpathSync } from 'node:fs';
 import { appendFile, chown, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 
 const execFileAsync = promisify(execFile);
@@ -34,8 +34,34 @@ export function findPgBindir(): string {
   }
   const found = candidates.find((dir) => existsSync(join(dir, 'initdb')) && existsSync(join(dir, 'pg_ctl')));
   if (!found) throw new Error(INSTALL_HINT);
-  cachedBindir = found;
-  return found;
+  // A PATH directory may hold only symlinks to a few programs (initdb, pg_ctl): use the directory they point
+  // into, which holds the rest (pg_basebackup, pg_waldump), when it does.
+  const real = dirname(realpathSync(join(found, 'pg_ctl')));
+  cachedBindir = existsSync(join(real, 'initdb')) && existsSync(join(real, 'postgres')) ? real : found;
+  return cachedBindir;
+}
+
+/** The major version of the PostgreSQL programs in a directory (from pg_ctl --version), e.g. '15'. */
+export function pgMajorVersion(bindir: string): string {
+  const out = execFileSync(join(bindir, 'pg_ctl'), ['--version'], { encoding: 'utf8' });
+  const m = /\(PostgreSQL\)\s+(\d+)(?:\.\d+)?/.exec(out);
+  if (!m) throw new Error(`cannot read the PostgreSQL version of ${bindir}/pg_ctl: ${out.trim()}`);
+  return m[1]!;
+}
+
+/**
+ * The programs of one major version (a data directory runs only under its own major): PG_BINDIR or PATH when
+ * they match, else /usr/lib/postgresql/<major>/bin. Throws naming the version to install.
+ */
+export function findPgBindirFor(major: string): string {
+  const versioned = join('/usr/lib/postgresql', major, 'bin');
+  const fallback = findPgBindir();
+  if (pgMajorVersion(fallback) === major) return fallback;
+  if (existsSync(join(versioned, 'pg_ctl')) && existsSync(join(versioned, 'postgres'))) return versioned;
+  throw new Error(
+    `PostgreSQL ${major} server binaries are required (the backup was taken by PostgreSQL ${major}); ` +
+      `${fallback} holds PostgreSQL ${pgMajorVersion(fallback)}: install postgresql-${major} or set PG_BINDIR to its bin directory`,
+  );
 }
 
 const runningAsRoot = (): boolean => typeof process.getuid === 'function' && process.getuid() === 0;
@@ -44,9 +70,9 @@ const runningAsRoot = (): boolean => typeof process.getuid === 'function' && pro
 export async function runPgTool(
   program: string,
   args: string[],
-  options: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {},
+  options: { env?: NodeJS.ProcessEnv; timeoutMs?: number; bindir?: string } = {},
 ): Promise<string> {
-  const binary = join(findPgBindir(), program);
+  const binary = join(options.bindir ?? findPgBindir(), program);
   const [file, argv] = runningAsRoot()
     ? ['runuser', ['-u', 'postgres', '--', binary, ...args]]
     : [binary, args];
@@ -114,9 +140,15 @@ export interface LocalServerOptions {
   dataDir: string;
   /** Directory for the socket and the server log; owned by the server user. */
   runDir: string;
+  /** Directory for the Unix socket when not runDir (socket paths are limited to about 100 bytes). */
+  socketDir?: string;
   port?: number;
   /** Extra postgresql.conf settings, appended before start. */
   settings?: Record<string, string | number | boolean>;
+  /** Directory of the PostgreSQL programs to use (a restored copy needs its own major version); default findPgBindir(). */
+  bindir?: string;
+  /** Wait until the server accepts connections (pg_ctl -w). Default true; false returns once the postmaster is launched. */
+  wait?: boolean;
 }
 
 /** One PostgreSQL server on 127.0.0.1 with trust authentication for its own user; for tests and throwaway copies. */
@@ -163,14 +195,16 @@ export class LocalServer {
     const settings: Record<string, string | number | boolean> = {
       listen_addresses: "'127.0.0.1'",
       port: this.port,
-      unix_socket_directories: `'${this.options.runDir}'`,
+      unix_socket_directories: `'${this.options.socketDir ?? this.options.runDir}'`,
       fsync: 'off',
       ...this.options.settings,
     };
     const lines = Object.entries(settings).map(([k, v]) => `${k} = ${v}`);
     await appendFile(join(this.dataDir, 'postgresql.conf'), `\n# restore-proof\n${lines.join('\n')}\n`);
-    await runPgTool('pg_ctl', ['-D', this.dataDir, '-l', this.logFile, '-w', '-t', '120', 'start']);
-    this.started = true;
+    const bindir = this.options.bindir;
+    const waitArgs = this.options.wait === false ? ['-W'] : ['-w', '-t', '120'];
+    this.started = true; // from here on stop() tries, even if pg_ctl reports a failure
+    await runPgTool('pg_ctl', ['-D', this.dataDir, '-l', this.logFile, ...waitArgs, 'start'], { bindir });
     return this;
   }
 
@@ -182,9 +216,7 @@ export class LocalServer {
   async stop(): Promise<void> {
     if (!this.started) return;
     this.started = false;
-    await runPgTool('pg_ctl', ['-D', this.dataDir, '-m', 'fast', '-w', '-t', '60', 'stop']).catch(() =>
-      runPgTool('pg_ctl', ['-D', this.dataDir, '-m', 'immediate', '-w', 'stop']).catch(() => undefined),
-    );
+    await stopServer(this.dataDir, this.options.bindir);
   }
 
   /** Stops the server and removes the directory it lives in. */
@@ -192,4 +224,17 @@ export class LocalServer {
     await this.stop();
     await rm(baseDir, { recursive: true, force: true });
   }
+}
+
+/**
+ * Stops the server of a data directory if one runs there: fast shutdown, then immediate. Works from the
+ * directory alone (the post step has no LocalServer object). Resolves whether or not a server was running.
+ */
+export async function stopServer(dataDir: string, bindir?: string): Promise<void> {
+  if (!existsSync(join(dataDir, 'postmaster.pid'))) return;
+  await runPgTool('pg_ctl', ['-D', dataDir, '-m', 'fast', '-w', '-t', '60', 'stop'], { bindir }).catch(() =>
+    runPgTool('pg_ctl', ['-D', dataDir, '-m', 'immediate', '-w', '-t', '30', 'stop'], { bindir }).catch(
+      () => undefined,
+    ),
+  );
 }

@@ -74,9 +74,17 @@ export async function withPool<T, R>(
   const results = new Array<R>(items.length);
   let next = 0;
   const workers = Math.max(1, Math.min(size, items.length));
+  let lastError: unknown;
   const worker = async (): Promise<void> => {
     if (next >= items.length) return;
-    const client = await open();
+    let client: pg.Client;
+    try {
+      client = await open();
+    } catch (error) {
+      // A refused connection (a connection limit, say) leaves the work to the other workers.
+      lastError = error;
+      return;
+    }
     const onAbort = (): void => void client.end().catch(() => undefined);
     signal?.addEventListener('abort', onAbort, { once: true });
     try {
@@ -91,5 +99,6 @@ export async function withPool<T, R>(
     }
   };
   await Promise.all(Array.from({ length: items.length === 0 ? 0 : workers }, worker));
+  if (next < items.length) throw lastError ?? new Error('no connection could run the remaining work');
   return results;
 }

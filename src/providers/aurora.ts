@@ -183,12 +183,15 @@ export class AuroraProvider implements Provider {
     }
 
     if (plan.restoreType === 'snapshot') {
-      resolved.snapshotId = await this.resolveSnapshot(plan, source.identifier);
+      const snapshot = await this.resolveSnapshot(plan, source.identifier);
+      resolved.snapshotId = snapshot.id;
+      // A snapshot holds the data as of its creation: that is the restore point data loss is measured from.
+      resolved.restoreTime = snapshot.createdAt;
     }
     return resolved;
   }
 
-  private async resolveSnapshot(plan: Plan, sourceId: string): Promise<string> {
+  private async resolveSnapshot(plan: Plan, sourceId: string): Promise<{ id: string; createdAt?: Date }> {
     if (plan.snapshotId) {
       try {
         const out = await this.client.send(
@@ -202,7 +205,7 @@ export class AuroraProvider implements Provider {
             plan.snapshotId,
           );
         }
-        return plan.snapshotId;
+        return { id: plan.snapshotId, createdAt: snap.SnapshotCreateTime };
       } catch (error) {
         if (isNotFound(error))
           throw new InputError(
@@ -235,7 +238,7 @@ export class AuroraProvider implements Provider {
         `is required: source cluster ${sourceId} has no available automated snapshot`,
       );
     }
-    return newest.DBClusterSnapshotIdentifier;
+    return { id: newest.DBClusterSnapshotIdentifier, createdAt: newest.SnapshotCreateTime };
   }
 
   async restore(request: RestoreRequest): Promise<Target> {
@@ -296,6 +299,7 @@ export class AuroraProvider implements Provider {
         }),
       );
       created = out.DBCluster;
+      targetTime = resolved.restoreTime?.toISOString();
     } else {
       const useLatest = restoreTime === undefined;
       logger.info(

@@ -1,5 +1,6 @@
 import type { Plan, ProviderName } from '../types.js';
 import { AuroraProvider } from './aurora.js';
+import { LocalPitrProvider } from './local-pitr.js';
 import type { Provider } from './provider.js';
 
 /** The provider a plan (or, in the post step, saved state) asks for. */
@@ -9,7 +10,7 @@ export function createProvider(name: ProviderName, region: string | undefined): 
       if (!region) throw new Error('aws-region is required for provider aurora');
       return new AuroraProvider({ region });
     case 'local-pitr':
-      throw new Error('provider local-pitr is not available in this build');
+      return new LocalPitrProvider();
   }
 }
 

@@ -1,6 +1,6 @@
 import { cadencePeriod, nextDue, validUntil } from './cadence.js';
 import { cell, code, duration, utc, utcDate } from './format.js';
-import { clusterName, type Report } from './model.js';
+import { clusterName, compareReportFiles, type Report } from './model.js';
 import { PUBLIC_KEY_FILE } from './signing.js';
 
 /** A report read back from the directory (the index renders only what the reports say). */
@@ -59,7 +59,7 @@ const canonicalCadence = (cadence: string): string => cadencePeriod(cadence).nam
 
 /** The index page (README.md of the report directory), regenerated after every drill. */
 export function renderIndex(entries: IndexedReport[], now: Date, unreadable: string[] = []): string {
-  const sorted = [...entries].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+  const sorted = [...entries].sort((a, b) => compareReportFiles(a.file, b.file));
   const out: string[] = [
     '# Restore test evidence',
     '',

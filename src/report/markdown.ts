@@ -191,10 +191,11 @@ function checks(report: Report): string[] {
   out.push(`${plural(t.total, 'check')}: ${parts.join(', ')}.`, '');
   for (const group of groupChecks(report.checks)) {
     const bad = group.checks.filter((c) => c.status === 'fail' || c.status === 'error').length;
+    const warned = group.checks.filter((c) => c.status === 'warn').length;
     const first = group.checks[0];
     const clauses = first ? first.hipaa.map((c) => `§${c}`).join(', ') : '';
     out.push(
-      `### ${CATEGORY_TITLE[group.category]}: ${bad ? `**${bad} of ${group.checks.length} failed**` : `${group.checks.filter((c) => c.status === 'pass').length} of ${group.checks.length} passed`}`,
+      `### ${CATEGORY_TITLE[group.category]}: ${bad ? `**${bad} of ${group.checks.length} failed**` : `${group.checks.filter((c) => c.status === 'pass').length} of ${group.checks.length} passed`}${warned ? `, ${plural(warned, 'warning')}` : ''}`,
       '',
       `HIPAA ${clauses}`,
       '',

@@ -166,6 +166,15 @@ export function reportStem(outcome: Pick<DrillOutcome, 'startedAt' | 'cadence' |
 /** Matches report JSON file names (and nothing else in the directory: not README.md, not the key). */
 export const REPORT_FILE = /^\d{4}-\d{2}-\d{2}T\d{6}Z-[a-z0-9-]+\.json$/;
 
+/**
+ * The chain's order: by file name without its extension, so `x-2.json` (a second drill in the same
+ * second) follows `x.json`. Writer, verifier and index all use this one order.
+ */
+export function compareReportFiles(a: string, b: string): number {
+  const [x, y] = [a.replace(/\.(json|md)$/, ''), b.replace(/\.(json|md)$/, '')];
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
 export function totalsOf(checks: { status: CheckStatus }[]): CheckTotals {
   const count = (status: CheckStatus) => checks.filter((c) => c.status === status).length;
   return {

@@ -3,7 +3,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { KeyObject } from 'node:crypto';
 import { sha256Hex } from './canonical.js';
-import { REPORT_FILE, REPORT_SCHEMA, type ReportSignature } from './model.js';
+import { compareReportFiles, REPORT_FILE, REPORT_SCHEMA, type ReportSignature } from './model.js';
 import { resolvePublicKeys, signedBytes, verifySignature } from './signing.js';
 
 export type ReportStatus = 'verified' | 'unsigned' | 'failed';
@@ -63,7 +63,7 @@ export async function verifyReports(dir: string, options: VerifyOptions = {}): P
   }
 
   const names = await readdir(dir);
-  const files = names.filter((n) => REPORT_FILE.test(n)).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const files = names.filter((n) => REPORT_FILE.test(n)).sort(compareReportFiles);
   if (files.length === 0)
     return { ...fail(`verify-reports: no reports in ${dir}`), keyOrigin, keys: [...keys.keys()] };
 

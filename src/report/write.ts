@@ -6,7 +6,14 @@ import type { DrillOutcome, Plan } from '../types.js';
 import { canonicalJson, sha256Hex } from './canonical.js';
 import { renderIndex, type IndexedReport } from './index-page.js';
 import { renderMarkdown } from './markdown.js';
-import { buildReport, REPORT_FILE, reportStem, runContextFromEnv, type Report } from './model.js';
+import {
+  buildReport,
+  compareReportFiles,
+  REPORT_FILE,
+  reportStem,
+  runContextFromEnv,
+  type Report,
+} from './model.js';
 import { secretsFrom } from './sanitize.js';
 import {
   loadSigningKey,
@@ -44,12 +51,10 @@ export interface WrittenReport {
   files: string[];
 }
 
-const byName = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
-
 /** Report JSON files in the directory, in chain (file-name) order. */
 export async function listReportFiles(dir: string): Promise<string[]> {
   if (!existsSync(dir)) return [];
-  return (await readdir(dir)).filter((name) => REPORT_FILE.test(name)).sort(byName);
+  return (await readdir(dir)).filter((name) => REPORT_FILE.test(name)).sort(compareReportFiles);
 }
 
 /** The JSON file as written: readable, signature last; verification reads it back canonically. */
@@ -83,7 +88,7 @@ export async function writeReport(input: WriteReportInput): Promise<WrittenRepor
   const file = `${stem}.json`;
   const markdownFile = `${stem}.md`;
   const last = existing.at(-1);
-  if (last && byName(last, file) > 0) {
+  if (last && compareReportFiles(last, file) > 0) {
     input.logger?.warning(
       `report: ${file} sorts before the existing ${last}; the chain follows file-name order, so verify-reports will flag it (is the clock right?)`,
     );
@@ -109,8 +114,9 @@ export async function writeReport(input: WriteReportInput): Promise<WrittenRepor
 
   const jsonPath = join(dir, file);
   const markdownPath = join(dir, markdownFile);
+  const json = serializeReport(report);
   await writeFile(markdownPath, markdown, { flag: 'wx' });
-  await writeFile(jsonPath, serializeReport(report), { flag: 'wx' });
+  await writeFile(jsonPath, json, { flag: 'wx' });
   const files = [jsonPath, markdownPath];
 
   let publicKeyPath: string | null = null;

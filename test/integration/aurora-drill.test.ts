@@ -79,6 +79,7 @@ const env = (): NodeJS.ProcessEnv => ({
 const errors = (r: StepResult): string[] => r.stdout.split('\n').filter((l) => l.startsWith('::error::'));
 
 function expectPassingDrill(r: StepResult): void {
+  if (r.code !== 0) process.stdout.write(`main step output:\n${r.stdout}\n${r.stderr}\n`);
   expect(errors(r)).toEqual([]);
   expect(r.code).toBe(0);
   expect(r.outputs.result).toBe('pass');

@@ -1,6 +1,7 @@
 /**
  * A fault-injecting HTTP proxy in front of moto_server. It forwards the RDS query protocol and, per rule,
- * fails a named action with a named error, or holds restore-proof clusters and instances in a status.
+ * fails a named action with a named error, holds restore-proof clusters and instances in a status, or
+ * rewrites one element of an action's responses.
  */
 import { createServer, request as httpRequest, type IncomingMessage, type Server } from 'node:http';
 
@@ -20,7 +21,16 @@ export interface HoldRule {
   status: string;
 }
 
-export type FaultRule = FailRule | HoldRule;
+/** Rewrites every <element>…</element> in the responses to `action` (e.g. LatestRestorableTime, which moto
+ * always reports as now, or SnapshotCreateTime) to `value`: the figures moto cannot produce on its own. */
+export interface RewriteRule {
+  kind: 'rewrite';
+  action: string;
+  element: string;
+  value: string;
+}
+
+export type FaultRule = FailRule | HoldRule | RewriteRule;
 
 export interface FaultProxy {
   endpoint: string;
@@ -82,6 +92,13 @@ export async function startFaultProxy(upstream: string, rules: FaultRule[] = [])
                 ),
             );
           }
+        }
+        for (const rule of proxy.rules) {
+          if (rule.kind !== 'rewrite' || rule.action !== action) continue;
+          const element = new RegExp(`<${rule.element}>[^<]*</${rule.element}>`, 'g');
+          out = Buffer.from(
+            out.toString('utf8').replace(element, `<${rule.element}>${rule.value}</${rule.element}>`),
+          );
         }
         const outHeaders = { ...upstreamRes.headers, 'content-length': String(out.length) };
         res.writeHead(upstreamRes.statusCode ?? 502, outHeaders);

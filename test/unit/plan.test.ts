@@ -39,6 +39,7 @@ describe('defaults', () => {
       reportDir: 'docs/tests',
       cadence: 'adhoc',
       commitReport: false,
+      dryRun: false,
     });
   });
 

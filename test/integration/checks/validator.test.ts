@@ -126,6 +126,8 @@ test('a clean copy passes with no warn', async () => {
   ]) {
     expect(byId(checks, id).status).toBe('pass');
   }
+  expect(byId(checks, 'counts:public.scratch')).toMatchObject({ status: 'skip' });
+  expect(byId(checks, 'counts:public.scratch').summary).toContain('unlogged');
   for (const c of checks) expect(c.durationMs).toBeGreaterThanOrEqual(0);
   expect(newestDataAt).toBeDefined();
   const objectives = objectiveChecks({
@@ -185,9 +187,12 @@ test.each([
   expect(lines.join('\n')).not.toContain(SENTINEL);
 });
 
-test('a changed value is narrowed to its primary-key bucket', async () => {
+test.each([
+  ['production in one row per table, narrowed after', {}],
+  ['production bucketed up front', { bucketProductionUpfront: true }],
+])('a changed value is narrowed to its primary-key bucket (%s)', async (_name, options) => {
   await makeCopy('UPDATE orders SET amount = amount + 1 WHERE id = 7');
-  const { checks } = await drill();
+  const { checks } = await drill({}, {}, options);
   const c = byId(checks, 'checksums:public.orders');
   expect(c.summary).toMatch(/1 primary key hash bucket differ \(\d+\); row count 0/);
   expect(byId(checks, 'counts:public.orders').status).toBe('pass');
@@ -312,4 +317,23 @@ test('without production-url the comparisons skip with the reason and the copy c
   expect(byId(checks, 'schema:all').status).toBe('skip');
   expect(byId(checks, 'integrity:sequences').status).toBe('fail');
   expect(byId(checks, 'integrity:read').status).toBe('pass');
+});
+
+test('an unreachable copy is an error check, not a throw', async () => {
+  const { checks } = await drill(
+    { productionUrl: undefined },
+    {
+      connection: {
+        host: '127.0.0.1',
+        port: 1,
+        database: 'copy',
+        user: 'postgres',
+        password: 'pw-secret-1',
+        sslMode: 'disable',
+      },
+    },
+  );
+  const c = byId(checks, 'integrity:connect');
+  expect(c.status).toBe('error');
+  expect(JSON.stringify(checks)).not.toContain('pw-secret-1');
 });

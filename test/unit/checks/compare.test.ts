@@ -21,7 +21,7 @@ function fp(buckets: [number, number, number][]): TableFingerprint {
     count += v.count;
     sum += v.sum;
   }
-  return { table: 'public.t', count, sum, buckets: map, bucketBy: 'primary key', ms: 5 };
+  return { table: 'public.t', count, sum, buckets: map, bucketed: true, bucketBy: 'primary key', ms: 5 };
 }
 
 test('equal fingerprints pass both counts and checksums', () => {

@@ -93,8 +93,13 @@ describe('writeReport and the chain', () => {
     const { dir } = workspace();
     const a = await writeReport({ plan: { reportDir: dir, signingKey: undefined }, outcome: passingOutcome });
     const b = await writeReport({ plan: { reportDir: dir, signingKey: undefined }, outcome: passingOutcome });
+    const c = await writeReport({ plan: { reportDir: dir, signingKey: undefined }, outcome: passingOutcome });
     expect(b.report.file).toBe(a.report.file.replace('.json', '-2.json'));
     expect(b.report.previous?.file).toBe(a.report.file);
+    expect(c.report.previous?.file).toBe(b.report.file);
+    const result = await verifyReports(dir, { allowUnsigned: true });
+    expect(result.reports.map((r) => r.file)).toEqual([a.report.file, b.report.file, c.report.file]);
+    expect(result.ok).toBe(true);
   });
 
   it('refuses a signing key that is not Ed25519 before writing anything', async () => {
