@@ -48,6 +48,11 @@ export const INPUT_DEFAULTS = {
   'backup-dir': '',
   'wal-archive-dir': '',
   'dry-run': 'false',
+  'min-retention-days': '35',
+  'max-pitr-gap-minutes': '10',
+  'max-snapshot-age-hours': '25',
+  'terraform-plan': '',
+  'terraform-dir': '',
 } as const satisfies Record<string, string>;
 
 export type InputName = keyof typeof INPUT_DEFAULTS;
@@ -105,6 +110,14 @@ function positiveNumber(name: InputName, value: string, max: number): number {
   const n = Number(value);
   if (!/^\d+(\.\d+)?$/.test(value) || !(n > 0) || n > max) {
     throw new InputError(name, `accepts a number of minutes greater than 0 and at most ${max}`, value);
+  }
+  return n;
+}
+
+function wholeNumber(name: InputName, value: string, min: number, max: number, unit: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n < min || n > max) {
+    throw new InputError(name, `accepts a whole number of ${unit} from ${min} to ${max}`, value);
   }
   return n;
 }
@@ -205,7 +218,9 @@ export function buildPlan(raw: RawInputs, env: NodeJS.ProcessEnv = process.env):
   const command = oneOf('command', get('command')!, COMMANDS);
   const provider: ProviderName = oneOf('provider', get('provider')!, PROVIDERS);
   const restoreType = oneOf('restore-type', get('restore-type')!, RESTORE_TYPES);
-  const needsAws = provider === 'aurora' && (command === 'restore-test' || command === 'preflight');
+  const terraformOnly = command === 'preflight' && (given('terraform-plan') || given('terraform-dir'));
+  const needsAws =
+    provider === 'aurora' && (command === 'restore-test' || (command === 'preflight' && !terraformOnly));
 
   const plan: Plan = {
     command,
@@ -225,6 +240,15 @@ export function buildPlan(raw: RawInputs, env: NodeJS.ProcessEnv = process.env):
     ),
     commitReport: bool('commit-report', get('commit-report')!),
     dryRun: bool('dry-run', get('dry-run')!),
+    minRetentionDays: wholeNumber('min-retention-days', get('min-retention-days')!, 1, 35, 'days'),
+    maxPitrGapMinutes: positiveNumber('max-pitr-gap-minutes', get('max-pitr-gap-minutes')!, 10_080),
+    maxSnapshotAgeHours: wholeNumber(
+      'max-snapshot-age-hours',
+      get('max-snapshot-age-hours')!,
+      1,
+      8_760,
+      'hours',
+    ),
   };
 
   const source = get('source-cluster');
@@ -365,6 +389,8 @@ export function buildPlan(raw: RawInputs, env: NodeJS.ProcessEnv = process.env):
     );
   }
 
+  optional('terraformPlan', 'terraform-plan', (v) => existingFile('terraform-plan', v));
+  optional('terraformDir', 'terraform-dir', (v) => existingDir('terraform-dir', v));
   optional('sourceUrl', 'source-url', (v) => postgresUrl('source-url', v));
   optional('backupDir', 'backup-dir', (v) => existingDir('backup-dir', v));
   optional('walArchiveDir', 'wal-archive-dir', (v) => existingDir('wal-archive-dir', v));

@@ -5,11 +5,12 @@
 import type { RDSClient } from '@aws-sdk/client-rds';
 import type { Validator } from './checks/validator.js';
 import { janitorCommand } from './commands/janitor.js';
+import { preflightCommand } from './commands/preflight.js';
 import { restoreTestCommand } from './commands/restore-test.js';
 import { verifyReportsCommand } from './commands/verify-reports.js';
 import type { EngineIO } from './engine-io.js';
 import type { Logger } from './logger.js';
-import { InputError, buildPlan, type RawInputs } from './plan.js';
+import { InputError, buildPlan } from './plan.js';
 import { createProvider } from './providers/index.js';
 import type { Provider } from './providers/provider.js';
 import { readDrillState, STATE } from './state.js';
@@ -42,16 +43,23 @@ export async function runMain(io: EngineIO, options: MainOptions = {}): Promise<
   }
   registerSecrets(plan, io.logger);
 
-  switch (plan.command) {
-    case 'restore-test':
-      return restoreTestCommand(plan, io, options);
-    case 'janitor':
-      return janitorCommand(plan, io, options);
-    case 'verify-reports':
-      return verifyReportsCommand(plan, io);
-    default:
-      io.logger.error(`command ${plan.command} is not available in this version of restore-proof`);
+  try {
+    switch (plan.command) {
+      case 'restore-test':
+        return await restoreTestCommand(plan, io, options);
+      case 'preflight':
+        return await preflightCommand(plan, io, options);
+      case 'janitor':
+        return await janitorCommand(plan, io, options);
+      case 'verify-reports':
+        return await verifyReportsCommand(plan, io);
+    }
+  } catch (error) {
+    if (error instanceof InputError) {
+      io.logger.error(error.message);
       return 1;
+    }
+    throw error;
   }
 }
 

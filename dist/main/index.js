@@ -1,6 +1,3237 @@
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
+/***/ 2632:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+var __webpack_unused_export__;
+const { awsEndpointFunctions, emitWarningIfUnsupportedVersion: emitWarningIfUnsupportedVersion$1, createDefaultUserAgentProvider, getDefaultSocketTimeout, NODE_APP_ID_CONFIG_OPTIONS, getAwsRegionExtensionConfiguration, resolveAwsRegionExtensionConfiguration, resolveUserAgentConfig, resolveHostHeaderConfig, getUserAgentPlugin, getHostHeaderPlugin, getLoggerPlugin, getRecursionDetectionPlugin } = __nccwpck_require__(5152);
+const { getHttpAuthSchemeEndpointRuleSetPlugin, DefaultIdentityProviderConfig, getHttpSigningPlugin, createPaginator } = __nccwpck_require__(402);
+const { normalizeProvider, getSmithyContext, ServiceException, NoOpLogger, emitWarningIfUnsupportedVersion, loadConfigsForDefaultMode, getDefaultExtensionConfiguration, resolveDefaultRuntimeConfig, Client, makeBuilder, createAggregatedClient } = __nccwpck_require__(2658);
+const { Command: $Command } = __nccwpck_require__(2658);
+__webpack_unused_export__ = $Command;
+__webpack_unused_export__ = Client;
+const { resolveDefaultsModeConfig, loadConfig, NODE_USE_FIPS_ENDPOINT_CONFIG_OPTIONS, NODE_USE_DUALSTACK_ENDPOINT_CONFIG_OPTIONS, NODE_REGION_CONFIG_OPTIONS, NODE_REGION_CONFIG_FILE_OPTIONS, resolveRegionConfig } = __nccwpck_require__(7291);
+const { BinaryDecisionDiagram, EndpointCache, decideEndpoint, customEndpointFunctions, resolveEndpointConfig, getEndpointPlugin } = __nccwpck_require__(2085);
+const { parseUrl, getHttpHandlerExtensionConfiguration, resolveHttpHandlerRuntimeConfig, getContentLengthPlugin } = __nccwpck_require__(3422);
+const { DEFAULT_RETRY_MODE, NODE_RETRY_MODE_CONFIG_OPTIONS, NODE_MAX_ATTEMPT_CONFIG_OPTIONS, resolveRetryConfig, getRetryPlugin } = __nccwpck_require__(3609);
+const { TypeRegistry, getSchemaSerdePlugin } = __nccwpck_require__(6890);
+const { resolveAwsSdkSigV4Config, AwsSdkSigV4Signer, NODE_AUTH_SCHEME_PREFERENCE_OPTIONS } = __nccwpck_require__(7523);
+const { defaultProvider } = __nccwpck_require__(5861);
+const { toUtf8, fromUtf8, toBase64, fromBase64, calculateBodyLength } = __nccwpck_require__(2430);
+const { streamCollector, NodeHttpHandler } = __nccwpck_require__(1279);
+const { AwsJson1_1Protocol } = __nccwpck_require__(7288);
+const { Sha256 } = __nccwpck_require__(9542);
+
+const defaultKMSHttpAuthSchemeParametersProvider = async (config, context, input) => {
+    return {
+        operation: getSmithyContext(context).operation,
+        region: await normalizeProvider(config.region)() || (() => {
+            throw new Error("expected `region` to be configured for `aws.auth#sigv4`");
+        })(),
+    };
+};
+function createAwsAuthSigv4HttpAuthOption(authParameters) {
+    return {
+        schemeId: "aws.auth#sigv4",
+        signingProperties: {
+            name: "kms",
+            region: authParameters.region,
+        },
+        propertiesExtractor: (config, context) => ({
+            signingProperties: {
+                config,
+                context,
+            },
+        }),
+    };
+}
+const defaultKMSHttpAuthSchemeProvider = (authParameters) => {
+    const options = [];
+    switch (authParameters.operation) {
+        default: {
+            options.push(createAwsAuthSigv4HttpAuthOption(authParameters));
+        }
+    }
+    return options;
+};
+const resolveHttpAuthSchemeConfig = (config) => {
+    const config_0 = resolveAwsSdkSigV4Config(config);
+    return Object.assign(config_0, {
+        authSchemePreference: normalizeProvider(config.authSchemePreference ?? []),
+    });
+};
+
+const resolveClientEndpointParameters = (options) => {
+    return Object.assign(options, {
+        useDualstackEndpoint: options.useDualstackEndpoint ?? false,
+        useFipsEndpoint: options.useFipsEndpoint ?? false,
+        defaultSigningName: "kms",
+    });
+};
+const commonParams = {
+    UseFIPS: { type: "builtInParams", name: "useFipsEndpoint" },
+    Endpoint: { type: "builtInParams", name: "endpoint" },
+    Region: { type: "builtInParams", name: "region" },
+    UseDualStack: { type: "builtInParams", name: "useDualstackEndpoint" },
+};
+
+var version = "3.1163.0";
+var packageInfo = {
+	version: version};
+
+const k = "ref";
+const a = -1, b = true, c = "isSet", d = "PartitionResult", e = "booleanEquals", f = "getAttr", g = { [k]: "Endpoint" }, h = { [k]: d }, i = {}, j = [{ [k]: "Region" }];
+const _data = {
+    conditions: [
+        [c, [g]],
+        [c, j],
+        ["aws.partition", j, d],
+        [e, [{ [k]: "UseFIPS" }, b]],
+        [e, [{ [k]: "UseDualStack" }, b]],
+        [e, [{ fn: f, argv: [h, "supportsDualStack"] }, b]],
+        [e, [{ fn: f, argv: [h, "supportsFIPS"] }, b]]
+    ],
+    results: [
+        [a],
+        [a, "Invalid Configuration: FIPS and custom endpoint are not supported"],
+        [a, "Invalid Configuration: Dualstack and custom endpoint are not supported"],
+        [g, i],
+        ["https://kms-fips.{Region}.{PartitionResult#dualStackDnsSuffix}", i],
+        [a, "FIPS and DualStack are enabled, but this partition does not support one or both"],
+        ["https://kms-fips.{Region}.{PartitionResult#dnsSuffix}", i],
+        [a, "FIPS is enabled but this partition does not support FIPS"],
+        ["https://kms.{Region}.{PartitionResult#dualStackDnsSuffix}", i],
+        [a, "DualStack is enabled but this partition does not support DualStack"],
+        ["https://kms.{Region}.{PartitionResult#dnsSuffix}", i],
+        [a, "Invalid Configuration: Missing Region"]
+    ]
+};
+const root = 2;
+const r = 100_000_000;
+const nodes = new Int32Array([
+    -1, 1, -1,
+    0, 12, 3,
+    1, 4, r + 11,
+    2, 5, r + 11,
+    3, 8, 6,
+    4, 7, r + 10,
+    5, r + 8, r + 9,
+    4, 10, 9,
+    6, r + 6, r + 7,
+    5, 11, r + 5,
+    6, r + 4, r + 5,
+    3, r + 1, 13,
+    4, r + 2, r + 3,
+]);
+const bdd = BinaryDecisionDiagram.from(nodes, root, _data.conditions, _data.results);
+
+const cache = new EndpointCache({
+    size: 50,
+    params: ["Endpoint", "Region", "UseDualStack", "UseFIPS"],
+});
+const defaultEndpointResolver = (endpointParams, context = {}) => {
+    return cache.get(endpointParams, () => decideEndpoint(bdd, {
+        endpointParams: endpointParams,
+        logger: context.logger,
+    }));
+};
+customEndpointFunctions.aws = awsEndpointFunctions;
+
+class KMSServiceException extends ServiceException {
+    static shapeId = "smithy.ts.sdk.synthetic.com.amazonaws.kms#KMSServiceException";
+    constructor(options) {
+        super(options);
+        Object.setPrototypeOf(this, KMSServiceException.prototype);
+    }
+}
+
+class AlreadyExistsException extends KMSServiceException {
+    static shapeId = "com.amazonaws.kms#AlreadyExistsException";
+    name = "AlreadyExistsException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "AlreadyExistsException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, AlreadyExistsException.prototype);
+    }
+}
+class DependencyTimeoutException extends KMSServiceException {
+    static shapeId = "com.amazonaws.kms#DependencyTimeoutException";
+    name = "DependencyTimeoutException";
+    $fault = "server";
+    constructor(opts) {
+        super({
+            name: "DependencyTimeoutException",
+            $fault: "server",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, DependencyTimeoutException.prototype);
+    }
+}
+class InvalidArnException extends KMSServiceException {
+    static shapeId = "com.amazonaws.kms#InvalidArnException";
+    name = "InvalidArnException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "InvalidArnException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, InvalidArnException.prototype);
+    }
+}
+class KMSInternalException extends KMSServiceException {
+    static shapeId = "com.amazonaws.kms#KMSInternalException";
+    name = "KMSInternalException";
+    $fault = "server";
+    constructor(opts) {
+        super({
+            name: "KMSInternalException",
+            $fault: "server",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, KMSInternalException.prototype);
+    }
+}
+class KMSInvalidStateException extends KMSServiceException {
+    static shapeId = "com.amazonaws.kms#KMSInvalidStateException";
+    name = "KMSInvalidStateException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "KMSInvalidStateException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, KMSInvalidStateException.prototype);
+    }
+}
+class NotFoundException extends KMSServiceException {
+    static shapeId = "com.amazonaws.kms#NotFoundException";
+    name = "NotFoundException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "NotFoundException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, NotFoundException.prototype);
+    }
+}
+class CloudHsmClusterInUseException extends KMSServiceException {
+    static shapeId = "com.amazonaws.kms#CloudHsmClusterInUseException";
+    name = "CloudHsmClusterInUseException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "CloudHsmClusterInUseException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, CloudHsmClusterInUseException.prototype);
+    }
+}
+class CloudHsmClusterInvalidConfigurationException extends KMSServiceException {
+    static shapeId = "com.amazonaws.kms#CloudHsmClusterInvalidConfigurationException";
+    name = "CloudHsmClusterInvalidConfigurationException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "CloudHsmClusterInvalidConfigurationException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, CloudHsmClusterInvalidConfigurationException.prototype);
+    }
+}
+class CloudHsmClusterNotActiveException extends KMSServiceException {
+    static shapeId = "com.amazonaws.kms#CloudHsmClusterNotActiveException";
+    name = "CloudHsmClusterNotActiveException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "CloudHsmClusterNotActiveException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, CloudHsmClusterNotActiveException.prototype);
+    }
+}
+class CloudHsmClusterNotFoundException extends KMSServiceException {
+    static shapeId = "com.amazonaws.kms#CloudHsmClusterNotFoundException";
+    name = "CloudHsmClusterNotFoundException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "CloudHsmClusterNotFoundException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, CloudHsmClusterNotFoundException.prototype);
+    }
+}
+class CloudHsmClusterNotRelatedException extends KMSServiceException {
+    static shapeId = "com.amazonaws.kms#CloudHsmClusterNotRelatedException";
+    name = "CloudHsmClusterNotRelatedException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "CloudHsmClusterNotRelatedException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, CloudHsmClusterNotRelatedException.prototype);
+    }
+}
+class ConflictException extends KMSServiceException {
+    static shapeId = "com.amazonaws.kms#ConflictException";
+    name = "ConflictException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "ConflictException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, ConflictException.prototype);
+    }
+}
+class CustomKeyStoreInvalidStateException extends KMSServiceException {
+    static shapeId = "com.amazonaws.kms#CustomKeyStoreInvalidStateException";
+    name = "CustomKeyStoreInvalidStateException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "CustomKeyStoreInvalidStateException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, CustomKeyStoreInvalidStateException.prototype);
+    }
+}
+class CustomKeyStoreNotFoundException extends KMSServiceException {
+    static shapeId = "com.amazonaws.kms#CustomKeyStoreNotFoundException";
+    name = "CustomKeyStoreNotFoundException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "CustomKeyStoreNotFoundException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, CustomKeyStoreNotFoundException.prototype);
+    }
+}
+class InvalidAliasNameException extends KMSServiceException {
+    static shapeId = "com.amazonaws.kms#InvalidAliasNameException";
+    name = "InvalidAliasNameException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "InvalidAliasNameException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, InvalidAliasNameException.prototype);
+    }
+}
+class LimitExceededException extends KMSServiceException {
+    static shapeId = "com.amazonaws.kms#LimitExceededException";
+    name = "LimitExceededException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "LimitExceededException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, LimitExceededException.prototype);
+    }
+}
+class CustomKeyStoreNameInUseException extends KMSServiceException {
+    static shapeId = "com.amazonaws.kms#CustomKeyStoreNameInUseException";
+    name = "CustomKeyStoreNameInUseException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "CustomKeyStoreNameInUseException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, CustomKeyStoreNameInUseException.prototype);
+    }
+}
+class IncorrectTrustAnchorException extends KMSServiceException {
+    static shapeId = "com.amazonaws.kms#IncorrectTrustAnchorException";
+    name = "IncorrectTrustAnchorException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "IncorrectTrustAnchorException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, IncorrectTrustAnchorException.prototype);
+    }
+}
+class XksProxyIncorrectAuthenticationCredentialException extends KMSServiceException {
+    static shapeId = "com.amazonaws.kms#XksProxyIncorrectAuthenticationCredentialException";
+    name = "XksProxyIncorrectAuthenticationCredentialException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "XksProxyIncorrectAuthenticationCredentialException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, XksProxyIncorrectAuthenticationCredentialException.prototype);
+    }
+}
+class XksProxyInvalidConfigurationException extends KMSServiceException {
+    static shapeId = "com.amazonaws.kms#XksProxyInvalidConfigurationException";
+    name = "XksProxyInvalidConfigurationException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "XksProxyInvalidConfigurationException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, XksProxyInvalidConfigurationException.prototype);
+    }
+}
+class XksProxyInvalidResponseException extends KMSServiceException {
+    static shapeId = "com.amazonaws.kms#XksProxyInvalidResponseException";
+    name = "XksProxyInvalidResponseException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "XksProxyInvalidResponseException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, XksProxyInvalidResponseException.prototype);
+    }
+}
+class XksProxyUriEndpointInUseException extends KMSServiceException {
+    static shapeId = "com.amazonaws.kms#XksProxyUriEndpointInUseException";
+    name = "XksProxyUriEndpointInUseException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "XksProxyUriEndpointInUseException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, XksProxyUriEndpointInUseException.prototype);
+    }
+}
+class XksProxyUriInUseException extends KMSServiceException {
+    static shapeId = "com.amazonaws.kms#XksProxyUriInUseException";
+    name = "XksProxyUriInUseException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "XksProxyUriInUseException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, XksProxyUriInUseException.prototype);
+    }
+}
+class XksProxyUriUnreachableException extends KMSServiceException {
+    static shapeId = "com.amazonaws.kms#XksProxyUriUnreachableException";
+    name = "XksProxyUriUnreachableException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "XksProxyUriUnreachableException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, XksProxyUriUnreachableException.prototype);
+    }
+}
+class XksProxyVpcEndpointServiceInUseException extends KMSServiceException {
+    static shapeId = "com.amazonaws.kms#XksProxyVpcEndpointServiceInUseException";
+    name = "XksProxyVpcEndpointServiceInUseException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "XksProxyVpcEndpointServiceInUseException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, XksProxyVpcEndpointServiceInUseException.prototype);
+    }
+}
+class XksProxyVpcEndpointServiceInvalidConfigurationException extends KMSServiceException {
+    static shapeId = "com.amazonaws.kms#XksProxyVpcEndpointServiceInvalidConfigurationException";
+    name = "XksProxyVpcEndpointServiceInvalidConfigurationException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "XksProxyVpcEndpointServiceInvalidConfigurationException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, XksProxyVpcEndpointServiceInvalidConfigurationException.prototype);
+    }
+}
+class XksProxyVpcEndpointServiceNotFoundException extends KMSServiceException {
+    static shapeId = "com.amazonaws.kms#XksProxyVpcEndpointServiceNotFoundException";
+    name = "XksProxyVpcEndpointServiceNotFoundException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "XksProxyVpcEndpointServiceNotFoundException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, XksProxyVpcEndpointServiceNotFoundException.prototype);
+    }
+}
+class DisabledException extends KMSServiceException {
+    static shapeId = "com.amazonaws.kms#DisabledException";
+    name = "DisabledException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "DisabledException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, DisabledException.prototype);
+    }
+}
+class DryRunOperationException extends KMSServiceException {
+    static shapeId = "com.amazonaws.kms#DryRunOperationException";
+    name = "DryRunOperationException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "DryRunOperationException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, DryRunOperationException.prototype);
+    }
+}
+class InvalidGrantTokenException extends KMSServiceException {
+    static shapeId = "com.amazonaws.kms#InvalidGrantTokenException";
+    name = "InvalidGrantTokenException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "InvalidGrantTokenException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, InvalidGrantTokenException.prototype);
+    }
+}
+class MalformedPolicyDocumentException extends KMSServiceException {
+    static shapeId = "com.amazonaws.kms#MalformedPolicyDocumentException";
+    name = "MalformedPolicyDocumentException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "MalformedPolicyDocumentException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, MalformedPolicyDocumentException.prototype);
+    }
+}
+class TagException extends KMSServiceException {
+    static shapeId = "com.amazonaws.kms#TagException";
+    name = "TagException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "TagException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, TagException.prototype);
+    }
+}
+class UnsupportedOperationException extends KMSServiceException {
+    static shapeId = "com.amazonaws.kms#UnsupportedOperationException";
+    name = "UnsupportedOperationException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "UnsupportedOperationException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, UnsupportedOperationException.prototype);
+    }
+}
+class XksKeyAlreadyInUseException extends KMSServiceException {
+    static shapeId = "com.amazonaws.kms#XksKeyAlreadyInUseException";
+    name = "XksKeyAlreadyInUseException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "XksKeyAlreadyInUseException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, XksKeyAlreadyInUseException.prototype);
+    }
+}
+class XksKeyInvalidConfigurationException extends KMSServiceException {
+    static shapeId = "com.amazonaws.kms#XksKeyInvalidConfigurationException";
+    name = "XksKeyInvalidConfigurationException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "XksKeyInvalidConfigurationException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, XksKeyInvalidConfigurationException.prototype);
+    }
+}
+class XksKeyNotFoundException extends KMSServiceException {
+    static shapeId = "com.amazonaws.kms#XksKeyNotFoundException";
+    name = "XksKeyNotFoundException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "XksKeyNotFoundException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, XksKeyNotFoundException.prototype);
+    }
+}
+class CustomKeyStoreHasCMKsException extends KMSServiceException {
+    static shapeId = "com.amazonaws.kms#CustomKeyStoreHasCMKsException";
+    name = "CustomKeyStoreHasCMKsException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "CustomKeyStoreHasCMKsException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, CustomKeyStoreHasCMKsException.prototype);
+    }
+}
+class InvalidCiphertextException extends KMSServiceException {
+    static shapeId = "com.amazonaws.kms#InvalidCiphertextException";
+    name = "InvalidCiphertextException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "InvalidCiphertextException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, InvalidCiphertextException.prototype);
+    }
+}
+class InvalidKeyUsageException extends KMSServiceException {
+    static shapeId = "com.amazonaws.kms#InvalidKeyUsageException";
+    name = "InvalidKeyUsageException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "InvalidKeyUsageException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, InvalidKeyUsageException.prototype);
+    }
+}
+class KeyUnavailableException extends KMSServiceException {
+    static shapeId = "com.amazonaws.kms#KeyUnavailableException";
+    name = "KeyUnavailableException";
+    $fault = "server";
+    constructor(opts) {
+        super({
+            name: "KeyUnavailableException",
+            $fault: "server",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, KeyUnavailableException.prototype);
+    }
+}
+class IncorrectKeyException extends KMSServiceException {
+    static shapeId = "com.amazonaws.kms#IncorrectKeyException";
+    name = "IncorrectKeyException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "IncorrectKeyException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, IncorrectKeyException.prototype);
+    }
+}
+class InvalidMarkerException extends KMSServiceException {
+    static shapeId = "com.amazonaws.kms#InvalidMarkerException";
+    name = "InvalidMarkerException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "InvalidMarkerException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, InvalidMarkerException.prototype);
+    }
+}
+class ExpiredImportTokenException extends KMSServiceException {
+    static shapeId = "com.amazonaws.kms#ExpiredImportTokenException";
+    name = "ExpiredImportTokenException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "ExpiredImportTokenException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, ExpiredImportTokenException.prototype);
+    }
+}
+class IncorrectKeyMaterialException extends KMSServiceException {
+    static shapeId = "com.amazonaws.kms#IncorrectKeyMaterialException";
+    name = "IncorrectKeyMaterialException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "IncorrectKeyMaterialException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, IncorrectKeyMaterialException.prototype);
+    }
+}
+class InvalidImportTokenException extends KMSServiceException {
+    static shapeId = "com.amazonaws.kms#InvalidImportTokenException";
+    name = "InvalidImportTokenException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "InvalidImportTokenException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, InvalidImportTokenException.prototype);
+    }
+}
+class InvalidGrantIdException extends KMSServiceException {
+    static shapeId = "com.amazonaws.kms#InvalidGrantIdException";
+    name = "InvalidGrantIdException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "InvalidGrantIdException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, InvalidGrantIdException.prototype);
+    }
+}
+class KMSInvalidMacException extends KMSServiceException {
+    static shapeId = "com.amazonaws.kms#KMSInvalidMacException";
+    name = "KMSInvalidMacException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "KMSInvalidMacException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, KMSInvalidMacException.prototype);
+    }
+}
+class KMSInvalidSignatureException extends KMSServiceException {
+    static shapeId = "com.amazonaws.kms#KMSInvalidSignatureException";
+    name = "KMSInvalidSignatureException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "KMSInvalidSignatureException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, KMSInvalidSignatureException.prototype);
+    }
+}
+
+const _A = "Arn";
+const _AA = "AliasArn";
+const _AD = "AttestationDocument";
+const _AEE = "AlreadyExistsException";
+const _AKI = "AccessKeyId";
+const _AL = "AliasList";
+const _ALE = "AliasListEntry";
+const _AN = "AliasName";
+const _AWSAI = "AWSAccountId";
+const _Al = "Aliases";
+const _BPLSC = "BypassPolicyLockoutSafetyCheck";
+const _C = "Constraints";
+const _CA = "CreateAlias";
+const _CAR = "CreateAliasRequest";
+const _CB = "CiphertextBlob";
+const _CCKS = "ConnectCustomKeyStore";
+const _CCKSR = "ConnectCustomKeyStoreRequest";
+const _CCKSRo = "ConnectCustomKeyStoreResponse";
+const _CCKSRr = "CreateCustomKeyStoreRequest";
+const _CCKSRre = "CreateCustomKeyStoreResponse";
+const _CCKSr = "CreateCustomKeyStore";
+const _CD = "CreationDate";
+const _CE = "ConflictException";
+const _CEC = "ConnectionErrorCode";
+const _CFR = "CiphertextForRecipient";
+const _CG = "CreateGrant";
+const _CGR = "CreateGrantRequest";
+const _CGRr = "CreateGrantResponse";
+const _CHCI = "CloudHsmClusterId";
+const _CHCICE = "CloudHsmClusterInvalidConfigurationException";
+const _CHCIUE = "CloudHsmClusterInUseException";
+const _CHCNAE = "CloudHsmClusterNotActiveException";
+const _CHCNFE = "CloudHsmClusterNotFoundException";
+const _CHCNRE = "CloudHsmClusterNotRelatedException";
+const _CK = "CreateKey";
+const _CKD = "CancelKeyDeletion";
+const _CKDR = "CancelKeyDeletionRequest";
+const _CKDRa = "CancelKeyDeletionResponse";
+const _CKMI = "CurrentKeyMaterialId";
+const _CKR = "CreateKeyRequest";
+const _CKRr = "CreateKeyResponse";
+const _CKS = "CustomKeyStores";
+const _CKSHCMKE = "CustomKeyStoreHasCMKsException";
+const _CKSI = "CustomKeyStoreId";
+const _CKSISE = "CustomKeyStoreInvalidStateException";
+const _CKSL = "CustomKeyStoresList";
+const _CKSLE = "CustomKeyStoresListEntry";
+const _CKSN = "CustomKeyStoreName";
+const _CKSNFE = "CustomKeyStoreNotFoundException";
+const _CKSNIUE = "CustomKeyStoreNameInUseException";
+const _CKST = "CustomKeyStoreType";
+const _CMKS = "CustomerMasterKeySpec";
+const _CS = "ConnectionState";
+const _CTEI = "CloudTrailEventId";
+const _Co = "Connectivity";
+const _D = "Description";
+const _DA = "DeleteAlias";
+const _DAR = "DeleteAliasRequest";
+const _DCKS = "DeleteCustomKeyStore";
+const _DCKSR = "DeleteCustomKeyStoreRequest";
+const _DCKSRe = "DeleteCustomKeyStoreResponse";
+const _DCKSRes = "DescribeCustomKeyStoresRequest";
+const _DCKSResc = "DescribeCustomKeyStoresResponse";
+const _DCKSRi = "DisconnectCustomKeyStoreRequest";
+const _DCKSRis = "DisconnectCustomKeyStoreResponse";
+const _DCKSe = "DescribeCustomKeyStores";
+const _DCKSi = "DisconnectCustomKeyStore";
+const _DD = "DeletionDate";
+const _DE = "DisabledException";
+const _DEA = "DestinationEncryptionAlgorithm";
+const _DEC = "DestinationEncryptionContext";
+const _DIKM = "DeleteImportedKeyMaterial";
+const _DIKMR = "DeleteImportedKeyMaterialRequest";
+const _DIKMRe = "DeleteImportedKeyMaterialResponse";
+const _DK = "DescribeKey";
+const _DKI = "DestinationKeyId";
+const _DKMI = "DestinationKeyMaterialId";
+const _DKR = "DescribeKeyRequest";
+const _DKRR = "DisableKeyRotationRequest";
+const _DKRe = "DescribeKeyResponse";
+const _DKRi = "DisableKeyRequest";
+const _DKRis = "DisableKeyRotation";
+const _DKi = "DisableKey";
+const _DR = "DryRun";
+const _DRM = "DryRunModifiers";
+const _DROE = "DryRunOperationException";
+const _DRe = "DecapsulateRequest";
+const _DRec = "DecapsulateResponse";
+const _DRecr = "DecryptRequest";
+const _DRecry = "DecryptResponse";
+const _DSS = "DeriveSharedSecret";
+const _DSSR = "DeriveSharedSecretRequest";
+const _DSSRe = "DeriveSharedSecretResponse";
+const _DTE = "DependencyTimeoutException";
+const _De = "Decapsulate";
+const _Dec = "Decrypt";
+const _E = "Enabled";
+const _EA = "EncapsulationAlgorithm";
+const _EAn = "EncryptionAlgorithm";
+const _EAnc = "EncryptionAlgorithms";
+const _EAnca = "EncapsulationAlgorithms";
+const _EC = "EncryptionContext";
+const _ECE = "EncryptionContextEquals";
+const _ECS = "EncryptionContextSubset";
+const _EITE = "ExpiredImportTokenException";
+const _EK = "EnableKey";
+const _EKM = "EncryptedKeyMaterial";
+const _EKR = "EnableKeyRequest";
+const _EKRR = "EnableKeyRotationRequest";
+const _EKRn = "EnableKeyRotation";
+const _EM = "ExpirationModel";
+const _ER = "EncapsulateRequest";
+const _ERn = "EncapsulateResponse";
+const _ERnc = "EncryptRequest";
+const _ERncr = "EncryptResponse";
+const _En = "Encapsulate";
+const _Enc = "Encrypt";
+const _G = "Grants";
+const _GC = "GrantConstraints";
+const _GDK = "GenerateDataKey";
+const _GDKP = "GenerateDataKeyPair";
+const _GDKPR = "GenerateDataKeyPairRequest";
+const _GDKPRe = "GenerateDataKeyPairResponse";
+const _GDKPWP = "GenerateDataKeyPairWithoutPlaintext";
+const _GDKPWPR = "GenerateDataKeyPairWithoutPlaintextRequest";
+const _GDKPWPRe = "GenerateDataKeyPairWithoutPlaintextResponse";
+const _GDKR = "GenerateDataKeyRequest";
+const _GDKRe = "GenerateDataKeyResponse";
+const _GDKWP = "GenerateDataKeyWithoutPlaintext";
+const _GDKWPR = "GenerateDataKeyWithoutPlaintextRequest";
+const _GDKWPRe = "GenerateDataKeyWithoutPlaintextResponse";
+const _GI = "GrantId";
+const _GKLU = "GetKeyLastUsage";
+const _GKLUR = "GetKeyLastUsageRequest";
+const _GKLURe = "GetKeyLastUsageResponse";
+const _GKP = "GetKeyPolicy";
+const _GKPR = "GetKeyPolicyRequest";
+const _GKPRe = "GetKeyPolicyResponse";
+const _GKRS = "GetKeyRotationStatus";
+const _GKRSR = "GetKeyRotationStatusRequest";
+const _GKRSRe = "GetKeyRotationStatusResponse";
+const _GL = "GrantList";
+const _GLE = "GrantListEntry";
+const _GM = "GenerateMac";
+const _GMR = "GenerateMacRequest";
+const _GMRe = "GenerateMacResponse";
+const _GP = "GranteePrincipal";
+const _GPFI = "GetParametersForImport";
+const _GPFIR = "GetParametersForImportRequest";
+const _GPFIRe = "GetParametersForImportResponse";
+const _GPK = "GetPublicKey";
+const _GPKR = "GetPublicKeyRequest";
+const _GPKRe = "GetPublicKeyResponse";
+const _GR = "GenerateRandom";
+const _GRR = "GenerateRandomRequest";
+const _GRRe = "GenerateRandomResponse";
+const _GSP = "GranteeServicePrincipal";
+const _GT = "GrantTokens";
+const _GTr = "GrantToken";
+const _I = "Id";
+const _IA = "IssuingAccount";
+const _IAE = "InvalidArnException";
+const _IANE = "InvalidAliasNameException";
+const _ICE = "InvalidCiphertextException";
+const _IGIE = "InvalidGrantIdException";
+const _IGTE = "InvalidGrantTokenException";
+const _IITE = "InvalidImportTokenException";
+const _IKE = "IncorrectKeyException";
+const _IKM = "IncludeKeyMaterial";
+const _IKME = "IncorrectKeyMaterialException";
+const _IKMR = "ImportKeyMaterialRequest";
+const _IKMRm = "ImportKeyMaterialResponse";
+const _IKMm = "ImportKeyMaterial";
+const _IKUE = "InvalidKeyUsageException";
+const _IME = "InvalidMarkerException";
+const _IS = "ImportState";
+const _IT = "ImportToken";
+const _ITAE = "IncorrectTrustAnchorException";
+const _ITm = "ImportType";
+const _K = "Keys";
+const _KA = "KeyArn";
+const _KAA = "KeyAgreementAlgorithm";
+const _KAAe = "KeyAgreementAlgorithms";
+const _KCD = "KeyCreationDate";
+const _KEA = "KeyEncryptionAlgorithm";
+const _KI = "KeyId";
+const _KL = "KeyList";
+const _KLE = "KeyListEntry";
+const _KLU = "KeyLastUsage";
+const _KLUD = "KeyLastUsageData";
+const _KM = "KeyMetadata";
+const _KMD = "KeyMaterialDescription";
+const _KMI = "KeyMaterialId";
+const _KMS = "KeyMaterialState";
+const _KMSIE = "KMSInternalException";
+const _KMSIME = "KMSInvalidMacException";
+const _KMSISE = "KMSInvalidSignatureException";
+const _KMSISEn = "KMSInvalidStateException";
+const _KMe = "KeyManager";
+const _KO = "KeyOrigin";
+const _KPS = "KeyPairSpec";
+const _KRE = "KeyRotationEnabled";
+const _KRI = "KmsRequestId";
+const _KS = "KeySpec";
+const _KSP = "KeyStorePassword";
+const _KSPT = "KeyStorePasswordType";
+const _KSe = "KeyState";
+const _KU = "KeyUsage";
+const _KUE = "KeyUnavailableException";
+const _L = "Limit";
+const _LA = "ListAliases";
+const _LAR = "ListAliasesRequest";
+const _LARi = "ListAliasesResponse";
+const _LEE = "LimitExceededException";
+const _LG = "ListGrants";
+const _LGR = "ListGrantsRequest";
+const _LGRi = "ListGrantsResponse";
+const _LK = "ListKeys";
+const _LKP = "ListKeyPolicies";
+const _LKPR = "ListKeyPoliciesRequest";
+const _LKPRi = "ListKeyPoliciesResponse";
+const _LKR = "ListKeysRequest";
+const _LKRR = "ListKeyRotationsRequest";
+const _LKRRi = "ListKeyRotationsResponse";
+const _LKRi = "ListKeysResponse";
+const _LKRis = "ListKeyRotations";
+const _LRG = "ListRetirableGrants";
+const _LRGR = "ListRetirableGrantsRequest";
+const _LRT = "ListResourceTags";
+const _LRTR = "ListResourceTagsRequest";
+const _LRTRi = "ListResourceTagsResponse";
+const _LUD = "LastUpdatedDate";
+const _M = "Marker";
+const _MA = "MacAlgorithm";
+const _MAa = "MacAlgorithms";
+const _MPDE = "MalformedPolicyDocumentException";
+const _MR = "MultiRegion";
+const _MRC = "MultiRegionConfiguration";
+const _MRK = "MultiRegionKey";
+const _MRKL = "MultiRegionKeyList";
+const _MRKT = "MultiRegionKeyType";
+const _MT = "MessageType";
+const _MV = "MacValid";
+const _Ma = "Mac";
+const _Me = "Message";
+const _N = "Name";
+const _NCKSN = "NewCustomKeyStoreName";
+const _NFE = "NotFoundException";
+const _NM = "NextMarker";
+const _NOB = "NumberOfBytes";
+const _NRD = "NextRotationDate";
+const _O = "Operations";
+const _ODRSD = "OnDemandRotationStartDate";
+const _Op = "Operation";
+const _Or = "Origin";
+const _P = "Policy";
+const _PDWID = "PendingDeletionWindowInDays";
+const _PK = "PublicKey";
+const _PKCB = "PrivateKeyCiphertextBlob";
+const _PKP = "PrivateKeyPlaintext";
+const _PKPR = "PutKeyPolicyRequest";
+const _PKPu = "PutKeyPolicy";
+const _PKr = "PrimaryKey";
+const _PN = "PolicyName";
+const _PNo = "PolicyNames";
+const _PR = "PrimaryRegion";
+const _PT = "PlaintextType";
+const _PVT = "ParametersValidTo";
+const _PWID = "PendingWindowInDays";
+const _Pl = "Plaintext";
+const _R = "Recipient";
+const _RD = "RotationDate";
+const _RE = "ReEncrypt";
+const _RER = "ReEncryptRequest";
+const _RERe = "ReEncryptResponse";
+const _RG = "RetireGrant";
+const _RGR = "RetireGrantRequest";
+const _RGRe = "RevokeGrantRequest";
+const _RGe = "RevokeGrant";
+const _RI = "RecipientInfo";
+const _RK = "ReplicaKeys";
+const _RKM = "ReplicaKeyMetadata";
+const _RKOD = "RotateKeyOnDemand";
+const _RKODR = "RotateKeyOnDemandRequest";
+const _RKODRo = "RotateKeyOnDemandResponse";
+const _RKR = "ReplicateKeyRequest";
+const _RKRe = "ReplicateKeyResponse";
+const _RKe = "ReplicateKey";
+const _RL = "RotationsList";
+const _RLE = "RotationsListEntry";
+const _RP = "RetiringPrincipal";
+const _RPID = "RotationPeriodInDays";
+const _RPe = "ReplicaPolicy";
+const _RR = "ReplicaRegion";
+const _RSAK = "RawSecretAccessKey";
+const _RSP = "RetiringServicePrincipal";
+const _RT = "ReplicaTags";
+const _RTo = "RotationType";
+const _Re = "Region";
+const _Ro = "Rotations";
+const _S = "Signature";
+const _SA = "SigningAlgorithms";
+const _SAi = "SigningAlgorithm";
+const _SAo = "SourceArn";
+const _SEA = "SourceEncryptionAlgorithm";
+const _SEC = "SourceEncryptionContext";
+const _SKD = "ScheduleKeyDeletion";
+const _SKDR = "ScheduleKeyDeletionRequest";
+const _SKDRc = "ScheduleKeyDeletionResponse";
+const _SKI = "SourceKeyId";
+const _SKMI = "SourceKeyMaterialId";
+const _SR = "SignRequest";
+const _SRi = "SignResponse";
+const _SS = "SharedSecret";
+const _SSCB = "SharedSecretCiphertextBlob";
+const _SV = "SignatureValid";
+const _Si = "Sign";
+const _T = "Tags";
+const _TAC = "TrustAnchorCertificate";
+const _TE = "TagException";
+const _TK = "TagKey";
+const _TKI = "TargetKeyId";
+const _TKa = "TagKeys";
+const _TL = "TagList";
+const _TR = "TagResource";
+const _TRR = "TagResourceRequest";
+const _TSD = "TrackingStartDate";
+const _TV = "TagValue";
+const _Ta = "Tag";
+const _Ti = "Timestamp";
+const _Tr = "Truncated";
+const _UA = "UpdateAlias";
+const _UAR = "UpdateAliasRequest";
+const _UCKS = "UpdateCustomKeyStore";
+const _UCKSR = "UpdateCustomKeyStoreRequest";
+const _UCKSRp = "UpdateCustomKeyStoreResponse";
+const _UE = "UriEndpoint";
+const _UKD = "UpdateKeyDescription";
+const _UKDR = "UpdateKeyDescriptionRequest";
+const _UOE = "UnsupportedOperationException";
+const _UP = "UriPath";
+const _UPR = "UpdatePrimaryRegion";
+const _UPRR = "UpdatePrimaryRegionRequest";
+const _UR = "UntagResource";
+const _URR = "UntagResourceRequest";
+const _V = "Verify";
+const _VESN = "VpcEndpointServiceName";
+const _VESO = "VpcEndpointServiceOwner";
+const _VM = "VerifyMac";
+const _VMR = "VerifyMacRequest";
+const _VMRe = "VerifyMacResponse";
+const _VR = "VerifyRequest";
+const _VRe = "VerifyResponse";
+const _VT = "ValidTo";
+const _WA = "WrappingAlgorithm";
+const _WKS = "WrappingKeySpec";
+const _XKAIUE = "XksKeyAlreadyInUseException";
+const _XKC = "XksKeyConfiguration";
+const _XKCT = "XksKeyConfigurationType";
+const _XKI = "XksKeyId";
+const _XKICE = "XksKeyInvalidConfigurationException";
+const _XKNFE = "XksKeyNotFoundException";
+const _XPAAKIT = "XksProxyAuthenticationAccessKeyIdType";
+const _XPAC = "XksProxyAuthenticationCredential";
+const _XPACT = "XksProxyAuthenticationCredentialType";
+const _XPARSAKT = "XksProxyAuthenticationRawSecretAccessKeyType";
+const _XPC = "XksProxyConnectivity";
+const _XPCT = "XksProxyConfigurationType";
+const _XPCk = "XksProxyConfiguration";
+const _XPIACE = "XksProxyIncorrectAuthenticationCredentialException";
+const _XPICE = "XksProxyInvalidConfigurationException";
+const _XPIRE = "XksProxyInvalidResponseException";
+const _XPUE = "XksProxyUriEndpoint";
+const _XPUEIUE = "XksProxyUriEndpointInUseException";
+const _XPUIUE = "XksProxyUriInUseException";
+const _XPUP = "XksProxyUriPath";
+const _XPUUE = "XksProxyUriUnreachableException";
+const _XPVESICE = "XksProxyVpcEndpointServiceInvalidConfigurationException";
+const _XPVESIUE = "XksProxyVpcEndpointServiceInUseException";
+const _XPVESN = "XksProxyVpcEndpointServiceName";
+const _XPVESNFE = "XksProxyVpcEndpointServiceNotFoundException";
+const _XPVESO = "XksProxyVpcEndpointServiceOwner";
+const _aQE = "awsQueryError";
+const _c = "client";
+const _e = "error";
+const _hE = "httpError";
+const _m = "message";
+const _s = "smithy.ts.sdk.synthetic.com.amazonaws.kms";
+const _se = "server";
+const n0 = "com.amazonaws.kms";
+const _s_registry = new TypeRegistry(_s);
+var KMSServiceException$ = [-3, _s, "KMSServiceException", 0, [], []];
+_s_registry.registerError(KMSServiceException$, KMSServiceException);
+const n0_registry = new TypeRegistry(n0);
+var AlreadyExistsException$ = [-3, n0, _AEE,
+    { [_aQE]: [`AlreadyExists`, 409], [_e]: _c, [_hE]: 409 },
+    [_m],
+    [0]
+];
+n0_registry.registerError(AlreadyExistsException$, AlreadyExistsException);
+var CloudHsmClusterInUseException$ = [-3, n0, _CHCIUE,
+    { [_aQE]: [`CloudHsmClusterInUseException`, 400], [_e]: _c, [_hE]: 400 },
+    [_m],
+    [0]
+];
+n0_registry.registerError(CloudHsmClusterInUseException$, CloudHsmClusterInUseException);
+var CloudHsmClusterInvalidConfigurationException$ = [-3, n0, _CHCICE,
+    { [_aQE]: [`CloudHsmClusterInvalidConfigurationException`, 400], [_e]: _c, [_hE]: 400 },
+    [_m],
+    [0]
+];
+n0_registry.registerError(CloudHsmClusterInvalidConfigurationException$, CloudHsmClusterInvalidConfigurationException);
+var CloudHsmClusterNotActiveException$ = [-3, n0, _CHCNAE,
+    { [_aQE]: [`CloudHsmClusterNotActiveException`, 400], [_e]: _c, [_hE]: 400 },
+    [_m],
+    [0]
+];
+n0_registry.registerError(CloudHsmClusterNotActiveException$, CloudHsmClusterNotActiveException);
+var CloudHsmClusterNotFoundException$ = [-3, n0, _CHCNFE,
+    { [_aQE]: [`CloudHsmClusterNotFoundException`, 400], [_e]: _c, [_hE]: 400 },
+    [_m],
+    [0]
+];
+n0_registry.registerError(CloudHsmClusterNotFoundException$, CloudHsmClusterNotFoundException);
+var CloudHsmClusterNotRelatedException$ = [-3, n0, _CHCNRE,
+    { [_aQE]: [`CloudHsmClusterNotRelatedException`, 400], [_e]: _c, [_hE]: 400 },
+    [_m],
+    [0]
+];
+n0_registry.registerError(CloudHsmClusterNotRelatedException$, CloudHsmClusterNotRelatedException);
+var ConflictException$ = [-3, n0, _CE,
+    { [_aQE]: [`ConflictException`, 409], [_e]: _c, [_hE]: 409 },
+    [_m],
+    [0]
+];
+n0_registry.registerError(ConflictException$, ConflictException);
+var CustomKeyStoreHasCMKsException$ = [-3, n0, _CKSHCMKE,
+    { [_aQE]: [`CustomKeyStoreHasCMKsException`, 400], [_e]: _c, [_hE]: 400 },
+    [_m],
+    [0]
+];
+n0_registry.registerError(CustomKeyStoreHasCMKsException$, CustomKeyStoreHasCMKsException);
+var CustomKeyStoreInvalidStateException$ = [-3, n0, _CKSISE,
+    { [_aQE]: [`CustomKeyStoreInvalidStateException`, 400], [_e]: _c, [_hE]: 400 },
+    [_m],
+    [0]
+];
+n0_registry.registerError(CustomKeyStoreInvalidStateException$, CustomKeyStoreInvalidStateException);
+var CustomKeyStoreNameInUseException$ = [-3, n0, _CKSNIUE,
+    { [_aQE]: [`CustomKeyStoreNameInUseException`, 400], [_e]: _c, [_hE]: 400 },
+    [_m],
+    [0]
+];
+n0_registry.registerError(CustomKeyStoreNameInUseException$, CustomKeyStoreNameInUseException);
+var CustomKeyStoreNotFoundException$ = [-3, n0, _CKSNFE,
+    { [_aQE]: [`CustomKeyStoreNotFoundException`, 400], [_e]: _c, [_hE]: 400 },
+    [_m],
+    [0]
+];
+n0_registry.registerError(CustomKeyStoreNotFoundException$, CustomKeyStoreNotFoundException);
+var DependencyTimeoutException$ = [-3, n0, _DTE,
+    { [_aQE]: [`DependencyTimeout`, 503], [_e]: _se, [_hE]: 503 },
+    [_m],
+    [0]
+];
+n0_registry.registerError(DependencyTimeoutException$, DependencyTimeoutException);
+var DisabledException$ = [-3, n0, _DE,
+    { [_aQE]: [`Disabled`, 409], [_e]: _c, [_hE]: 409 },
+    [_m],
+    [0]
+];
+n0_registry.registerError(DisabledException$, DisabledException);
+var DryRunOperationException$ = [-3, n0, _DROE,
+    { [_aQE]: [`DryRunOperation`, 412], [_e]: _c, [_hE]: 412 },
+    [_m],
+    [0]
+];
+n0_registry.registerError(DryRunOperationException$, DryRunOperationException);
+var ExpiredImportTokenException$ = [-3, n0, _EITE,
+    { [_aQE]: [`ExpiredImportTokenException`, 400], [_e]: _c, [_hE]: 400 },
+    [_m],
+    [0]
+];
+n0_registry.registerError(ExpiredImportTokenException$, ExpiredImportTokenException);
+var IncorrectKeyException$ = [-3, n0, _IKE,
+    { [_aQE]: [`IncorrectKeyException`, 400], [_e]: _c, [_hE]: 400 },
+    [_m],
+    [0]
+];
+n0_registry.registerError(IncorrectKeyException$, IncorrectKeyException);
+var IncorrectKeyMaterialException$ = [-3, n0, _IKME,
+    { [_aQE]: [`IncorrectKeyMaterialException`, 400], [_e]: _c, [_hE]: 400 },
+    [_m],
+    [0]
+];
+n0_registry.registerError(IncorrectKeyMaterialException$, IncorrectKeyMaterialException);
+var IncorrectTrustAnchorException$ = [-3, n0, _ITAE,
+    { [_aQE]: [`IncorrectTrustAnchorException`, 400], [_e]: _c, [_hE]: 400 },
+    [_m],
+    [0]
+];
+n0_registry.registerError(IncorrectTrustAnchorException$, IncorrectTrustAnchorException);
+var InvalidAliasNameException$ = [-3, n0, _IANE,
+    { [_aQE]: [`InvalidAliasName`, 400], [_e]: _c, [_hE]: 400 },
+    [_m],
+    [0]
+];
+n0_registry.registerError(InvalidAliasNameException$, InvalidAliasNameException);
+var InvalidArnException$ = [-3, n0, _IAE,
+    { [_aQE]: [`InvalidArn`, 400], [_e]: _c, [_hE]: 400 },
+    [_m],
+    [0]
+];
+n0_registry.registerError(InvalidArnException$, InvalidArnException);
+var InvalidCiphertextException$ = [-3, n0, _ICE,
+    { [_aQE]: [`InvalidCiphertext`, 400], [_e]: _c, [_hE]: 400 },
+    [_m],
+    [0]
+];
+n0_registry.registerError(InvalidCiphertextException$, InvalidCiphertextException);
+var InvalidGrantIdException$ = [-3, n0, _IGIE,
+    { [_aQE]: [`InvalidGrantId`, 400], [_e]: _c, [_hE]: 400 },
+    [_m],
+    [0]
+];
+n0_registry.registerError(InvalidGrantIdException$, InvalidGrantIdException);
+var InvalidGrantTokenException$ = [-3, n0, _IGTE,
+    { [_aQE]: [`InvalidGrantToken`, 400], [_e]: _c, [_hE]: 400 },
+    [_m],
+    [0]
+];
+n0_registry.registerError(InvalidGrantTokenException$, InvalidGrantTokenException);
+var InvalidImportTokenException$ = [-3, n0, _IITE,
+    { [_aQE]: [`InvalidImportTokenException`, 400], [_e]: _c, [_hE]: 400 },
+    [_m],
+    [0]
+];
+n0_registry.registerError(InvalidImportTokenException$, InvalidImportTokenException);
+var InvalidKeyUsageException$ = [-3, n0, _IKUE,
+    { [_aQE]: [`InvalidKeyUsage`, 400], [_e]: _c, [_hE]: 400 },
+    [_m],
+    [0]
+];
+n0_registry.registerError(InvalidKeyUsageException$, InvalidKeyUsageException);
+var InvalidMarkerException$ = [-3, n0, _IME,
+    { [_aQE]: [`InvalidMarker`, 400], [_e]: _c, [_hE]: 400 },
+    [_m],
+    [0]
+];
+n0_registry.registerError(InvalidMarkerException$, InvalidMarkerException);
+var KeyUnavailableException$ = [-3, n0, _KUE,
+    { [_aQE]: [`KeyUnavailable`, 500], [_e]: _se, [_hE]: 500 },
+    [_m],
+    [0]
+];
+n0_registry.registerError(KeyUnavailableException$, KeyUnavailableException);
+var KMSInternalException$ = [-3, n0, _KMSIE,
+    { [_aQE]: [`KMSInternal`, 500], [_e]: _se, [_hE]: 500 },
+    [_m],
+    [0]
+];
+n0_registry.registerError(KMSInternalException$, KMSInternalException);
+var KMSInvalidMacException$ = [-3, n0, _KMSIME,
+    { [_aQE]: [`KMSInvalidMac`, 400], [_e]: _c, [_hE]: 400 },
+    [_m],
+    [0]
+];
+n0_registry.registerError(KMSInvalidMacException$, KMSInvalidMacException);
+var KMSInvalidSignatureException$ = [-3, n0, _KMSISE,
+    { [_aQE]: [`KMSInvalidSignature`, 400], [_e]: _c, [_hE]: 400 },
+    [_m],
+    [0]
+];
+n0_registry.registerError(KMSInvalidSignatureException$, KMSInvalidSignatureException);
+var KMSInvalidStateException$ = [-3, n0, _KMSISEn,
+    { [_aQE]: [`KMSInvalidStateException`, 409], [_e]: _c, [_hE]: 409 },
+    [_m],
+    [0]
+];
+n0_registry.registerError(KMSInvalidStateException$, KMSInvalidStateException);
+var LimitExceededException$ = [-3, n0, _LEE,
+    { [_aQE]: [`LimitExceeded`, 400], [_e]: _c, [_hE]: 400 },
+    [_m],
+    [0]
+];
+n0_registry.registerError(LimitExceededException$, LimitExceededException);
+var MalformedPolicyDocumentException$ = [-3, n0, _MPDE,
+    { [_aQE]: [`MalformedPolicyDocument`, 400], [_e]: _c, [_hE]: 400 },
+    [_m],
+    [0]
+];
+n0_registry.registerError(MalformedPolicyDocumentException$, MalformedPolicyDocumentException);
+var NotFoundException$ = [-3, n0, _NFE,
+    { [_aQE]: [`NotFound`, 404], [_e]: _c, [_hE]: 404 },
+    [_m],
+    [0]
+];
+n0_registry.registerError(NotFoundException$, NotFoundException);
+var TagException$ = [-3, n0, _TE,
+    { [_aQE]: [`TagException`, 400], [_e]: _c, [_hE]: 400 },
+    [_m],
+    [0]
+];
+n0_registry.registerError(TagException$, TagException);
+var UnsupportedOperationException$ = [-3, n0, _UOE,
+    { [_aQE]: [`UnsupportedOperation`, 400], [_e]: _c, [_hE]: 400 },
+    [_m],
+    [0]
+];
+n0_registry.registerError(UnsupportedOperationException$, UnsupportedOperationException);
+var XksKeyAlreadyInUseException$ = [-3, n0, _XKAIUE,
+    { [_aQE]: [`XksKeyAlreadyInUse`, 400], [_e]: _c, [_hE]: 400 },
+    [_m],
+    [0]
+];
+n0_registry.registerError(XksKeyAlreadyInUseException$, XksKeyAlreadyInUseException);
+var XksKeyInvalidConfigurationException$ = [-3, n0, _XKICE,
+    { [_aQE]: [`XksKeyInvalidConfiguration`, 400], [_e]: _c, [_hE]: 400 },
+    [_m],
+    [0]
+];
+n0_registry.registerError(XksKeyInvalidConfigurationException$, XksKeyInvalidConfigurationException);
+var XksKeyNotFoundException$ = [-3, n0, _XKNFE,
+    { [_aQE]: [`XksKeyNotFoundException`, 400], [_e]: _c, [_hE]: 400 },
+    [_m],
+    [0]
+];
+n0_registry.registerError(XksKeyNotFoundException$, XksKeyNotFoundException);
+var XksProxyIncorrectAuthenticationCredentialException$ = [-3, n0, _XPIACE,
+    { [_aQE]: [`XksProxyIncorrectAuthenticationCredentialException`, 400], [_e]: _c, [_hE]: 400 },
+    [_m],
+    [0]
+];
+n0_registry.registerError(XksProxyIncorrectAuthenticationCredentialException$, XksProxyIncorrectAuthenticationCredentialException);
+var XksProxyInvalidConfigurationException$ = [-3, n0, _XPICE,
+    { [_aQE]: [`XksProxyInvalidConfigurationException`, 400], [_e]: _c, [_hE]: 400 },
+    [_m],
+    [0]
+];
+n0_registry.registerError(XksProxyInvalidConfigurationException$, XksProxyInvalidConfigurationException);
+var XksProxyInvalidResponseException$ = [-3, n0, _XPIRE,
+    { [_aQE]: [`XksProxyInvalidResponseException`, 400], [_e]: _c, [_hE]: 400 },
+    [_m],
+    [0]
+];
+n0_registry.registerError(XksProxyInvalidResponseException$, XksProxyInvalidResponseException);
+var XksProxyUriEndpointInUseException$ = [-3, n0, _XPUEIUE,
+    { [_aQE]: [`XksProxyUriEndpointInUseException`, 400], [_e]: _c, [_hE]: 400 },
+    [_m],
+    [0]
+];
+n0_registry.registerError(XksProxyUriEndpointInUseException$, XksProxyUriEndpointInUseException);
+var XksProxyUriInUseException$ = [-3, n0, _XPUIUE,
+    { [_aQE]: [`XksProxyUriInUseException`, 400], [_e]: _c, [_hE]: 400 },
+    [_m],
+    [0]
+];
+n0_registry.registerError(XksProxyUriInUseException$, XksProxyUriInUseException);
+var XksProxyUriUnreachableException$ = [-3, n0, _XPUUE,
+    { [_aQE]: [`XksProxyUriUnreachableException`, 400], [_e]: _c, [_hE]: 400 },
+    [_m],
+    [0]
+];
+n0_registry.registerError(XksProxyUriUnreachableException$, XksProxyUriUnreachableException);
+var XksProxyVpcEndpointServiceInUseException$ = [-3, n0, _XPVESIUE,
+    { [_aQE]: [`XksProxyVpcEndpointServiceInUseException`, 400], [_e]: _c, [_hE]: 400 },
+    [_m],
+    [0]
+];
+n0_registry.registerError(XksProxyVpcEndpointServiceInUseException$, XksProxyVpcEndpointServiceInUseException);
+var XksProxyVpcEndpointServiceInvalidConfigurationException$ = [-3, n0, _XPVESICE,
+    { [_aQE]: [`XksProxyVpcEndpointServiceInvalidConfigurationException`, 400], [_e]: _c, [_hE]: 400 },
+    [_m],
+    [0]
+];
+n0_registry.registerError(XksProxyVpcEndpointServiceInvalidConfigurationException$, XksProxyVpcEndpointServiceInvalidConfigurationException);
+var XksProxyVpcEndpointServiceNotFoundException$ = [-3, n0, _XPVESNFE,
+    { [_aQE]: [`XksProxyVpcEndpointServiceNotFoundException`, 400], [_e]: _c, [_hE]: 400 },
+    [_m],
+    [0]
+];
+n0_registry.registerError(XksProxyVpcEndpointServiceNotFoundException$, XksProxyVpcEndpointServiceNotFoundException);
+const errorTypeRegistries = [
+    _s_registry,
+    n0_registry,
+];
+var KeyStorePasswordType = [0, n0, _KSPT, 8, 0];
+var PlaintextType = [0, n0, _PT, 8, 21];
+var XksProxyAuthenticationAccessKeyIdType = [0, n0, _XPAAKIT, 8, 0];
+var XksProxyAuthenticationRawSecretAccessKeyType = [0, n0, _XPARSAKT, 8, 0];
+var AliasListEntry$ = [3, n0, _ALE,
+    0,
+    [_AN, _AA, _TKI, _CD, _LUD],
+    [0, 0, 0, 4, 4]
+];
+var CancelKeyDeletionRequest$ = [3, n0, _CKDR,
+    0,
+    [_KI],
+    [0], 1
+];
+var CancelKeyDeletionResponse$ = [3, n0, _CKDRa,
+    0,
+    [_KI],
+    [0]
+];
+var ConnectCustomKeyStoreRequest$ = [3, n0, _CCKSR,
+    0,
+    [_CKSI],
+    [0], 1
+];
+var ConnectCustomKeyStoreResponse$ = [3, n0, _CCKSRo,
+    0,
+    [],
+    []
+];
+var CreateAliasRequest$ = [3, n0, _CAR,
+    0,
+    [_AN, _TKI],
+    [0, 0], 2
+];
+var CreateCustomKeyStoreRequest$ = [3, n0, _CCKSRr,
+    0,
+    [_CKSN, _CHCI, _TAC, _KSP, _CKST, _XPUE, _XPUP, _XPVESN, _XPVESO, _XPAC, _XPC],
+    [0, 0, 0, [() => KeyStorePasswordType, 0], 0, 0, 0, 0, 0, [() => XksProxyAuthenticationCredentialType$, 0], 0], 1
+];
+var CreateCustomKeyStoreResponse$ = [3, n0, _CCKSRre,
+    0,
+    [_CKSI],
+    [0]
+];
+var CreateGrantRequest$ = [3, n0, _CGR,
+    0,
+    [_KI, _O, _GP, _RP, _C, _GT, _N, _DR, _GSP, _RSP],
+    [0, 64 | 0, 0, 0, () => GrantConstraints$, 64 | 0, 0, 2, 0, 0], 2
+];
+var CreateGrantResponse$ = [3, n0, _CGRr,
+    0,
+    [_GTr, _GI],
+    [0, 0]
+];
+var CreateKeyRequest$ = [3, n0, _CKR,
+    0,
+    [_P, _D, _KU, _CMKS, _KS, _Or, _CKSI, _BPLSC, _T, _MR, _XKI],
+    [0, 0, 0, 0, 0, 0, 0, 2, () => TagList, 2, 0]
+];
+var CreateKeyResponse$ = [3, n0, _CKRr,
+    0,
+    [_KM],
+    [() => KeyMetadata$]
+];
+var CustomKeyStoresListEntry$ = [3, n0, _CKSLE,
+    0,
+    [_CKSI, _CKSN, _CHCI, _TAC, _CS, _CEC, _CD, _CKST, _XPCk],
+    [0, 0, 0, 0, 0, 0, 4, 0, [() => XksProxyConfigurationType$, 0]]
+];
+var DecapsulateRequest$ = [3, n0, _DRe,
+    0,
+    [_KI, _SSCB, _EA, _GT, _DR],
+    [0, 21, 0, 64 | 0, 2], 3
+];
+var DecapsulateResponse$ = [3, n0, _DRec,
+    0,
+    [_KI, _SS, _EA],
+    [0, [() => PlaintextType, 0], 0]
+];
+var DecryptRequest$ = [3, n0, _DRecr,
+    0,
+    [_CB, _EC, _GT, _KI, _EAn, _R, _DR, _DRM],
+    [21, 128 | 0, 64 | 0, 0, 0, () => RecipientInfo$, 2, 64 | 0]
+];
+var DecryptResponse$ = [3, n0, _DRecry,
+    0,
+    [_KI, _Pl, _EAn, _CFR, _KMI],
+    [0, [() => PlaintextType, 0], 0, 21, 0]
+];
+var DeleteAliasRequest$ = [3, n0, _DAR,
+    0,
+    [_AN],
+    [0], 1
+];
+var DeleteCustomKeyStoreRequest$ = [3, n0, _DCKSR,
+    0,
+    [_CKSI],
+    [0], 1
+];
+var DeleteCustomKeyStoreResponse$ = [3, n0, _DCKSRe,
+    0,
+    [],
+    []
+];
+var DeleteImportedKeyMaterialRequest$ = [3, n0, _DIKMR,
+    0,
+    [_KI, _KMI],
+    [0, 0], 1
+];
+var DeleteImportedKeyMaterialResponse$ = [3, n0, _DIKMRe,
+    0,
+    [_KI, _KMI],
+    [0, 0]
+];
+var DeriveSharedSecretRequest$ = [3, n0, _DSSR,
+    0,
+    [_KI, _KAA, _PK, _GT, _DR, _R],
+    [0, 0, 21, 64 | 0, 2, () => RecipientInfo$], 3
+];
+var DeriveSharedSecretResponse$ = [3, n0, _DSSRe,
+    0,
+    [_KI, _SS, _CFR, _KAA, _KO],
+    [0, [() => PlaintextType, 0], 21, 0, 0]
+];
+var DescribeCustomKeyStoresRequest$ = [3, n0, _DCKSRes,
+    0,
+    [_CKSI, _CKSN, _L, _M],
+    [0, 0, 1, 0]
+];
+var DescribeCustomKeyStoresResponse$ = [3, n0, _DCKSResc,
+    0,
+    [_CKS, _NM, _Tr],
+    [[() => CustomKeyStoresList, 0], 0, 2]
+];
+var DescribeKeyRequest$ = [3, n0, _DKR,
+    0,
+    [_KI, _GT],
+    [0, 64 | 0], 1
+];
+var DescribeKeyResponse$ = [3, n0, _DKRe,
+    0,
+    [_KM],
+    [() => KeyMetadata$]
+];
+var DisableKeyRequest$ = [3, n0, _DKRi,
+    0,
+    [_KI],
+    [0], 1
+];
+var DisableKeyRotationRequest$ = [3, n0, _DKRR,
+    0,
+    [_KI],
+    [0], 1
+];
+var DisconnectCustomKeyStoreRequest$ = [3, n0, _DCKSRi,
+    0,
+    [_CKSI],
+    [0], 1
+];
+var DisconnectCustomKeyStoreResponse$ = [3, n0, _DCKSRis,
+    0,
+    [],
+    []
+];
+var EnableKeyRequest$ = [3, n0, _EKR,
+    0,
+    [_KI],
+    [0], 1
+];
+var EnableKeyRotationRequest$ = [3, n0, _EKRR,
+    0,
+    [_KI, _RPID],
+    [0, 1], 1
+];
+var EncapsulateRequest$ = [3, n0, _ER,
+    0,
+    [_KI, _EA, _GT, _DR],
+    [0, 0, 64 | 0, 2], 2
+];
+var EncapsulateResponse$ = [3, n0, _ERn,
+    0,
+    [_KI, _SS, _SSCB, _EA],
+    [0, [() => PlaintextType, 0], 21, 0]
+];
+var EncryptRequest$ = [3, n0, _ERnc,
+    0,
+    [_KI, _Pl, _EC, _GT, _EAn, _DR],
+    [0, [() => PlaintextType, 0], 128 | 0, 64 | 0, 0, 2], 2
+];
+var EncryptResponse$ = [3, n0, _ERncr,
+    0,
+    [_CB, _KI, _EAn],
+    [21, 0, 0]
+];
+var GenerateDataKeyPairRequest$ = [3, n0, _GDKPR,
+    0,
+    [_KI, _KPS, _EC, _GT, _R, _DR],
+    [0, 0, 128 | 0, 64 | 0, () => RecipientInfo$, 2], 2
+];
+var GenerateDataKeyPairResponse$ = [3, n0, _GDKPRe,
+    0,
+    [_PKCB, _PKP, _PK, _KI, _KPS, _CFR, _KMI],
+    [21, [() => PlaintextType, 0], 21, 0, 0, 21, 0]
+];
+var GenerateDataKeyPairWithoutPlaintextRequest$ = [3, n0, _GDKPWPR,
+    0,
+    [_KI, _KPS, _EC, _GT, _DR],
+    [0, 0, 128 | 0, 64 | 0, 2], 2
+];
+var GenerateDataKeyPairWithoutPlaintextResponse$ = [3, n0, _GDKPWPRe,
+    0,
+    [_PKCB, _PK, _KI, _KPS, _KMI],
+    [21, 21, 0, 0, 0]
+];
+var GenerateDataKeyRequest$ = [3, n0, _GDKR,
+    0,
+    [_KI, _EC, _NOB, _KS, _GT, _R, _DR],
+    [0, 128 | 0, 1, 0, 64 | 0, () => RecipientInfo$, 2], 1
+];
+var GenerateDataKeyResponse$ = [3, n0, _GDKRe,
+    0,
+    [_CB, _Pl, _KI, _CFR, _KMI],
+    [21, [() => PlaintextType, 0], 0, 21, 0]
+];
+var GenerateDataKeyWithoutPlaintextRequest$ = [3, n0, _GDKWPR,
+    0,
+    [_KI, _EC, _KS, _NOB, _GT, _DR],
+    [0, 128 | 0, 0, 1, 64 | 0, 2], 1
+];
+var GenerateDataKeyWithoutPlaintextResponse$ = [3, n0, _GDKWPRe,
+    0,
+    [_CB, _KI, _KMI],
+    [21, 0, 0]
+];
+var GenerateMacRequest$ = [3, n0, _GMR,
+    0,
+    [_Me, _KI, _MA, _GT, _DR],
+    [[() => PlaintextType, 0], 0, 0, 64 | 0, 2], 3
+];
+var GenerateMacResponse$ = [3, n0, _GMRe,
+    0,
+    [_Ma, _MA, _KI],
+    [21, 0, 0]
+];
+var GenerateRandomRequest$ = [3, n0, _GRR,
+    0,
+    [_NOB, _CKSI, _R],
+    [1, 0, () => RecipientInfo$]
+];
+var GenerateRandomResponse$ = [3, n0, _GRRe,
+    0,
+    [_Pl, _CFR],
+    [[() => PlaintextType, 0], 21]
+];
+var GetKeyLastUsageRequest$ = [3, n0, _GKLUR,
+    0,
+    [_KI],
+    [0], 1
+];
+var GetKeyLastUsageResponse$ = [3, n0, _GKLURe,
+    0,
+    [_KI, _KLU, _TSD, _KCD],
+    [0, () => KeyLastUsageData$, 4, 4]
+];
+var GetKeyPolicyRequest$ = [3, n0, _GKPR,
+    0,
+    [_KI, _PN],
+    [0, 0], 1
+];
+var GetKeyPolicyResponse$ = [3, n0, _GKPRe,
+    0,
+    [_P, _PN],
+    [0, 0]
+];
+var GetKeyRotationStatusRequest$ = [3, n0, _GKRSR,
+    0,
+    [_KI],
+    [0], 1
+];
+var GetKeyRotationStatusResponse$ = [3, n0, _GKRSRe,
+    0,
+    [_KRE, _KI, _RPID, _NRD, _ODRSD],
+    [2, 0, 1, 4, 4]
+];
+var GetParametersForImportRequest$ = [3, n0, _GPFIR,
+    0,
+    [_KI, _WA, _WKS],
+    [0, 0, 0], 3
+];
+var GetParametersForImportResponse$ = [3, n0, _GPFIRe,
+    0,
+    [_KI, _IT, _PK, _PVT],
+    [0, 21, [() => PlaintextType, 0], 4]
+];
+var GetPublicKeyRequest$ = [3, n0, _GPKR,
+    0,
+    [_KI, _GT],
+    [0, 64 | 0], 1
+];
+var GetPublicKeyResponse$ = [3, n0, _GPKRe,
+    0,
+    [_KI, _PK, _CMKS, _KS, _KU, _EAnc, _SA, _KAAe, _EAnca],
+    [0, 21, 0, 0, 0, 64 | 0, 64 | 0, 64 | 0, 64 | 0]
+];
+var GrantConstraints$ = [3, n0, _GC,
+    0,
+    [_ECS, _ECE, _SAo],
+    [128 | 0, 128 | 0, 0]
+];
+var GrantListEntry$ = [3, n0, _GLE,
+    0,
+    [_KI, _GI, _N, _CD, _GP, _RP, _IA, _O, _C, _GSP, _RSP],
+    [0, 0, 0, 4, 0, 0, 0, 64 | 0, () => GrantConstraints$, 0, 0]
+];
+var ImportKeyMaterialRequest$ = [3, n0, _IKMR,
+    0,
+    [_KI, _IT, _EKM, _VT, _EM, _ITm, _KMD, _KMI],
+    [0, 21, 21, 4, 0, 0, 0, 0], 3
+];
+var ImportKeyMaterialResponse$ = [3, n0, _IKMRm,
+    0,
+    [_KI, _KMI],
+    [0, 0]
+];
+var KeyLastUsageData$ = [3, n0, _KLUD,
+    0,
+    [_Op, _Ti, _CTEI, _KRI],
+    [0, 4, 0, 0]
+];
+var KeyListEntry$ = [3, n0, _KLE,
+    0,
+    [_KI, _KA],
+    [0, 0]
+];
+var KeyMetadata$ = [3, n0, _KM,
+    0,
+    [_KI, _AWSAI, _A, _CD, _E, _D, _KU, _KSe, _DD, _VT, _Or, _CKSI, _CHCI, _EM, _KMe, _CMKS, _KS, _EAnc, _SA, _KAAe, _EAnca, _MR, _MRC, _PDWID, _MAa, _XKC, _CKMI],
+    [0, 0, 0, 4, 2, 0, 0, 0, 4, 4, 0, 0, 0, 0, 0, 0, 0, 64 | 0, 64 | 0, 64 | 0, 64 | 0, 2, () => MultiRegionConfiguration$, 1, 64 | 0, () => XksKeyConfigurationType$, 0], 1
+];
+var ListAliasesRequest$ = [3, n0, _LAR,
+    0,
+    [_KI, _L, _M],
+    [0, 1, 0]
+];
+var ListAliasesResponse$ = [3, n0, _LARi,
+    0,
+    [_Al, _NM, _Tr],
+    [() => AliasList, 0, 2]
+];
+var ListGrantsRequest$ = [3, n0, _LGR,
+    0,
+    [_KI, _L, _M, _GI, _GP, _GSP],
+    [0, 1, 0, 0, 0, 0], 1
+];
+var ListGrantsResponse$ = [3, n0, _LGRi,
+    0,
+    [_G, _NM, _Tr],
+    [() => GrantList, 0, 2]
+];
+var ListKeyPoliciesRequest$ = [3, n0, _LKPR,
+    0,
+    [_KI, _L, _M],
+    [0, 1, 0], 1
+];
+var ListKeyPoliciesResponse$ = [3, n0, _LKPRi,
+    0,
+    [_PNo, _NM, _Tr],
+    [64 | 0, 0, 2]
+];
+var ListKeyRotationsRequest$ = [3, n0, _LKRR,
+    0,
+    [_KI, _IKM, _L, _M],
+    [0, 0, 1, 0], 1
+];
+var ListKeyRotationsResponse$ = [3, n0, _LKRRi,
+    0,
+    [_Ro, _NM, _Tr],
+    [() => RotationsList, 0, 2]
+];
+var ListKeysRequest$ = [3, n0, _LKR,
+    0,
+    [_L, _M],
+    [1, 0]
+];
+var ListKeysResponse$ = [3, n0, _LKRi,
+    0,
+    [_K, _NM, _Tr],
+    [() => KeyList, 0, 2]
+];
+var ListResourceTagsRequest$ = [3, n0, _LRTR,
+    0,
+    [_KI, _L, _M],
+    [0, 1, 0], 1
+];
+var ListResourceTagsResponse$ = [3, n0, _LRTRi,
+    0,
+    [_T, _NM, _Tr],
+    [() => TagList, 0, 2]
+];
+var ListRetirableGrantsRequest$ = [3, n0, _LRGR,
+    0,
+    [_L, _M, _RP, _RSP],
+    [1, 0, 0, 0]
+];
+var MultiRegionConfiguration$ = [3, n0, _MRC,
+    0,
+    [_MRKT, _PKr, _RK],
+    [0, () => MultiRegionKey$, () => MultiRegionKeyList]
+];
+var MultiRegionKey$ = [3, n0, _MRK,
+    0,
+    [_A, _Re],
+    [0, 0]
+];
+var PutKeyPolicyRequest$ = [3, n0, _PKPR,
+    0,
+    [_KI, _P, _PN, _BPLSC],
+    [0, 0, 0, 2], 2
+];
+var RecipientInfo$ = [3, n0, _RI,
+    0,
+    [_KEA, _AD],
+    [0, 21]
+];
+var ReEncryptRequest$ = [3, n0, _RER,
+    0,
+    [_DKI, _CB, _SEC, _SKI, _DEC, _SEA, _DEA, _GT, _DR, _DRM],
+    [0, 21, 128 | 0, 0, 128 | 0, 0, 0, 64 | 0, 2, 64 | 0], 1
+];
+var ReEncryptResponse$ = [3, n0, _RERe,
+    0,
+    [_CB, _SKI, _KI, _SEA, _DEA, _SKMI, _DKMI],
+    [21, 0, 0, 0, 0, 0, 0]
+];
+var ReplicateKeyRequest$ = [3, n0, _RKR,
+    0,
+    [_KI, _RR, _P, _BPLSC, _D, _T],
+    [0, 0, 0, 2, 0, () => TagList], 2
+];
+var ReplicateKeyResponse$ = [3, n0, _RKRe,
+    0,
+    [_RKM, _RPe, _RT],
+    [() => KeyMetadata$, 0, () => TagList]
+];
+var RetireGrantRequest$ = [3, n0, _RGR,
+    0,
+    [_GTr, _KI, _GI, _DR],
+    [0, 0, 0, 2]
+];
+var RevokeGrantRequest$ = [3, n0, _RGRe,
+    0,
+    [_KI, _GI, _DR],
+    [0, 0, 2], 2
+];
+var RotateKeyOnDemandRequest$ = [3, n0, _RKODR,
+    0,
+    [_KI],
+    [0], 1
+];
+var RotateKeyOnDemandResponse$ = [3, n0, _RKODRo,
+    0,
+    [_KI],
+    [0]
+];
+var RotationsListEntry$ = [3, n0, _RLE,
+    0,
+    [_KI, _KMI, _KMD, _IS, _KMS, _EM, _VT, _RD, _RTo],
+    [0, 0, 0, 0, 0, 0, 4, 4, 0]
+];
+var ScheduleKeyDeletionRequest$ = [3, n0, _SKDR,
+    0,
+    [_KI, _PWID],
+    [0, 1], 1
+];
+var ScheduleKeyDeletionResponse$ = [3, n0, _SKDRc,
+    0,
+    [_KI, _DD, _KSe, _PWID],
+    [0, 4, 0, 1]
+];
+var SignRequest$ = [3, n0, _SR,
+    0,
+    [_KI, _Me, _SAi, _MT, _GT, _DR],
+    [0, [() => PlaintextType, 0], 0, 0, 64 | 0, 2], 3
+];
+var SignResponse$ = [3, n0, _SRi,
+    0,
+    [_KI, _S, _SAi],
+    [0, 21, 0]
+];
+var Tag$ = [3, n0, _Ta,
+    0,
+    [_TK, _TV],
+    [0, 0], 2
+];
+var TagResourceRequest$ = [3, n0, _TRR,
+    0,
+    [_KI, _T],
+    [0, () => TagList], 2
+];
+var UntagResourceRequest$ = [3, n0, _URR,
+    0,
+    [_KI, _TKa],
+    [0, 64 | 0], 2
+];
+var UpdateAliasRequest$ = [3, n0, _UAR,
+    0,
+    [_AN, _TKI],
+    [0, 0], 2
+];
+var UpdateCustomKeyStoreRequest$ = [3, n0, _UCKSR,
+    0,
+    [_CKSI, _NCKSN, _KSP, _CHCI, _XPUE, _XPUP, _XPVESN, _XPVESO, _XPAC, _XPC],
+    [0, 0, [() => KeyStorePasswordType, 0], 0, 0, 0, 0, 0, [() => XksProxyAuthenticationCredentialType$, 0], 0], 1
+];
+var UpdateCustomKeyStoreResponse$ = [3, n0, _UCKSRp,
+    0,
+    [],
+    []
+];
+var UpdateKeyDescriptionRequest$ = [3, n0, _UKDR,
+    0,
+    [_KI, _D],
+    [0, 0], 2
+];
+var UpdatePrimaryRegionRequest$ = [3, n0, _UPRR,
+    0,
+    [_KI, _PR],
+    [0, 0], 2
+];
+var VerifyMacRequest$ = [3, n0, _VMR,
+    0,
+    [_Me, _KI, _MA, _Ma, _GT, _DR],
+    [[() => PlaintextType, 0], 0, 0, 21, 64 | 0, 2], 4
+];
+var VerifyMacResponse$ = [3, n0, _VMRe,
+    0,
+    [_KI, _MV, _MA],
+    [0, 2, 0]
+];
+var VerifyRequest$ = [3, n0, _VR,
+    0,
+    [_KI, _Me, _S, _SAi, _MT, _GT, _DR],
+    [0, [() => PlaintextType, 0], 21, 0, 0, 64 | 0, 2], 4
+];
+var VerifyResponse$ = [3, n0, _VRe,
+    0,
+    [_KI, _SV, _SAi],
+    [0, 2, 0]
+];
+var XksKeyConfigurationType$ = [3, n0, _XKCT,
+    0,
+    [_I],
+    [0]
+];
+var XksProxyAuthenticationCredentialType$ = [3, n0, _XPACT,
+    0,
+    [_AKI, _RSAK],
+    [[() => XksProxyAuthenticationAccessKeyIdType, 0], [() => XksProxyAuthenticationRawSecretAccessKeyType, 0]], 2
+];
+var XksProxyConfigurationType$ = [3, n0, _XPCT,
+    0,
+    [_Co, _AKI, _UE, _UP, _VESN, _VESO],
+    [0, [() => XksProxyAuthenticationAccessKeyIdType, 0], 0, 0, 0, 0]
+];
+var __Unit = "unit";
+var AliasList = [1, n0, _AL,
+    0, () => AliasListEntry$
+];
+var CustomKeyStoresList = [1, n0, _CKSL,
+    0, [() => CustomKeyStoresListEntry$,
+        0]
+];
+var GrantList = [1, n0, _GL,
+    0, () => GrantListEntry$
+];
+var KeyList = [1, n0, _KL,
+    0, () => KeyListEntry$
+];
+var MultiRegionKeyList = [1, n0, _MRKL,
+    0, () => MultiRegionKey$
+];
+var RotationsList = [1, n0, _RL,
+    0, () => RotationsListEntry$
+];
+var TagList = [1, n0, _TL,
+    0, () => Tag$
+];
+var CancelKeyDeletion$ = [9, n0, _CKD,
+    0, () => CancelKeyDeletionRequest$, () => CancelKeyDeletionResponse$
+];
+var ConnectCustomKeyStore$ = [9, n0, _CCKS,
+    0, () => ConnectCustomKeyStoreRequest$, () => ConnectCustomKeyStoreResponse$
+];
+var CreateAlias$ = [9, n0, _CA,
+    0, () => CreateAliasRequest$, () => __Unit
+];
+var CreateCustomKeyStore$ = [9, n0, _CCKSr,
+    0, () => CreateCustomKeyStoreRequest$, () => CreateCustomKeyStoreResponse$
+];
+var CreateGrant$ = [9, n0, _CG,
+    0, () => CreateGrantRequest$, () => CreateGrantResponse$
+];
+var CreateKey$ = [9, n0, _CK,
+    0, () => CreateKeyRequest$, () => CreateKeyResponse$
+];
+var Decapsulate$ = [9, n0, _De,
+    0, () => DecapsulateRequest$, () => DecapsulateResponse$
+];
+var Decrypt$ = [9, n0, _Dec,
+    0, () => DecryptRequest$, () => DecryptResponse$
+];
+var DeleteAlias$ = [9, n0, _DA,
+    0, () => DeleteAliasRequest$, () => __Unit
+];
+var DeleteCustomKeyStore$ = [9, n0, _DCKS,
+    0, () => DeleteCustomKeyStoreRequest$, () => DeleteCustomKeyStoreResponse$
+];
+var DeleteImportedKeyMaterial$ = [9, n0, _DIKM,
+    0, () => DeleteImportedKeyMaterialRequest$, () => DeleteImportedKeyMaterialResponse$
+];
+var DeriveSharedSecret$ = [9, n0, _DSS,
+    0, () => DeriveSharedSecretRequest$, () => DeriveSharedSecretResponse$
+];
+var DescribeCustomKeyStores$ = [9, n0, _DCKSe,
+    0, () => DescribeCustomKeyStoresRequest$, () => DescribeCustomKeyStoresResponse$
+];
+var DescribeKey$ = [9, n0, _DK,
+    0, () => DescribeKeyRequest$, () => DescribeKeyResponse$
+];
+var DisableKey$ = [9, n0, _DKi,
+    0, () => DisableKeyRequest$, () => __Unit
+];
+var DisableKeyRotation$ = [9, n0, _DKRis,
+    0, () => DisableKeyRotationRequest$, () => __Unit
+];
+var DisconnectCustomKeyStore$ = [9, n0, _DCKSi,
+    0, () => DisconnectCustomKeyStoreRequest$, () => DisconnectCustomKeyStoreResponse$
+];
+var EnableKey$ = [9, n0, _EK,
+    0, () => EnableKeyRequest$, () => __Unit
+];
+var EnableKeyRotation$ = [9, n0, _EKRn,
+    0, () => EnableKeyRotationRequest$, () => __Unit
+];
+var Encapsulate$ = [9, n0, _En,
+    0, () => EncapsulateRequest$, () => EncapsulateResponse$
+];
+var Encrypt$ = [9, n0, _Enc,
+    0, () => EncryptRequest$, () => EncryptResponse$
+];
+var GenerateDataKey$ = [9, n0, _GDK,
+    0, () => GenerateDataKeyRequest$, () => GenerateDataKeyResponse$
+];
+var GenerateDataKeyPair$ = [9, n0, _GDKP,
+    0, () => GenerateDataKeyPairRequest$, () => GenerateDataKeyPairResponse$
+];
+var GenerateDataKeyPairWithoutPlaintext$ = [9, n0, _GDKPWP,
+    0, () => GenerateDataKeyPairWithoutPlaintextRequest$, () => GenerateDataKeyPairWithoutPlaintextResponse$
+];
+var GenerateDataKeyWithoutPlaintext$ = [9, n0, _GDKWP,
+    0, () => GenerateDataKeyWithoutPlaintextRequest$, () => GenerateDataKeyWithoutPlaintextResponse$
+];
+var GenerateMac$ = [9, n0, _GM,
+    0, () => GenerateMacRequest$, () => GenerateMacResponse$
+];
+var GenerateRandom$ = [9, n0, _GR,
+    0, () => GenerateRandomRequest$, () => GenerateRandomResponse$
+];
+var GetKeyLastUsage$ = [9, n0, _GKLU,
+    0, () => GetKeyLastUsageRequest$, () => GetKeyLastUsageResponse$
+];
+var GetKeyPolicy$ = [9, n0, _GKP,
+    0, () => GetKeyPolicyRequest$, () => GetKeyPolicyResponse$
+];
+var GetKeyRotationStatus$ = [9, n0, _GKRS,
+    0, () => GetKeyRotationStatusRequest$, () => GetKeyRotationStatusResponse$
+];
+var GetParametersForImport$ = [9, n0, _GPFI,
+    0, () => GetParametersForImportRequest$, () => GetParametersForImportResponse$
+];
+var GetPublicKey$ = [9, n0, _GPK,
+    0, () => GetPublicKeyRequest$, () => GetPublicKeyResponse$
+];
+var ImportKeyMaterial$ = [9, n0, _IKMm,
+    0, () => ImportKeyMaterialRequest$, () => ImportKeyMaterialResponse$
+];
+var ListAliases$ = [9, n0, _LA,
+    0, () => ListAliasesRequest$, () => ListAliasesResponse$
+];
+var ListGrants$ = [9, n0, _LG,
+    0, () => ListGrantsRequest$, () => ListGrantsResponse$
+];
+var ListKeyPolicies$ = [9, n0, _LKP,
+    0, () => ListKeyPoliciesRequest$, () => ListKeyPoliciesResponse$
+];
+var ListKeyRotations$ = [9, n0, _LKRis,
+    0, () => ListKeyRotationsRequest$, () => ListKeyRotationsResponse$
+];
+var ListKeys$ = [9, n0, _LK,
+    0, () => ListKeysRequest$, () => ListKeysResponse$
+];
+var ListResourceTags$ = [9, n0, _LRT,
+    0, () => ListResourceTagsRequest$, () => ListResourceTagsResponse$
+];
+var ListRetirableGrants$ = [9, n0, _LRG,
+    0, () => ListRetirableGrantsRequest$, () => ListGrantsResponse$
+];
+var PutKeyPolicy$ = [9, n0, _PKPu,
+    0, () => PutKeyPolicyRequest$, () => __Unit
+];
+var ReEncrypt$ = [9, n0, _RE,
+    0, () => ReEncryptRequest$, () => ReEncryptResponse$
+];
+var ReplicateKey$ = [9, n0, _RKe,
+    0, () => ReplicateKeyRequest$, () => ReplicateKeyResponse$
+];
+var RetireGrant$ = [9, n0, _RG,
+    0, () => RetireGrantRequest$, () => __Unit
+];
+var RevokeGrant$ = [9, n0, _RGe,
+    0, () => RevokeGrantRequest$, () => __Unit
+];
+var RotateKeyOnDemand$ = [9, n0, _RKOD,
+    0, () => RotateKeyOnDemandRequest$, () => RotateKeyOnDemandResponse$
+];
+var ScheduleKeyDeletion$ = [9, n0, _SKD,
+    0, () => ScheduleKeyDeletionRequest$, () => ScheduleKeyDeletionResponse$
+];
+var Sign$ = [9, n0, _Si,
+    0, () => SignRequest$, () => SignResponse$
+];
+var TagResource$ = [9, n0, _TR,
+    0, () => TagResourceRequest$, () => __Unit
+];
+var UntagResource$ = [9, n0, _UR,
+    0, () => UntagResourceRequest$, () => __Unit
+];
+var UpdateAlias$ = [9, n0, _UA,
+    0, () => UpdateAliasRequest$, () => __Unit
+];
+var UpdateCustomKeyStore$ = [9, n0, _UCKS,
+    0, () => UpdateCustomKeyStoreRequest$, () => UpdateCustomKeyStoreResponse$
+];
+var UpdateKeyDescription$ = [9, n0, _UKD,
+    0, () => UpdateKeyDescriptionRequest$, () => __Unit
+];
+var UpdatePrimaryRegion$ = [9, n0, _UPR,
+    0, () => UpdatePrimaryRegionRequest$, () => __Unit
+];
+var Verify$ = [9, n0, _V,
+    0, () => VerifyRequest$, () => VerifyResponse$
+];
+var VerifyMac$ = [9, n0, _VM,
+    0, () => VerifyMacRequest$, () => VerifyMacResponse$
+];
+
+const getRuntimeConfig$1 = (config) => {
+    return {
+        apiVersion: "2014-11-01",
+        base64Decoder: config?.base64Decoder ?? fromBase64,
+        base64Encoder: config?.base64Encoder ?? toBase64,
+        disableHostPrefix: config?.disableHostPrefix ?? false,
+        endpointProvider: config?.endpointProvider ?? defaultEndpointResolver,
+        extensions: config?.extensions ?? [],
+        httpAuthSchemeProvider: config?.httpAuthSchemeProvider ?? defaultKMSHttpAuthSchemeProvider,
+        httpAuthSchemes: config?.httpAuthSchemes ?? [
+            {
+                schemeId: "aws.auth#sigv4",
+                identityProvider: (ipc) => ipc.getIdentityProvider("aws.auth#sigv4"),
+                signer: new AwsSdkSigV4Signer(),
+            },
+        ],
+        logger: config?.logger ?? new NoOpLogger(),
+        protocol: config?.protocol ?? AwsJson1_1Protocol,
+        protocolSettings: config?.protocolSettings ?? {
+            defaultNamespace: "com.amazonaws.kms",
+            errorTypeRegistries,
+            xmlNamespace: "https://trent.amazonaws.com/doc/2014-11-01/",
+            version: "2014-11-01",
+            serviceTarget: "TrentService",
+        },
+        serviceId: config?.serviceId ?? "KMS",
+        sha256: config?.sha256 ?? Sha256,
+        urlParser: config?.urlParser ?? parseUrl,
+        utf8Decoder: config?.utf8Decoder ?? fromUtf8,
+        utf8Encoder: config?.utf8Encoder ?? toUtf8,
+    };
+};
+
+const getRuntimeConfig = (config) => {
+    emitWarningIfUnsupportedVersion(process.version);
+    const defaultsMode = resolveDefaultsModeConfig(config);
+    const defaultConfigProvider = () => defaultsMode().then(loadConfigsForDefaultMode);
+    const clientSharedValues = getRuntimeConfig$1(config);
+    emitWarningIfUnsupportedVersion$1(process.version);
+    const loaderConfig = {
+        profile: config?.profile,
+        logger: clientSharedValues.logger,
+    };
+    return {
+        ...clientSharedValues,
+        ...config,
+        runtime: "node",
+        defaultsMode,
+        authSchemePreference: config?.authSchemePreference ?? loadConfig(NODE_AUTH_SCHEME_PREFERENCE_OPTIONS, loaderConfig),
+        bodyLengthChecker: config?.bodyLengthChecker ?? calculateBodyLength,
+        credentialDefaultProvider: config?.credentialDefaultProvider ?? defaultProvider,
+        defaultSocketTimeout: getDefaultSocketTimeout(config?.requestHandler, 300_000),
+        defaultUserAgentProvider: config?.defaultUserAgentProvider ?? createDefaultUserAgentProvider({ serviceId: clientSharedValues.serviceId, clientVersion: packageInfo.version }),
+        maxAttempts: config?.maxAttempts ?? loadConfig(NODE_MAX_ATTEMPT_CONFIG_OPTIONS, config),
+        region: config?.region ?? loadConfig(NODE_REGION_CONFIG_OPTIONS, { ...NODE_REGION_CONFIG_FILE_OPTIONS, ...loaderConfig }),
+        requestHandler: NodeHttpHandler.create(config?.requestHandler ?? defaultConfigProvider),
+        retryMode: config?.retryMode ??
+            loadConfig({
+                ...NODE_RETRY_MODE_CONFIG_OPTIONS,
+                default: async () => (await defaultConfigProvider()).retryMode || DEFAULT_RETRY_MODE,
+            }, config),
+        streamCollector: config?.streamCollector ?? streamCollector,
+        useDualstackEndpoint: config?.useDualstackEndpoint ?? loadConfig(NODE_USE_DUALSTACK_ENDPOINT_CONFIG_OPTIONS, loaderConfig),
+        useFipsEndpoint: config?.useFipsEndpoint ?? loadConfig(NODE_USE_FIPS_ENDPOINT_CONFIG_OPTIONS, loaderConfig),
+        userAgentAppId: config?.userAgentAppId ?? loadConfig(NODE_APP_ID_CONFIG_OPTIONS, loaderConfig),
+    };
+};
+
+const getHttpAuthExtensionConfiguration = (runtimeConfig) => {
+    const _httpAuthSchemes = runtimeConfig.httpAuthSchemes;
+    let _httpAuthSchemeProvider = runtimeConfig.httpAuthSchemeProvider;
+    let _credentials = runtimeConfig.credentials;
+    return {
+        setHttpAuthScheme(httpAuthScheme) {
+            const index = _httpAuthSchemes.findIndex((scheme) => scheme.schemeId === httpAuthScheme.schemeId);
+            if (index === -1) {
+                _httpAuthSchemes.push(httpAuthScheme);
+            }
+            else {
+                _httpAuthSchemes.splice(index, 1, httpAuthScheme);
+            }
+        },
+        httpAuthSchemes() {
+            return _httpAuthSchemes;
+        },
+        setHttpAuthSchemeProvider(httpAuthSchemeProvider) {
+            _httpAuthSchemeProvider = httpAuthSchemeProvider;
+        },
+        httpAuthSchemeProvider() {
+            return _httpAuthSchemeProvider;
+        },
+        setCredentials(credentials) {
+            _credentials = credentials;
+        },
+        credentials() {
+            return _credentials;
+        },
+    };
+};
+const resolveHttpAuthRuntimeConfig = (config) => {
+    return {
+        httpAuthSchemes: config.httpAuthSchemes(),
+        httpAuthSchemeProvider: config.httpAuthSchemeProvider(),
+        credentials: config.credentials(),
+    };
+};
+
+const resolveRuntimeExtensions = (runtimeConfig, extensions) => {
+    const extensionConfiguration = Object.assign(getAwsRegionExtensionConfiguration(runtimeConfig), getDefaultExtensionConfiguration(runtimeConfig), getHttpHandlerExtensionConfiguration(runtimeConfig), getHttpAuthExtensionConfiguration(runtimeConfig));
+    extensions.forEach((extension) => extension.configure(extensionConfiguration));
+    return Object.assign(runtimeConfig, resolveAwsRegionExtensionConfiguration(extensionConfiguration), resolveDefaultRuntimeConfig(extensionConfiguration), resolveHttpHandlerRuntimeConfig(extensionConfiguration), resolveHttpAuthRuntimeConfig(extensionConfiguration));
+};
+
+class KMSClient extends Client {
+    config;
+    constructor(...[configuration]) {
+        const _config_0 = getRuntimeConfig(configuration || {});
+        super(_config_0);
+        this.initConfig = _config_0;
+        const _config_1 = resolveClientEndpointParameters(_config_0);
+        const _config_2 = resolveUserAgentConfig(_config_1);
+        const _config_3 = resolveRetryConfig(_config_2);
+        const _config_4 = resolveRegionConfig(_config_3);
+        const _config_5 = resolveHostHeaderConfig(_config_4);
+        const _config_6 = resolveEndpointConfig(_config_5);
+        const _config_7 = resolveHttpAuthSchemeConfig(_config_6);
+        const _config_8 = resolveRuntimeExtensions(_config_7, configuration?.extensions || []);
+        this.config = _config_8;
+        this.middlewareStack.use(getSchemaSerdePlugin(this.config));
+        this.middlewareStack.use(getUserAgentPlugin(this.config));
+        this.middlewareStack.use(getRetryPlugin(this.config));
+        this.middlewareStack.use(getContentLengthPlugin(this.config));
+        this.middlewareStack.use(getHostHeaderPlugin(this.config));
+        this.middlewareStack.use(getLoggerPlugin(this.config));
+        this.middlewareStack.use(getRecursionDetectionPlugin(this.config));
+        this.middlewareStack.use(getHttpAuthSchemeEndpointRuleSetPlugin(this.config, {
+            httpAuthSchemeParametersProvider: defaultKMSHttpAuthSchemeParametersProvider,
+            identityProviderConfigProvider: async (config) => new DefaultIdentityProviderConfig({
+                "aws.auth#sigv4": config.credentials,
+            }),
+        }));
+        this.middlewareStack.use(getHttpSigningPlugin(this.config));
+    }
+    destroy() {
+        super.destroy();
+    }
+}
+
+const command = makeBuilder(commonParams, "TrentService", "KMSClient", getEndpointPlugin);
+const _ep0 = {};
+const _mw0 = (Command, cs, config, o) => [];
+
+class CancelKeyDeletionCommand extends command(_ep0, _mw0, "CancelKeyDeletion", CancelKeyDeletion$) {
+}
+
+class ConnectCustomKeyStoreCommand extends command(_ep0, _mw0, "ConnectCustomKeyStore", ConnectCustomKeyStore$) {
+}
+
+class CreateAliasCommand extends command(_ep0, _mw0, "CreateAlias", CreateAlias$) {
+}
+
+class CreateCustomKeyStoreCommand extends command(_ep0, _mw0, "CreateCustomKeyStore", CreateCustomKeyStore$) {
+}
+
+class CreateGrantCommand extends command(_ep0, _mw0, "CreateGrant", CreateGrant$) {
+}
+
+class CreateKeyCommand extends command(_ep0, _mw0, "CreateKey", CreateKey$) {
+}
+
+class DecapsulateCommand extends command(_ep0, _mw0, "Decapsulate", Decapsulate$) {
+}
+
+class DecryptCommand extends command(_ep0, _mw0, "Decrypt", Decrypt$) {
+}
+
+class DeleteAliasCommand extends command(_ep0, _mw0, "DeleteAlias", DeleteAlias$) {
+}
+
+class DeleteCustomKeyStoreCommand extends command(_ep0, _mw0, "DeleteCustomKeyStore", DeleteCustomKeyStore$) {
+}
+
+class DeleteImportedKeyMaterialCommand extends command(_ep0, _mw0, "DeleteImportedKeyMaterial", DeleteImportedKeyMaterial$) {
+}
+
+class DeriveSharedSecretCommand extends command(_ep0, _mw0, "DeriveSharedSecret", DeriveSharedSecret$) {
+}
+
+class DescribeCustomKeyStoresCommand extends command(_ep0, _mw0, "DescribeCustomKeyStores", DescribeCustomKeyStores$) {
+}
+
+class DescribeKeyCommand extends command(_ep0, _mw0, "DescribeKey", DescribeKey$) {
+}
+
+class DisableKeyCommand extends command(_ep0, _mw0, "DisableKey", DisableKey$) {
+}
+
+class DisableKeyRotationCommand extends command(_ep0, _mw0, "DisableKeyRotation", DisableKeyRotation$) {
+}
+
+class DisconnectCustomKeyStoreCommand extends command(_ep0, _mw0, "DisconnectCustomKeyStore", DisconnectCustomKeyStore$) {
+}
+
+class EnableKeyCommand extends command(_ep0, _mw0, "EnableKey", EnableKey$) {
+}
+
+class EnableKeyRotationCommand extends command(_ep0, _mw0, "EnableKeyRotation", EnableKeyRotation$) {
+}
+
+class EncapsulateCommand extends command(_ep0, _mw0, "Encapsulate", Encapsulate$) {
+}
+
+class EncryptCommand extends command(_ep0, _mw0, "Encrypt", Encrypt$) {
+}
+
+class GenerateDataKeyCommand extends command(_ep0, _mw0, "GenerateDataKey", GenerateDataKey$) {
+}
+
+class GenerateDataKeyPairCommand extends command(_ep0, _mw0, "GenerateDataKeyPair", GenerateDataKeyPair$) {
+}
+
+class GenerateDataKeyPairWithoutPlaintextCommand extends command(_ep0, _mw0, "GenerateDataKeyPairWithoutPlaintext", GenerateDataKeyPairWithoutPlaintext$) {
+}
+
+class GenerateDataKeyWithoutPlaintextCommand extends command(_ep0, _mw0, "GenerateDataKeyWithoutPlaintext", GenerateDataKeyWithoutPlaintext$) {
+}
+
+class GenerateMacCommand extends command(_ep0, _mw0, "GenerateMac", GenerateMac$) {
+}
+
+class GenerateRandomCommand extends command(_ep0, _mw0, "GenerateRandom", GenerateRandom$) {
+}
+
+class GetKeyLastUsageCommand extends command(_ep0, _mw0, "GetKeyLastUsage", GetKeyLastUsage$) {
+}
+
+class GetKeyPolicyCommand extends command(_ep0, _mw0, "GetKeyPolicy", GetKeyPolicy$) {
+}
+
+class GetKeyRotationStatusCommand extends command(_ep0, _mw0, "GetKeyRotationStatus", GetKeyRotationStatus$) {
+}
+
+class GetParametersForImportCommand extends command(_ep0, _mw0, "GetParametersForImport", GetParametersForImport$) {
+}
+
+class GetPublicKeyCommand extends command(_ep0, _mw0, "GetPublicKey", GetPublicKey$) {
+}
+
+class ImportKeyMaterialCommand extends command(_ep0, _mw0, "ImportKeyMaterial", ImportKeyMaterial$) {
+}
+
+class ListAliasesCommand extends command(_ep0, _mw0, "ListAliases", ListAliases$) {
+}
+
+class ListGrantsCommand extends command(_ep0, _mw0, "ListGrants", ListGrants$) {
+}
+
+class ListKeyPoliciesCommand extends command(_ep0, _mw0, "ListKeyPolicies", ListKeyPolicies$) {
+}
+
+class ListKeyRotationsCommand extends command(_ep0, _mw0, "ListKeyRotations", ListKeyRotations$) {
+}
+
+class ListKeysCommand extends command(_ep0, _mw0, "ListKeys", ListKeys$) {
+}
+
+class ListResourceTagsCommand extends command(_ep0, _mw0, "ListResourceTags", ListResourceTags$) {
+}
+
+class ListRetirableGrantsCommand extends command(_ep0, _mw0, "ListRetirableGrants", ListRetirableGrants$) {
+}
+
+class PutKeyPolicyCommand extends command(_ep0, _mw0, "PutKeyPolicy", PutKeyPolicy$) {
+}
+
+class ReEncryptCommand extends command(_ep0, _mw0, "ReEncrypt", ReEncrypt$) {
+}
+
+class ReplicateKeyCommand extends command(_ep0, _mw0, "ReplicateKey", ReplicateKey$) {
+}
+
+class RetireGrantCommand extends command(_ep0, _mw0, "RetireGrant", RetireGrant$) {
+}
+
+class RevokeGrantCommand extends command(_ep0, _mw0, "RevokeGrant", RevokeGrant$) {
+}
+
+class RotateKeyOnDemandCommand extends command(_ep0, _mw0, "RotateKeyOnDemand", RotateKeyOnDemand$) {
+}
+
+class ScheduleKeyDeletionCommand extends command(_ep0, _mw0, "ScheduleKeyDeletion", ScheduleKeyDeletion$) {
+}
+
+class SignCommand extends command(_ep0, _mw0, "Sign", Sign$) {
+}
+
+class TagResourceCommand extends command(_ep0, _mw0, "TagResource", TagResource$) {
+}
+
+class UntagResourceCommand extends command(_ep0, _mw0, "UntagResource", UntagResource$) {
+}
+
+class UpdateAliasCommand extends command(_ep0, _mw0, "UpdateAlias", UpdateAlias$) {
+}
+
+class UpdateCustomKeyStoreCommand extends command(_ep0, _mw0, "UpdateCustomKeyStore", UpdateCustomKeyStore$) {
+}
+
+class UpdateKeyDescriptionCommand extends command(_ep0, _mw0, "UpdateKeyDescription", UpdateKeyDescription$) {
+}
+
+class UpdatePrimaryRegionCommand extends command(_ep0, _mw0, "UpdatePrimaryRegion", UpdatePrimaryRegion$) {
+}
+
+class VerifyCommand extends command(_ep0, _mw0, "Verify", Verify$) {
+}
+
+class VerifyMacCommand extends command(_ep0, _mw0, "VerifyMac", VerifyMac$) {
+}
+
+const paginateDescribeCustomKeyStores = createPaginator(KMSClient, DescribeCustomKeyStoresCommand, "Marker", "NextMarker", "Limit");
+
+const paginateListAliases = createPaginator(KMSClient, ListAliasesCommand, "Marker", "NextMarker", "Limit");
+
+const paginateListGrants = createPaginator(KMSClient, ListGrantsCommand, "Marker", "NextMarker", "Limit");
+
+const paginateListKeyPolicies = createPaginator(KMSClient, ListKeyPoliciesCommand, "Marker", "NextMarker", "Limit");
+
+const paginateListKeyRotations = createPaginator(KMSClient, ListKeyRotationsCommand, "Marker", "NextMarker", "Limit");
+
+const paginateListKeys = createPaginator(KMSClient, ListKeysCommand, "Marker", "NextMarker", "Limit");
+
+const paginateListResourceTags = createPaginator(KMSClient, ListResourceTagsCommand, "Marker", "NextMarker", "Limit");
+
+const paginateListRetirableGrants = createPaginator(KMSClient, ListRetirableGrantsCommand, "Marker", "NextMarker", "Limit");
+
+const commands = {
+    CancelKeyDeletionCommand,
+    ConnectCustomKeyStoreCommand,
+    CreateAliasCommand,
+    CreateCustomKeyStoreCommand,
+    CreateGrantCommand,
+    CreateKeyCommand,
+    DecapsulateCommand,
+    DecryptCommand,
+    DeleteAliasCommand,
+    DeleteCustomKeyStoreCommand,
+    DeleteImportedKeyMaterialCommand,
+    DeriveSharedSecretCommand,
+    DescribeCustomKeyStoresCommand,
+    DescribeKeyCommand,
+    DisableKeyCommand,
+    DisableKeyRotationCommand,
+    DisconnectCustomKeyStoreCommand,
+    EnableKeyCommand,
+    EnableKeyRotationCommand,
+    EncapsulateCommand,
+    EncryptCommand,
+    GenerateDataKeyCommand,
+    GenerateDataKeyPairCommand,
+    GenerateDataKeyPairWithoutPlaintextCommand,
+    GenerateDataKeyWithoutPlaintextCommand,
+    GenerateMacCommand,
+    GenerateRandomCommand,
+    GetKeyLastUsageCommand,
+    GetKeyPolicyCommand,
+    GetKeyRotationStatusCommand,
+    GetParametersForImportCommand,
+    GetPublicKeyCommand,
+    ImportKeyMaterialCommand,
+    ListAliasesCommand,
+    ListGrantsCommand,
+    ListKeyPoliciesCommand,
+    ListKeyRotationsCommand,
+    ListKeysCommand,
+    ListResourceTagsCommand,
+    ListRetirableGrantsCommand,
+    PutKeyPolicyCommand,
+    ReEncryptCommand,
+    ReplicateKeyCommand,
+    RetireGrantCommand,
+    RevokeGrantCommand,
+    RotateKeyOnDemandCommand,
+    ScheduleKeyDeletionCommand,
+    SignCommand,
+    TagResourceCommand,
+    UntagResourceCommand,
+    UpdateAliasCommand,
+    UpdateCustomKeyStoreCommand,
+    UpdateKeyDescriptionCommand,
+    UpdatePrimaryRegionCommand,
+    VerifyCommand,
+    VerifyMacCommand,
+};
+const paginators = {
+    paginateDescribeCustomKeyStores,
+    paginateListAliases,
+    paginateListGrants,
+    paginateListKeyPolicies,
+    paginateListKeyRotations,
+    paginateListKeys,
+    paginateListResourceTags,
+    paginateListRetirableGrants,
+};
+class KMS extends KMSClient {
+}
+createAggregatedClient(commands, KMS, { paginators });
+
+const AlgorithmSpec = {
+    RSAES_OAEP_SHA_1: "RSAES_OAEP_SHA_1",
+    RSAES_OAEP_SHA_256: "RSAES_OAEP_SHA_256",
+    RSAES_PKCS1_V1_5: "RSAES_PKCS1_V1_5",
+    RSA_AES_KEY_WRAP_SHA_1: "RSA_AES_KEY_WRAP_SHA_1",
+    RSA_AES_KEY_WRAP_SHA_256: "RSA_AES_KEY_WRAP_SHA_256",
+    SM2PKE: "SM2PKE",
+};
+const ConnectionErrorCodeType = {
+    CLUSTER_NOT_FOUND: "CLUSTER_NOT_FOUND",
+    INSUFFICIENT_CLOUDHSM_HSMS: "INSUFFICIENT_CLOUDHSM_HSMS",
+    INSUFFICIENT_FREE_ADDRESSES_IN_SUBNET: "INSUFFICIENT_FREE_ADDRESSES_IN_SUBNET",
+    INTERNAL_ERROR: "INTERNAL_ERROR",
+    INVALID_CREDENTIALS: "INVALID_CREDENTIALS",
+    NETWORK_ERRORS: "NETWORK_ERRORS",
+    SUBNET_NOT_FOUND: "SUBNET_NOT_FOUND",
+    USER_LOCKED_OUT: "USER_LOCKED_OUT",
+    USER_LOGGED_IN: "USER_LOGGED_IN",
+    USER_NOT_FOUND: "USER_NOT_FOUND",
+    XKS_PROXY_ACCESS_DENIED: "XKS_PROXY_ACCESS_DENIED",
+    XKS_PROXY_INVALID_CONFIGURATION: "XKS_PROXY_INVALID_CONFIGURATION",
+    XKS_PROXY_INVALID_RESPONSE: "XKS_PROXY_INVALID_RESPONSE",
+    XKS_PROXY_INVALID_TLS_CONFIGURATION: "XKS_PROXY_INVALID_TLS_CONFIGURATION",
+    XKS_PROXY_NOT_REACHABLE: "XKS_PROXY_NOT_REACHABLE",
+    XKS_PROXY_TIMED_OUT: "XKS_PROXY_TIMED_OUT",
+    XKS_VPC_ENDPOINT_SERVICE_INVALID_CONFIGURATION: "XKS_VPC_ENDPOINT_SERVICE_INVALID_CONFIGURATION",
+    XKS_VPC_ENDPOINT_SERVICE_NOT_FOUND: "XKS_VPC_ENDPOINT_SERVICE_NOT_FOUND",
+};
+const ConnectionStateType = {
+    CONNECTED: "CONNECTED",
+    CONNECTING: "CONNECTING",
+    DISCONNECTED: "DISCONNECTED",
+    DISCONNECTING: "DISCONNECTING",
+    FAILED: "FAILED",
+};
+const CustomKeyStoreType = {
+    AWS_CLOUDHSM: "AWS_CLOUDHSM",
+    EXTERNAL_KEY_STORE: "EXTERNAL_KEY_STORE",
+};
+const XksProxyConnectivityType = {
+    PUBLIC_ENDPOINT: "PUBLIC_ENDPOINT",
+    VPC_ENDPOINT_SERVICE: "VPC_ENDPOINT_SERVICE",
+};
+const GrantOperation = {
+    CreateGrant: "CreateGrant",
+    Decapsulate: "Decapsulate",
+    Decrypt: "Decrypt",
+    DeriveSharedSecret: "DeriveSharedSecret",
+    DescribeKey: "DescribeKey",
+    Encapsulate: "Encapsulate",
+    Encrypt: "Encrypt",
+    GenerateDataKey: "GenerateDataKey",
+    GenerateDataKeyPair: "GenerateDataKeyPair",
+    GenerateDataKeyPairWithoutPlaintext: "GenerateDataKeyPairWithoutPlaintext",
+    GenerateDataKeyWithoutPlaintext: "GenerateDataKeyWithoutPlaintext",
+    GenerateMac: "GenerateMac",
+    GetPublicKey: "GetPublicKey",
+    ReEncryptFrom: "ReEncryptFrom",
+    ReEncryptTo: "ReEncryptTo",
+    RetireGrant: "RetireGrant",
+    Sign: "Sign",
+    Verify: "Verify",
+    VerifyMac: "VerifyMac",
+};
+const CustomerMasterKeySpec = {
+    ECC_NIST_P256: "ECC_NIST_P256",
+    ECC_NIST_P384: "ECC_NIST_P384",
+    ECC_NIST_P521: "ECC_NIST_P521",
+    ECC_SECG_P256K1: "ECC_SECG_P256K1",
+    HMAC_224: "HMAC_224",
+    HMAC_256: "HMAC_256",
+    HMAC_384: "HMAC_384",
+    HMAC_512: "HMAC_512",
+    RSA_2048: "RSA_2048",
+    RSA_3072: "RSA_3072",
+    RSA_4096: "RSA_4096",
+    SM2: "SM2",
+    SYMMETRIC_DEFAULT: "SYMMETRIC_DEFAULT",
+};
+const KeySpec = {
+    ECC_NIST_EDWARDS25519: "ECC_NIST_EDWARDS25519",
+    ECC_NIST_P256: "ECC_NIST_P256",
+    ECC_NIST_P384: "ECC_NIST_P384",
+    ECC_NIST_P521: "ECC_NIST_P521",
+    ECC_SECG_P256K1: "ECC_SECG_P256K1",
+    HMAC_224: "HMAC_224",
+    HMAC_256: "HMAC_256",
+    HMAC_384: "HMAC_384",
+    HMAC_512: "HMAC_512",
+    ML_DSA_44: "ML_DSA_44",
+    ML_DSA_65: "ML_DSA_65",
+    ML_DSA_87: "ML_DSA_87",
+    ML_KEM_1024: "ML_KEM_1024",
+    ML_KEM_512: "ML_KEM_512",
+    ML_KEM_768: "ML_KEM_768",
+    RSA_2048: "RSA_2048",
+    RSA_3072: "RSA_3072",
+    RSA_4096: "RSA_4096",
+    SM2: "SM2",
+    SYMMETRIC_DEFAULT: "SYMMETRIC_DEFAULT",
+};
+const KeyUsageType = {
+    ENCAPSULATE_DECAPSULATE: "ENCAPSULATE_DECAPSULATE",
+    ENCRYPT_DECRYPT: "ENCRYPT_DECRYPT",
+    GENERATE_VERIFY_MAC: "GENERATE_VERIFY_MAC",
+    KEY_AGREEMENT: "KEY_AGREEMENT",
+    SIGN_VERIFY: "SIGN_VERIFY",
+};
+const OriginType = {
+    AWS_CLOUDHSM: "AWS_CLOUDHSM",
+    AWS_KMS: "AWS_KMS",
+    EXTERNAL: "EXTERNAL",
+    EXTERNAL_KEY_STORE: "EXTERNAL_KEY_STORE",
+};
+const EncapsulationAlgorithmSpec = {
+    ML_KEM: "ML_KEM",
+};
+const EncryptionAlgorithmSpec = {
+    RSAES_OAEP_SHA_1: "RSAES_OAEP_SHA_1",
+    RSAES_OAEP_SHA_256: "RSAES_OAEP_SHA_256",
+    SM2PKE: "SM2PKE",
+    SYMMETRIC_DEFAULT: "SYMMETRIC_DEFAULT",
+};
+const ExpirationModelType = {
+    KEY_MATERIAL_DOES_NOT_EXPIRE: "KEY_MATERIAL_DOES_NOT_EXPIRE",
+    KEY_MATERIAL_EXPIRES: "KEY_MATERIAL_EXPIRES",
+};
+const KeyAgreementAlgorithmSpec = {
+    ECDH: "ECDH",
+};
+const KeyManagerType = {
+    AWS: "AWS",
+    CUSTOMER: "CUSTOMER",
+};
+const KeyState = {
+    Creating: "Creating",
+    Disabled: "Disabled",
+    Enabled: "Enabled",
+    PendingDeletion: "PendingDeletion",
+    PendingImport: "PendingImport",
+    PendingReplicaDeletion: "PendingReplicaDeletion",
+    Unavailable: "Unavailable",
+    Updating: "Updating",
+};
+const MacAlgorithmSpec = {
+    HMAC_SHA_224: "HMAC_SHA_224",
+    HMAC_SHA_256: "HMAC_SHA_256",
+    HMAC_SHA_384: "HMAC_SHA_384",
+    HMAC_SHA_512: "HMAC_SHA_512",
+};
+const MultiRegionKeyType = {
+    PRIMARY: "PRIMARY",
+    REPLICA: "REPLICA",
+};
+const SigningAlgorithmSpec = {
+    ECDSA_SHA_256: "ECDSA_SHA_256",
+    ECDSA_SHA_384: "ECDSA_SHA_384",
+    ECDSA_SHA_512: "ECDSA_SHA_512",
+    ED25519_PH_SHA_512: "ED25519_PH_SHA_512",
+    ED25519_SHA_512: "ED25519_SHA_512",
+    ML_DSA_SHAKE_256: "ML_DSA_SHAKE_256",
+    RSASSA_PKCS1_V1_5_SHA_256: "RSASSA_PKCS1_V1_5_SHA_256",
+    RSASSA_PKCS1_V1_5_SHA_384: "RSASSA_PKCS1_V1_5_SHA_384",
+    RSASSA_PKCS1_V1_5_SHA_512: "RSASSA_PKCS1_V1_5_SHA_512",
+    RSASSA_PSS_SHA_256: "RSASSA_PSS_SHA_256",
+    RSASSA_PSS_SHA_384: "RSASSA_PSS_SHA_384",
+    RSASSA_PSS_SHA_512: "RSASSA_PSS_SHA_512",
+    SM2DSA: "SM2DSA",
+};
+const DataKeyPairSpec = {
+    ECC_NIST_EDWARDS25519: "ECC_NIST_EDWARDS25519",
+    ECC_NIST_P256: "ECC_NIST_P256",
+    ECC_NIST_P384: "ECC_NIST_P384",
+    ECC_NIST_P521: "ECC_NIST_P521",
+    ECC_SECG_P256K1: "ECC_SECG_P256K1",
+    ML_KEM_1024: "ML_KEM_1024",
+    ML_KEM_512: "ML_KEM_512",
+    ML_KEM_768: "ML_KEM_768",
+    RSA_2048: "RSA_2048",
+    RSA_3072: "RSA_3072",
+    RSA_4096: "RSA_4096",
+    SM2: "SM2",
+};
+const DataKeySpec = {
+    AES_128: "AES_128",
+    AES_256: "AES_256",
+};
+const DryRunModifierType = {
+    IGNORE_CIPHERTEXT: "IGNORE_CIPHERTEXT",
+};
+const KeyEncryptionMechanism = {
+    RSAES_OAEP_SHA_256: "RSAES_OAEP_SHA_256",
+};
+const KeyLastUsageTrackingOperation = {
+    Decapsulate: "Decapsulate",
+    Decrypt: "Decrypt",
+    DeriveSharedSecret: "DeriveSharedSecret",
+    Encapsulate: "Encapsulate",
+    Encrypt: "Encrypt",
+    GenerateDataKey: "GenerateDataKey",
+    GenerateDataKeyPair: "GenerateDataKeyPair",
+    GenerateDataKeyPairWithoutPlaintext: "GenerateDataKeyPairWithoutPlaintext",
+    GenerateDataKeyWithoutPlaintext: "GenerateDataKeyWithoutPlaintext",
+    GenerateMac: "GenerateMac",
+    ReEncrypt: "ReEncrypt",
+    Sign: "Sign",
+    Verify: "Verify",
+    VerifyMac: "VerifyMac",
+};
+const WrappingKeySpec = {
+    RSA_2048: "RSA_2048",
+    RSA_3072: "RSA_3072",
+    RSA_4096: "RSA_4096",
+    SM2: "SM2",
+};
+const ImportType = {
+    EXISTING_KEY_MATERIAL: "EXISTING_KEY_MATERIAL",
+    NEW_KEY_MATERIAL: "NEW_KEY_MATERIAL",
+};
+const ImportState = {
+    IMPORTED: "IMPORTED",
+    PENDING_IMPORT: "PENDING_IMPORT",
+};
+const IncludeKeyMaterial = {
+    ALL_KEY_MATERIAL: "ALL_KEY_MATERIAL",
+    ROTATIONS_ONLY: "ROTATIONS_ONLY",
+};
+const KeyMaterialState = {
+    CURRENT: "CURRENT",
+    NON_CURRENT: "NON_CURRENT",
+    PENDING_MULTI_REGION_IMPORT_AND_ROTATION: "PENDING_MULTI_REGION_IMPORT_AND_ROTATION",
+    PENDING_ROTATION: "PENDING_ROTATION",
+};
+const RotationType = {
+    AUTOMATIC: "AUTOMATIC",
+    ON_DEMAND: "ON_DEMAND",
+};
+const MessageType = {
+    DIGEST: "DIGEST",
+    EXTERNAL_MU: "EXTERNAL_MU",
+    RAW: "RAW",
+};
+
+__webpack_unused_export__ = AlgorithmSpec;
+__webpack_unused_export__ = AliasListEntry$;
+__webpack_unused_export__ = AlreadyExistsException;
+__webpack_unused_export__ = AlreadyExistsException$;
+__webpack_unused_export__ = CancelKeyDeletion$;
+__webpack_unused_export__ = CancelKeyDeletionCommand;
+__webpack_unused_export__ = CancelKeyDeletionRequest$;
+__webpack_unused_export__ = CancelKeyDeletionResponse$;
+__webpack_unused_export__ = CloudHsmClusterInUseException;
+__webpack_unused_export__ = CloudHsmClusterInUseException$;
+__webpack_unused_export__ = CloudHsmClusterInvalidConfigurationException;
+__webpack_unused_export__ = CloudHsmClusterInvalidConfigurationException$;
+__webpack_unused_export__ = CloudHsmClusterNotActiveException;
+__webpack_unused_export__ = CloudHsmClusterNotActiveException$;
+__webpack_unused_export__ = CloudHsmClusterNotFoundException;
+__webpack_unused_export__ = CloudHsmClusterNotFoundException$;
+__webpack_unused_export__ = CloudHsmClusterNotRelatedException;
+__webpack_unused_export__ = CloudHsmClusterNotRelatedException$;
+__webpack_unused_export__ = ConflictException;
+__webpack_unused_export__ = ConflictException$;
+__webpack_unused_export__ = ConnectCustomKeyStore$;
+__webpack_unused_export__ = ConnectCustomKeyStoreCommand;
+__webpack_unused_export__ = ConnectCustomKeyStoreRequest$;
+__webpack_unused_export__ = ConnectCustomKeyStoreResponse$;
+__webpack_unused_export__ = ConnectionErrorCodeType;
+__webpack_unused_export__ = ConnectionStateType;
+__webpack_unused_export__ = CreateAlias$;
+__webpack_unused_export__ = CreateAliasCommand;
+__webpack_unused_export__ = CreateAliasRequest$;
+__webpack_unused_export__ = CreateCustomKeyStore$;
+__webpack_unused_export__ = CreateCustomKeyStoreCommand;
+__webpack_unused_export__ = CreateCustomKeyStoreRequest$;
+__webpack_unused_export__ = CreateCustomKeyStoreResponse$;
+__webpack_unused_export__ = CreateGrant$;
+__webpack_unused_export__ = CreateGrantCommand;
+__webpack_unused_export__ = CreateGrantRequest$;
+__webpack_unused_export__ = CreateGrantResponse$;
+__webpack_unused_export__ = CreateKey$;
+__webpack_unused_export__ = CreateKeyCommand;
+__webpack_unused_export__ = CreateKeyRequest$;
+__webpack_unused_export__ = CreateKeyResponse$;
+__webpack_unused_export__ = CustomKeyStoreHasCMKsException;
+__webpack_unused_export__ = CustomKeyStoreHasCMKsException$;
+__webpack_unused_export__ = CustomKeyStoreInvalidStateException;
+__webpack_unused_export__ = CustomKeyStoreInvalidStateException$;
+__webpack_unused_export__ = CustomKeyStoreNameInUseException;
+__webpack_unused_export__ = CustomKeyStoreNameInUseException$;
+__webpack_unused_export__ = CustomKeyStoreNotFoundException;
+__webpack_unused_export__ = CustomKeyStoreNotFoundException$;
+__webpack_unused_export__ = CustomKeyStoreType;
+__webpack_unused_export__ = CustomKeyStoresListEntry$;
+__webpack_unused_export__ = CustomerMasterKeySpec;
+__webpack_unused_export__ = DataKeyPairSpec;
+__webpack_unused_export__ = DataKeySpec;
+__webpack_unused_export__ = Decapsulate$;
+__webpack_unused_export__ = DecapsulateCommand;
+__webpack_unused_export__ = DecapsulateRequest$;
+__webpack_unused_export__ = DecapsulateResponse$;
+__webpack_unused_export__ = Decrypt$;
+__webpack_unused_export__ = DecryptCommand;
+__webpack_unused_export__ = DecryptRequest$;
+__webpack_unused_export__ = DecryptResponse$;
+__webpack_unused_export__ = DeleteAlias$;
+__webpack_unused_export__ = DeleteAliasCommand;
+__webpack_unused_export__ = DeleteAliasRequest$;
+__webpack_unused_export__ = DeleteCustomKeyStore$;
+__webpack_unused_export__ = DeleteCustomKeyStoreCommand;
+__webpack_unused_export__ = DeleteCustomKeyStoreRequest$;
+__webpack_unused_export__ = DeleteCustomKeyStoreResponse$;
+__webpack_unused_export__ = DeleteImportedKeyMaterial$;
+__webpack_unused_export__ = DeleteImportedKeyMaterialCommand;
+__webpack_unused_export__ = DeleteImportedKeyMaterialRequest$;
+__webpack_unused_export__ = DeleteImportedKeyMaterialResponse$;
+__webpack_unused_export__ = DependencyTimeoutException;
+__webpack_unused_export__ = DependencyTimeoutException$;
+__webpack_unused_export__ = DeriveSharedSecret$;
+__webpack_unused_export__ = DeriveSharedSecretCommand;
+__webpack_unused_export__ = DeriveSharedSecretRequest$;
+__webpack_unused_export__ = DeriveSharedSecretResponse$;
+__webpack_unused_export__ = DescribeCustomKeyStores$;
+__webpack_unused_export__ = DescribeCustomKeyStoresCommand;
+__webpack_unused_export__ = DescribeCustomKeyStoresRequest$;
+__webpack_unused_export__ = DescribeCustomKeyStoresResponse$;
+__webpack_unused_export__ = DescribeKey$;
+exports.spV = DescribeKeyCommand;
+__webpack_unused_export__ = DescribeKeyRequest$;
+__webpack_unused_export__ = DescribeKeyResponse$;
+__webpack_unused_export__ = DisableKey$;
+__webpack_unused_export__ = DisableKeyCommand;
+__webpack_unused_export__ = DisableKeyRequest$;
+__webpack_unused_export__ = DisableKeyRotation$;
+__webpack_unused_export__ = DisableKeyRotationCommand;
+__webpack_unused_export__ = DisableKeyRotationRequest$;
+__webpack_unused_export__ = DisabledException;
+__webpack_unused_export__ = DisabledException$;
+__webpack_unused_export__ = DisconnectCustomKeyStore$;
+__webpack_unused_export__ = DisconnectCustomKeyStoreCommand;
+__webpack_unused_export__ = DisconnectCustomKeyStoreRequest$;
+__webpack_unused_export__ = DisconnectCustomKeyStoreResponse$;
+__webpack_unused_export__ = DryRunModifierType;
+__webpack_unused_export__ = DryRunOperationException;
+__webpack_unused_export__ = DryRunOperationException$;
+__webpack_unused_export__ = EnableKey$;
+__webpack_unused_export__ = EnableKeyCommand;
+__webpack_unused_export__ = EnableKeyRequest$;
+__webpack_unused_export__ = EnableKeyRotation$;
+__webpack_unused_export__ = EnableKeyRotationCommand;
+__webpack_unused_export__ = EnableKeyRotationRequest$;
+__webpack_unused_export__ = Encapsulate$;
+__webpack_unused_export__ = EncapsulateCommand;
+__webpack_unused_export__ = EncapsulateRequest$;
+__webpack_unused_export__ = EncapsulateResponse$;
+__webpack_unused_export__ = EncapsulationAlgorithmSpec;
+__webpack_unused_export__ = Encrypt$;
+__webpack_unused_export__ = EncryptCommand;
+__webpack_unused_export__ = EncryptRequest$;
+__webpack_unused_export__ = EncryptResponse$;
+__webpack_unused_export__ = EncryptionAlgorithmSpec;
+__webpack_unused_export__ = ExpirationModelType;
+__webpack_unused_export__ = ExpiredImportTokenException;
+__webpack_unused_export__ = ExpiredImportTokenException$;
+__webpack_unused_export__ = GenerateDataKey$;
+__webpack_unused_export__ = GenerateDataKeyCommand;
+__webpack_unused_export__ = GenerateDataKeyPair$;
+__webpack_unused_export__ = GenerateDataKeyPairCommand;
+__webpack_unused_export__ = GenerateDataKeyPairRequest$;
+__webpack_unused_export__ = GenerateDataKeyPairResponse$;
+__webpack_unused_export__ = GenerateDataKeyPairWithoutPlaintext$;
+__webpack_unused_export__ = GenerateDataKeyPairWithoutPlaintextCommand;
+__webpack_unused_export__ = GenerateDataKeyPairWithoutPlaintextRequest$;
+__webpack_unused_export__ = GenerateDataKeyPairWithoutPlaintextResponse$;
+__webpack_unused_export__ = GenerateDataKeyRequest$;
+__webpack_unused_export__ = GenerateDataKeyResponse$;
+__webpack_unused_export__ = GenerateDataKeyWithoutPlaintext$;
+__webpack_unused_export__ = GenerateDataKeyWithoutPlaintextCommand;
+__webpack_unused_export__ = GenerateDataKeyWithoutPlaintextRequest$;
+__webpack_unused_export__ = GenerateDataKeyWithoutPlaintextResponse$;
+__webpack_unused_export__ = GenerateMac$;
+__webpack_unused_export__ = GenerateMacCommand;
+__webpack_unused_export__ = GenerateMacRequest$;
+__webpack_unused_export__ = GenerateMacResponse$;
+__webpack_unused_export__ = GenerateRandom$;
+__webpack_unused_export__ = GenerateRandomCommand;
+__webpack_unused_export__ = GenerateRandomRequest$;
+__webpack_unused_export__ = GenerateRandomResponse$;
+__webpack_unused_export__ = GetKeyLastUsage$;
+__webpack_unused_export__ = GetKeyLastUsageCommand;
+__webpack_unused_export__ = GetKeyLastUsageRequest$;
+__webpack_unused_export__ = GetKeyLastUsageResponse$;
+__webpack_unused_export__ = GetKeyPolicy$;
+__webpack_unused_export__ = GetKeyPolicyCommand;
+__webpack_unused_export__ = GetKeyPolicyRequest$;
+__webpack_unused_export__ = GetKeyPolicyResponse$;
+__webpack_unused_export__ = GetKeyRotationStatus$;
+__webpack_unused_export__ = GetKeyRotationStatusCommand;
+__webpack_unused_export__ = GetKeyRotationStatusRequest$;
+__webpack_unused_export__ = GetKeyRotationStatusResponse$;
+__webpack_unused_export__ = GetParametersForImport$;
+__webpack_unused_export__ = GetParametersForImportCommand;
+__webpack_unused_export__ = GetParametersForImportRequest$;
+__webpack_unused_export__ = GetParametersForImportResponse$;
+__webpack_unused_export__ = GetPublicKey$;
+__webpack_unused_export__ = GetPublicKeyCommand;
+__webpack_unused_export__ = GetPublicKeyRequest$;
+__webpack_unused_export__ = GetPublicKeyResponse$;
+__webpack_unused_export__ = GrantConstraints$;
+__webpack_unused_export__ = GrantListEntry$;
+__webpack_unused_export__ = GrantOperation;
+__webpack_unused_export__ = ImportKeyMaterial$;
+__webpack_unused_export__ = ImportKeyMaterialCommand;
+__webpack_unused_export__ = ImportKeyMaterialRequest$;
+__webpack_unused_export__ = ImportKeyMaterialResponse$;
+__webpack_unused_export__ = ImportState;
+__webpack_unused_export__ = ImportType;
+__webpack_unused_export__ = IncludeKeyMaterial;
+__webpack_unused_export__ = IncorrectKeyException;
+__webpack_unused_export__ = IncorrectKeyException$;
+__webpack_unused_export__ = IncorrectKeyMaterialException;
+__webpack_unused_export__ = IncorrectKeyMaterialException$;
+__webpack_unused_export__ = IncorrectTrustAnchorException;
+__webpack_unused_export__ = IncorrectTrustAnchorException$;
+__webpack_unused_export__ = InvalidAliasNameException;
+__webpack_unused_export__ = InvalidAliasNameException$;
+__webpack_unused_export__ = InvalidArnException;
+__webpack_unused_export__ = InvalidArnException$;
+__webpack_unused_export__ = InvalidCiphertextException;
+__webpack_unused_export__ = InvalidCiphertextException$;
+__webpack_unused_export__ = InvalidGrantIdException;
+__webpack_unused_export__ = InvalidGrantIdException$;
+__webpack_unused_export__ = InvalidGrantTokenException;
+__webpack_unused_export__ = InvalidGrantTokenException$;
+__webpack_unused_export__ = InvalidImportTokenException;
+__webpack_unused_export__ = InvalidImportTokenException$;
+__webpack_unused_export__ = InvalidKeyUsageException;
+__webpack_unused_export__ = InvalidKeyUsageException$;
+__webpack_unused_export__ = InvalidMarkerException;
+__webpack_unused_export__ = InvalidMarkerException$;
+__webpack_unused_export__ = KMS;
+exports.pgq = KMSClient;
+__webpack_unused_export__ = KMSInternalException;
+__webpack_unused_export__ = KMSInternalException$;
+__webpack_unused_export__ = KMSInvalidMacException;
+__webpack_unused_export__ = KMSInvalidMacException$;
+__webpack_unused_export__ = KMSInvalidSignatureException;
+__webpack_unused_export__ = KMSInvalidSignatureException$;
+__webpack_unused_export__ = KMSInvalidStateException;
+__webpack_unused_export__ = KMSInvalidStateException$;
+__webpack_unused_export__ = KMSServiceException;
+__webpack_unused_export__ = KMSServiceException$;
+__webpack_unused_export__ = KeyAgreementAlgorithmSpec;
+__webpack_unused_export__ = KeyEncryptionMechanism;
+__webpack_unused_export__ = KeyLastUsageData$;
+__webpack_unused_export__ = KeyLastUsageTrackingOperation;
+__webpack_unused_export__ = KeyListEntry$;
+__webpack_unused_export__ = KeyManagerType;
+__webpack_unused_export__ = KeyMaterialState;
+__webpack_unused_export__ = KeyMetadata$;
+__webpack_unused_export__ = KeySpec;
+__webpack_unused_export__ = KeyState;
+__webpack_unused_export__ = KeyUnavailableException;
+__webpack_unused_export__ = KeyUnavailableException$;
+__webpack_unused_export__ = KeyUsageType;
+__webpack_unused_export__ = LimitExceededException;
+__webpack_unused_export__ = LimitExceededException$;
+__webpack_unused_export__ = ListAliases$;
+__webpack_unused_export__ = ListAliasesCommand;
+__webpack_unused_export__ = ListAliasesRequest$;
+__webpack_unused_export__ = ListAliasesResponse$;
+__webpack_unused_export__ = ListGrants$;
+__webpack_unused_export__ = ListGrantsCommand;
+__webpack_unused_export__ = ListGrantsRequest$;
+__webpack_unused_export__ = ListGrantsResponse$;
+__webpack_unused_export__ = ListKeyPolicies$;
+__webpack_unused_export__ = ListKeyPoliciesCommand;
+__webpack_unused_export__ = ListKeyPoliciesRequest$;
+__webpack_unused_export__ = ListKeyPoliciesResponse$;
+__webpack_unused_export__ = ListKeyRotations$;
+__webpack_unused_export__ = ListKeyRotationsCommand;
+__webpack_unused_export__ = ListKeyRotationsRequest$;
+__webpack_unused_export__ = ListKeyRotationsResponse$;
+__webpack_unused_export__ = ListKeys$;
+__webpack_unused_export__ = ListKeysCommand;
+__webpack_unused_export__ = ListKeysRequest$;
+__webpack_unused_export__ = ListKeysResponse$;
+__webpack_unused_export__ = ListResourceTags$;
+__webpack_unused_export__ = ListResourceTagsCommand;
+__webpack_unused_export__ = ListResourceTagsRequest$;
+__webpack_unused_export__ = ListResourceTagsResponse$;
+__webpack_unused_export__ = ListRetirableGrants$;
+__webpack_unused_export__ = ListRetirableGrantsCommand;
+__webpack_unused_export__ = ListRetirableGrantsRequest$;
+__webpack_unused_export__ = MacAlgorithmSpec;
+__webpack_unused_export__ = MalformedPolicyDocumentException;
+__webpack_unused_export__ = MalformedPolicyDocumentException$;
+__webpack_unused_export__ = MessageType;
+__webpack_unused_export__ = MultiRegionConfiguration$;
+__webpack_unused_export__ = MultiRegionKey$;
+__webpack_unused_export__ = MultiRegionKeyType;
+__webpack_unused_export__ = NotFoundException;
+__webpack_unused_export__ = NotFoundException$;
+__webpack_unused_export__ = OriginType;
+__webpack_unused_export__ = PutKeyPolicy$;
+__webpack_unused_export__ = PutKeyPolicyCommand;
+__webpack_unused_export__ = PutKeyPolicyRequest$;
+__webpack_unused_export__ = ReEncrypt$;
+__webpack_unused_export__ = ReEncryptCommand;
+__webpack_unused_export__ = ReEncryptRequest$;
+__webpack_unused_export__ = ReEncryptResponse$;
+__webpack_unused_export__ = RecipientInfo$;
+__webpack_unused_export__ = ReplicateKey$;
+__webpack_unused_export__ = ReplicateKeyCommand;
+__webpack_unused_export__ = ReplicateKeyRequest$;
+__webpack_unused_export__ = ReplicateKeyResponse$;
+__webpack_unused_export__ = RetireGrant$;
+__webpack_unused_export__ = RetireGrantCommand;
+__webpack_unused_export__ = RetireGrantRequest$;
+__webpack_unused_export__ = RevokeGrant$;
+__webpack_unused_export__ = RevokeGrantCommand;
+__webpack_unused_export__ = RevokeGrantRequest$;
+__webpack_unused_export__ = RotateKeyOnDemand$;
+__webpack_unused_export__ = RotateKeyOnDemandCommand;
+__webpack_unused_export__ = RotateKeyOnDemandRequest$;
+__webpack_unused_export__ = RotateKeyOnDemandResponse$;
+__webpack_unused_export__ = RotationType;
+__webpack_unused_export__ = RotationsListEntry$;
+__webpack_unused_export__ = ScheduleKeyDeletion$;
+__webpack_unused_export__ = ScheduleKeyDeletionCommand;
+__webpack_unused_export__ = ScheduleKeyDeletionRequest$;
+__webpack_unused_export__ = ScheduleKeyDeletionResponse$;
+__webpack_unused_export__ = Sign$;
+__webpack_unused_export__ = SignCommand;
+__webpack_unused_export__ = SignRequest$;
+__webpack_unused_export__ = SignResponse$;
+__webpack_unused_export__ = SigningAlgorithmSpec;
+__webpack_unused_export__ = Tag$;
+__webpack_unused_export__ = TagException;
+__webpack_unused_export__ = TagException$;
+__webpack_unused_export__ = TagResource$;
+__webpack_unused_export__ = TagResourceCommand;
+__webpack_unused_export__ = TagResourceRequest$;
+__webpack_unused_export__ = UnsupportedOperationException;
+__webpack_unused_export__ = UnsupportedOperationException$;
+__webpack_unused_export__ = UntagResource$;
+__webpack_unused_export__ = UntagResourceCommand;
+__webpack_unused_export__ = UntagResourceRequest$;
+__webpack_unused_export__ = UpdateAlias$;
+__webpack_unused_export__ = UpdateAliasCommand;
+__webpack_unused_export__ = UpdateAliasRequest$;
+__webpack_unused_export__ = UpdateCustomKeyStore$;
+__webpack_unused_export__ = UpdateCustomKeyStoreCommand;
+__webpack_unused_export__ = UpdateCustomKeyStoreRequest$;
+__webpack_unused_export__ = UpdateCustomKeyStoreResponse$;
+__webpack_unused_export__ = UpdateKeyDescription$;
+__webpack_unused_export__ = UpdateKeyDescriptionCommand;
+__webpack_unused_export__ = UpdateKeyDescriptionRequest$;
+__webpack_unused_export__ = UpdatePrimaryRegion$;
+__webpack_unused_export__ = UpdatePrimaryRegionCommand;
+__webpack_unused_export__ = UpdatePrimaryRegionRequest$;
+__webpack_unused_export__ = Verify$;
+__webpack_unused_export__ = VerifyCommand;
+__webpack_unused_export__ = VerifyMac$;
+__webpack_unused_export__ = VerifyMacCommand;
+__webpack_unused_export__ = VerifyMacRequest$;
+__webpack_unused_export__ = VerifyMacResponse$;
+__webpack_unused_export__ = VerifyRequest$;
+__webpack_unused_export__ = VerifyResponse$;
+__webpack_unused_export__ = WrappingKeySpec;
+__webpack_unused_export__ = XksKeyAlreadyInUseException;
+__webpack_unused_export__ = XksKeyAlreadyInUseException$;
+__webpack_unused_export__ = XksKeyConfigurationType$;
+__webpack_unused_export__ = XksKeyInvalidConfigurationException;
+__webpack_unused_export__ = XksKeyInvalidConfigurationException$;
+__webpack_unused_export__ = XksKeyNotFoundException;
+__webpack_unused_export__ = XksKeyNotFoundException$;
+__webpack_unused_export__ = XksProxyAuthenticationCredentialType$;
+__webpack_unused_export__ = XksProxyConfigurationType$;
+__webpack_unused_export__ = XksProxyConnectivityType;
+__webpack_unused_export__ = XksProxyIncorrectAuthenticationCredentialException;
+__webpack_unused_export__ = XksProxyIncorrectAuthenticationCredentialException$;
+__webpack_unused_export__ = XksProxyInvalidConfigurationException;
+__webpack_unused_export__ = XksProxyInvalidConfigurationException$;
+__webpack_unused_export__ = XksProxyInvalidResponseException;
+__webpack_unused_export__ = XksProxyInvalidResponseException$;
+__webpack_unused_export__ = XksProxyUriEndpointInUseException;
+__webpack_unused_export__ = XksProxyUriEndpointInUseException$;
+__webpack_unused_export__ = XksProxyUriInUseException;
+__webpack_unused_export__ = XksProxyUriInUseException$;
+__webpack_unused_export__ = XksProxyUriUnreachableException;
+__webpack_unused_export__ = XksProxyUriUnreachableException$;
+__webpack_unused_export__ = XksProxyVpcEndpointServiceInUseException;
+__webpack_unused_export__ = XksProxyVpcEndpointServiceInUseException$;
+__webpack_unused_export__ = XksProxyVpcEndpointServiceInvalidConfigurationException;
+__webpack_unused_export__ = XksProxyVpcEndpointServiceInvalidConfigurationException$;
+__webpack_unused_export__ = XksProxyVpcEndpointServiceNotFoundException;
+__webpack_unused_export__ = XksProxyVpcEndpointServiceNotFoundException$;
+__webpack_unused_export__ = errorTypeRegistries;
+__webpack_unused_export__ = paginateDescribeCustomKeyStores;
+__webpack_unused_export__ = paginateListAliases;
+__webpack_unused_export__ = paginateListGrants;
+__webpack_unused_export__ = paginateListKeyPolicies;
+__webpack_unused_export__ = paginateListKeyRotations;
+__webpack_unused_export__ = paginateListKeys;
+__webpack_unused_export__ = paginateListResourceTags;
+__webpack_unused_export__ = paginateListRetirableGrants;
+
+
+/***/ }),
+
 /***/ 7202:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
@@ -85233,6 +88464,11 @@ const INPUT_DEFAULTS = {
     'backup-dir': '',
     'wal-archive-dir': '',
     'dry-run': 'false',
+    'min-retention-days': '35',
+    'max-pitr-gap-minutes': '10',
+    'max-snapshot-age-hours': '25',
+    'terraform-plan': '',
+    'terraform-dir': '',
 };
 const INPUT_NAMES = Object.keys(INPUT_DEFAULTS);
 /** Inputs whose values are secrets: never echoed in an error. */
@@ -85274,6 +88510,13 @@ function positiveNumber(name, value, max) {
     const n = Number(value);
     if (!/^\d+(\.\d+)?$/.test(value) || !(n > 0) || n > max) {
         throw new InputError(name, `accepts a number of minutes greater than 0 and at most ${max}`, value);
+    }
+    return n;
+}
+function wholeNumber(name, value, min, max, unit) {
+    const n = Number(value);
+    if (!/^\d+$/.test(value) || n < min || n > max) {
+        throw new InputError(name, `accepts a whole number of ${unit} from ${min} to ${max}`, value);
     }
     return n;
 }
@@ -85368,7 +88611,8 @@ function buildPlan(raw, env = process.env) {
     const command = oneOf('command', get('command'), COMMANDS);
     const provider = oneOf('provider', get('provider'), PROVIDERS);
     const restoreType = oneOf('restore-type', get('restore-type'), RESTORE_TYPES);
-    const needsAws = provider === 'aurora' && (command === 'restore-test' || command === 'preflight');
+    const terraformOnly = command === 'preflight' && (given('terraform-plan') || given('terraform-dir'));
+    const needsAws = provider === 'aurora' && (command === 'restore-test' || (command === 'preflight' && !terraformOnly));
     const plan = {
         command,
         provider,
@@ -85382,6 +88626,9 @@ function buildPlan(raw, env = process.env) {
         cadence: pattern('cadence', get('cadence'), CADENCE, 'accepts a short lower-case name such as weekly, monthly, quarterly, annual, audit or adhoc'),
         commitReport: bool('commit-report', get('commit-report')),
         dryRun: bool('dry-run', get('dry-run')),
+        minRetentionDays: wholeNumber('min-retention-days', get('min-retention-days'), 1, 35, 'days'),
+        maxPitrGapMinutes: positiveNumber('max-pitr-gap-minutes', get('max-pitr-gap-minutes'), 10_080),
+        maxSnapshotAgeHours: wholeNumber('max-snapshot-age-hours', get('max-snapshot-age-hours'), 1, 8_760, 'hours'),
     };
     const source = get('source-cluster');
     if (source !== undefined) {
@@ -85464,6 +88711,8 @@ function buildPlan(raw, env = process.env) {
     if (plan.commitReport && !plan.githubToken) {
         throw new InputError('github-token', 'is required with commit-report true (a token with contents: write)');
     }
+    optional('terraformPlan', 'terraform-plan', (v) => existingFile('terraform-plan', v));
+    optional('terraformDir', 'terraform-dir', (v) => existingDir('terraform-dir', v));
     optional('sourceUrl', 'source-url', (v) => postgresUrl('source-url', v));
     optional('backupDir', 'backup-dir', (v) => existingDir('backup-dir', v));
     optional('walArchiveDir', 'wal-archive-dir', (v) => existingDir('wal-archive-dir', v));
@@ -86212,6 +89461,1110 @@ async function janitorCommand(plan, io, options) {
     return result.failed === 0 ? 0 : 1;
 }
 
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
+;// CONCATENATED MODULE: ./src/checks/result.ts
+function result(id, category, status, summary, durationMs, values = {}) {
+    const out = {
+        id,
+        category,
+        status,
+        summary: result_oneLine(summary),
+        durationMs: Math.max(0, Math.round(durationMs)),
+    };
+    if (values.measured !== undefined)
+        out.measured = values.measured;
+    if (values.expected !== undefined)
+        out.expected = values.expected;
+    return out;
+}
+function result_oneLine(text, max = 400) {
+    const line = text.replace(/\s+/g, ' ').trim();
+    return line.length > max ? `${line.slice(0, max - 1)}…` : line;
+}
+/** "a, b, c and 4 more" */
+function listSome(items, max = 5) {
+    if (items.length <= max)
+        return items.join(', ');
+    return `${items.slice(0, max).join(', ')} and ${items.length - max} more`;
+}
+/** A bigint as a report value: a number when exact, else its decimal string. */
+function countValue(n) {
+    return n <= BigInt(Number.MAX_SAFE_INTEGER) && n >= -BigInt(Number.MAX_SAFE_INTEGER)
+        ? Number(n)
+        : n.toString();
+}
+const elapsed = (started) => Date.now() - started;
+
+;// CONCATENATED MODULE: ./src/terraform/hcl.ts
+/**
+ * Just enough HCL to hold Terraform's RDS resources to a policy with line numbers: blocks (type, labels,
+ * line) and their attributes (name, line, raw expression, and the value when it is a literal or a plain
+ * reference). Expressions are skipped over faithfully (strings with ${} templates, heredocs, comments,
+ * brackets spanning lines) but never evaluated. The npm HCL parsers turn HCL into JSON and drop positions,
+ * and the annotation on the offending line is the point, so this scanner keeps them.
+ */
+class HclSyntaxError extends Error {
+    file;
+    line;
+    constructor(file, line, message) {
+        super(`${file}:${line}: ${message}`);
+        this.file = file;
+        this.line = line;
+        this.name = 'HclSyntaxError';
+    }
+}
+const IDENT_START = /[A-Za-z_]/;
+const IDENT = /[A-Za-z0-9_-]/;
+/** Parses a Terraform file into its top-level body (a block with type '' holding everything). */
+function parseHcl(text, file) {
+    const p = new Scanner(text, file);
+    const root = { type: '', labels: [], line: 1, attributes: new Map(), blocks: [] };
+    p.body(root, false);
+    return root;
+}
+class Scanner {
+    s;
+    file;
+    i = 0;
+    line = 1;
+    constructor(s, file) {
+        this.s = s;
+        this.file = file;
+    }
+    fail(message, line = this.line) {
+        throw new HclSyntaxError(this.file, line, message);
+    }
+    peek(offset = 0) {
+        return this.s[this.i + offset] ?? '';
+    }
+    advance() {
+        const ch = this.s[this.i++] ?? '';
+        if (ch === '\n')
+            this.line++;
+        return ch;
+    }
+    get done() {
+        return this.i >= this.s.length;
+    }
+    /** Skips spaces and comments; newlines too when `newlines`. Returns true if it crossed a newline. */
+    trivia(newlines) {
+        let crossed = false;
+        while (!this.done) {
+            const ch = this.peek();
+            if (ch === ' ' || ch === '\t' || ch === '\r')
+                this.advance();
+            else if (ch === '\n') {
+                if (!newlines)
+                    return crossed;
+                crossed = true;
+                this.advance();
+            }
+            else if (ch === '#' || (ch === '/' && this.peek(1) === '/')) {
+                while (!this.done && this.peek() !== '\n')
+                    this.advance();
+            }
+            else if (ch === '/' && this.peek(1) === '*') {
+                const start = this.line;
+                this.advance();
+                this.advance();
+                while (!this.done && !(this.peek() === '*' && this.peek(1) === '/'))
+                    this.advance();
+                if (this.done)
+                    this.fail('unterminated /* comment', start);
+                this.advance();
+                this.advance();
+            }
+            else
+                return crossed;
+        }
+        return crossed;
+    }
+    ident() {
+        let out = '';
+        while (!this.done && IDENT.test(this.peek()))
+            out += this.advance();
+        return out;
+    }
+    body(block, nested) {
+        for (;;) {
+            this.trivia(true);
+            if (this.done) {
+                if (nested)
+                    this.fail(`block '${block.type}' opened on line ${block.line} is never closed`, block.line);
+                return;
+            }
+            if (this.peek() === '}') {
+                if (!nested)
+                    this.fail("unexpected '}'");
+                this.advance();
+                return;
+            }
+            const line = this.line;
+            if (!IDENT_START.test(this.peek()))
+                this.fail(`unexpected '${this.peek()}'`);
+            const name = this.ident();
+            this.trivia(false);
+            if (this.peek() === '=' && this.peek(1) !== '=') {
+                this.advance();
+                const raw = this.expression()
+                    .replace(/\/\*[\s\S]*?\*\//g, ' ')
+                    .trim();
+                if (raw === '')
+                    this.fail(`attribute '${name}' has no value`, line);
+                block.attributes.set(name, { name, line, raw, value: classify(raw) });
+                continue;
+            }
+            const labels = [];
+            while (this.peek() !== '{') {
+                if (this.peek() === '"')
+                    labels.push(unquote(this.quoted()));
+                else if (IDENT_START.test(this.peek()))
+                    labels.push(this.ident());
+                else
+                    this.fail(`expected '=' or a block after '${name}'`, line);
+                this.trivia(false);
+            }
+            this.advance();
+            const child = { type: name, labels, line, attributes: new Map(), blocks: [] };
+            block.blocks.push(child);
+            this.body(child, true);
+        }
+    }
+    /** Reads an expression up to the newline (or '}' closing the enclosing block) at bracket depth 0. */
+    expression() {
+        const start = this.i;
+        const startLine = this.line;
+        const stack = [];
+        while (!this.done) {
+            const ch = this.peek();
+            if (stack.length === 0 && (ch === '\n' || ch === '}'))
+                break;
+            if (ch === '#' || (ch === '/' && this.peek(1) === '/')) {
+                if (stack.length === 0)
+                    break; // a line comment ends the attribute
+                this.trivia(false);
+                continue;
+            }
+            if (ch === '/' && this.peek(1) === '*') {
+                this.trivia(false);
+                continue;
+            }
+            if (ch === '"') {
+                this.quoted();
+                continue;
+            }
+            if (ch === '<' && this.peek(1) === '<' && /[-A-Za-z_]/.test(this.peek(2))) {
+                this.heredoc();
+                continue;
+            }
+            if (ch === '(' || ch === '[' || ch === '{')
+                stack.push(ch === '(' ? ')' : ch === '[' ? ']' : '}');
+            else if (ch === ')' || ch === ']' || ch === '}') {
+                if (stack.pop() !== ch)
+                    this.fail(`unbalanced '${ch}'`);
+            }
+            this.advance();
+        }
+        if (stack.length > 0)
+            this.fail(`expression opened on line ${startLine} is never closed`, startLine);
+        return this.s.slice(start, this.i);
+    }
+    /** A quoted template string, "…" with escapes and ${…} / %{…} interpolations; returns its source text. */
+    quoted() {
+        const start = this.i;
+        const startLine = this.line;
+        this.advance();
+        while (!this.done) {
+            const ch = this.advance();
+            if (ch === '\\')
+                this.advance();
+            else if (ch === '"')
+                return this.s.slice(start, this.i);
+            else if (ch === '\n')
+                this.fail('newline inside a quoted string', startLine);
+            else if ((ch === '$' || ch === '%') && this.peek() === '{') {
+                this.advance();
+                this.template();
+            }
+        }
+        return this.fail('unterminated string', startLine);
+    }
+    /** The inside of ${ … } up to its closing brace, strings inside included. */
+    template() {
+        let depth = 1;
+        const startLine = this.line;
+        while (!this.done) {
+            const ch = this.peek();
+            if (ch === '"') {
+                this.quoted();
+                continue;
+            }
+            this.advance();
+            if (ch === '{')
+                depth++;
+            else if (ch === '}' && --depth === 0)
+                return;
+        }
+        this.fail('unterminated ${ interpolation', startLine);
+    }
+    heredoc() {
+        const startLine = this.line;
+        this.advance();
+        this.advance();
+        if (this.peek() === '-')
+            this.advance();
+        const marker = this.ident();
+        while (!this.done && this.peek() !== '\n')
+            this.advance();
+        while (!this.done) {
+            this.advance();
+            let lineText = '';
+            const at = this.i;
+            while (at + lineText.length < this.s.length && this.s[at + lineText.length] !== '\n') {
+                lineText += this.s[at + lineText.length];
+            }
+            if (lineText.trim() === marker) {
+                for (let k = 0; k < lineText.length; k++)
+                    this.advance();
+                return;
+            }
+            for (let k = 0; k < lineText.length; k++)
+                this.advance();
+        }
+        this.fail(`heredoc <<${marker} is never closed`, startLine);
+    }
+}
+const REFERENCE = /^[A-Za-z_][A-Za-z0-9_-]*(\.[A-Za-z_][A-Za-z0-9_-]*|\[[^\]]*\])+$/;
+function unquote(quoted) {
+    return quoted.slice(1, -1).replace(/\\(.)/g, (_, c) => (c === 'n' ? '\n' : c === 't' ? '\t' : c));
+}
+/** A literal (true, 35, "03:00-04:00", null), a plain reference (var.x, aws_kms_key.k.arn), or neither. */
+function classify(raw) {
+    if (raw === 'true' || raw === 'false')
+        return { kind: 'literal', value: raw === 'true' };
+    if (raw === 'null')
+        return { kind: 'literal', value: null };
+    if (/^-?\d+(\.\d+)?([eE][+-]?\d+)?$/.test(raw))
+        return { kind: 'literal', value: Number(raw) };
+    if (/^"([^"\\$%]|\\.|\$(?!\{)|%(?!\{))*"$/.test(raw))
+        return { kind: 'literal', value: unquote(raw) };
+    if (REFERENCE.test(raw))
+        return { kind: 'reference', path: raw };
+    return { kind: 'expression' };
+}
+
+;// CONCATENATED MODULE: ./src/terraform/config.ts
+/**
+ * A directory tree of Terraform files, read without Terraform and without credentials: the resources, the
+ * module calls with local sources, the variables and locals, each with its file and line. Values are
+ * followed through var.* (module call arguments, then variable defaults) and local.*, one literal at a time,
+ * so `deletion_protection = var.enable_deletion_protection` is judged by what its callers pass and the
+ * annotation lands on the line that passes it.
+ */
+
+
+
+const SKIP_DIRS = new Set(['.terraform', 'node_modules', '.git']);
+function tfFiles(dir) {
+    const out = [];
+    for (const entry of (0,external_node_fs_.readdirSync)(dir).sort()) {
+        const path = (0,external_node_path_.join)(dir, entry);
+        if ((0,external_node_fs_.statSync)(path).isDirectory()) {
+            if (!SKIP_DIRS.has(entry) && !entry.startsWith('.'))
+                out.push(...tfFiles(path));
+        }
+        else if (entry.endsWith('.tf'))
+            out.push(path);
+    }
+    return out;
+}
+/** Reads every .tf file under `root`. `display` turns absolute paths into the ones annotations use. */
+function loadConfig(root, display = (p) => p) {
+    const config = {
+        root: (0,external_node_path_.resolve)(root),
+        resources: [],
+        moduleCalls: [],
+        variables: new Map(),
+        locals: new Map(),
+        errors: [],
+    };
+    for (const abs of tfFiles(config.root)) {
+        const file = display(abs);
+        const dir = (0,external_node_path_.dirname)(abs);
+        let body;
+        try {
+            body = parseHcl((0,external_node_fs_.readFileSync)(abs, 'utf8'), file);
+        }
+        catch (error) {
+            if (!(error instanceof HclSyntaxError))
+                throw error;
+            config.errors.push({ file, line: error.line, message: error.message });
+            continue;
+        }
+        for (const block of body.blocks) {
+            const [a, b] = block.labels;
+            if (block.type === 'resource' && a && b) {
+                config.resources.push({ type: a, name: b, dir, file, line: block.line, block });
+            }
+            else if (block.type === 'module' && a) {
+                const source = block.attributes.get('source')?.value;
+                const local = source?.kind === 'literal' && typeof source.value === 'string' && /^\.\.?\//.test(source.value)
+                    ? (0,external_node_path_.resolve)(dir, source.value)
+                    : undefined;
+                config.moduleCalls.push({ name: a, dir, sourceDir: local, file, line: block.line, block });
+            }
+            else if (block.type === 'variable' && a) {
+                config.variables.set(`${dir}\0${a}`, { dir, block, file });
+            }
+            else if (block.type === 'locals') {
+                for (const attr of block.attributes.values())
+                    config.locals.set(`${dir}\0${attr.name}`, { attr, file });
+            }
+        }
+    }
+    return config;
+}
+/** The directory of the module at `path` (module names from the root), following local sources. */
+function moduleDir(config, path) {
+    let dir = config.root;
+    for (const name of path) {
+        const call = config.moduleCalls.find((m) => m.dir === dir && m.name === name);
+        if (!call?.sourceDir)
+            return undefined;
+        dir = call.sourceDir;
+    }
+    return dir;
+}
+/** Resolves attribute `name` of `block` (in `dir`) to each value it can take, with where that value is set. */
+function resolveAttribute(config, dir, block, file, name) {
+    const attr = block.attributes.get(name);
+    if (!attr)
+        return [{ kind: 'absent', file, line: block.line }];
+    return resolveValue(config, dir, attr, file, 0);
+}
+function resolveValue(config, dir, attr, file, depth) {
+    const at = { file, line: attr.line };
+    const v = attr.value;
+    if (v.kind === 'literal')
+        return [{ kind: 'value', value: v.value, ...at }];
+    if (v.kind === 'expression')
+        return [{ kind: 'unknown', why: `an expression (${config_short(attr.raw)})`, ...at }];
+    if (depth > 8)
+        return [{ kind: 'unknown', why: `too deep a chain of references (${attr.raw})`, ...at }];
+    const [head, key] = v.path.split('.');
+    if (head === 'var' && key)
+        return resolveVariable(config, dir, key, at, depth);
+    if (head === 'local' && key) {
+        const local = config.locals.get(`${dir}\0${key}`);
+        if (!local)
+            return [{ kind: 'unknown', why: `local.${key} is not defined in this module`, ...at }];
+        return resolveValue(config, dir, local.attr, local.file, depth + 1).map((r) => withVia(r, attr.raw));
+    }
+    return [{ kind: 'computed', via: v.path, ...at }];
+}
+function resolveVariable(config, dir, name, at, depth) {
+    const callers = config.moduleCalls.filter((m) => m.sourceDir === dir);
+    const out = [];
+    const variable = config.variables.get(`${dir}\0${name}`);
+    const fallback = () => {
+        const def = variable?.block.attributes.get('default');
+        if (def)
+            return resolveValue(config, dir, def, variable.file, depth + 1).map((r) => withVia(r, `var.${name}`));
+        const root = (0,external_node_path_.relative)(config.root, dir) === '';
+        return [
+            {
+                kind: 'unknown',
+                why: `var.${name} has no default${root ? ' (its value comes from tfvars or the command line)' : ' and no caller sets it'}`,
+                ...at,
+            },
+        ];
+    };
+    if (callers.length === 0)
+        return fallback();
+    for (const call of callers) {
+        const arg = call.block.attributes.get(name);
+        if (arg) {
+            out.push(...resolveValue(config, call.dir, arg, call.file, depth + 1).map((r) => withVia(r, `var.${name}`)));
+        }
+        else
+            out.push(...fallback());
+    }
+    return out;
+}
+function withVia(r, via) {
+    if (r.kind === 'value')
+        return { ...r, via: r.via ?? via };
+    return r;
+}
+const config_short = (raw) => {
+    const line = raw.replace(/\s+/g, ' ');
+    return line.length > 60 ? `${line.slice(0, 57)}...` : line;
+};
+
+;// CONCATENATED MODULE: ./src/terraform/rules.ts
+/**
+ * The backup policy every aws_rds_cluster and aws_rds_cluster_instance is held to. A rule sees one
+ * attribute as it was observed (absent, a value, set from another resource, or not knowable statically)
+ * and says pass, fail or cannot tell, in one line.
+ */
+const CLUSTER = 'aws_rds_cluster';
+const INSTANCE = 'aws_rds_cluster_instance';
+const WINDOW = /^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$/;
+const AWS_MANAGED_KEY = /(^|:)alias\/aws\//;
+const show = (v) => (typeof v === 'string' ? `"${v}"` : String(v));
+const settled = (o) => o.kind === 'absent' || o.kind === 'value';
+function cannotTell(o) {
+    return o.kind === 'unknown'
+        ? { ok: null, says: `cannot be checked statically: ${o.why}` }
+        : { ok: null, says: `comes from ${o.via}, known only after apply` };
+}
+function mustBe(expected, absentMeans, why) {
+    return (o) => {
+        if (!settled(o))
+            return cannotTell(o);
+        const value = o.kind === 'absent' ? absentMeans : o.value;
+        if (value === expected) {
+            return { ok: true, says: o.kind === 'absent' ? `not set (defaults to ${expected})` : `is ${expected}` };
+        }
+        const was = o.kind === 'absent' ? `not set (defaults to ${String(absentMeans)})` : `is ${show(o.value)}`;
+        return { ok: false, says: `${was}; must be ${expected}: ${why}` };
+    };
+}
+const RULES = [
+    {
+        attribute: 'backup_retention_period',
+        resourceTypes: [CLUSTER],
+        policy: 'backup_retention_period at least min-retention-days',
+        judge(o, options) {
+            if (!settled(o))
+                return cannotTell(o);
+            const min = options.minRetentionDays;
+            if (o.kind === 'absent')
+                return { ok: false, says: `not set (AWS keeps 1 day); must be at least ${min} days` };
+            if (typeof o.value !== 'number')
+                return { ok: false, says: `is ${show(o.value)}; must be a number of days` };
+            return o.value >= min
+                ? { ok: true, says: `is ${o.value} days (at least ${min})` }
+                : { ok: false, says: `is ${o.value} days; must be at least ${min}` };
+        },
+    },
+    {
+        attribute: 'storage_encrypted',
+        resourceTypes: [CLUSTER],
+        policy: 'storage_encrypted = true',
+        judge: mustBe(true, false, 'ePHI must be encrypted at rest (HIPAA 164.312(a)(2)(iv))'),
+    },
+    {
+        attribute: 'kms_key_id',
+        resourceTypes: [CLUSTER],
+        policy: 'kms_key_id set to a customer-managed key',
+        judge(o) {
+            if (o.kind === 'unknown')
+                return { ok: null, says: `cannot be checked statically: ${o.why}` };
+            if (o.kind === 'computed')
+                return { ok: true, says: `is set from ${o.via}` };
+            if (o.kind === 'absent' || o.value === null || o.value === '')
+                return {
+                    ok: false,
+                    says: 'not set: storage would use the AWS-managed aws/rds key; set a customer-managed key',
+                };
+            if (typeof o.value === 'string' && AWS_MANAGED_KEY.test(o.value))
+                return { ok: false, says: `is ${show(o.value)}, the AWS-managed key; set a customer-managed key` };
+            return { ok: true, says: `is set (${show(o.value)})` };
+        },
+    },
+    {
+        attribute: 'deletion_protection',
+        resourceTypes: [CLUSTER],
+        policy: 'deletion_protection = true',
+        judge: mustBe(true, false, 'one API call could delete production and its automated backups'),
+    },
+    {
+        attribute: 'preferred_backup_window',
+        resourceTypes: [CLUSTER],
+        policy: 'preferred_backup_window set (hh:mm-hh:mm UTC)',
+        judge(o) {
+            if (!settled(o))
+                return cannotTell(o);
+            if (o.kind === 'absent' || o.value === null)
+                return { ok: false, says: 'not set: AWS picks a random window; set it (hh:mm-hh:mm UTC)' };
+            return typeof o.value === 'string' && WINDOW.test(o.value)
+                ? { ok: true, says: `is ${show(o.value)}` }
+                : { ok: false, says: `is ${show(o.value)}; must be hh:mm-hh:mm UTC` };
+        },
+    },
+    {
+        attribute: 'skip_final_snapshot',
+        resourceTypes: [CLUSTER],
+        policy: 'skip_final_snapshot = false',
+        judge: mustBe(false, false, 'deleting the cluster must leave a final snapshot'),
+    },
+    {
+        attribute: 'copy_tags_to_snapshot',
+        resourceTypes: [CLUSTER, INSTANCE],
+        policy: 'copy_tags_to_snapshot = true',
+        judge: mustBe(true, false, 'snapshots must carry the tags that classify the data'),
+    },
+    {
+        attribute: 'publicly_accessible',
+        resourceTypes: [INSTANCE],
+        policy: 'publicly_accessible = false',
+        judge: mustBe(false, false, 'a database holding ePHI must not be reachable from the internet'),
+    },
+];
+const rulesFor = (type) => RULES.filter((r) => r.resourceTypes.includes(type));
+const POLICED_TYPES = [CLUSTER, INSTANCE];
+
+;// CONCATENATED MODULE: ./src/terraform/plan-json.ts
+
+class PlanFormatError extends Error {
+    constructor(message) {
+        super(message);
+        this.name = 'PlanFormatError';
+    }
+}
+function modulePathOf(moduleAddress) {
+    if (!moduleAddress)
+        return [];
+    return [...moduleAddress.matchAll(/module\.([A-Za-z0-9_-]+)(\[[^\]]*\])?/g)].map((m) => m[1]);
+}
+function lineOf(text, address, from) {
+    const re = new RegExp(`"address"\\s*:\\s*${JSON.stringify(address).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`);
+    const rest = text.slice(from);
+    const m = re.exec(rest);
+    const at = m ? from + m.index : from;
+    let line = 1;
+    for (let k = 0; k < at; k++)
+        if (text.charCodeAt(k) === 10)
+            line++;
+    return line;
+}
+function configFor(root, path, type, name) {
+    let mod = root;
+    for (const step of path)
+        mod = mod?.module_calls?.[step]?.module;
+    return mod?.resources?.find((r) => r.mode !== 'data' && r.address === `${type}.${name}`);
+}
+function observe(after, unknown, configured, attribute) {
+    // Optional+computed attributes (kms_key_id, preferred_backup_window) get a value from AWS when the code
+    // leaves them out, so "set" means set in configuration when the plan carries it.
+    if (configured && !(attribute in configured))
+        return { kind: 'absent' };
+    if (unknown[attribute] === true)
+        return { kind: 'computed', via: 'another resource' };
+    const value = after[attribute];
+    if (value === undefined)
+        return { kind: 'absent' };
+    if (value === null || ['string', 'number', 'boolean'].includes(typeof value)) {
+        return { kind: 'value', value: value };
+    }
+    return { kind: 'unknown', why: `a ${typeof value} value` };
+}
+/** Parses plan (or state) JSON text. Throws PlanFormatError when it is not `terraform show -json` output. */
+function readPlan(text) {
+    let doc;
+    try {
+        doc = JSON.parse(text);
+    }
+    catch (error) {
+        throw new PlanFormatError(`is not JSON (${error.message}); pass the output of terraform show -json`);
+    }
+    if (!doc || typeof doc !== 'object' || !doc.format_version) {
+        throw new PlanFormatError('is not terraform show -json output (no format_version)');
+    }
+    const config = doc.configuration?.root_module;
+    const out = [];
+    if (Array.isArray(doc.resource_changes)) {
+        const from = Math.max(0, text.indexOf('"resource_changes"'));
+        for (const rc of doc.resource_changes) {
+            if (rc.mode !== 'managed' || !rc.type || !POLICED_TYPES.includes(rc.type) || !rc.address || !rc.name)
+                continue;
+            const actions = rc.change?.actions ?? [];
+            if (actions.length === 1 && actions[0] === 'delete')
+                continue;
+            const modulePath = modulePathOf(rc.module_address);
+            const after = rc.change?.after ?? {};
+            const unknown = rc.change?.after_unknown ?? {};
+            const configured = config ? configFor(config, modulePath, rc.type, rc.name)?.expressions : undefined;
+            out.push({
+                address: rc.address,
+                type: rc.type,
+                name: rc.name,
+                modulePath,
+                line: lineOf(text, rc.address, from),
+                observe: (attribute) => observe(after, unknown, configured, attribute),
+            });
+        }
+        return out;
+    }
+    const walk = (mod) => {
+        if (!mod)
+            return;
+        for (const r of mod.resources ?? []) {
+            if (r.mode !== 'managed' || !r.type || !POLICED_TYPES.includes(r.type) || !r.address || !r.name)
+                continue;
+            const values = r.values ?? {};
+            out.push({
+                address: r.address,
+                type: r.type,
+                name: r.name,
+                modulePath: modulePathOf(mod.address),
+                line: lineOf(text, r.address, 0),
+                observe: (attribute) => observe(values, {}, undefined, attribute),
+            });
+        }
+        for (const child of mod.child_modules ?? [])
+            walk(child);
+    };
+    walk(doc.values?.root_module ?? doc.planned_values?.root_module);
+    return out;
+}
+
+;// CONCATENATED MODULE: ./src/terraform/index.ts
+/**
+ * Terraform backup policy without AWS credentials: every aws_rds_cluster and aws_rds_cluster_instance in a
+ * plan (terraform show -json) or a directory of .tf files is held to the rules in rules.ts. Each rule on each
+ * resource is one CheckResult in category posture; each violation is also an annotation on the file and line
+ * that causes it (the HCL line when the directory is known, else the plan file's line for that resource).
+ */
+
+
+
+
+
+
+
+function checkTerraform(input) {
+    const cwd = (0,external_node_path_.resolve)(input.cwd ?? process.cwd());
+    const display = (abs) => {
+        const rel = (0,external_node_path_.relative)(cwd, abs);
+        return rel && !rel.startsWith('..') && !(0,external_node_path_.isAbsolute)(rel) ? rel : abs;
+    };
+    const out = { checks: [], annotations: [] };
+    const started = Date.now();
+    let config;
+    if (input.dir) {
+        const dir = (0,external_node_path_.resolve)(cwd, input.dir);
+        if (!(0,external_node_fs_.existsSync)(dir) || !(0,external_node_fs_.statSync)(dir).isDirectory()) {
+            return broken(out, 'posture:terraform:dir', display(dir), 1, `terraform-dir ${input.dir} is not a directory`);
+        }
+        config = loadConfig(dir, display);
+        for (const e of config.errors) {
+            out.checks.push(result(`posture:terraform:syntax:${e.file}`, 'posture', 'error', e.message, 0));
+            out.annotations.push({
+                level: 'error',
+                file: e.file,
+                line: e.line,
+                message: `restore-proof: ${e.message}`,
+            });
+        }
+    }
+    let judged = 0;
+    if (input.planFile) {
+        const planPath = (0,external_node_path_.resolve)(cwd, input.planFile);
+        const planFile = display(planPath);
+        if (!(0,external_node_fs_.existsSync)(planPath) || !(0,external_node_fs_.statSync)(planPath).isFile()) {
+            return broken(out, 'posture:terraform:plan', planFile, 1, `terraform-plan ${input.planFile} is not a file`);
+        }
+        let resources;
+        try {
+            resources = readPlan((0,external_node_fs_.readFileSync)(planPath, 'utf8'));
+        }
+        catch (error) {
+            if (!(error instanceof PlanFormatError))
+                throw error;
+            return broken(out, 'posture:terraform:plan', planFile, 1, `terraform-plan ${input.planFile} ${error.message}`);
+        }
+        for (const r of resources) {
+            const hcl = config ? findInConfig(config, r.modulePath, r.type, r.name) : undefined;
+            for (const rule of rulesFor(r.type)) {
+                const attr = hcl?.block.attributes.get(rule.attribute);
+                const where = hcl
+                    ? { file: hcl.file, line: attr?.line ?? hcl.line }
+                    : { file: planFile, line: r.line };
+                const finding = { ...where, verdict: rule.judge(r.observe(rule.attribute), input) };
+                record(out, r.address, rule, [finding]);
+            }
+            judged++;
+        }
+    }
+    else if (config) {
+        const counts = new Map();
+        for (const r of config.resources)
+            counts.set(`${r.type}.${r.name}`, (counts.get(`${r.type}.${r.name}`) ?? 0) + 1);
+        for (const r of config.resources) {
+            if (!POLICED_TYPES.includes(r.type))
+                continue;
+            const rel = (0,external_node_path_.relative)(config.root, r.dir);
+            const address = `${rel ? `${rel.split('\\').join('/')}/` : ''}${r.type}.${r.name}`;
+            for (const rule of rulesFor(r.type)) {
+                const findings = resolveAttribute(config, r.dir, r.block, r.file, rule.attribute).map((resolved) => ({
+                    file: resolved.file,
+                    line: resolved.line,
+                    verdict: rule.judge(toObserved(resolved), input),
+                }));
+                record(out, address, rule, findings);
+            }
+            judged++;
+        }
+    }
+    if (judged === 0 && (input.planFile || input.dir)) {
+        const where = input.planFile ?? input.dir;
+        out.checks.push(result('posture:terraform', 'posture', 'fail', `found no ${POLICED_TYPES.join(' or ')} in ${where}: point terraform-${input.planFile ? 'plan' : 'dir'} at the configuration that defines the database`, Date.now() - started));
+    }
+    return out;
+}
+function toObserved(r) {
+    switch (r.kind) {
+        case 'absent':
+            return { kind: 'absent' };
+        case 'value':
+            return { kind: 'value', value: r.value };
+        case 'computed':
+            return { kind: 'computed', via: r.via };
+        default:
+            return { kind: 'unknown', why: r.why };
+    }
+}
+/** The HCL resource a plan address comes from: through local module sources, else by a unique type.name. */
+function findInConfig(config, modulePath, type, name) {
+    const dir = moduleDir(config, modulePath);
+    const inDir = dir
+        ? config.resources.find((r) => r.dir === dir && r.type === type && r.name === name)
+        : undefined;
+    if (inDir)
+        return inDir;
+    const all = config.resources.filter((r) => r.type === type && r.name === name);
+    return all.length === 1 ? all[0] : undefined;
+}
+/** One CheckResult for the rule on this resource: fail if any place fails, warn if any cannot tell. */
+function record(out, address, rule, findings) {
+    const failing = findings.filter((f) => f.verdict.ok === false);
+    const unsure = findings.filter((f) => f.verdict.ok === null);
+    const status = failing.length > 0 ? 'fail' : unsure.length > 0 ? 'warn' : 'pass';
+    const shown = failing[0] ?? unsure[0] ?? findings[0];
+    const more = findings.length > 1 ? ` (${failing.length} of ${findings.length} module calls fail)` : '';
+    out.checks.push(result(`posture:terraform:${address}.${rule.attribute}`, 'posture', status, `${address}: ${rule.attribute} ${shown.verdict.says}${more} (${shown.file}:${shown.line})`, 0, { expected: rule.policy }));
+    for (const f of [...failing, ...unsure]) {
+        out.annotations.push({
+            level: f.verdict.ok === false ? 'error' : 'warning',
+            file: f.file,
+            line: f.line,
+            message: `restore-proof policy: ${address}: ${rule.attribute} ${f.verdict.says}`,
+        });
+    }
+}
+function broken(out, id, file, line, message) {
+    out.checks.push(result(id, 'posture', 'error', message, 0));
+    out.annotations.push({ level: 'error', file, line, message: `restore-proof: ${message}` });
+    return out;
+}
+
+;// CONCATENATED MODULE: ./src/preflight/collect.ts
+/**
+ * Gathers what the posture checks judge: one DescribeDBClusters, the automated snapshots, and who manages
+ * the storage key. Describe calls only; nothing is created, modified or deleted.
+ */
+
+
+const collect_errorName = (error) => error.name || (error instanceof Error ? error.message : String(error));
+async function collectPostureFacts(rds, keyManager, source, region) {
+    let started = Date.now();
+    let cluster;
+    try {
+        const out = await rds.send(new dist_cjs/* DescribeDBClustersCommand */.Kdv({ DBClusterIdentifier: source }));
+        cluster = out.DBClusters?.[0];
+    }
+    catch (error) {
+        if (!/NotFound/.test(collect_errorName(error)))
+            throw error;
+    }
+    if (!cluster)
+        throw new InputError('source-cluster', `names no DB cluster in ${region}`, source);
+    const describeMs = Date.now() - started;
+    started = Date.now();
+    let snapshots;
+    try {
+        const found = [];
+        let marker;
+        do {
+            const out = await rds.send(new dist_cjs/* DescribeDBClusterSnapshotsCommand */.cWV({
+                DBClusterIdentifier: cluster.DBClusterIdentifier ?? clusterIdentifier(source),
+                SnapshotType: 'automated',
+                Marker: marker,
+            }));
+            found.push(...(out.DBClusterSnapshots ?? []));
+            marker = out.Marker;
+        } while (marker);
+        snapshots = found;
+    }
+    catch (error) {
+        snapshots = { error: `rds:DescribeDBClusterSnapshots failed (${collect_errorName(error)})` };
+    }
+    const snapshotsMs = Date.now() - started;
+    started = Date.now();
+    let manager;
+    if (cluster.StorageEncrypted && cluster.KmsKeyId) {
+        try {
+            manager = await keyManager(cluster.KmsKeyId);
+        }
+        catch (error) {
+            manager = { error: `kms:DescribeKey failed (${collect_errorName(error)})` };
+        }
+    }
+    return { cluster, describeMs, snapshots, snapshotsMs, keyManager: manager, keyMs: Date.now() - started };
+}
+
+// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-kms/dist-cjs/index.js
+var client_kms_dist_cjs = __nccwpck_require__(2632);
+;// CONCATENATED MODULE: ./src/preflight/key-manager.ts
+/**
+ * Who manages a KMS key: the customer (a key with its own key policy) or AWS (the aws/rds default key).
+ * A cluster reports only the key's ARN, which looks the same for both, so the answer takes kms:DescribeKey.
+ */
+
+function kmsClient(region) {
+    return new client_kms_dist_cjs/* KMSClient */.pgq({ region, maxAttempts: 5, retryMode: 'adaptive' });
+}
+const AWS_MANAGED_ALIAS = /(^|:)alias\/aws\//;
+/** kms:DescribeKey through `client`. An alias of the aws/ family is AWS-managed without asking. */
+function describeKeyManager(client) {
+    return async (keyId) => {
+        if (AWS_MANAGED_ALIAS.test(keyId))
+            return 'AWS';
+        const out = await client.send(new client_kms_dist_cjs/* DescribeKeyCommand */.spV({ KeyId: keyId }));
+        const manager = out.KeyMetadata?.KeyManager;
+        if (manager !== 'CUSTOMER' && manager !== 'AWS') {
+            throw new Error(`kms:DescribeKey reported no KeyManager for the key`);
+        }
+        return manager;
+    };
+}
+
+;// CONCATENATED MODULE: ./src/preflight/posture.ts
+
+/** How far EarliestRestorableTime may sit after the instant the retention window promises. */
+const RESTORABLE_WINDOW_TOLERANCE_HOURS = 24;
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+const round1 = (n) => Math.round(n * 10) / 10;
+const posture_WINDOW = /^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$/;
+function postureChecks(facts, thresholds, now) {
+    const c = facts.cluster;
+    const id = c.DBClusterIdentifier ?? 'source';
+    const ms = facts.describeMs;
+    const out = [];
+    const retention = c.BackupRetentionPeriod ?? 0;
+    out.push(result('posture:retention', 'posture', retention >= thresholds.minRetentionDays ? 'pass' : 'fail', retention >= thresholds.minRetentionDays
+        ? `${id} keeps automated backups for ${retention} days (at least ${thresholds.minRetentionDays})`
+        : `${id} keeps automated backups for ${retention} days; the plan requires at least ${thresholds.minRetentionDays}`, ms, { measured: retention, expected: thresholds.minRetentionDays }));
+    const window = c.PreferredBackupWindow ?? '';
+    out.push(result('posture:backup-window', 'posture', posture_WINDOW.test(window) ? 'pass' : 'fail', posture_WINDOW.test(window)
+        ? `${id} takes its daily backup in ${window} UTC`
+        : `${id} reports no preferred backup window (hh:mm-hh:mm UTC)`, ms, { measured: window || null, expected: 'hh:mm-hh:mm' }));
+    out.push(encryptionCheck(facts, id));
+    out.push(result('posture:deletion-protection', 'posture', c.DeletionProtection === true ? 'pass' : 'fail', c.DeletionProtection === true
+        ? `${id} has deletion protection on`
+        : `${id} has deletion protection off: one API call can delete production and its automated backups`, ms, { measured: c.DeletionProtection === true, expected: true }));
+    out.push(result('posture:copy-tags-to-snapshot', 'posture', c.CopyTagsToSnapshot === true ? 'pass' : 'fail', c.CopyTagsToSnapshot === true
+        ? `${id} copies its tags to snapshots`
+        : `${id} does not copy its tags to snapshots: snapshots lose the tags that classify them`, ms, { measured: c.CopyTagsToSnapshot === true, expected: true }));
+    out.push(pitrGapCheck(c, id, thresholds, now, ms));
+    out.push(snapshotAgeCheck(facts, id, thresholds, now));
+    out.push(restorableWindowCheck(c, id, now, ms));
+    return out;
+}
+function encryptionCheck(facts, id) {
+    const c = facts.cluster;
+    const ms = facts.describeMs + facts.keyMs;
+    const expected = 'customer-managed KMS key';
+    if (c.StorageEncrypted !== true) {
+        return result('posture:encryption', 'posture', 'fail', `${id} storage is not encrypted at rest (HIPAA 164.312(a)(2)(iv))`, ms, { measured: 'unencrypted', expected });
+    }
+    const key = facts.keyManager;
+    if (!key || typeof key === 'object') {
+        const why = key ? key.error : 'the cluster names no KMS key';
+        return result('posture:encryption', 'posture', 'error', `${id} storage is encrypted, but whether its key is customer-managed is unknown: ${why}`, ms, { measured: null, expected });
+    }
+    if (key === 'AWS') {
+        return result('posture:encryption', 'posture', 'fail', `${id} storage is encrypted with the AWS-managed aws/rds key, not a customer-managed key (no key policy of your own, no cross-account copy)`, ms, { measured: 'AWS-managed key', expected });
+    }
+    return result('posture:encryption', 'posture', 'pass', `${id} storage is encrypted with a ${expected}`, ms, {
+        measured: expected,
+        expected,
+    });
+}
+function pitrGapCheck(c, id, t, now, ms) {
+    const latest = c.LatestRestorableTime;
+    if (!latest) {
+        return result('posture:pitr-gap', 'posture', 'fail', `${id} reports no LatestRestorableTime: point-in-time recovery is not available (are automated backups on?)`, ms, { measured: null, expected: t.maxPitrGapMinutes });
+    }
+    const gap = Math.max(0, (now.getTime() - latest.getTime()) / 60_000);
+    const ok = gap < t.maxPitrGapMinutes;
+    return result('posture:pitr-gap', 'posture', ok ? 'pass' : 'fail', ok
+        ? `${id} can be restored to ${round1(gap)} minutes ago (under ${t.maxPitrGapMinutes})`
+        : `${id} can be restored only to ${round1(gap)} minutes ago (LatestRestorableTime ${latest.toISOString()}); the alarm threshold is ${t.maxPitrGapMinutes}`, ms, { measured: round1(gap), expected: t.maxPitrGapMinutes });
+}
+function snapshotAgeCheck(facts, id, t, now) {
+    const ms = facts.snapshotsMs;
+    if (!Array.isArray(facts.snapshots)) {
+        return result('posture:snapshot-age', 'posture', 'error', `cannot list the automated snapshots of ${id}: ${facts.snapshots.error}`, ms, { measured: null, expected: t.maxSnapshotAgeHours });
+    }
+    const newest = facts.snapshots
+        .filter((s) => s.Status === 'available' && s.SnapshotCreateTime)
+        .sort((a, b) => b.SnapshotCreateTime.getTime() - a.SnapshotCreateTime.getTime())[0];
+    if (!newest) {
+        return result('posture:snapshot-age', 'posture', 'fail', `${id} has no available automated snapshot`, ms, { measured: null, expected: t.maxSnapshotAgeHours });
+    }
+    const age = Math.max(0, (now.getTime() - newest.SnapshotCreateTime.getTime()) / HOUR);
+    const ok = age < t.maxSnapshotAgeHours;
+    const name = newest.DBClusterSnapshotIdentifier ?? 'newest snapshot';
+    return result('posture:snapshot-age', 'posture', ok ? 'pass' : 'fail', ok
+        ? `${id}'s newest automated snapshot ${name} is ${round1(age)} hours old (under ${t.maxSnapshotAgeHours})`
+        : `${id}'s newest automated snapshot ${name} is ${round1(age)} hours old; the alarm threshold is ${t.maxSnapshotAgeHours}`, ms, { measured: round1(age), expected: t.maxSnapshotAgeHours });
+}
+/**
+ * The restorable window must reach back as far as retention promises: to now - retention days, or to the
+ * cluster's creation when it is younger than that, give or take a day.
+ */
+function restorableWindowCheck(c, id, now, ms) {
+    const retention = c.BackupRetentionPeriod ?? 0;
+    const earliest = c.EarliestRestorableTime;
+    const latest = c.LatestRestorableTime;
+    if (!earliest) {
+        return result('posture:restorable-window', 'posture', 'fail', `${id} reports no EarliestRestorableTime: there is no restorable window`, ms, { measured: null, expected: retention });
+    }
+    const reach = (now.getTime() - earliest.getTime()) / DAY;
+    const promised = new Date(now.getTime() - retention * DAY);
+    const created = c.ClusterCreateTime;
+    const expectedStart = created && created > promised ? created : promised;
+    const expectedDays = round1((now.getTime() - expectedStart.getTime()) / DAY);
+    if (latest && earliest > latest) {
+        return result('posture:restorable-window', 'posture', 'fail', `${id} reports EarliestRestorableTime ${earliest.toISOString()} after LatestRestorableTime ${latest.toISOString()}`, ms, { measured: round1(reach), expected: expectedDays });
+    }
+    const late = earliest.getTime() - expectedStart.getTime();
+    const ok = late <= RESTORABLE_WINDOW_TOLERANCE_HOURS * HOUR;
+    const why = created && created > promised ? 'since the cluster was created' : `for ${retention} days of retention`;
+    return result('posture:restorable-window', 'posture', ok ? 'pass' : 'fail', ok
+        ? `${id} can be restored back to ${earliest.toISOString()} (${round1(reach)} days), as expected ${why}`
+        : `${id} can be restored back only ${round1(reach)} days to ${earliest.toISOString()}; ${expectedDays} days expected ${why}`, ms, { measured: round1(reach), expected: expectedDays });
+}
+
+;// CONCATENATED MODULE: ./src/preflight/index.ts
+
+
+
+
+
+
+/** The customer's alarm thresholds (backup-dr-plan.md): retention 35 days, PITR gap 10 min, snapshot 25 h. */
+const PREFLIGHT_DEFAULTS = {
+    minRetentionDays: 35,
+    maxPitrGapMinutes: 10,
+    maxSnapshotAgeHours: 25,
+};
+function preflightThresholds(plan) {
+    return {
+        minRetentionDays: plan.minRetentionDays ?? PREFLIGHT_DEFAULTS.minRetentionDays,
+        maxPitrGapMinutes: plan.maxPitrGapMinutes ?? PREFLIGHT_DEFAULTS.maxPitrGapMinutes,
+        maxSnapshotAgeHours: plan.maxSnapshotAgeHours ?? PREFLIGHT_DEFAULTS.maxSnapshotAgeHours,
+    };
+}
+/**
+ * Runs every preflight check the plan asks for. Throws InputError when the source cluster does not exist
+ * (or nothing was given to check); AWS errors on a single figure become that check's 'error' status.
+ */
+async function runPreflight(plan, deps = {}) {
+    const thresholds = preflightThresholds(plan);
+    const checks = [];
+    const posture = Boolean(plan.sourceCluster) && plan.provider === 'aurora';
+    if (!posture && !plan.terraformPlan && !plan.terraformDir) {
+        throw new InputError('source-cluster', 'or terraform-plan or terraform-dir is required for command preflight: name what to check');
+    }
+    if (posture && plan.sourceCluster) {
+        const region = plan.awsRegion ?? regionFromArn(plan.sourceCluster);
+        if (!region)
+            throw new Error('preflight: the plan names a source cluster but no region');
+        const rds = deps.rds ?? rdsClient(region);
+        const keyManager = deps.keyManager ?? describeKeyManager(deps.kms ?? kmsClient(region));
+        const source = clusterIdentifier(plan.sourceCluster);
+        deps.logger?.info(`preflight: describing ${source} in ${region} (describe calls only)`);
+        const facts = await collectPostureFacts(rds, keyManager, plan.sourceCluster, region);
+        checks.push(...postureChecks(facts, thresholds, (deps.now ?? (() => new Date()))()));
+    }
+    if (plan.terraformPlan || plan.terraformDir) {
+        deps.logger?.info(`preflight: Terraform policy on ${[plan.terraformPlan, plan.terraformDir].filter(Boolean).join(' and ')}`);
+        const tf = checkTerraform({
+            planFile: plan.terraformPlan,
+            dir: plan.terraformDir,
+            minRetentionDays: thresholds.minRetentionDays,
+            cwd: deps.cwd,
+        });
+        checks.push(...tf.checks);
+        for (const a of tf.annotations)
+            deps.annotate?.(a);
+    }
+    for (const c of checks) {
+        const line = `preflight: ${c.status} ${c.id}: ${c.summary}`;
+        // Terraform findings already travel as annotations on their file and line; posture findings do not.
+        const annotated = c.id.startsWith('posture:terraform');
+        if (!annotated && (c.status === 'fail' || c.status === 'error'))
+            deps.logger?.error(line);
+        else if (!annotated && c.status === 'warn')
+            deps.logger?.warning(line);
+        else
+            deps.logger?.info(line);
+    }
+    return checks;
+}
+/** The exit code for command preflight: 1 when any check failed or errored, or when nothing was checked. */
+function preflightExitCode(checks) {
+    if (checks.length === 0)
+        return 1;
+    return checks.some((c) => c.status === 'fail' || c.status === 'error') ? 1 : 0;
+}
+
+;// CONCATENATED MODULE: ./src/commands/preflight.ts
+
+/**
+ * command: preflight. Backup posture of the live source and/or the Terraform policy, without restoring.
+ * Exit 1 when a check fails or errors (or nothing could be checked); warnings do not fail.
+ */
+async function preflightCommand(plan, io, options) {
+    const checks = await runPreflight(plan, {
+        logger: io.logger,
+        cwd: io.env.GITHUB_WORKSPACE,
+        rds: options.rds && plan.awsRegion ? options.rds(plan.awsRegion) : undefined,
+        annotate: (a) => io.annotate
+            ? io.annotate(a.level, a.message, { file: a.file, startLine: a.line })
+            : (a.level === 'error' ? io.logger.error : io.logger.warning)(`${a.file}:${a.line}: ${a.message}`),
+    });
+    const code = preflightExitCode(checks);
+    const failed = checks.filter((c) => c.status === 'fail' || c.status === 'error');
+    io.setOutput('result', code === 0 ? 'pass' : 'fail');
+    io.setOutput('checks-passed', String(checks.filter((c) => c.status === 'pass').length));
+    io.setOutput('checks-failed', String(failed.length));
+    for (const c of checks)
+        io.logger.info(`${c.status.padEnd(5)} ${c.id}: ${c.summary}`);
+    await io.summary?.(renderPreflight(checks, code === 0));
+    return code;
+}
+function renderPreflight(checks, passed) {
+    const rank = { fail: 0, error: 1, warn: 2, pass: 3, skip: 4 };
+    const rows = [...checks]
+        .sort((a, b) => rank[a.status] - rank[b.status])
+        .map((c) => `| ${c.status} | \`${c.id}\` | ${c.summary.replace(/\|/g, '\\|')} |`);
+    return [
+        `## restore-proof preflight: ${passed ? 'PASS' : 'FAIL'}`,
+        '',
+        '| status | check | summary |',
+        '| --- | --- | --- |',
+        ...rows,
+        '',
+    ].join('\n');
+}
+
 // EXTERNAL MODULE: ./node_modules/pg/lib/index.js
 var lib = __nccwpck_require__(3273);
 ;// CONCATENATED MODULE: ./node_modules/pg/esm/index.mjs
@@ -86733,39 +91086,6 @@ class ProductionSnapshot {
         await client.end().catch(() => undefined);
     }
 }
-
-;// CONCATENATED MODULE: ./src/checks/result.ts
-function result(id, category, status, summary, durationMs, values = {}) {
-    const out = {
-        id,
-        category,
-        status,
-        summary: result_oneLine(summary),
-        durationMs: Math.max(0, Math.round(durationMs)),
-    };
-    if (values.measured !== undefined)
-        out.measured = values.measured;
-    if (values.expected !== undefined)
-        out.expected = values.expected;
-    return out;
-}
-function result_oneLine(text, max = 400) {
-    const line = text.replace(/\s+/g, ' ').trim();
-    return line.length > max ? `${line.slice(0, max - 1)}…` : line;
-}
-/** "a, b, c and 4 more" */
-function listSome(items, max = 5) {
-    if (items.length <= max)
-        return items.join(', ');
-    return `${items.slice(0, max).join(', ')} and ${items.length - max} more`;
-}
-/** A bigint as a report value: a number when exact, else its decimal string. */
-function countValue(n) {
-    return n <= BigInt(Number.MAX_SAFE_INTEGER) && n >= -BigInt(Number.MAX_SAFE_INTEGER)
-        ? Number(n)
-        : n.toString();
-}
-const elapsed = (started) => Date.now() - started;
 
 ;// CONCATENATED MODULE: ./src/checks/access.ts
 
@@ -96253,7 +100573,7 @@ const ZodRecord = /*@__PURE__*/ $constructor("ZodRecord", (inst, def) => {
     inst.keyType = def.keyType;
     inst.valueType = def.valueType;
 });
-function record(keyType, valueType, params) {
+function schemas_record(keyType, valueType, params) {
     // v3-compat: z.record(valueType, params?) — defaults keyType to z.string()
     if (!valueType || !valueType._zod) {
         return new ZodRecord({
@@ -96754,7 +101074,7 @@ const stringbool = (...args) => core._stringbool({
 }, ...args);
 function json(params) {
     const jsonSchema = lazy(() => {
-        return union([schemas_string(params), schemas_number(), schemas_boolean(), schemas_null(), array(jsonSchema), record(schemas_string(), jsonSchema)]);
+        return union([schemas_string(params), schemas_number(), schemas_boolean(), schemas_null(), array(jsonSchema), schemas_record(schemas_string(), jsonSchema)]);
     });
     return jsonSchema;
 }
@@ -96799,7 +101119,7 @@ const checksFileSchema = strictObject({
         message: 'check names must be unique',
     }),
     /** schema.table -> watermark column; the value "none" turns detection off for that table. */
-    watermarks: record(schemas_string().regex(TABLE_KEY, 'keys are schema.table'), schemas_string().min(1)).optional(),
+    watermarks: schemas_record(schemas_string().regex(TABLE_KEY, 'keys are schema.table'), schemas_string().min(1)).optional(),
     'exclude-tables': array(schemas_string().regex(TABLE_KEY, 'schema.table')).optional(),
     'foreign-keys': strictObject({
         enabled: schemas_boolean().optional(),
@@ -97046,10 +101366,10 @@ function watermarkFor(table, configured) {
     if (explicit !== undefined) {
         if (explicit === 'none')
             return undefined;
-        const col = table.columns.find((c) => c.name === explicit);
-        if (!col)
-            return undefined;
-        return { column: explicit, updateStyle: /updat|modif|chang/i.test(explicit) };
+        // A configured column that does not exist is reported by unknownWatermarks; detection stands in.
+        if (table.columns.some((c) => c.name === explicit)) {
+            return { column: explicit, updateStyle: /updat|modif|chang/i.test(explicit) };
+        }
     }
     const candidates = table.columns.filter((c) => c.baseType !== null && TIME_TYPES.has(c.baseType));
     for (const name of UPDATE_NAMES) {
@@ -97790,8 +102110,6 @@ function describeError(e, signal, cancel, plan) {
 
 // EXTERNAL MODULE: external "node:os"
 var external_node_os_ = __nccwpck_require__(8161);
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(6760);
 // EXTERNAL MODULE: external "node:util"
 var external_node_util_ = __nccwpck_require__(7975);
 // EXTERNAL MODULE: external "node:net"
@@ -98005,15 +102323,22 @@ async function stopServer(dataDir, bindir) {
 ;// CONCATENATED MODULE: ./src/providers/local-pitr.ts
 /**
  * Restores a self-hosted PostgreSQL from its own backups: plain-format pg_basebackup directories in
- * backup-dir plus the WAL archive its archive_command fills. A drill copies the newest base backup taken
- * before the target into a fresh restore-proof-<run> directory, replays archived WAL to the target
- * (recovery_target_time, or the end of the archive for latest, or just to consistency for snapshot), promotes,
- * and runs it as the postgres user on a free loopback port. Cleanup stops it and deletes the directory.
+ * backup-dir (one sub-directory per backup: pg_basebackup -Fp -D <backup-dir>/<name>) plus the WAL archive its
+ * archive_command fills with uncompressed segments. A drill copies the newest base backup consistent before the
+ * target into a fresh restore-proof-<run> directory, replays archived WAL (restore_command cp), promotes, and
+ * runs the copy as the postgres user on a free 127.0.0.1 port. Cleanup stops it and deletes the directory.
  *
- * The window: earliest = the oldest usable base backup's STOP TIME (its consistency point, from the backup
- * history file the source archived), latest = the last COMMIT record in the archive (read with pg_waldump).
- * Time zones in backup_label / history files follow the source's log_timezone: UTC and numeric offsets are
- * read here, other abbreviations are read by the source through source-url, else the manifest's mtime is used.
+ * - Window: earliest = the oldest usable base backup's STOP TIME (its consistency point, from the backup
+ *   history file the source archived; else the manifest's mtime), latest = the last COMMIT in the archive
+ *   (pg_waldump). Label times in UTC or numeric offsets are read here; other zone names through source-url.
+ * - point-in-time: recovery_target_time. latest: the end of the archive; with production-url/source-url the
+ *   validator pins T and the copy is restored to exactly T once a later commit is archived (else, after
+ *   archiveWaitMs, to the end of the archive, and the snapshot comparison judges it).
+ * - snapshot: a base backup by name (snapshot-id = its sub-directory, default the newest), recovered only to
+ *   its consistency point (recovery_target immediate); the target time is that point.
+ * - The copy never inherits the source's paths, ports, archiving, replication or TLS settings; it trusts only
+ *   its private socket, and loopback TCP needs a fresh random password for the bootstrap superuser. It has no
+ *   TLS, so the Target's ssl-mode is always disable (a warning says so when the plan asked for more).
  */
 
 
@@ -98180,8 +102505,10 @@ class LocalPitrProvider {
     sleep;
     backoff;
     random;
+    archiveWaitMs;
     constructor(options = {}) {
         this.options = options;
+        this.archiveWaitMs = options.archiveWaitMs ?? 120_000;
         this.sleep = options.sleep ?? sleep;
         this.backoff = options.backoff ?? { initialMs: 250, maxMs: 5_000, factor: 1.5, jitter: 0.1 };
         this.random = options.random ?? Math.random;
@@ -98259,7 +102586,10 @@ class LocalPitrProvider {
         const local = parsePgTimestamp(raw);
         if (local || !plan.sourceUrl)
             return local;
-        const client = new esm.Client({ ...settingsFromUrl(plan.sourceUrl, 'disable'), connectionTimeoutMillis: 5000 });
+        const client = new esm.Client({
+            ...settingsFromUrl(plan.sourceUrl, 'disable'),
+            connectionTimeoutMillis: 5000,
+        });
         client.on('error', () => undefined);
         try {
             await client.connect();
@@ -98313,7 +102643,9 @@ class LocalPitrProvider {
             else {
                 const time = plan.restoreTime;
                 if (time < earliest || time > latest) {
-                    const before = time < earliest ? ' (the oldest base backup became consistent at the start of it)' : '';
+                    const before = time < earliest
+                        ? ' (it starts where the oldest base backup became consistent)'
+                        : ' (it ends at the last commit in the WAL archive)';
                     throw new InputError('restore-time', `must lie inside the restorable window of ${source.identifier}: ${earliest.toISOString()} .. ${latest.toISOString()}${before}`, time.toISOString());
                 }
                 resolved.restoreTime = time;
@@ -98372,10 +102704,16 @@ class LocalPitrProvider {
         const backups = resolved.backups ?? (await this.listBackups(plan));
         // What to restore to: the pinned instant (once archived), the plan's time, the end of the archive, or consistency.
         let targetTime = resolved.restoreTime;
+        // Latest with production fingerprinted at T: restore to exactly T once the archive holds a commit after T.
+        // A quiet source may archive none for a long time: then restore to the end of the archive (every commit in it
+        // is before T) and let the comparison with production's snapshot at T decide whether anything is missing.
+        let reportedTarget;
         if (request.pinnedTime && plan.restoreType === 'latest') {
             const pinned = request.pinnedTime;
+            reportedTarget = pinned;
             const newestBackup = backups[backups.length - 1];
-            await pollUntil(async () => {
+            const waitUntil = new Date(Math.min(deadline.getTime(), request.clock.now().getTime() + this.archiveWaitMs));
+            const archived = await pollUntil(async () => {
                 const archive = await this.readArchive(plan.walArchiveDir, newestBackup.timeline, this.bindir(newestBackup.pgVersion));
                 const last = archive.lastCommitAt;
                 return {
@@ -98384,15 +102722,26 @@ class LocalPitrProvider {
                 };
             }, {
                 what: `WAL archive past ${pinned.toISOString()}`,
-                deadline,
+                deadline: waitUntil,
                 signal,
                 sleep: this.sleep,
-                backoff: DEFAULT_BACKOFF,
+                backoff: { initialMs: 1000, maxMs: 10_000, factor: 1.5, jitter: 0.1 },
                 now: () => request.clock.now(),
                 onProgress: (line) => logger.info(line),
+            }).catch((error) => {
+                if (error instanceof TimeoutError)
+                    return false;
+                throw error;
             });
-            timeline.mark('restorable-wait');
-            targetTime = pinned;
+            if (archived) {
+                timeline.mark('restorable-wait');
+                targetTime = pinned;
+            }
+            else {
+                timeline.mark('archive-wait');
+                targetTime = undefined;
+                logger.warning(`local-pitr: no commit after ${pinned.toISOString()} reached the WAL archive within ${Math.round(this.archiveWaitMs / 1000)}s; restoring to the end of the archive, and the comparison with production at ${pinned.toISOString()} shows whether anything committed before it is missing`);
+            }
         }
         let backup;
         if (plan.restoreType === 'snapshot') {
@@ -98458,7 +102807,7 @@ class LocalPitrProvider {
         }
         const reached = plan.restoreType === 'snapshot'
             ? backup.consistentAt
-            : (targetTime ?? recoveredTo ?? undefined);
+            : (reportedTarget ?? targetTime ?? recoveredTo ?? undefined);
         return {
             provider: 'local-pitr',
             restoredCluster: (0,external_node_path_.basename)(dir),
@@ -98515,7 +102864,9 @@ class LocalPitrProvider {
      * Throws with the server log's last FATAL line if the postmaster exits instead. Returns the superuser's name.
      */
     async waitForPromotion(server, socketDir, plan, deadline, request) {
-        const users = [...new Set([plan.sourceUrl ? settingsFromUrl(plan.sourceUrl, 'disable').user : '', 'postgres'])].filter(Boolean);
+        const users = [
+            ...new Set([plan.sourceUrl ? settingsFromUrl(plan.sourceUrl, 'disable').user : '', 'postgres']),
+        ].filter(Boolean);
         let userIndex = 0;
         let seenRunning = false;
         const launched = Date.now();
@@ -99699,10 +104050,10 @@ function trend(entries) {
     if (points.length === 0)
         return [...out, 'No drill has completed a restore yet.'];
     const labels = points.map((e) => `"${e.report.startedAt.slice(5, 10)} ${e.report.startedAt.slice(11, 16)}"`);
-    const minutes = points.map((e) => round1((e.report.restore.seconds ?? 0) / 60));
-    const rtoMinutes = points.map((e) => round1(e.report.objectives.rto.targetSeconds / 60));
-    const lossSeconds = points.map((e) => round1(e.report.objectives.rpo.measuredSeconds ?? 0));
-    const rpoSeconds = points.map((e) => round1(e.report.objectives.rpo.targetSeconds));
+    const minutes = points.map((e) => index_page_round1((e.report.restore.seconds ?? 0) / 60));
+    const rtoMinutes = points.map((e) => index_page_round1(e.report.objectives.rto.targetSeconds / 60));
+    const lossSeconds = points.map((e) => index_page_round1(e.report.objectives.rpo.measuredSeconds ?? 0));
+    const rpoSeconds = points.map((e) => index_page_round1(e.report.objectives.rpo.targetSeconds));
     const chart = (title, axis, values, targets) => [
         '```mermaid',
         'xychart-beta',
@@ -99748,7 +104099,7 @@ function index_page_history(entries) {
     }
     return out;
 }
-const round1 = (n) => Math.round(n * 10) / 10;
+const index_page_round1 = (n) => Math.round(n * 10) / 10;
 /** A y-axis top a little above the largest value, on a round number. */
 function ceiling(max) {
     if (!(max > 0))
@@ -100500,6 +104851,7 @@ async function verifyReportsCommand(plan, io) {
 
 
 
+
 /** Runs the main step. Resolves with the process exit code: 0 pass, 1 fail or bad input. */
 async function runMain(io, options = {}) {
     let plan;
@@ -100514,16 +104866,24 @@ async function runMain(io, options = {}) {
         throw error;
     }
     registerSecrets(plan, io.logger);
-    switch (plan.command) {
-        case 'restore-test':
-            return restoreTestCommand(plan, io, options);
-        case 'janitor':
-            return janitorCommand(plan, io, options);
-        case 'verify-reports':
-            return verifyReportsCommand(plan, io);
-        default:
-            io.logger.error(`command ${plan.command} is not available in this version of restore-proof`);
+    try {
+        switch (plan.command) {
+            case 'restore-test':
+                return await restoreTestCommand(plan, io, options);
+            case 'preflight':
+                return await preflightCommand(plan, io, options);
+            case 'janitor':
+                return await janitorCommand(plan, io, options);
+            case 'verify-reports':
+                return await verifyReportsCommand(plan, io);
+        }
+    }
+    catch (error) {
+        if (error instanceof InputError) {
+            io.logger.error(error.message);
             return 1;
+        }
+        throw error;
     }
 }
 /** Registers every secret in the plan, and the password inside production-url, with the logger. */

@@ -85197,6 +85197,11 @@ const INPUT_DEFAULTS = {
     'backup-dir': '',
     'wal-archive-dir': '',
     'dry-run': 'false',
+    'min-retention-days': '35',
+    'max-pitr-gap-minutes': '10',
+    'max-snapshot-age-hours': '25',
+    'terraform-plan': '',
+    'terraform-dir': '',
 };
 const INPUT_NAMES = Object.keys(INPUT_DEFAULTS);
 /** Inputs whose values are secrets: never echoed in an error. */
@@ -85238,6 +85243,13 @@ function positiveNumber(name, value, max) {
     const n = Number(value);
     if (!/^\d+(\.\d+)?$/.test(value) || !(n > 0) || n > max) {
         throw new plan_InputError(name, `accepts a number of minutes greater than 0 and at most ${max}`, value);
+    }
+    return n;
+}
+function wholeNumber(name, value, min, max, unit) {
+    const n = Number(value);
+    if (!/^\d+$/.test(value) || n < min || n > max) {
+        throw new plan_InputError(name, `accepts a whole number of ${unit} from ${min} to ${max}`, value);
     }
     return n;
 }
@@ -85304,11 +85316,11 @@ function parseRestoreTime(value) {
     return date;
 }
 /** Region from an ARN, if the identifier is one. */
-function regionFromArn(value) {
+function plan_regionFromArn(value) {
     return CLUSTER_ARN.exec(value)?.[1];
 }
 /** The cluster identifier inside an ARN, or the identifier itself. */
-function clusterIdentifier(value) {
+function plan_clusterIdentifier(value) {
     return CLUSTER_ARN.exec(value)?.[3] ?? value;
 }
 /**
@@ -85332,7 +85344,8 @@ function plan_buildPlan(raw, env = process.env) {
     const command = oneOf('command', get('command'), COMMANDS);
     const provider = oneOf('provider', get('provider'), PROVIDERS);
     const restoreType = oneOf('restore-type', get('restore-type'), RESTORE_TYPES);
-    const needsAws = provider === 'aurora' && (command === 'restore-test' || command === 'preflight');
+    const terraformOnly = command === 'preflight' && (given('terraform-plan') || given('terraform-dir'));
+    const needsAws = provider === 'aurora' && (command === 'restore-test' || (command === 'preflight' && !terraformOnly));
     const plan = {
         command,
         provider,
@@ -85346,6 +85359,9 @@ function plan_buildPlan(raw, env = process.env) {
         cadence: pattern('cadence', get('cadence'), CADENCE, 'accepts a short lower-case name such as weekly, monthly, quarterly, annual, audit or adhoc'),
         commitReport: bool('commit-report', get('commit-report')),
         dryRun: bool('dry-run', get('dry-run')),
+        minRetentionDays: wholeNumber('min-retention-days', get('min-retention-days'), 1, 35, 'days'),
+        maxPitrGapMinutes: positiveNumber('max-pitr-gap-minutes', get('max-pitr-gap-minutes'), 10_080),
+        maxSnapshotAgeHours: wholeNumber('max-snapshot-age-hours', get('max-snapshot-age-hours'), 1, 8_760, 'hours'),
     };
     const source = get('source-cluster');
     if (source !== undefined) {
@@ -85358,12 +85374,12 @@ function plan_buildPlan(raw, env = process.env) {
         throw new plan_InputError('source-cluster', `is required for command ${command} with provider aurora: a DB cluster identifier or ARN`);
     }
     const region = get('aws-region') ??
-        (source ? regionFromArn(source) : undefined) ??
+        (source ? plan_regionFromArn(source) : undefined) ??
         env.AWS_REGION ??
         env.AWS_DEFAULT_REGION;
     if (region !== undefined) {
         plan.awsRegion = pattern('aws-region', region, REGION, 'accepts an AWS region name such as us-east-1');
-        const arnRegion = source ? regionFromArn(source) : undefined;
+        const arnRegion = source ? plan_regionFromArn(source) : undefined;
         if (arnRegion && given('aws-region') && arnRegion !== region) {
             throw new plan_InputError('aws-region', `must match the region in source-cluster's ARN (${arnRegion})`, region);
         }
@@ -85428,6 +85444,8 @@ function plan_buildPlan(raw, env = process.env) {
     if (plan.commitReport && !plan.githubToken) {
         throw new plan_InputError('github-token', 'is required with commit-report true (a token with contents: write)');
     }
+    optional('terraformPlan', 'terraform-plan', (v) => existingFile('terraform-plan', v));
+    optional('terraformDir', 'terraform-dir', (v) => existingDir('terraform-dir', v));
     optional('sourceUrl', 'source-url', (v) => postgresUrl('source-url', v));
     optional('backupDir', 'backup-dir', (v) => existingDir('backup-dir', v));
     optional('walArchiveDir', 'wal-archive-dir', (v) => existingDir('wal-archive-dir', v));
@@ -85827,7 +85845,7 @@ class AuroraProvider {
         const writer = cluster.DBClusterMembers?.find((m) => m.IsClusterWriter)?.DBInstanceIdentifier;
         const writerInstance = writer ? await this.describeInstance(writer) : undefined;
         const source = {
-            identifier: cluster.DBClusterIdentifier ?? clusterIdentifier(sourceId),
+            identifier: cluster.DBClusterIdentifier ?? plan_clusterIdentifier(sourceId),
             arn: cluster.DBClusterArn,
             engine: cluster.Engine,
             engineVersion: cluster.EngineVersion,
@@ -86174,6 +86192,1051 @@ async function janitor_janitorCommand(plan, io, options) {
     io.setOutput('result', result.failed === 0 ? 'pass' : 'fail');
     io.logger.info(`janitor: ${result.deleted} deleted, ${result.refused} refused, ${result.failed} failed${dryRun ? ' (dry run)' : ''}`);
     return result.failed === 0 ? 0 : 1;
+}
+
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
+;// CONCATENATED MODULE: ./src/terraform/hcl.ts
+/**
+ * Just enough HCL to hold Terraform's RDS resources to a policy with line numbers: blocks (type, labels,
+ * line) and their attributes (name, line, raw expression, and the value when it is a literal or a plain
+ * reference). Expressions are skipped over faithfully (strings with ${} templates, heredocs, comments,
+ * brackets spanning lines) but never evaluated. The npm HCL parsers turn HCL into JSON and drop positions,
+ * and the annotation on the offending line is the point, so this scanner keeps them.
+ */
+class hcl_HclSyntaxError extends Error {
+    file;
+    line;
+    constructor(file, line, message) {
+        super(`${file}:${line}: ${message}`);
+        this.file = file;
+        this.line = line;
+        this.name = 'HclSyntaxError';
+    }
+}
+const IDENT_START = /[A-Za-z_]/;
+const IDENT = /[A-Za-z0-9_-]/;
+/** Parses a Terraform file into its top-level body (a block with type '' holding everything). */
+function hcl_parseHcl(text, file) {
+    const p = new Scanner(text, file);
+    const root = { type: '', labels: [], line: 1, attributes: new Map(), blocks: [] };
+    p.body(root, false);
+    return root;
+}
+class Scanner {
+    s;
+    file;
+    i = 0;
+    line = 1;
+    constructor(s, file) {
+        this.s = s;
+        this.file = file;
+    }
+    fail(message, line = this.line) {
+        throw new hcl_HclSyntaxError(this.file, line, message);
+    }
+    peek(offset = 0) {
+        return this.s[this.i + offset] ?? '';
+    }
+    advance() {
+        const ch = this.s[this.i++] ?? '';
+        if (ch === '\n')
+            this.line++;
+        return ch;
+    }
+    get done() {
+        return this.i >= this.s.length;
+    }
+    /** Skips spaces and comments; newlines too when `newlines`. Returns true if it crossed a newline. */
+    trivia(newlines) {
+        let crossed = false;
+        while (!this.done) {
+            const ch = this.peek();
+            if (ch === ' ' || ch === '\t' || ch === '\r')
+                this.advance();
+            else if (ch === '\n') {
+                if (!newlines)
+                    return crossed;
+                crossed = true;
+                this.advance();
+            }
+            else if (ch === '#' || (ch === '/' && this.peek(1) === '/')) {
+                while (!this.done && this.peek() !== '\n')
+                    this.advance();
+            }
+            else if (ch === '/' && this.peek(1) === '*') {
+                const start = this.line;
+                this.advance();
+                this.advance();
+                while (!this.done && !(this.peek() === '*' && this.peek(1) === '/'))
+                    this.advance();
+                if (this.done)
+                    this.fail('unterminated /* comment', start);
+                this.advance();
+                this.advance();
+            }
+            else
+                return crossed;
+        }
+        return crossed;
+    }
+    ident() {
+        let out = '';
+        while (!this.done && IDENT.test(this.peek()))
+            out += this.advance();
+        return out;
+    }
+    body(block, nested) {
+        for (;;) {
+            this.trivia(true);
+            if (this.done) {
+                if (nested)
+                    this.fail(`block '${block.type}' opened on line ${block.line} is never closed`, block.line);
+                return;
+            }
+            if (this.peek() === '}') {
+                if (!nested)
+                    this.fail("unexpected '}'");
+                this.advance();
+                return;
+            }
+            const line = this.line;
+            if (!IDENT_START.test(this.peek()))
+                this.fail(`unexpected '${this.peek()}'`);
+            const name = this.ident();
+            this.trivia(false);
+            if (this.peek() === '=' && this.peek(1) !== '=') {
+                this.advance();
+                const raw = this.expression()
+                    .replace(/\/\*[\s\S]*?\*\//g, ' ')
+                    .trim();
+                if (raw === '')
+                    this.fail(`attribute '${name}' has no value`, line);
+                block.attributes.set(name, { name, line, raw, value: classify(raw) });
+                continue;
+            }
+            const labels = [];
+            while (this.peek() !== '{') {
+                if (this.peek() === '"')
+                    labels.push(unquote(this.quoted()));
+                else if (IDENT_START.test(this.peek()))
+                    labels.push(this.ident());
+                else
+                    this.fail(`expected '=' or a block after '${name}'`, line);
+                this.trivia(false);
+            }
+            this.advance();
+            const child = { type: name, labels, line, attributes: new Map(), blocks: [] };
+            block.blocks.push(child);
+            this.body(child, true);
+        }
+    }
+    /** Reads an expression up to the newline (or '}' closing the enclosing block) at bracket depth 0. */
+    expression() {
+        const start = this.i;
+        const startLine = this.line;
+        const stack = [];
+        while (!this.done) {
+            const ch = this.peek();
+            if (stack.length === 0 && (ch === '\n' || ch === '}'))
+                break;
+            if (ch === '#' || (ch === '/' && this.peek(1) === '/')) {
+                if (stack.length === 0)
+                    break; // a line comment ends the attribute
+                this.trivia(false);
+                continue;
+            }
+            if (ch === '/' && this.peek(1) === '*') {
+                this.trivia(false);
+                continue;
+            }
+            if (ch === '"') {
+                this.quoted();
+                continue;
+            }
+            if (ch === '<' && this.peek(1) === '<' && /[-A-Za-z_]/.test(this.peek(2))) {
+                this.heredoc();
+                continue;
+            }
+            if (ch === '(' || ch === '[' || ch === '{')
+                stack.push(ch === '(' ? ')' : ch === '[' ? ']' : '}');
+            else if (ch === ')' || ch === ']' || ch === '}') {
+                if (stack.pop() !== ch)
+                    this.fail(`unbalanced '${ch}'`);
+            }
+            this.advance();
+        }
+        if (stack.length > 0)
+            this.fail(`expression opened on line ${startLine} is never closed`, startLine);
+        return this.s.slice(start, this.i);
+    }
+    /** A quoted template string, "…" with escapes and ${…} / %{…} interpolations; returns its source text. */
+    quoted() {
+        const start = this.i;
+        const startLine = this.line;
+        this.advance();
+        while (!this.done) {
+            const ch = this.advance();
+            if (ch === '\\')
+                this.advance();
+            else if (ch === '"')
+                return this.s.slice(start, this.i);
+            else if (ch === '\n')
+                this.fail('newline inside a quoted string', startLine);
+            else if ((ch === '$' || ch === '%') && this.peek() === '{') {
+                this.advance();
+                this.template();
+            }
+        }
+        return this.fail('unterminated string', startLine);
+    }
+    /** The inside of ${ … } up to its closing brace, strings inside included. */
+    template() {
+        let depth = 1;
+        const startLine = this.line;
+        while (!this.done) {
+            const ch = this.peek();
+            if (ch === '"') {
+                this.quoted();
+                continue;
+            }
+            this.advance();
+            if (ch === '{')
+                depth++;
+            else if (ch === '}' && --depth === 0)
+                return;
+        }
+        this.fail('unterminated ${ interpolation', startLine);
+    }
+    heredoc() {
+        const startLine = this.line;
+        this.advance();
+        this.advance();
+        if (this.peek() === '-')
+            this.advance();
+        const marker = this.ident();
+        while (!this.done && this.peek() !== '\n')
+            this.advance();
+        while (!this.done) {
+            this.advance();
+            let lineText = '';
+            const at = this.i;
+            while (at + lineText.length < this.s.length && this.s[at + lineText.length] !== '\n') {
+                lineText += this.s[at + lineText.length];
+            }
+            if (lineText.trim() === marker) {
+                for (let k = 0; k < lineText.length; k++)
+                    this.advance();
+                return;
+            }
+            for (let k = 0; k < lineText.length; k++)
+                this.advance();
+        }
+        this.fail(`heredoc <<${marker} is never closed`, startLine);
+    }
+}
+const REFERENCE = /^[A-Za-z_][A-Za-z0-9_-]*(\.[A-Za-z_][A-Za-z0-9_-]*|\[[^\]]*\])+$/;
+function unquote(quoted) {
+    return quoted.slice(1, -1).replace(/\\(.)/g, (_, c) => (c === 'n' ? '\n' : c === 't' ? '\t' : c));
+}
+/** A literal (true, 35, "03:00-04:00", null), a plain reference (var.x, aws_kms_key.k.arn), or neither. */
+function classify(raw) {
+    if (raw === 'true' || raw === 'false')
+        return { kind: 'literal', value: raw === 'true' };
+    if (raw === 'null')
+        return { kind: 'literal', value: null };
+    if (/^-?\d+(\.\d+)?([eE][+-]?\d+)?$/.test(raw))
+        return { kind: 'literal', value: Number(raw) };
+    if (/^"([^"\\$%]|\\.|\$(?!\{)|%(?!\{))*"$/.test(raw))
+        return { kind: 'literal', value: unquote(raw) };
+    if (REFERENCE.test(raw))
+        return { kind: 'reference', path: raw };
+    return { kind: 'expression' };
+}
+
+;// CONCATENATED MODULE: ./src/terraform/config.ts
+/**
+ * A directory tree of Terraform files, read without Terraform and without credentials: the resources, the
+ * module calls with local sources, the variables and locals, each with its file and line. Values are
+ * followed through var.* (module call arguments, then variable defaults) and local.*, one literal at a time,
+ * so `deletion_protection = var.enable_deletion_protection` is judged by what its callers pass and the
+ * annotation lands on the line that passes it.
+ */
+
+
+
+const SKIP_DIRS = new Set(['.terraform', 'node_modules', '.git']);
+function tfFiles(dir) {
+    const out = [];
+    for (const entry of readdirSync(dir).sort()) {
+        const path = join(dir, entry);
+        if (statSync(path).isDirectory()) {
+            if (!SKIP_DIRS.has(entry) && !entry.startsWith('.'))
+                out.push(...tfFiles(path));
+        }
+        else if (entry.endsWith('.tf'))
+            out.push(path);
+    }
+    return out;
+}
+/** Reads every .tf file under `root`. `display` turns absolute paths into the ones annotations use. */
+function config_loadConfig(root, display = (p) => p) {
+    const config = {
+        root: resolve(root),
+        resources: [],
+        moduleCalls: [],
+        variables: new Map(),
+        locals: new Map(),
+        errors: [],
+    };
+    for (const abs of tfFiles(config.root)) {
+        const file = display(abs);
+        const dir = dirname(abs);
+        let body;
+        try {
+            body = parseHcl(readFileSync(abs, 'utf8'), file);
+        }
+        catch (error) {
+            if (!(error instanceof HclSyntaxError))
+                throw error;
+            config.errors.push({ file, line: error.line, message: error.message });
+            continue;
+        }
+        for (const block of body.blocks) {
+            const [a, b] = block.labels;
+            if (block.type === 'resource' && a && b) {
+                config.resources.push({ type: a, name: b, dir, file, line: block.line, block });
+            }
+            else if (block.type === 'module' && a) {
+                const source = block.attributes.get('source')?.value;
+                const local = source?.kind === 'literal' && typeof source.value === 'string' && /^\.\.?\//.test(source.value)
+                    ? resolve(dir, source.value)
+                    : undefined;
+                config.moduleCalls.push({ name: a, dir, sourceDir: local, file, line: block.line, block });
+            }
+            else if (block.type === 'variable' && a) {
+                config.variables.set(`${dir}\0${a}`, { dir, block, file });
+            }
+            else if (block.type === 'locals') {
+                for (const attr of block.attributes.values())
+                    config.locals.set(`${dir}\0${attr.name}`, { attr, file });
+            }
+        }
+    }
+    return config;
+}
+/** The directory of the module at `path` (module names from the root), following local sources. */
+function config_moduleDir(config, path) {
+    let dir = config.root;
+    for (const name of path) {
+        const call = config.moduleCalls.find((m) => m.dir === dir && m.name === name);
+        if (!call?.sourceDir)
+            return undefined;
+        dir = call.sourceDir;
+    }
+    return dir;
+}
+/** Resolves attribute `name` of `block` (in `dir`) to each value it can take, with where that value is set. */
+function config_resolveAttribute(config, dir, block, file, name) {
+    const attr = block.attributes.get(name);
+    if (!attr)
+        return [{ kind: 'absent', file, line: block.line }];
+    return resolveValue(config, dir, attr, file, 0);
+}
+function resolveValue(config, dir, attr, file, depth) {
+    const at = { file, line: attr.line };
+    const v = attr.value;
+    if (v.kind === 'literal')
+        return [{ kind: 'value', value: v.value, ...at }];
+    if (v.kind === 'expression')
+        return [{ kind: 'unknown', why: `an expression (${config_short(attr.raw)})`, ...at }];
+    if (depth > 8)
+        return [{ kind: 'unknown', why: `too deep a chain of references (${attr.raw})`, ...at }];
+    const [head, key] = v.path.split('.');
+    if (head === 'var' && key)
+        return resolveVariable(config, dir, key, at, depth);
+    if (head === 'local' && key) {
+        const local = config.locals.get(`${dir}\0${key}`);
+        if (!local)
+            return [{ kind: 'unknown', why: `local.${key} is not defined in this module`, ...at }];
+        return resolveValue(config, dir, local.attr, local.file, depth + 1).map((r) => withVia(r, attr.raw));
+    }
+    return [{ kind: 'computed', via: v.path, ...at }];
+}
+function resolveVariable(config, dir, name, at, depth) {
+    const callers = config.moduleCalls.filter((m) => m.sourceDir === dir);
+    const out = [];
+    const variable = config.variables.get(`${dir}\0${name}`);
+    const fallback = () => {
+        const def = variable?.block.attributes.get('default');
+        if (def)
+            return resolveValue(config, dir, def, variable.file, depth + 1).map((r) => withVia(r, `var.${name}`));
+        const root = relative(config.root, dir) === '';
+        return [
+            {
+                kind: 'unknown',
+                why: `var.${name} has no default${root ? ' (its value comes from tfvars or the command line)' : ' and no caller sets it'}`,
+                ...at,
+            },
+        ];
+    };
+    if (callers.length === 0)
+        return fallback();
+    for (const call of callers) {
+        const arg = call.block.attributes.get(name);
+        if (arg) {
+            out.push(...resolveValue(config, call.dir, arg, call.file, depth + 1).map((r) => withVia(r, `var.${name}`)));
+        }
+        else
+            out.push(...fallback());
+    }
+    return out;
+}
+function withVia(r, via) {
+    if (r.kind === 'value')
+        return { ...r, via: r.via ?? via };
+    return r;
+}
+const config_short = (raw) => {
+    const line = raw.replace(/\s+/g, ' ');
+    return line.length > 60 ? `${line.slice(0, 57)}...` : line;
+};
+
+;// CONCATENATED MODULE: ./src/terraform/rules.ts
+/**
+ * The backup policy every aws_rds_cluster and aws_rds_cluster_instance is held to. A rule sees one
+ * attribute as it was observed (absent, a value, set from another resource, or not knowable statically)
+ * and says pass, fail or cannot tell, in one line.
+ */
+const CLUSTER = 'aws_rds_cluster';
+const INSTANCE = 'aws_rds_cluster_instance';
+const WINDOW = /^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$/;
+const AWS_MANAGED_KEY = /(^|:)alias\/aws\//;
+const show = (v) => (typeof v === 'string' ? `"${v}"` : String(v));
+const settled = (o) => o.kind === 'absent' || o.kind === 'value';
+function cannotTell(o) {
+    return o.kind === 'unknown'
+        ? { ok: null, says: `cannot be checked statically: ${o.why}` }
+        : { ok: null, says: `comes from ${o.via}, known only after apply` };
+}
+function mustBe(expected, absentMeans, why) {
+    return (o) => {
+        if (!settled(o))
+            return cannotTell(o);
+        const value = o.kind === 'absent' ? absentMeans : o.value;
+        if (value === expected) {
+            return { ok: true, says: o.kind === 'absent' ? `not set (defaults to ${expected})` : `is ${expected}` };
+        }
+        const was = o.kind === 'absent' ? `not set (defaults to ${String(absentMeans)})` : `is ${show(o.value)}`;
+        return { ok: false, says: `${was}; must be ${expected}: ${why}` };
+    };
+}
+const RULES = [
+    {
+        attribute: 'backup_retention_period',
+        resourceTypes: [CLUSTER],
+        policy: 'backup_retention_period at least min-retention-days',
+        judge(o, options) {
+            if (!settled(o))
+                return cannotTell(o);
+            const min = options.minRetentionDays;
+            if (o.kind === 'absent')
+                return { ok: false, says: `not set (AWS keeps 1 day); must be at least ${min} days` };
+            if (typeof o.value !== 'number')
+                return { ok: false, says: `is ${show(o.value)}; must be a number of days` };
+            return o.value >= min
+                ? { ok: true, says: `is ${o.value} days (at least ${min})` }
+                : { ok: false, says: `is ${o.value} days; must be at least ${min}` };
+        },
+    },
+    {
+        attribute: 'storage_encrypted',
+        resourceTypes: [CLUSTER],
+        policy: 'storage_encrypted = true',
+        judge: mustBe(true, false, 'ePHI must be encrypted at rest (HIPAA 164.312(a)(2)(iv))'),
+    },
+    {
+        attribute: 'kms_key_id',
+        resourceTypes: [CLUSTER],
+        policy: 'kms_key_id set to a customer-managed key',
+        judge(o) {
+            if (o.kind === 'unknown')
+                return { ok: null, says: `cannot be checked statically: ${o.why}` };
+            if (o.kind === 'computed')
+                return { ok: true, says: `is set from ${o.via}` };
+            if (o.kind === 'absent' || o.value === null || o.value === '')
+                return {
+                    ok: false,
+                    says: 'not set: storage would use the AWS-managed aws/rds key; set a customer-managed key',
+                };
+            if (typeof o.value === 'string' && AWS_MANAGED_KEY.test(o.value))
+                return { ok: false, says: `is ${show(o.value)}, the AWS-managed key; set a customer-managed key` };
+            return { ok: true, says: `is set (${show(o.value)})` };
+        },
+    },
+    {
+        attribute: 'deletion_protection',
+        resourceTypes: [CLUSTER],
+        policy: 'deletion_protection = true',
+        judge: mustBe(true, false, 'one API call could delete production and its automated backups'),
+    },
+    {
+        attribute: 'preferred_backup_window',
+        resourceTypes: [CLUSTER],
+        policy: 'preferred_backup_window set (hh:mm-hh:mm UTC)',
+        judge(o) {
+            if (!settled(o))
+                return cannotTell(o);
+            if (o.kind === 'absent' || o.value === null)
+                return { ok: false, says: 'not set: AWS picks a random window; set it (hh:mm-hh:mm UTC)' };
+            return typeof o.value === 'string' && WINDOW.test(o.value)
+                ? { ok: true, says: `is ${show(o.value)}` }
+                : { ok: false, says: `is ${show(o.value)}; must be hh:mm-hh:mm UTC` };
+        },
+    },
+    {
+        attribute: 'skip_final_snapshot',
+        resourceTypes: [CLUSTER],
+        policy: 'skip_final_snapshot = false',
+        judge: mustBe(false, false, 'deleting the cluster must leave a final snapshot'),
+    },
+    {
+        attribute: 'copy_tags_to_snapshot',
+        resourceTypes: [CLUSTER, INSTANCE],
+        policy: 'copy_tags_to_snapshot = true',
+        judge: mustBe(true, false, 'snapshots must carry the tags that classify the data'),
+    },
+    {
+        attribute: 'publicly_accessible',
+        resourceTypes: [INSTANCE],
+        policy: 'publicly_accessible = false',
+        judge: mustBe(false, false, 'a database holding ePHI must not be reachable from the internet'),
+    },
+];
+const rules_rulesFor = (type) => RULES.filter((r) => r.resourceTypes.includes(type));
+const rules_POLICED_TYPES = [CLUSTER, INSTANCE];
+
+;// CONCATENATED MODULE: ./src/terraform/plan-json.ts
+
+class plan_json_PlanFormatError extends Error {
+    constructor(message) {
+        super(message);
+        this.name = 'PlanFormatError';
+    }
+}
+function modulePathOf(moduleAddress) {
+    if (!moduleAddress)
+        return [];
+    return [...moduleAddress.matchAll(/module\.([A-Za-z0-9_-]+)(\[[^\]]*\])?/g)].map((m) => m[1]);
+}
+function lineOf(text, address, from) {
+    const re = new RegExp(`"address"\\s*:\\s*${JSON.stringify(address).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`);
+    const rest = text.slice(from);
+    const m = re.exec(rest);
+    const at = m ? from + m.index : from;
+    let line = 1;
+    for (let k = 0; k < at; k++)
+        if (text.charCodeAt(k) === 10)
+            line++;
+    return line;
+}
+function configFor(root, path, type, name) {
+    let mod = root;
+    for (const step of path)
+        mod = mod?.module_calls?.[step]?.module;
+    return mod?.resources?.find((r) => r.mode !== 'data' && r.address === `${type}.${name}`);
+}
+function observe(after, unknown, configured, attribute) {
+    // Optional+computed attributes (kms_key_id, preferred_backup_window) get a value from AWS when the code
+    // leaves them out, so "set" means set in configuration when the plan carries it.
+    if (configured && !(attribute in configured))
+        return { kind: 'absent' };
+    if (unknown[attribute] === true)
+        return { kind: 'computed', via: 'another resource' };
+    const value = after[attribute];
+    if (value === undefined)
+        return { kind: 'absent' };
+    if (value === null || ['string', 'number', 'boolean'].includes(typeof value)) {
+        return { kind: 'value', value: value };
+    }
+    return { kind: 'unknown', why: `a ${typeof value} value` };
+}
+/** Parses plan (or state) JSON text. Throws PlanFormatError when it is not `terraform show -json` output. */
+function plan_json_readPlan(text) {
+    let doc;
+    try {
+        doc = JSON.parse(text);
+    }
+    catch (error) {
+        throw new plan_json_PlanFormatError(`is not JSON (${error.message}); pass the output of terraform show -json`);
+    }
+    if (!doc || typeof doc !== 'object' || !doc.format_version) {
+        throw new plan_json_PlanFormatError('is not terraform show -json output (no format_version)');
+    }
+    const config = doc.configuration?.root_module;
+    const out = [];
+    if (Array.isArray(doc.resource_changes)) {
+        const from = Math.max(0, text.indexOf('"resource_changes"'));
+        for (const rc of doc.resource_changes) {
+            if (rc.mode !== 'managed' || !rc.type || !POLICED_TYPES.includes(rc.type) || !rc.address || !rc.name)
+                continue;
+            const actions = rc.change?.actions ?? [];
+            if (actions.length === 1 && actions[0] === 'delete')
+                continue;
+            const modulePath = modulePathOf(rc.module_address);
+            const after = rc.change?.after ?? {};
+            const unknown = rc.change?.after_unknown ?? {};
+            const configured = config ? configFor(config, modulePath, rc.type, rc.name)?.expressions : undefined;
+            out.push({
+                address: rc.address,
+                type: rc.type,
+                name: rc.name,
+                modulePath,
+                line: lineOf(text, rc.address, from),
+                observe: (attribute) => observe(after, unknown, configured, attribute),
+            });
+        }
+        return out;
+    }
+    const walk = (mod) => {
+        if (!mod)
+            return;
+        for (const r of mod.resources ?? []) {
+            if (r.mode !== 'managed' || !r.type || !POLICED_TYPES.includes(r.type) || !r.address || !r.name)
+                continue;
+            const values = r.values ?? {};
+            out.push({
+                address: r.address,
+                type: r.type,
+                name: r.name,
+                modulePath: modulePathOf(mod.address),
+                line: lineOf(text, r.address, 0),
+                observe: (attribute) => observe(values, {}, undefined, attribute),
+            });
+        }
+        for (const child of mod.child_modules ?? [])
+            walk(child);
+    };
+    walk(doc.values?.root_module ?? doc.planned_values?.root_module);
+    return out;
+}
+
+;// CONCATENATED MODULE: ./src/terraform/index.ts
+/**
+ * Terraform backup policy without AWS credentials: every aws_rds_cluster and aws_rds_cluster_instance in a
+ * plan (terraform show -json) or a directory of .tf files is held to the rules in rules.ts. Each rule on each
+ * resource is one CheckResult in category posture; each violation is also an annotation on the file and line
+ * that causes it (the HCL line when the directory is known, else the plan file's line for that resource).
+ */
+
+
+
+
+
+
+
+function terraform_checkTerraform(input) {
+    const cwd = resolve(input.cwd ?? process.cwd());
+    const display = (abs) => {
+        const rel = relative(cwd, abs);
+        return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : abs;
+    };
+    const out = { checks: [], annotations: [] };
+    const started = Date.now();
+    let config;
+    if (input.dir) {
+        const dir = resolve(cwd, input.dir);
+        if (!existsSync(dir) || !statSync(dir).isDirectory()) {
+            return broken(out, 'posture:terraform:dir', display(dir), 1, `terraform-dir ${input.dir} is not a directory`);
+        }
+        config = loadConfig(dir, display);
+        for (const e of config.errors) {
+            out.checks.push(result(`posture:terraform:syntax:${e.file}`, 'posture', 'error', e.message, 0));
+            out.annotations.push({
+                level: 'error',
+                file: e.file,
+                line: e.line,
+                message: `restore-proof: ${e.message}`,
+            });
+        }
+    }
+    let judged = 0;
+    if (input.planFile) {
+        const planPath = resolve(cwd, input.planFile);
+        const planFile = display(planPath);
+        if (!existsSync(planPath) || !statSync(planPath).isFile()) {
+            return broken(out, 'posture:terraform:plan', planFile, 1, `terraform-plan ${input.planFile} is not a file`);
+        }
+        let resources;
+        try {
+            resources = readPlan(readFileSync(planPath, 'utf8'));
+        }
+        catch (error) {
+            if (!(error instanceof PlanFormatError))
+                throw error;
+            return broken(out, 'posture:terraform:plan', planFile, 1, `terraform-plan ${input.planFile} ${error.message}`);
+        }
+        for (const r of resources) {
+            const hcl = config ? findInConfig(config, r.modulePath, r.type, r.name) : undefined;
+            for (const rule of rulesFor(r.type)) {
+                const attr = hcl?.block.attributes.get(rule.attribute);
+                const where = hcl
+                    ? { file: hcl.file, line: attr?.line ?? hcl.line }
+                    : { file: planFile, line: r.line };
+                const finding = { ...where, verdict: rule.judge(r.observe(rule.attribute), input) };
+                record(out, r.address, rule, [finding]);
+            }
+            judged++;
+        }
+    }
+    else if (config) {
+        const counts = new Map();
+        for (const r of config.resources)
+            counts.set(`${r.type}.${r.name}`, (counts.get(`${r.type}.${r.name}`) ?? 0) + 1);
+        for (const r of config.resources) {
+            if (!POLICED_TYPES.includes(r.type))
+                continue;
+            const rel = relative(config.root, r.dir);
+            const address = `${rel ? `${rel.split('\\').join('/')}/` : ''}${r.type}.${r.name}`;
+            for (const rule of rulesFor(r.type)) {
+                const findings = resolveAttribute(config, r.dir, r.block, r.file, rule.attribute).map((resolved) => ({
+                    file: resolved.file,
+                    line: resolved.line,
+                    verdict: rule.judge(toObserved(resolved), input),
+                }));
+                record(out, address, rule, findings);
+            }
+            judged++;
+        }
+    }
+    if (judged === 0 && (input.planFile || input.dir)) {
+        const where = input.planFile ?? input.dir;
+        out.checks.push(result('posture:terraform', 'posture', 'fail', `found no ${POLICED_TYPES.join(' or ')} in ${where}: point terraform-${input.planFile ? 'plan' : 'dir'} at the configuration that defines the database`, Date.now() - started));
+    }
+    return out;
+}
+function toObserved(r) {
+    switch (r.kind) {
+        case 'absent':
+            return { kind: 'absent' };
+        case 'value':
+            return { kind: 'value', value: r.value };
+        case 'computed':
+            return { kind: 'computed', via: r.via };
+        default:
+            return { kind: 'unknown', why: r.why };
+    }
+}
+/** The HCL resource a plan address comes from: through local module sources, else by a unique type.name. */
+function findInConfig(config, modulePath, type, name) {
+    const dir = moduleDir(config, modulePath);
+    const inDir = dir
+        ? config.resources.find((r) => r.dir === dir && r.type === type && r.name === name)
+        : undefined;
+    if (inDir)
+        return inDir;
+    const all = config.resources.filter((r) => r.type === type && r.name === name);
+    return all.length === 1 ? all[0] : undefined;
+}
+/** One CheckResult for the rule on this resource: fail if any place fails, warn if any cannot tell. */
+function record(out, address, rule, findings) {
+    const failing = findings.filter((f) => f.verdict.ok === false);
+    const unsure = findings.filter((f) => f.verdict.ok === null);
+    const status = failing.length > 0 ? 'fail' : unsure.length > 0 ? 'warn' : 'pass';
+    const shown = failing[0] ?? unsure[0] ?? findings[0];
+    const more = findings.length > 1 ? ` (${failing.length} of ${findings.length} module calls fail)` : '';
+    out.checks.push(result(`posture:terraform:${address}.${rule.attribute}`, 'posture', status, `${address}: ${rule.attribute} ${shown.verdict.says}${more} (${shown.file}:${shown.line})`, 0, { expected: rule.policy }));
+    for (const f of [...failing, ...unsure]) {
+        out.annotations.push({
+            level: f.verdict.ok === false ? 'error' : 'warning',
+            file: f.file,
+            line: f.line,
+            message: `restore-proof policy: ${address}: ${rule.attribute} ${f.verdict.says}`,
+        });
+    }
+}
+function broken(out, id, file, line, message) {
+    out.checks.push(result(id, 'posture', 'error', message, 0));
+    out.annotations.push({ level: 'error', file, line, message: `restore-proof: ${message}` });
+    return out;
+}
+
+;// CONCATENATED MODULE: ./src/preflight/collect.ts
+/**
+ * Gathers what the posture checks judge: one DescribeDBClusters, the automated snapshots, and who manages
+ * the storage key. Describe calls only; nothing is created, modified or deleted.
+ */
+
+
+const collect_errorName = (error) => error.name || (error instanceof Error ? error.message : String(error));
+async function collect_collectPostureFacts(rds, keyManager, source, region) {
+    let started = Date.now();
+    let cluster;
+    try {
+        const out = await rds.send(new DescribeDBClustersCommand({ DBClusterIdentifier: source }));
+        cluster = out.DBClusters?.[0];
+    }
+    catch (error) {
+        if (!/NotFound/.test(collect_errorName(error)))
+            throw error;
+    }
+    if (!cluster)
+        throw new InputError('source-cluster', `names no DB cluster in ${region}`, source);
+    const describeMs = Date.now() - started;
+    started = Date.now();
+    let snapshots;
+    try {
+        const found = [];
+        let marker;
+        do {
+            const out = await rds.send(new DescribeDBClusterSnapshotsCommand({
+                DBClusterIdentifier: cluster.DBClusterIdentifier ?? clusterIdentifier(source),
+                SnapshotType: 'automated',
+                Marker: marker,
+            }));
+            found.push(...(out.DBClusterSnapshots ?? []));
+            marker = out.Marker;
+        } while (marker);
+        snapshots = found;
+    }
+    catch (error) {
+        snapshots = { error: `rds:DescribeDBClusterSnapshots failed (${collect_errorName(error)})` };
+    }
+    const snapshotsMs = Date.now() - started;
+    started = Date.now();
+    let manager;
+    if (cluster.StorageEncrypted && cluster.KmsKeyId) {
+        try {
+            manager = await keyManager(cluster.KmsKeyId);
+        }
+        catch (error) {
+            manager = { error: `kms:DescribeKey failed (${collect_errorName(error)})` };
+        }
+    }
+    return { cluster, describeMs, snapshots, snapshotsMs, keyManager: manager, keyMs: Date.now() - started };
+}
+
+;// CONCATENATED MODULE: ./src/preflight/posture.ts
+
+/** How far EarliestRestorableTime may sit after the instant the retention window promises. */
+const RESTORABLE_WINDOW_TOLERANCE_HOURS = 24;
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+const round1 = (n) => Math.round(n * 10) / 10;
+const posture_WINDOW = /^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$/;
+function posture_postureChecks(facts, thresholds, now) {
+    const c = facts.cluster;
+    const id = c.DBClusterIdentifier ?? 'source';
+    const ms = facts.describeMs;
+    const out = [];
+    const retention = c.BackupRetentionPeriod ?? 0;
+    out.push(result('posture:retention', 'posture', retention >= thresholds.minRetentionDays ? 'pass' : 'fail', retention >= thresholds.minRetentionDays
+        ? `${id} keeps automated backups for ${retention} days (at least ${thresholds.minRetentionDays})`
+        : `${id} keeps automated backups for ${retention} days; the plan requires at least ${thresholds.minRetentionDays}`, ms, { measured: retention, expected: thresholds.minRetentionDays }));
+    const window = c.PreferredBackupWindow ?? '';
+    out.push(result('posture:backup-window', 'posture', posture_WINDOW.test(window) ? 'pass' : 'fail', posture_WINDOW.test(window)
+        ? `${id} takes its daily backup in ${window} UTC`
+        : `${id} reports no preferred backup window (hh:mm-hh:mm UTC)`, ms, { measured: window || null, expected: 'hh:mm-hh:mm' }));
+    out.push(encryptionCheck(facts, id));
+    out.push(result('posture:deletion-protection', 'posture', c.DeletionProtection === true ? 'pass' : 'fail', c.DeletionProtection === true
+        ? `${id} has deletion protection on`
+        : `${id} has deletion protection off: one API call can delete production and its automated backups`, ms, { measured: c.DeletionProtection === true, expected: true }));
+    out.push(result('posture:copy-tags-to-snapshot', 'posture', c.CopyTagsToSnapshot === true ? 'pass' : 'fail', c.CopyTagsToSnapshot === true
+        ? `${id} copies its tags to snapshots`
+        : `${id} does not copy its tags to snapshots: snapshots lose the tags that classify them`, ms, { measured: c.CopyTagsToSnapshot === true, expected: true }));
+    out.push(pitrGapCheck(c, id, thresholds, now, ms));
+    out.push(snapshotAgeCheck(facts, id, thresholds, now));
+    out.push(restorableWindowCheck(c, id, now, ms));
+    return out;
+}
+function encryptionCheck(facts, id) {
+    const c = facts.cluster;
+    const ms = facts.describeMs + facts.keyMs;
+    const expected = 'customer-managed KMS key';
+    if (c.StorageEncrypted !== true) {
+        return result('posture:encryption', 'posture', 'fail', `${id} storage is not encrypted at rest (HIPAA 164.312(a)(2)(iv))`, ms, { measured: 'unencrypted', expected });
+    }
+    const key = facts.keyManager;
+    if (!key || typeof key === 'object') {
+        const why = key ? key.error : 'the cluster names no KMS key';
+        return result('posture:encryption', 'posture', 'error', `${id} storage is encrypted, but whether its key is customer-managed is unknown: ${why}`, ms, { measured: null, expected });
+    }
+    if (key === 'AWS') {
+        return result('posture:encryption', 'posture', 'fail', `${id} storage is encrypted with the AWS-managed aws/rds key, not a customer-managed key (no key policy of your own, no cross-account copy)`, ms, { measured: 'AWS-managed key', expected });
+    }
+    return result('posture:encryption', 'posture', 'pass', `${id} storage is encrypted with a ${expected}`, ms, {
+        measured: expected,
+        expected,
+    });
+}
+function pitrGapCheck(c, id, t, now, ms) {
+    const latest = c.LatestRestorableTime;
+    if (!latest) {
+        return result('posture:pitr-gap', 'posture', 'fail', `${id} reports no LatestRestorableTime: point-in-time recovery is not available (are automated backups on?)`, ms, { measured: null, expected: t.maxPitrGapMinutes });
+    }
+    const gap = Math.max(0, (now.getTime() - latest.getTime()) / 60_000);
+    const ok = gap < t.maxPitrGapMinutes;
+    return result('posture:pitr-gap', 'posture', ok ? 'pass' : 'fail', ok
+        ? `${id} can be restored to ${round1(gap)} minutes ago (under ${t.maxPitrGapMinutes})`
+        : `${id} can be restored only to ${round1(gap)} minutes ago (LatestRestorableTime ${latest.toISOString()}); the alarm threshold is ${t.maxPitrGapMinutes}`, ms, { measured: round1(gap), expected: t.maxPitrGapMinutes });
+}
+function snapshotAgeCheck(facts, id, t, now) {
+    const ms = facts.snapshotsMs;
+    if (!Array.isArray(facts.snapshots)) {
+        return result('posture:snapshot-age', 'posture', 'error', `cannot list the automated snapshots of ${id}: ${facts.snapshots.error}`, ms, { measured: null, expected: t.maxSnapshotAgeHours });
+    }
+    const newest = facts.snapshots
+        .filter((s) => s.Status === 'available' && s.SnapshotCreateTime)
+        .sort((a, b) => b.SnapshotCreateTime.getTime() - a.SnapshotCreateTime.getTime())[0];
+    if (!newest) {
+        return result('posture:snapshot-age', 'posture', 'fail', `${id} has no available automated snapshot`, ms, { measured: null, expected: t.maxSnapshotAgeHours });
+    }
+    const age = Math.max(0, (now.getTime() - newest.SnapshotCreateTime.getTime()) / HOUR);
+    const ok = age < t.maxSnapshotAgeHours;
+    const name = newest.DBClusterSnapshotIdentifier ?? 'newest snapshot';
+    return result('posture:snapshot-age', 'posture', ok ? 'pass' : 'fail', ok
+        ? `${id}'s newest automated snapshot ${name} is ${round1(age)} hours old (under ${t.maxSnapshotAgeHours})`
+        : `${id}'s newest automated snapshot ${name} is ${round1(age)} hours old; the alarm threshold is ${t.maxSnapshotAgeHours}`, ms, { measured: round1(age), expected: t.maxSnapshotAgeHours });
+}
+/**
+ * The restorable window must reach back as far as retention promises: to now - retention days, or to the
+ * cluster's creation when it is younger than that, give or take a day.
+ */
+function restorableWindowCheck(c, id, now, ms) {
+    const retention = c.BackupRetentionPeriod ?? 0;
+    const earliest = c.EarliestRestorableTime;
+    const latest = c.LatestRestorableTime;
+    if (!earliest) {
+        return result('posture:restorable-window', 'posture', 'fail', `${id} reports no EarliestRestorableTime: there is no restorable window`, ms, { measured: null, expected: retention });
+    }
+    const reach = (now.getTime() - earliest.getTime()) / DAY;
+    const promised = new Date(now.getTime() - retention * DAY);
+    const created = c.ClusterCreateTime;
+    const expectedStart = created && created > promised ? created : promised;
+    const expectedDays = round1((now.getTime() - expectedStart.getTime()) / DAY);
+    if (latest && earliest > latest) {
+        return result('posture:restorable-window', 'posture', 'fail', `${id} reports EarliestRestorableTime ${earliest.toISOString()} after LatestRestorableTime ${latest.toISOString()}`, ms, { measured: round1(reach), expected: expectedDays });
+    }
+    const late = earliest.getTime() - expectedStart.getTime();
+    const ok = late <= RESTORABLE_WINDOW_TOLERANCE_HOURS * HOUR;
+    const why = created && created > promised ? 'since the cluster was created' : `for ${retention} days of retention`;
+    return result('posture:restorable-window', 'posture', ok ? 'pass' : 'fail', ok
+        ? `${id} can be restored back to ${earliest.toISOString()} (${round1(reach)} days), as expected ${why}`
+        : `${id} can be restored back only ${round1(reach)} days to ${earliest.toISOString()}; ${expectedDays} days expected ${why}`, ms, { measured: round1(reach), expected: expectedDays });
+}
+
+;// CONCATENATED MODULE: ./src/preflight/index.ts
+
+
+
+
+
+
+/** The customer's alarm thresholds (backup-dr-plan.md): retention 35 days, PITR gap 10 min, snapshot 25 h. */
+const PREFLIGHT_DEFAULTS = {
+    minRetentionDays: 35,
+    maxPitrGapMinutes: 10,
+    maxSnapshotAgeHours: 25,
+};
+function preflightThresholds(plan) {
+    return {
+        minRetentionDays: plan.minRetentionDays ?? PREFLIGHT_DEFAULTS.minRetentionDays,
+        maxPitrGapMinutes: plan.maxPitrGapMinutes ?? PREFLIGHT_DEFAULTS.maxPitrGapMinutes,
+        maxSnapshotAgeHours: plan.maxSnapshotAgeHours ?? PREFLIGHT_DEFAULTS.maxSnapshotAgeHours,
+    };
+}
+/**
+ * Runs every preflight check the plan asks for. Throws InputError when the source cluster does not exist
+ * (or nothing was given to check); AWS errors on a single figure become that check's 'error' status.
+ */
+async function preflight_runPreflight(plan, deps = {}) {
+    const thresholds = preflightThresholds(plan);
+    const checks = [];
+    const posture = Boolean(plan.sourceCluster) && plan.provider === 'aurora';
+    if (!posture && !plan.terraformPlan && !plan.terraformDir) {
+        throw new InputError('source-cluster', 'or terraform-plan or terraform-dir is required for command preflight: name what to check');
+    }
+    if (posture && plan.sourceCluster) {
+        const region = plan.awsRegion ?? regionFromArn(plan.sourceCluster);
+        if (!region)
+            throw new Error('preflight: the plan names a source cluster but no region');
+        const rds = deps.rds ?? rdsClient(region);
+        const keyManager = deps.keyManager ?? describeKeyManager(deps.kms ?? kmsClient(region));
+        const source = clusterIdentifier(plan.sourceCluster);
+        deps.logger?.info(`preflight: describing ${source} in ${region} (describe calls only)`);
+        const facts = await collectPostureFacts(rds, keyManager, plan.sourceCluster, region);
+        checks.push(...postureChecks(facts, thresholds, (deps.now ?? (() => new Date()))()));
+    }
+    if (plan.terraformPlan || plan.terraformDir) {
+        deps.logger?.info(`preflight: Terraform policy on ${[plan.terraformPlan, plan.terraformDir].filter(Boolean).join(' and ')}`);
+        const tf = checkTerraform({
+            planFile: plan.terraformPlan,
+            dir: plan.terraformDir,
+            minRetentionDays: thresholds.minRetentionDays,
+            cwd: deps.cwd,
+        });
+        checks.push(...tf.checks);
+        for (const a of tf.annotations)
+            deps.annotate?.(a);
+    }
+    for (const c of checks) {
+        const line = `preflight: ${c.status} ${c.id}: ${c.summary}`;
+        // Terraform findings already travel as annotations on their file and line; posture findings do not.
+        const annotated = c.id.startsWith('posture:terraform');
+        if (!annotated && (c.status === 'fail' || c.status === 'error'))
+            deps.logger?.error(line);
+        else if (!annotated && c.status === 'warn')
+            deps.logger?.warning(line);
+        else
+            deps.logger?.info(line);
+    }
+    return checks;
+}
+/** The exit code for command preflight: 1 when any check failed or errored, or when nothing was checked. */
+function preflight_preflightExitCode(checks) {
+    if (checks.length === 0)
+        return 1;
+    return checks.some((c) => c.status === 'fail' || c.status === 'error') ? 1 : 0;
+}
+
+;// CONCATENATED MODULE: ./src/commands/preflight.ts
+
+/**
+ * command: preflight. Backup posture of the live source and/or the Terraform policy, without restoring.
+ * Exit 1 when a check fails or errors (or nothing could be checked); warnings do not fail.
+ */
+async function preflight_preflightCommand(plan, io, options) {
+    const checks = await runPreflight(plan, {
+        logger: io.logger,
+        cwd: io.env.GITHUB_WORKSPACE,
+        rds: options.rds && plan.awsRegion ? options.rds(plan.awsRegion) : undefined,
+        annotate: (a) => io.annotate
+            ? io.annotate(a.level, a.message, { file: a.file, startLine: a.line })
+            : (a.level === 'error' ? io.logger.error : io.logger.warning)(`${a.file}:${a.line}: ${a.message}`),
+    });
+    const code = preflightExitCode(checks);
+    const failed = checks.filter((c) => c.status === 'fail' || c.status === 'error');
+    io.setOutput('result', code === 0 ? 'pass' : 'fail');
+    io.setOutput('checks-passed', String(checks.filter((c) => c.status === 'pass').length));
+    io.setOutput('checks-failed', String(failed.length));
+    for (const c of checks)
+        io.logger.info(`${c.status.padEnd(5)} ${c.id}: ${c.summary}`);
+    await io.summary?.(renderPreflight(checks, code === 0));
+    return code;
+}
+function renderPreflight(checks, passed) {
+    const rank = { fail: 0, error: 1, warn: 2, pass: 3, skip: 4 };
+    const rows = [...checks]
+        .sort((a, b) => rank[a.status] - rank[b.status])
+        .map((c) => `| ${c.status} | \`${c.id}\` | ${c.summary.replace(/\|/g, '\\|')} |`);
+    return [
+        `## restore-proof preflight: ${passed ? 'PASS' : 'FAIL'}`,
+        '',
+        '| status | check | summary |',
+        '| --- | --- | --- |',
+        ...rows,
+        '',
+    ].join('\n');
 }
 
 // EXTERNAL MODULE: ./node_modules/pg/lib/index.js
@@ -95973,7 +97036,7 @@ const ZodRecord = /*@__PURE__*/ $constructor("ZodRecord", (inst, def) => {
     inst.keyType = def.keyType;
     inst.valueType = def.valueType;
 });
-function record(keyType, valueType, params) {
+function schemas_record(keyType, valueType, params) {
     // v3-compat: z.record(valueType, params?) — defaults keyType to z.string()
     if (!valueType || !valueType._zod) {
         return new ZodRecord({
@@ -96474,7 +97537,7 @@ const stringbool = (...args) => core._stringbool({
 }, ...args);
 function json(params) {
     const jsonSchema = lazy(() => {
-        return union([schemas_string(params), schemas_number(), schemas_boolean(), schemas_null(), array(jsonSchema), record(schemas_string(), jsonSchema)]);
+        return union([schemas_string(params), schemas_number(), schemas_boolean(), schemas_null(), array(jsonSchema), schemas_record(schemas_string(), jsonSchema)]);
     });
     return jsonSchema;
 }
@@ -96519,7 +97582,7 @@ const checksFileSchema = strictObject({
         message: 'check names must be unique',
     }),
     /** schema.table -> watermark column; the value "none" turns detection off for that table. */
-    watermarks: record(schemas_string().regex(TABLE_KEY, 'keys are schema.table'), schemas_string().min(1)).optional(),
+    watermarks: schemas_record(schemas_string().regex(TABLE_KEY, 'keys are schema.table'), schemas_string().min(1)).optional(),
     'exclude-tables': array(schemas_string().regex(TABLE_KEY, 'schema.table')).optional(),
     'foreign-keys': strictObject({
         enabled: schemas_boolean().optional(),
@@ -96766,10 +97829,10 @@ function watermark_watermarkFor(table, configured) {
     if (explicit !== undefined) {
         if (explicit === 'none')
             return undefined;
-        const col = table.columns.find((c) => c.name === explicit);
-        if (!col)
-            return undefined;
-        return { column: explicit, updateStyle: /updat|modif|chang/i.test(explicit) };
+        // A configured column that does not exist is reported by unknownWatermarks; detection stands in.
+        if (table.columns.some((c) => c.name === explicit)) {
+            return { column: explicit, updateStyle: /updat|modif|chang/i.test(explicit) };
+        }
     }
     const candidates = table.columns.filter((c) => c.baseType !== null && TIME_TYPES.has(c.baseType));
     for (const name of UPDATE_NAMES) {
@@ -97462,8 +98525,6 @@ function describeError(e, signal, cancel, plan) {
 
 // EXTERNAL MODULE: external "node:os"
 var external_node_os_ = __nccwpck_require__(8161);
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(6760);
 // EXTERNAL MODULE: external "node:util"
 var external_node_util_ = __nccwpck_require__(7975);
 // EXTERNAL MODULE: external "node:net"
@@ -97677,15 +98738,22 @@ async function stopServer(dataDir, bindir) {
 ;// CONCATENATED MODULE: ./src/providers/local-pitr.ts
 /**
  * Restores a self-hosted PostgreSQL from its own backups: plain-format pg_basebackup directories in
- * backup-dir plus the WAL archive its archive_command fills. A drill copies the newest base backup taken
- * before the target into a fresh restore-proof-<run> directory, replays archived WAL to the target
- * (recovery_target_time, or the end of the archive for latest, or just to consistency for snapshot), promotes,
- * and runs it as the postgres user on a free loopback port. Cleanup stops it and deletes the directory.
+ * backup-dir (one sub-directory per backup: pg_basebackup -Fp -D <backup-dir>/<name>) plus the WAL archive its
+ * archive_command fills with uncompressed segments. A drill copies the newest base backup consistent before the
+ * target into a fresh restore-proof-<run> directory, replays archived WAL (restore_command cp), promotes, and
+ * runs the copy as the postgres user on a free 127.0.0.1 port. Cleanup stops it and deletes the directory.
  *
- * The window: earliest = the oldest usable base backup's STOP TIME (its consistency point, from the backup
- * history file the source archived), latest = the last COMMIT record in the archive (read with pg_waldump).
- * Time zones in backup_label / history files follow the source's log_timezone: UTC and numeric offsets are
- * read here, other abbreviations are read by the source through source-url, else the manifest's mtime is used.
+ * - Window: earliest = the oldest usable base backup's STOP TIME (its consistency point, from the backup
+ *   history file the source archived; else the manifest's mtime), latest = the last COMMIT in the archive
+ *   (pg_waldump). Label times in UTC or numeric offsets are read here; other zone names through source-url.
+ * - point-in-time: recovery_target_time. latest: the end of the archive; with production-url/source-url the
+ *   validator pins T and the copy is restored to exactly T once a later commit is archived (else, after
+ *   archiveWaitMs, to the end of the archive, and the snapshot comparison judges it).
+ * - snapshot: a base backup by name (snapshot-id = its sub-directory, default the newest), recovered only to
+ *   its consistency point (recovery_target immediate); the target time is that point.
+ * - The copy never inherits the source's paths, ports, archiving, replication or TLS settings; it trusts only
+ *   its private socket, and loopback TCP needs a fresh random password for the bootstrap superuser. It has no
+ *   TLS, so the Target's ssl-mode is always disable (a warning says so when the plan asked for more).
  */
 
 
@@ -97852,8 +98920,10 @@ class LocalPitrProvider {
     sleep;
     backoff;
     random;
+    archiveWaitMs;
     constructor(options = {}) {
         this.options = options;
+        this.archiveWaitMs = options.archiveWaitMs ?? 120_000;
         this.sleep = options.sleep ?? sleep;
         this.backoff = options.backoff ?? { initialMs: 250, maxMs: 5_000, factor: 1.5, jitter: 0.1 };
         this.random = options.random ?? Math.random;
@@ -98049,10 +99119,16 @@ class LocalPitrProvider {
         const backups = resolved.backups ?? (await this.listBackups(plan));
         // What to restore to: the pinned instant (once archived), the plan's time, the end of the archive, or consistency.
         let targetTime = resolved.restoreTime;
+        // Latest with production fingerprinted at T: restore to exactly T once the archive holds a commit after T.
+        // A quiet source may archive none for a long time: then restore to the end of the archive (every commit in it
+        // is before T) and let the comparison with production's snapshot at T decide whether anything is missing.
+        let reportedTarget;
         if (request.pinnedTime && plan.restoreType === 'latest') {
             const pinned = request.pinnedTime;
+            reportedTarget = pinned;
             const newestBackup = backups[backups.length - 1];
-            await poll_pollUntil(async () => {
+            const waitUntil = new Date(Math.min(deadline.getTime(), request.clock.now().getTime() + this.archiveWaitMs));
+            const archived = await poll_pollUntil(async () => {
                 const archive = await this.readArchive(plan.walArchiveDir, newestBackup.timeline, this.bindir(newestBackup.pgVersion));
                 const last = archive.lastCommitAt;
                 return {
@@ -98061,15 +99137,26 @@ class LocalPitrProvider {
                 };
             }, {
                 what: `WAL archive past ${pinned.toISOString()}`,
-                deadline,
+                deadline: waitUntil,
                 signal,
                 sleep: this.sleep,
-                backoff: DEFAULT_BACKOFF,
+                backoff: { initialMs: 1000, maxMs: 10_000, factor: 1.5, jitter: 0.1 },
                 now: () => request.clock.now(),
                 onProgress: (line) => logger.info(line),
+            }).catch((error) => {
+                if (error instanceof TimeoutError)
+                    return false;
+                throw error;
             });
-            timeline.mark('restorable-wait');
-            targetTime = pinned;
+            if (archived) {
+                timeline.mark('restorable-wait');
+                targetTime = pinned;
+            }
+            else {
+                timeline.mark('archive-wait');
+                targetTime = undefined;
+                logger.warning(`local-pitr: no commit after ${pinned.toISOString()} reached the WAL archive within ${Math.round(this.archiveWaitMs / 1000)}s; restoring to the end of the archive, and the comparison with production at ${pinned.toISOString()} shows whether anything committed before it is missing`);
+            }
         }
         let backup;
         if (plan.restoreType === 'snapshot') {
@@ -98133,7 +99220,9 @@ class LocalPitrProvider {
         if (plan.sslMode !== 'disable') {
             logger.warning(`local-pitr: the restored copy listens on 127.0.0.1 without TLS, so it is reached with ssl-mode disable (ssl-mode ${plan.sslMode} is not applied to it)`);
         }
-        const reached = plan.restoreType === 'snapshot' ? backup.consistentAt : (targetTime ?? recoveredTo ?? undefined);
+        const reached = plan.restoreType === 'snapshot'
+            ? backup.consistentAt
+            : (reportedTarget ?? targetTime ?? recoveredTo ?? undefined);
         return {
             provider: 'local-pitr',
             restoredCluster: (0,external_node_path_.basename)(dir),
@@ -99295,10 +100384,10 @@ function trend(entries) {
     if (points.length === 0)
         return [...out, 'No drill has completed a restore yet.'];
     const labels = points.map((e) => `"${e.report.startedAt.slice(5, 10)} ${e.report.startedAt.slice(11, 16)}"`);
-    const minutes = points.map((e) => round1((e.report.restore.seconds ?? 0) / 60));
-    const rtoMinutes = points.map((e) => round1(e.report.objectives.rto.targetSeconds / 60));
-    const lossSeconds = points.map((e) => round1(e.report.objectives.rpo.measuredSeconds ?? 0));
-    const rpoSeconds = points.map((e) => round1(e.report.objectives.rpo.targetSeconds));
+    const minutes = points.map((e) => index_page_round1((e.report.restore.seconds ?? 0) / 60));
+    const rtoMinutes = points.map((e) => index_page_round1(e.report.objectives.rto.targetSeconds / 60));
+    const lossSeconds = points.map((e) => index_page_round1(e.report.objectives.rpo.measuredSeconds ?? 0));
+    const rpoSeconds = points.map((e) => index_page_round1(e.report.objectives.rpo.targetSeconds));
     const chart = (title, axis, values, targets) => [
         '```mermaid',
         'xychart-beta',
@@ -99344,7 +100433,7 @@ function index_page_history(entries) {
     }
     return out;
 }
-const round1 = (n) => Math.round(n * 10) / 10;
+const index_page_round1 = (n) => Math.round(n * 10) / 10;
 /** A y-axis top a little above the largest value, on a round number. */
 function ceiling(max) {
     if (!(max > 0))
@@ -100096,6 +101185,7 @@ async function verify_reports_verifyReportsCommand(plan, io) {
 
 
 
+
 /** Runs the main step. Resolves with the process exit code: 0 pass, 1 fail or bad input. */
 async function runMain(io, options = {}) {
     let plan;
@@ -100110,16 +101200,24 @@ async function runMain(io, options = {}) {
         throw error;
     }
     registerSecrets(plan, io.logger);
-    switch (plan.command) {
-        case 'restore-test':
-            return restoreTestCommand(plan, io, options);
-        case 'janitor':
-            return janitorCommand(plan, io, options);
-        case 'verify-reports':
-            return verifyReportsCommand(plan, io);
-        default:
-            io.logger.error(`command ${plan.command} is not available in this version of restore-proof`);
+    try {
+        switch (plan.command) {
+            case 'restore-test':
+                return await restoreTestCommand(plan, io, options);
+            case 'preflight':
+                return await preflightCommand(plan, io, options);
+            case 'janitor':
+                return await janitorCommand(plan, io, options);
+            case 'verify-reports':
+                return await verifyReportsCommand(plan, io);
+        }
+    }
+    catch (error) {
+        if (error instanceof InputError) {
+            io.logger.error(error.message);
             return 1;
+        }
+        throw error;
     }
 }
 /** Registers every secret in the plan, and the password inside production-url, with the logger. */

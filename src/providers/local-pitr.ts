@@ -1,14 +1,21 @@
 /**
  * Restores a self-hosted PostgreSQL from its own backups: plain-format pg_basebackup directories in
- * backup-dir plus the WAL archive its archive_command fills. A drill copies the newest base backup taken
- * before the target into a fresh restore-proof-<run> directory, replays archived WAL to the target
- * (recovery_target_time, or the end of the archive for latest, or just to consistency for snapshot), promotes,
- * and runs it as the postgres user on a free loopback port. Cleanup stops it and deletes the directory.
+ * backup-dir (one sub-directory per backup: pg_basebackup -Fp -D <backup-dir>/<name>) plus the WAL archive its
+ * archive_command fills with uncompressed segments. A drill copies the newest base backup consistent before the
+ * target into a fresh restore-proof-<run> directory, replays archived WAL (restore_command cp), promotes, and
+ * runs the copy as the postgres user on a free 127.0.0.1 port. Cleanup stops it and deletes the directory.
  *
- * The window: earliest = the oldest usable base backup's STOP TIME (its consistency point, from the backup
- * history file the source archived), latest = the last COMMIT record in the archive (read with pg_waldump).
- * Time zones in backup_label / history files follow the source's log_timezone: UTC and numeric offsets are
- * read here, other abbreviations are read by the source through source-url, else the manifest's mtime is used.
+ * - Window: earliest = the oldest usable base backup's STOP TIME (its consistency point, from the backup
+ *   history file the source archived; else the manifest's mtime), latest = the last COMMIT in the archive
+ *   (pg_waldump). Label times in UTC or numeric offsets are read here; other zone names through source-url.
+ * - point-in-time: recovery_target_time. latest: the end of the archive; with production-url/source-url the
+ *   validator pins T and the copy is restored to exactly T once a later commit is archived (else, after
+ *   archiveWaitMs, to the end of the archive, and the snapshot comparison judges it).
+ * - snapshot: a base backup by name (snapshot-id = its sub-directory, default the newest), recovered only to
+ *   its consistency point (recovery_target immediate); the target time is that point.
+ * - The copy never inherits the source's paths, ports, archiving, replication or TLS settings; it trusts only
+ *   its private socket, and loopback TCP needs a fresh random password for the bootstrap superuser. It has no
+ *   TLS, so the Target's ssl-mode is always disable (a warning says so when the plan asked for more).
  */
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -22,7 +29,7 @@ import { settingsFromUrl } from '../db/connect.js';
 import { findPgBindir, findPgBindirFor, LocalServer, makeServerDir, stopServer } from '../db/local-server.js';
 import type { Logger } from '../logger.js';
 import { InputError } from '../plan.js';
-import { DEFAULT_BACKOFF, pollUntil, sleep as realSleep, type Backoff, type Sleep } from '../poll.js';
+import { pollUntil, sleep as realSleep, TimeoutError, type Backoff, type Sleep } from '../poll.js';
 import type { CleanupOutcome, Plan, SourceInfo, Target } from '../types.js';
 import { clusterName, hasOwnedName, OwnershipError } from './ownership.js';
 import type { CreatedResource, Provider, ResolvedSource, RestoreRequest } from './provider.js';
@@ -36,6 +43,11 @@ export interface LocalPitrOptions {
   /** Backoff while waiting for recovery; default starts at 250 ms (local recovery takes seconds). */
   backoff?: Backoff;
   random?: () => number;
+  /**
+   * For restore-type latest with production-url: how long to wait for a commit after the pinned instant to
+   * reach the WAL archive before restoring to the end of the archive instead. Default 120 s.
+   */
+  archiveWaitMs?: number;
 }
 
 /** One base backup in backup-dir, as read from its backup_label and the archived backup history file. */
@@ -225,8 +237,10 @@ export class LocalPitrProvider implements Provider {
   private readonly sleep: Sleep;
   private readonly backoff: Backoff;
   private readonly random: () => number;
+  private readonly archiveWaitMs: number;
 
   constructor(readonly options: LocalPitrOptions = {}) {
+    this.archiveWaitMs = options.archiveWaitMs ?? 120_000;
     this.sleep = options.sleep ?? realSleep;
     this.backoff = options.backoff ?? { initialMs: 250, maxMs: 5_000, factor: 1.5, jitter: 0.1 };
     this.random = options.random ?? Math.random;
@@ -453,10 +467,18 @@ export class LocalPitrProvider implements Provider {
 
     // What to restore to: the pinned instant (once archived), the plan's time, the end of the archive, or consistency.
     let targetTime: Date | undefined = resolved.restoreTime;
+    // Latest with production fingerprinted at T: restore to exactly T once the archive holds a commit after T.
+    // A quiet source may archive none for a long time: then restore to the end of the archive (every commit in it
+    // is before T) and let the comparison with production's snapshot at T decide whether anything is missing.
+    let reportedTarget: Date | undefined;
     if (request.pinnedTime && plan.restoreType === 'latest') {
       const pinned = request.pinnedTime;
+      reportedTarget = pinned;
       const newestBackup = backups[backups.length - 1]!;
-      await pollUntil(
+      const waitUntil = new Date(
+        Math.min(deadline.getTime(), request.clock.now().getTime() + this.archiveWaitMs),
+      );
+      const archived = await pollUntil(
         async () => {
           const archive = await this.readArchive(
             plan.walArchiveDir!,
@@ -471,16 +493,27 @@ export class LocalPitrProvider implements Provider {
         },
         {
           what: `WAL archive past ${pinned.toISOString()}`,
-          deadline,
+          deadline: waitUntil,
           signal,
           sleep: this.sleep,
-          backoff: DEFAULT_BACKOFF,
+          backoff: { initialMs: 1000, maxMs: 10_000, factor: 1.5, jitter: 0.1 },
           now: () => request.clock.now(),
           onProgress: (line) => logger.info(line),
         },
-      );
-      timeline.mark('restorable-wait');
-      targetTime = pinned;
+      ).catch((error: Error) => {
+        if (error instanceof TimeoutError) return false;
+        throw error;
+      });
+      if (archived) {
+        timeline.mark('restorable-wait');
+        targetTime = pinned;
+      } else {
+        timeline.mark('archive-wait');
+        targetTime = undefined;
+        logger.warning(
+          `local-pitr: no commit after ${pinned.toISOString()} reached the WAL archive within ${Math.round(this.archiveWaitMs / 1000)}s; restoring to the end of the archive, and the comparison with production at ${pinned.toISOString()} shows whether anything committed before it is missing`,
+        );
+      }
     }
 
     let backup: BaseBackup | undefined;
@@ -554,7 +587,9 @@ export class LocalPitrProvider implements Provider {
       );
     }
     const reached =
-      plan.restoreType === 'snapshot' ? backup.consistentAt : (targetTime ?? recoveredTo ?? undefined);
+      plan.restoreType === 'snapshot'
+        ? backup.consistentAt
+        : (reportedTarget ?? targetTime ?? recoveredTo ?? undefined);
     return {
       provider: 'local-pitr',
       restoredCluster: basename(dir),

@@ -3,6 +3,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import pg from 'pg';
+import { createValidator } from '../../src/checks/index.js';
 import { runDrill } from '../../src/drill.js';
 import { makeTempServerDir } from '../../src/db/local-server.js';
 import { deleteEncounterObservations, seedDataset, writeActivity } from '../../src/demo/dataset.js';
@@ -57,7 +58,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await client?.end().catch(() => undefined);
   await production?.server.stop();
-  if (base && !process.env.KEEP_PITR_TEST) await rm(base, { recursive: true, force: true });
+  if (base) await rm(base, { recursive: true, force: true });
 });
 
 const planFor = (extra: Record<string, string>) =>
@@ -198,6 +199,29 @@ test.each([
   },
   120_000,
 );
+
+test('latest against a quiet source: production pinned at T, restored to the end of the archive, proven equal', async () => {
+  const provider = new LocalPitrProvider({ workDir: join(base, 'work-pinned'), archiveWaitMs: 1500 });
+  const logger = memoryLogger();
+  const plan = planFor({ 'restore-type': 'latest' });
+  const { outcome } = await runDrill({
+    plan,
+    provider,
+    validator: createValidator(),
+    state: memoryState(),
+    logger,
+  });
+  expect(outcome.error).toBeUndefined();
+  expect(logger.lines.join('\n')).toMatch(
+    /no commit after .* reached the WAL archive within 2s; restoring to the end/,
+  );
+  const counts = outcome.checks.filter((c) => c.category === 'counts' || c.category === 'checksums');
+  expect(counts.length).toBeGreaterThanOrEqual(8);
+  expect(counts.every((c) => c.status === 'pass')).toBe(true);
+  expect(outcome.result).toBe('pass');
+  expect(outcome.restore.phases.map((p) => p.name)).toContain('archive-wait');
+  expect(readdirSync(join(base, 'work-pinned'))).toEqual([]);
+}, 120_000);
 
 test('the post step stops and deletes a running copy from saved state alone', async () => {
   const workDir = join(base, 'work-post');

@@ -7,11 +7,27 @@ import { createServer, request as httpRequest, type IncomingMessage, type Server
 
 export interface FailRule {
   kind: 'fail';
+  /** The action to fail, or '*' for every action. */
   action: string;
   code: string;
   status?: number;
   /** How many calls to fail; unlimited when absent. */
   times?: number;
+  /** Start failing only once this many calls have been seen (e.g. credentials that expire mid-drill). */
+  afterCalls?: number;
+}
+
+/** Answers a deterministic fraction of all calls with a Throttling error (every call that crosses a step). */
+export interface ThrottleRule {
+  kind: 'throttle';
+  fraction: number;
+}
+
+/** Destroys the connection without an answer, for the next `times` calls of `action` ('*' for any). */
+export interface DropRule {
+  kind: 'drop';
+  action: string;
+  times: number;
 }
 
 export interface HoldRule {
@@ -30,13 +46,15 @@ export interface RewriteRule {
   value: string;
 }
 
-export type FaultRule = FailRule | HoldRule | RewriteRule;
+export type FaultRule = FailRule | HoldRule | RewriteRule | ThrottleRule | DropRule;
 
 export interface FaultProxy {
   endpoint: string;
   rules: FaultRule[];
   /** Actions seen, in order. */
   calls: string[];
+  /** How many calls were answered with an injected fault (error, throttle or drop). */
+  injected: number;
   close(): Promise<void>;
 }
 
@@ -51,21 +69,47 @@ const readBody = (req: IncomingMessage): Promise<Buffer> =>
 export async function startFaultProxy(upstream: string, rules: FaultRule[] = []): Promise<FaultProxy> {
   const target = new URL(upstream);
   const calls: string[] = [];
-  const proxy: FaultProxy = { endpoint: '', rules, calls, close: async () => undefined };
+  const proxy: FaultProxy = { endpoint: '', rules, calls, injected: 0, close: async () => undefined };
+  const matches = (ruleAction: string, action: string): boolean =>
+    ruleAction === '*' || ruleAction === action;
+  const errorXml = (code: string): string =>
+    `<ErrorResponse xmlns="http://rds.amazonaws.com/doc/2014-10-31/"><Error><Type>Sender</Type><Code>${code}</Code><Message>injected ${code}</Message></Error><RequestId>fault-proxy</RequestId></ErrorResponse>`;
   const server: Server = createServer(async (req, res) => {
     const body = await readBody(req);
     const params = new URLSearchParams(body.toString('utf8'));
     const action = params.get('Action') ?? '';
     calls.push(action);
+    const drop = proxy.rules.find(
+      (r): r is DropRule => r.kind === 'drop' && matches(r.action, action) && r.times > 0,
+    );
+    if (drop) {
+      drop.times -= 1;
+      proxy.injected += 1;
+      req.socket.destroy();
+      return;
+    }
+    const throttle = proxy.rules.find((r): r is ThrottleRule => r.kind === 'throttle');
+    if (
+      throttle &&
+      Math.floor(calls.length * throttle.fraction) > Math.floor((calls.length - 1) * throttle.fraction)
+    ) {
+      proxy.injected += 1;
+      res.writeHead(400, { 'content-type': 'text/xml' });
+      res.end(errorXml('Throttling'));
+      return;
+    }
     const fail = proxy.rules.find(
-      (r): r is FailRule => r.kind === 'fail' && r.action === action && (r.times ?? 1) > 0,
+      (r): r is FailRule =>
+        r.kind === 'fail' &&
+        matches(r.action, action) &&
+        (r.times ?? 1) > 0 &&
+        calls.length > (r.afterCalls ?? 0),
     );
     if (fail) {
       if (fail.times !== undefined) fail.times -= 1;
+      proxy.injected += 1;
       res.writeHead(fail.status ?? 400, { 'content-type': 'text/xml' });
-      res.end(
-        `<ErrorResponse xmlns="http://rds.amazonaws.com/doc/2014-10-31/"><Error><Type>Sender</Type><Code>${fail.code}</Code><Message>injected ${fail.code}</Message></Error><RequestId>fault-proxy</RequestId></ErrorResponse>`,
-      );
+      res.end(errorXml(fail.code));
       return;
     }
     const headers = { ...req.headers, host: target.host };

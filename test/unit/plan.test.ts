@@ -40,6 +40,9 @@ describe('defaults', () => {
       cadence: 'adhoc',
       commitReport: false,
       dryRun: false,
+      minRetentionDays: 35,
+      maxPitrGapMinutes: 10,
+      maxSnapshotAgeHours: 25,
     });
   });
 
@@ -97,6 +100,12 @@ describe('defaults', () => {
     const p = buildPlan({ provider: 'local-pitr', 'backup-dir': dir, 'wal-archive-dir': dir }, {});
     expect(p.provider).toBe('local-pitr');
     expect(p.awsRegion).toBeUndefined();
+  });
+
+  test('a Terraform-only preflight needs no AWS inputs', () => {
+    const p = buildPlan({ command: 'preflight', 'terraform-dir': dir }, {});
+    expect(p.terraformDir).toBe(dir);
+    expect(p.sourceCluster).toBeUndefined();
   });
 
   test('verify-reports needs no source', () => {
@@ -267,6 +276,21 @@ const BAD: [string, RawInputs, string, RegExp][] = [
     'source-cluster',
     /goes only with provider aurora/,
   ],
+  ['retention days above the RDS maximum', { 'min-retention-days': '36' }, 'min-retention-days', /1 to 35/],
+  [
+    'fractional snapshot age',
+    { 'max-snapshot-age-hours': '1.5' },
+    'max-snapshot-age-hours',
+    /whole number of hours/,
+  ],
+  ['zero PITR gap', { 'max-pitr-gap-minutes': '0' }, 'max-pitr-gap-minutes', /greater than 0/],
+  [
+    'missing terraform plan file',
+    { command: 'preflight', 'terraform-plan': join(dir, 'plan.json') },
+    'terraform-plan',
+    /existing file/,
+  ],
+  ['dry-run not boolean', { command: 'janitor', 'dry-run': 'maybe' }, 'dry-run', /true \| false/],
   ['source-url not postgres', { 'source-url': 'http://x' }, 'source-url', /postgres:\/\//],
 ];
 

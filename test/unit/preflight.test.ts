@@ -16,7 +16,7 @@ import {
   runPreflight,
   type Annotation,
 } from '../../src/preflight/index.js';
-import { postureChecks, type PostureFacts } from '../../src/preflight/posture.js';
+import { postureChecks, type PostureFacts, type PostureThresholds } from '../../src/preflight/posture.js';
 import type { CheckResult } from '../../src/types.js';
 
 const NOW = new Date('2026-03-02T12:00:00Z');
@@ -71,7 +71,7 @@ function facts(overrides: Partial<PostureFacts> = {}, c: Partial<DBCluster> = {}
 const statuses = (checks: CheckResult[]): Record<string, string> =>
   Object.fromEntries(checks.map((c) => [c.id, c.status]));
 const check = (checks: CheckResult[], id: string): CheckResult => checks.find((c) => c.id === id)!;
-const judge = (f: PostureFacts, t = PREFLIGHT_DEFAULTS) => postureChecks(f, t, NOW);
+const judge = (f: PostureFacts, t: PostureThresholds = PREFLIGHT_DEFAULTS) => postureChecks(f, t, NOW);
 
 describe('posture checks', () => {
   test('a compliant cluster passes all eight, each with its figure and threshold', () => {
