@@ -12,6 +12,7 @@ import type { CreatedResource, Provider } from './providers/provider.js';
 import { pollUntil, type Sleep } from './poll.js';
 import { STATE, type StateStore } from './state.js';
 import { round, systemClock, Timeline, type Clock } from './timeline.js';
+import { startTunnel as startTunnelProcess, type Tunnel } from './tunnel.js';
 import type { CheckResult, CleanupOutcome, DrillOutcome, Plan, Target } from './types.js';
 
 export interface DrillDeps {
@@ -25,9 +26,15 @@ export interface DrillDeps {
   signal?: AbortSignal;
   runId?: string;
   sleep?: Sleep;
+  /** Opens plan.tunnelCommand (tests inject one); default src/tunnel.ts. */
+  startTunnel?: typeof startTunnelProcess;
 }
 
-/** Phases that make up the recovery time: restore request to the first query answered on the copy. */
+/**
+ * Phases that make up the recovery time: restore request to the first query answered on the copy. The
+ * 'tunnel' phase (tunnel-command) is left out: it is how the test runner reaches the VPC, not part of a
+ * recovery, where the application reaches the copy from inside it.
+ */
 export const RTO_PHASES = [
   'restore-request',
   'cluster-available',
@@ -72,6 +79,7 @@ export async function runDrill(deps: DrillDeps): Promise<DrillResult> {
   let checks: CheckResult[] = [];
   let restoreSeconds: number | null = null;
   let newestDataAt: Date | undefined;
+  let tunnel: Tunnel | undefined;
   logger.info(
     `restore-proof run ${runId}: ${plan.restoreType} restore of ${plan.sourceCluster ?? plan.backupDir ?? 'source'} with ${provider.name}`,
   );
@@ -97,6 +105,17 @@ export async function runDrill(deps: DrillDeps): Promise<DrillResult> {
       clock,
       record,
     });
+    if (plan.tunnelCommand) {
+      const endpoint = target.connection;
+      tunnel = await (deps.startTunnel ?? startTunnelProcess)(
+        plan.tunnelCommand,
+        { host: endpoint.host, port: endpoint.port },
+        logger,
+        signal,
+      );
+      target = throughTunnel(target, tunnel.localPort);
+      timeline.mark('tunnel');
+    }
     await firstQuery(target, plan, timeline, signal, logger, deps.sleep);
     timeline.mark('first-query');
     restoreSeconds = round(
@@ -112,6 +131,12 @@ export async function runDrill(deps: DrillDeps): Promise<DrillResult> {
   } catch (e) {
     error = describeError(e, signal, deps.signal, plan);
     logger.error(`drill failed: ${error}`);
+  } finally {
+    // Before the copy is deleted: nothing needs the tunnel once validation ended (or failed, or was cancelled).
+    await tunnel?.stop().catch((e: Error) => {
+      warnings.push(`tunnel-command could not be stopped: ${e.message}`);
+      logger.warning(`tunnel: ${e.message}`);
+    });
   }
   const objectives = objectiveChecks({
     restoreSeconds,
@@ -194,6 +219,15 @@ async function cleanUp(
   const outcome = await provider.cleanup(resources, runId, logger);
   if (outcome.status !== 'failed') state.save(STATE.cleanedUp, 'done');
   return outcome;
+}
+
+/** The target reached through 127.0.0.1:localPort; TLS still names (and verifies) the copy's own endpoint. */
+export function throughTunnel(target: Target, localPort: number): Target {
+  const { host } = target.connection;
+  return {
+    ...target,
+    connection: { ...target.connection, host: '127.0.0.1', port: localPort, tlsServername: host },
+  };
 }
 
 /** Connects to the copy and runs one query, retrying while DNS and the endpoint settle. */

@@ -53,6 +53,11 @@ export const INPUT_DEFAULTS = {
   'max-snapshot-age-hours': '25',
   'terraform-plan': '',
   'terraform-dir': '',
+  'source-instance': '',
+  'target-region': '',
+  'target-kms-key-id': '',
+  'metrics-namespace': '',
+  'tunnel-command': '',
 } as const satisfies Record<string, string>;
 
 export type InputName = keyof typeof INPUT_DEFAULTS;
@@ -86,6 +91,9 @@ export type RawInputs = Partial<Record<InputName, string | undefined>>;
 const CLUSTER_ID = /^[A-Za-z](?!.*--)[A-Za-z0-9-]{0,62}(?<!-)$/;
 const CLUSTER_ARN =
   /^arn:aws[a-z-]*:rds:([a-z0-9-]+):(\d{12}):cluster:([A-Za-z](?!.*--)[A-Za-z0-9-]{0,62}(?<!-))$/;
+const INSTANCE_ARN =
+  /^arn:aws[a-z-]*:rds:([a-z0-9-]+):(\d{12}):db:([A-Za-z](?!.*--)[A-Za-z0-9-]{0,62}(?<!-))$/;
+const NAMESPACE = /^(?!AWS\/)[A-Za-z0-9._/#:-]{1,255}$/;
 const SNAPSHOT_ID = /^[A-Za-z][A-Za-z0-9:-]{0,254}$/;
 const SNAPSHOT_ARN = /^arn:aws[a-z-]*:rds:[a-z0-9-]+:\d{12}:cluster-snapshot:[A-Za-z][A-Za-z0-9:-]{0,254}$/;
 const REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$/;
@@ -189,7 +197,7 @@ export function parseRestoreTime(value: string): Date | 'random' {
 
 /** Region from an ARN, if the identifier is one. */
 export function regionFromArn(value: string): string | undefined {
-  return CLUSTER_ARN.exec(value)?.[1];
+  return (CLUSTER_ARN.exec(value) ?? INSTANCE_ARN.exec(value))?.[1];
 }
 
 /** The cluster identifier inside an ARN, or the identifier itself. */
@@ -252,6 +260,13 @@ export function buildPlan(raw: RawInputs, env: NodeJS.ProcessEnv = process.env):
   };
 
   const source = get('source-cluster');
+  const instance = get('source-instance');
+  if (source !== undefined && instance !== undefined) {
+    throw new InputError(
+      'source-instance',
+      'goes instead of source-cluster, not with it (one source per drill)',
+    );
+  }
   if (source !== undefined) {
     if (!CLUSTER_ID.test(source) && !CLUSTER_ARN.test(source)) {
       throw new InputError(
@@ -261,21 +276,31 @@ export function buildPlan(raw: RawInputs, env: NodeJS.ProcessEnv = process.env):
       );
     }
     plan.sourceCluster = source;
+  } else if (instance !== undefined) {
+    if (!CLUSTER_ID.test(instance) && !INSTANCE_ARN.test(instance)) {
+      throw new InputError(
+        'source-instance',
+        'accepts a DB instance identifier (a letter, then letters, digits and single hyphens, at most 63) or a DB instance ARN',
+        instance,
+      );
+    }
+    plan.sourceInstance = instance;
   } else if (needsAws) {
     throw new InputError(
       'source-cluster',
-      `is required for command ${command} with provider aurora: a DB cluster identifier or ARN`,
+      `is required for command ${command} with provider aurora: a DB cluster identifier or ARN (or source-instance for RDS for PostgreSQL)`,
     );
   }
+  const sourceArn = source ?? instance;
 
   const region =
     get('aws-region') ??
-    (source ? regionFromArn(source) : undefined) ??
+    (sourceArn ? regionFromArn(sourceArn) : undefined) ??
     env.AWS_REGION ??
     env.AWS_DEFAULT_REGION;
   if (region !== undefined) {
     plan.awsRegion = pattern('aws-region', region, REGION, 'accepts an AWS region name such as us-east-1');
-    const arnRegion = source ? regionFromArn(source) : undefined;
+    const arnRegion = sourceArn ? regionFromArn(sourceArn) : undefined;
     if (arnRegion && given('aws-region') && arnRegion !== region) {
       throw new InputError(
         'aws-region',
@@ -389,6 +414,47 @@ export function buildPlan(raw: RawInputs, env: NodeJS.ProcessEnv = process.env):
     );
   }
 
+  optional('targetRegion', 'target-region', (v) =>
+    pattern('target-region', v, REGION, 'accepts an AWS region name such as us-west-2'),
+  );
+  if (plan.targetRegion !== undefined && plan.targetRegion === plan.awsRegion) {
+    throw new InputError(
+      'target-region',
+      `must differ from the source region (${plan.awsRegion})`,
+      plan.targetRegion,
+    );
+  }
+  optional('targetKmsKeyId', 'target-kms-key-id', (v) =>
+    pattern(
+      'target-kms-key-id',
+      v,
+      KMS_KEY,
+      'accepts a KMS key id, key ARN, alias/name or alias ARN in the target region',
+    ),
+  );
+  if (plan.targetKmsKeyId !== undefined && plan.targetRegion === undefined) {
+    throw new InputError('target-kms-key-id', 'goes only with target-region');
+  }
+  optional('metricsNamespace', 'metrics-namespace', (v) =>
+    pattern(
+      'metrics-namespace',
+      v,
+      NAMESPACE,
+      "accepts a CloudWatch namespace (letters, digits, . _ / # : -; not starting with 'AWS/')",
+    ),
+  );
+  optional('tunnelCommand', 'tunnel-command', (v) => {
+    if (!v.includes('{localPort}')) {
+      throw new InputError(
+        'tunnel-command',
+        'must contain {localPort}, the local port the drill connects through',
+      );
+    }
+    return v;
+  });
+  if (plan.tunnelCommand !== undefined && plan.restoredHost !== undefined) {
+    throw new InputError('tunnel-command', 'goes instead of restored-host, not with it');
+  }
   optional('terraformPlan', 'terraform-plan', (v) => existingFile('terraform-plan', v));
   optional('terraformDir', 'terraform-dir', (v) => existingDir('terraform-dir', v));
   optional('sourceUrl', 'source-url', (v) => postgresUrl('source-url', v));

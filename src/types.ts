@@ -51,6 +51,15 @@ export interface Plan {
   commitReport: boolean;
   /** janitor: list only. */
   dryRun?: boolean;
+  /** An RDS for PostgreSQL instance source (instead of sourceCluster). */
+  sourceInstance?: string;
+  /** Cross-region drill: copy the snapshot to this region and restore there. */
+  targetRegion?: string;
+  targetKmsKeyId?: string;
+  /** CloudWatch namespace for per-drill metrics. */
+  metricsNamespace?: string;
+  /** Command template that opens a tunnel to the copy ({host}, {port}, {localPort}). */
+  tunnelCommand?: string;
   /** local-pitr only */
   sourceUrl?: string;
   backupDir?: string;
@@ -106,6 +115,8 @@ export interface ConnectionSettings {
   user: string;
   password: string;
   sslMode: SslMode;
+  /** Through a tunnel: the copy's own host name, checked against its certificate (TLS SNI) instead of host. */
+  tlsServername?: string;
 }
 
 export interface PhaseTiming {

@@ -17,15 +17,19 @@ export interface SmokeOptions {
 export function smokeEnvironment(settings: ConnectionSettings): Record<string, string> {
   const sslmode = settings.sslMode === 'disable' ? 'disable' : settings.sslMode;
   const auth = `${encodeURIComponent(settings.user)}${settings.password ? `:${encodeURIComponent(settings.password)}` : ''}`;
-  const host = settings.host.includes(':') ? `[${settings.host}]` : settings.host;
+  // Through a tunnel libpq connects to hostaddr (127.0.0.1) and checks the certificate against host.
+  const name = settings.tlsServername ?? settings.host;
+  const host = name.includes(':') ? `[${name}]` : name;
+  const hostaddr = settings.tlsServername ? `&hostaddr=${encodeURIComponent(settings.host)}` : '';
   return {
-    PGHOST: settings.host,
+    PGHOST: name,
+    ...(settings.tlsServername ? { PGHOSTADDR: settings.host } : {}),
     PGPORT: String(settings.port),
     PGUSER: settings.user,
     PGPASSWORD: settings.password,
     PGDATABASE: settings.database,
     PGSSLMODE: sslmode,
-    DATABASE_URL: `postgres://${auth}@${host}:${settings.port}/${encodeURIComponent(settings.database)}?sslmode=${sslmode}`,
+    DATABASE_URL: `postgres://${auth}@${host}:${settings.port}/${encodeURIComponent(settings.database)}?sslmode=${sslmode}${hostaddr}`,
   };
 }
 

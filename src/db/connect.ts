@@ -15,6 +15,11 @@ export function tlsOptions(mode: SslMode, extraCa?: string[]): false | Connectio
   return { rejectUnauthorized: true, ca };
 }
 
+/** Through a tunnel the host is 127.0.0.1: name the copy's endpoint for SNI and the certificate check. */
+function withServername(ssl: false | ConnectionOptions, servername: string | undefined): false | ConnectionOptions {
+  return ssl && servername ? { ...ssl, servername } : ssl;
+}
+
 export function clientConfig(
   settings: ConnectionSettings,
   extra: Partial<pg.ClientConfig> = {},
@@ -25,7 +30,7 @@ export function clientConfig(
     database: settings.database,
     user: settings.user,
     password: settings.password,
-    ssl: tlsOptions(settings.sslMode),
+    ssl: withServername(tlsOptions(settings.sslMode), settings.tlsServername),
     connectionTimeoutMillis: 15_000,
     application_name: 'restore-proof',
     ...extra,

@@ -13,8 +13,10 @@ export interface FailRule {
   status?: number;
   /** How many calls to fail; unlimited when absent. */
   times?: number;
-  /** Start failing only once this many calls have been seen (e.g. credentials that expire mid-drill). */
+  /** Start failing only once this many calls have been seen. */
   afterCalls?: number;
+  /** Start failing only once this action has been seen (e.g. credentials that expire mid-drill). */
+  afterAction?: string;
 }
 
 /** Answers a deterministic fraction of all calls with a Throttling error (every call that crosses a step). */
@@ -103,7 +105,8 @@ export async function startFaultProxy(upstream: string, rules: FaultRule[] = [])
         r.kind === 'fail' &&
         matches(r.action, action) &&
         (r.times ?? 1) > 0 &&
-        calls.length > (r.afterCalls ?? 0),
+        calls.length > (r.afterCalls ?? 0) &&
+        (r.afterAction === undefined || calls.slice(0, -1).includes(r.afterAction)),
     );
     if (fail) {
       if (fail.times !== undefined) fail.times -= 1;
