@@ -230,6 +230,9 @@ export function throughTunnel(target: Target, localPort: number): Target {
   };
 }
 
+const PERMANENT_CONNECT_ERRORS =
+  /password authentication failed|no pg_hba.conf entry|does not exist|does not support SSL|self[- ]signed certificate|unable to verify|certificate has expired|Hostname\/IP does not match|ERR_TLS_CERT/;
+
 /** Connects to the copy and runs one query, retrying while DNS and the endpoint settle. */
 async function firstQuery(
   target: Target,
@@ -255,7 +258,8 @@ async function firstQuery(
         return { done: true, status: 'answered' };
       } catch (e) {
         lastError = (e as Error).message;
-        if (/password authentication failed|no pg_hba.conf entry|does not exist/.test(lastError)) throw e;
+        // Refusals that waiting cannot change: fail now rather than at the deadline.
+        if (PERMANENT_CONNECT_ERRORS.test(lastError)) throw e;
         return { done: undefined, status: `not yet: ${lastError}` };
       }
     },

@@ -218,4 +218,27 @@ export interface DrillOutcome {
   objectives: { rto: Objective; rpo: Objective };
   cleanup: CleanupOutcome;
   warnings: string[];
+  /** Estimated cost of the drill (src/report/cost.ts); absent where nothing billable was created. */
+  cost?: DrillCost;
+}
+
+export interface CostItem {
+  item: 'instance' | 'storage' | 'io' | 'transfer';
+  /** What was counted and at which price, or why it is unknown. */
+  detail: string;
+  /** USD, or null when the quantity or the price is unknown. */
+  usd: number | null;
+}
+
+/** An estimate for budgeting a cadence, not a bill. */
+export interface DrillCost {
+  currency: 'USD';
+  /** Sum of the known items; null when the instance's price is unknown. */
+  totalUsd: number | null;
+  /** True when every item is known. */
+  complete: boolean;
+  /** Month of the price table (YYYY-MM). */
+  pricesAsOf: string;
+  items: CostItem[];
+  notes: string[];
 }

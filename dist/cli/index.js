@@ -13618,7 +13618,7 @@ __webpack_unused_export__ = DescribeDBEngineVersions$;
 __webpack_unused_export__ = DescribeDBEngineVersionsCommand;
 __webpack_unused_export__ = DescribeDBEngineVersionsMessage$;
 __webpack_unused_export__ = DescribeDBInstanceAutomatedBackups$;
-__webpack_unused_export__ = DescribeDBInstanceAutomatedBackupsCommand;
+exports.peb = DescribeDBInstanceAutomatedBackupsCommand;
 __webpack_unused_export__ = DescribeDBInstanceAutomatedBackupsMessage$;
 __webpack_unused_export__ = DescribeDBInstances$;
 exports.hhJ = DescribeDBInstancesCommand;
@@ -13672,7 +13672,7 @@ __webpack_unused_export__ = DescribeDBSnapshotTenantDatabases$;
 __webpack_unused_export__ = DescribeDBSnapshotTenantDatabasesCommand;
 __webpack_unused_export__ = DescribeDBSnapshotTenantDatabasesMessage$;
 __webpack_unused_export__ = DescribeDBSnapshots$;
-__webpack_unused_export__ = DescribeDBSnapshotsCommand;
+exports.KKI = DescribeDBSnapshotsCommand;
 __webpack_unused_export__ = DescribeDBSnapshotsMessage$;
 __webpack_unused_export__ = DescribeDBSubnetGroups$;
 __webpack_unused_export__ = DescribeDBSubnetGroupsCommand;
@@ -14116,7 +14116,7 @@ exports.fok = RestoreDBClusterToPointInTimeCommand;
 __webpack_unused_export__ = RestoreDBClusterToPointInTimeMessage$;
 __webpack_unused_export__ = RestoreDBClusterToPointInTimeResult$;
 __webpack_unused_export__ = RestoreDBInstanceFromDBSnapshot$;
-__webpack_unused_export__ = RestoreDBInstanceFromDBSnapshotCommand;
+exports.dX$ = RestoreDBInstanceFromDBSnapshotCommand;
 __webpack_unused_export__ = RestoreDBInstanceFromDBSnapshotMessage$;
 __webpack_unused_export__ = RestoreDBInstanceFromDBSnapshotResult$;
 __webpack_unused_export__ = RestoreDBInstanceFromS3$;
@@ -14124,7 +14124,7 @@ __webpack_unused_export__ = RestoreDBInstanceFromS3Command;
 __webpack_unused_export__ = RestoreDBInstanceFromS3Message$;
 __webpack_unused_export__ = RestoreDBInstanceFromS3Result$;
 __webpack_unused_export__ = RestoreDBInstanceToPointInTime$;
-__webpack_unused_export__ = RestoreDBInstanceToPointInTimeCommand;
+exports.i4 = RestoreDBInstanceToPointInTimeCommand;
 __webpack_unused_export__ = RestoreDBInstanceToPointInTimeMessage$;
 __webpack_unused_export__ = RestoreDBInstanceToPointInTimeResult$;
 __webpack_unused_export__ = RestoreWindow$;
@@ -57605,6 +57605,7 @@ const FAILED_STATES = new Set([
     'incompatible-parameters',
     'incompatible-network',
     'storage-full',
+    'error',
 ]);
 function rdsClient(region) {
     return new dist_cjs/* RDSClient */.rYe({ region, maxAttempts: 8, retryMode: 'adaptive' });
@@ -57826,6 +57827,22 @@ class RdsProviderBase {
         });
     }
     /**
+     * Waits until the source's LatestRestorableTime (`latest`) passes the pinned instant production was
+     * fingerprinted at, marks 'restorable-wait', and returns the instant to restore to.
+     */
+    async restorablePast(request, wait, latest) {
+        const pinned = request.pinnedTime;
+        await wait(`source ${request.resolved.source.identifier} restorable past ${pinned.toISOString()}`, async () => {
+            const at = await latest();
+            return {
+                done: at && at >= pinned ? true : undefined,
+                status: `latest restorable ${at?.toISOString() ?? 'unknown'}`,
+            };
+        });
+        request.timeline.mark('restorable-wait');
+        return pinned;
+    }
+    /**
      * The restore time for restore-type point-in-time: the plan's instant (refused outside the window), or a
      * uniform pick inside it for 'random'. `source` names the source in the error.
      */
@@ -57844,6 +57861,19 @@ class RdsProviderBase {
         }
         return time;
     }
+}
+/**
+ * Waits until a restored resource (or copied snapshot) reports 'available', failing at once on a status
+ * it never recovers from.
+ */
+function untilAvailable(wait, what, describe, statusOf, detail = () => '') {
+    return wait(what, async () => {
+        const item = await describe();
+        const status = (item && statusOf(item)) ?? 'missing';
+        if (FAILED_STATES.has(status))
+            throw new Error(`${what} entered state ${status}`);
+        return { done: status === 'available' ? item : undefined, status: `${status}${item ? detail(item) : ''}` };
+    });
 }
 /** The newest item with status available, by `created`; undefined when none. */
 function newestAvailable(items, created) {
@@ -58005,19 +58035,9 @@ class AuroraProvider extends RdsProviderBase {
             ? await this.copySnapshot(request, wait, tags)
             : this.inPlace(plan, resolved);
         const api = placement.api;
-        let restoreTime = resolved.restoreTime;
-        if (request.pinnedTime && !placement.snapshotId) {
-            const pinned = request.pinnedTime;
-            await wait(`source ${source.identifier} restorable past ${pinned.toISOString()}`, async () => {
-                const latest = (await this.api().describeCluster(source.identifier))?.LatestRestorableTime;
-                return {
-                    done: latest && latest >= pinned ? true : undefined,
-                    status: `latest restorable ${latest?.toISOString() ?? 'unknown'}`,
-                };
-            });
-            timeline.mark('restorable-wait');
-            restoreTime = pinned;
-        }
+        const restoreTime = request.pinnedTime && !placement.snapshotId
+            ? await this.restorablePast(request, wait, async () => (await this.api().describeCluster(source.identifier))?.LatestRestorableTime)
+            : resolved.restoreTime;
         const id = clusterName(runId);
         const common = {
             DBClusterIdentifier: id,
@@ -58084,26 +58104,14 @@ class AuroraProvider extends RdsProviderBase {
             }
         };
         let instanceRequested = await createInstance();
-        const clusterWait = async (what) => wait(what, async () => {
-            const c = await api.describeCluster(id);
-            const status = c?.Status ?? 'missing';
-            if (FAILED_STATES.has(status))
-                throw new Error(`restored cluster ${id} entered state ${status}`);
-            return { done: status === 'available' ? c : undefined, status };
-        });
+        const clusterWait = (what) => untilAvailable(wait, what, () => api.describeCluster(id), (c) => c.Status);
         await clusterWait(`cluster ${id}`);
         timeline.mark('cluster-available');
         if (!instanceRequested)
             instanceRequested = await createInstance();
         if (!instanceRequested)
             throw new Error(`cluster ${id} is available but refused its instance (InvalidDBClusterStateFault)`);
-        const instance = await wait(`instance ${instanceId}`, async () => {
-            const i = await api.describeInstance(instanceId);
-            const status = i?.DBInstanceStatus ?? 'missing';
-            if (FAILED_STATES.has(status))
-                throw new Error(`instance ${instanceId} entered state ${status}`);
-            return { done: status === 'available' ? i : undefined, status };
-        });
+        const instance = await untilAvailable(wait, `instance ${instanceId}`, () => api.describeInstance(instanceId), (i) => i.DBInstanceStatus);
         timeline.mark('instance-available');
         const password = newPassword(logger);
         await api.modifyClusterOwned(id, runId, { MasterUserPassword: password });
@@ -58174,14 +58182,7 @@ class AuroraProvider extends RdsProviderBase {
             Tags: tags,
         }));
         await request.record({ kind: 'snapshot', id, region: api.region, runId });
-        await wait(`snapshot copy ${id} in ${api.region}`, async () => {
-            const s = await api.describeClusterSnapshot(id);
-            const status = s?.Status ?? 'missing';
-            if (FAILED_STATES.has(status) || status === 'error')
-                throw new Error(`copied snapshot ${id} entered state ${status}`);
-            const progress = s?.PercentProgress !== undefined ? ` ${s.PercentProgress}%` : '';
-            return { done: status === 'available' ? s : undefined, status: `${status}${progress}` };
-        });
+        await untilAvailable(wait, `snapshot copy ${id} in ${api.region}`, () => api.describeClusterSnapshot(id), (s) => s.Status, (s) => (s.PercentProgress !== undefined ? ` ${s.PercentProgress}%` : ''));
         timeline.mark('snapshot-copy');
         return {
             api,
@@ -71233,6 +71234,7 @@ function throughTunnel(target, localPort) {
         connection: { ...target.connection, host: '127.0.0.1', port: localPort, tlsServername: host },
     };
 }
+const PERMANENT_CONNECT_ERRORS = /password authentication failed|no pg_hba.conf entry|does not exist|does not support SSL|self[- ]signed certificate|unable to verify|certificate has expired|Hostname\/IP does not match|ERR_TLS_CERT/;
 /** Connects to the copy and runs one query, retrying while DNS and the endpoint settle. */
 async function firstQuery(target, plan, timeline, signal, logger, sleep) {
     const deadline = new Date(Math.min(timeline.startedAt.getTime() + plan.timeoutMinutes * 60_000, Date.now() + 10 * 60_000));
@@ -71250,7 +71252,8 @@ async function firstQuery(target, plan, timeline, signal, logger, sleep) {
         }
         catch (e) {
             lastError = e.message;
-            if (/password authentication failed|no pg_hba.conf entry|does not exist/.test(lastError))
+            // Refusals that waiting cannot change: fail now rather than at the deadline.
+            if (PERMANENT_CONNECT_ERRORS.test(lastError))
                 throw e;
             return { done: undefined, status: `not yet: ${lastError}` };
         }
@@ -71961,10 +71964,217 @@ async function recoveryProgress(logFile) {
     return m ? `restored ${m[1]}` : 'starting';
 }
 
+;// CONCATENATED MODULE: ./src/providers/rds-instance.ts
+/**
+ * Restores a standalone RDS for PostgreSQL DB instance (not Aurora): RestoreDBInstanceToPointInTime for
+ * latest and point-in-time, RestoreDBInstanceFromDBSnapshot for snapshot (snapshot-id, or the newest
+ * automated DB snapshot), into one instance named restore-proof-<run> with the drill's tags, not publicly
+ * accessible, single-AZ, deletion protection off, with the source's subnet group, security groups, DB
+ * parameter group and IAM-auth setting (or the inputs). The restore keeps the source's KMS key: RDS offers
+ * no other key for an instance restore. The copy is one instance, so Target.restoredCluster and
+ * Target.restoredInstance both name it. Cleanup is the shared RDS cleanup (the instance with its automated
+ * backups, no final snapshot); the drill creates no snapshot of its own.
+ */
+
+
+
+
+
+const rds_instance_INSTANCE_ARN = /^arn:aws[a-z-]*:rds:[a-z0-9-]+:\d{12}:db:(.+)$/;
+class RdsInstanceProvider extends RdsProviderBase {
+    // The RDS API family the action's provider input names; post-step cleanup is the same for both sources.
+    name = 'aurora';
+    async resolve(plan) {
+        const api = this.api();
+        const sourceId = plan.sourceInstance;
+        if (plan.targetRegion) {
+            throw new InputError('target-region', 'goes only with source-cluster: a cross-region drill copies an Aurora cluster snapshot');
+        }
+        if (plan.kmsKeyId) {
+            throw new InputError('kms-key-id', "goes only with source-cluster: an RDS instance restore keeps the source's KMS key");
+        }
+        const instance = await api.describeInstance(sourceId);
+        if (!instance)
+            throw new InputError('source-instance', `names no DB instance in ${api.region}`, sourceId);
+        if (instance.Engine !== 'postgres') {
+            throw new InputError('source-instance', `accepts an RDS for PostgreSQL instance (engine postgres); this one runs ${instance.Engine}${instance.DBClusterIdentifier ? ` in cluster ${instance.DBClusterIdentifier} (use source-cluster)` : ''}`, sourceId);
+        }
+        const parameterGroup = instance.DBParameterGroups?.[0]?.DBParameterGroupName;
+        const source = {
+            identifier: instance.DBInstanceIdentifier ?? rds_instance_INSTANCE_ARN.exec(sourceId)?.[1] ?? sourceId,
+            kind: 'rds-instance',
+            arn: instance.DBInstanceArn,
+            engine: instance.Engine,
+            engineVersion: instance.EngineVersion,
+            storageEncrypted: instance.StorageEncrypted,
+            kmsKeyId: instance.KmsKeyId,
+            iamDatabaseAuthentication: instance.IAMDatabaseAuthenticationEnabled,
+            vpcSecurityGroupIds: securityGroups(instance),
+            dbSubnetGroup: instance.DBSubnetGroup?.DBSubnetGroupName,
+            clusterParameterGroup: parameterGroup,
+            writerInstanceClass: instance.DBInstanceClass,
+            latestRestorableTime: instance.LatestRestorableTime,
+            masterUsername: instance.MasterUsername,
+            port: instance.Endpoint?.Port ?? instance.DbInstancePort,
+            databaseName: instance.DBName,
+            forceSsl: await api.forceSsl(parameterGroup, 'instance'),
+        };
+        const resolved = { source };
+        if (plan.restoreType === 'point-in-time') {
+            source.earliestRestorableTime = await this.earliestRestorableTime(instance);
+            resolved.restoreTime = this.pickRestoreTime(plan, source.identifier, source.earliestRestorableTime, source.latestRestorableTime);
+        }
+        if (plan.restoreType === 'snapshot') {
+            const snapshot = await this.resolveSnapshot(plan, source.identifier);
+            resolved.snapshotId = snapshot.DBSnapshotIdentifier;
+            resolved.restoreTime = snapshot.SnapshotCreateTime;
+        }
+        return resolved;
+    }
+    /**
+     * RDS reports an instance's restorable window on its automated backups (RestoreWindow.EarliestTime); when
+     * that is not readable, the oldest automated snapshot bounds it, and at worst the instance's creation.
+     */
+    async earliestRestorableTime(instance) {
+        const id = instance.DBInstanceIdentifier;
+        const backups = await this.client
+            .send(new dist_cjs/* DescribeDBInstanceAutomatedBackupsCommand */.peb({ DBInstanceIdentifier: id }))
+            .then((out) => out.DBInstanceAutomatedBackups ?? [])
+            .catch(() => []);
+        const window = backups.find((b) => b.Status === 'active' && (!b.DBInstanceArn || b.DBInstanceArn === instance.DBInstanceArn))?.RestoreWindow?.EarliestTime;
+        if (window)
+            return window;
+        const oldest = (await this.automatedSnapshots(id))
+            .map((s) => s.SnapshotCreateTime)
+            .filter((t) => t !== undefined)
+            .sort((a, b) => a.getTime() - b.getTime())[0];
+        return oldest ?? instance.InstanceCreateTime;
+    }
+    automatedSnapshots(instanceId) {
+        return allPages(async (Marker) => {
+            const out = await this.client.send(new dist_cjs/* DescribeDBSnapshotsCommand */.KKI({ DBInstanceIdentifier: instanceId, SnapshotType: 'automated', Marker }));
+            return { items: out.DBSnapshots, marker: out.Marker };
+        });
+    }
+    async resolveSnapshot(plan, sourceId) {
+        const region = this.options.region;
+        if (plan.snapshotId) {
+            const snapshot = await this.client
+                .send(new dist_cjs/* DescribeDBSnapshotsCommand */.KKI({ DBSnapshotIdentifier: plan.snapshotId }))
+                .then((out) => out.DBSnapshots?.[0])
+                .catch((error) => {
+                if (isNotFound(error))
+                    return undefined;
+                throw error;
+            });
+            if (!snapshot)
+                throw new InputError('snapshot-id', `names no DB snapshot in ${region}`, plan.snapshotId);
+            if (snapshot.Status !== 'available') {
+                throw new InputError('snapshot-id', `names a snapshot that is not available (status ${snapshot.Status})`, plan.snapshotId);
+            }
+            return snapshot;
+        }
+        const newest = newestAvailable(await this.automatedSnapshots(sourceId), (s) => s.SnapshotCreateTime);
+        if (!newest?.DBSnapshotIdentifier) {
+            throw new InputError('snapshot-id', `is required: source instance ${sourceId} has no available automated snapshot`);
+        }
+        return newest;
+    }
+    async restore(request) {
+        const { plan, resolved, runId, timeline, logger } = request;
+        const source = resolved.source;
+        const api = this.api();
+        const wait = this.waiter(request);
+        const restoreTime = request.pinnedTime && plan.restoreType !== 'snapshot'
+            ? await this.restorablePast(request, wait, async () => (await api.describeInstance(source.identifier))?.LatestRestorableTime)
+            : resolved.restoreTime;
+        const id = clusterName(runId);
+        const common = {
+            DBInstanceClass: plan.instanceClass ?? source.writerInstanceClass,
+            DBSubnetGroupName: plan.dbSubnetGroup ?? source.dbSubnetGroup,
+            VpcSecurityGroupIds: plan.vpcSecurityGroupIds ?? source.vpcSecurityGroupIds,
+            DBParameterGroupName: source.clusterParameterGroup,
+            EnableIAMDatabaseAuthentication: source.iamDatabaseAuthentication ?? false,
+            PubliclyAccessible: false,
+            MultiAZ: false,
+            DeletionProtection: false,
+            AutoMinorVersionUpgrade: false,
+            CopyTagsToSnapshot: false,
+            Tags: drillTags(runId, source.identifier, request.expiresAt, plan.cadence),
+        };
+        let targetTime;
+        if (plan.restoreType === 'snapshot') {
+            logger.info(`restoring instance ${id} from snapshot ${resolved.snapshotId}`);
+            await api.client.send(new dist_cjs/* RestoreDBInstanceFromDBSnapshotCommand */.dX$({
+                ...common,
+                DBInstanceIdentifier: id,
+                DBSnapshotIdentifier: resolved.snapshotId,
+            }));
+            targetTime = resolved.restoreTime?.toISOString();
+        }
+        else {
+            const useLatest = restoreTime === undefined;
+            logger.info(`restoring instance ${id} from ${source.identifier} to ${useLatest ? 'the latest restorable time' : restoreTime.toISOString()}`);
+            await api.client.send(new dist_cjs/* RestoreDBInstanceToPointInTimeCommand */.i4({
+                ...common,
+                SourceDBInstanceIdentifier: source.identifier,
+                TargetDBInstanceIdentifier: id,
+                ...(useLatest ? { UseLatestRestorableTime: true } : { RestoreTime: restoreTime }),
+            }));
+            targetTime = useLatest
+                ? (await api.describeInstance(source.identifier))?.LatestRestorableTime?.toISOString()
+                : restoreTime.toISOString();
+        }
+        await request.record({ kind: 'instance', id, region: api.region, runId });
+        timeline.mark('restore-request');
+        const instanceWait = (what) => untilAvailable(wait, what, () => api.describeInstance(id), (i) => i.DBInstanceStatus);
+        await instanceWait(`instance ${id}`);
+        timeline.mark('instance-available');
+        const password = newPassword(logger);
+        await api.modifyInstanceOwned(id, runId, { MasterUserPassword: password });
+        const instance = await instanceWait(`password reset on ${id}`);
+        timeline.mark('credentials-reset');
+        const parameterGroup = instance.DBParameterGroups?.[0]?.DBParameterGroupName;
+        const copy = {
+            storageEncrypted: instance.StorageEncrypted,
+            kmsKeyId: instance.KmsKeyId,
+            iamDatabaseAuthentication: instance.IAMDatabaseAuthenticationEnabled,
+            vpcSecurityGroupIds: securityGroups(instance),
+            publiclyAccessible: instance.PubliclyAccessible,
+            clusterParameterGroup: parameterGroup,
+            deletionProtection: instance.DeletionProtection,
+            forceSsl: await api.forceSsl(parameterGroup, 'instance'),
+        };
+        return {
+            provider: 'aurora',
+            restoredCluster: id,
+            restoredInstance: id,
+            restoreType: plan.restoreType,
+            targetTime,
+            snapshotId: resolved.snapshotId,
+            source,
+            copy,
+            connection: {
+                host: plan.restoredHost ?? instance.Endpoint?.Address ?? '',
+                port: plan.restoredPort ?? instance.Endpoint?.Port ?? source.port ?? 5432,
+                database: databaseFor(plan, source),
+                user: instance.MasterUsername ?? source.masterUsername ?? 'postgres',
+                password,
+                sslMode: plan.sslMode,
+            },
+        };
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/providers/index.ts
 
 
-/** The provider a plan (or, in the post step, saved state) asks for. */
+
+/**
+ * The provider a plan (or, in the post step, saved state) asks for. The post step only cleans up: the
+ * Aurora provider's cleanup deletes instances, clusters and copied snapshots of either RDS source, each in
+ * the region its state entry names (a cross-region drill's copy lives in target-region).
+ */
 function providers_createProvider(name, region) {
     switch (name) {
         case 'aurora':
@@ -71975,7 +72185,15 @@ function providers_createProvider(name, region) {
             return new LocalPitrProvider();
     }
 }
-const providerForPlan = (plan) => providers_createProvider(plan.provider, plan.awsRegion);
+/** Routes a drill: source-instance to the RDS instance restore, else by the provider input. */
+function providerForPlan(plan) {
+    if (plan.provider === 'aurora' && plan.sourceInstance) {
+        if (!plan.awsRegion)
+            throw new Error('aws-region is required for source-instance');
+        return new RdsInstanceProvider({ region: plan.awsRegion });
+    }
+    return providers_createProvider(plan.provider, plan.awsRegion);
+}
 
 ;// CONCATENATED MODULE: ./src/report/format.ts
 /** Human durations: 4.2 s, 3 min 05 s, 1 h 02 min. */

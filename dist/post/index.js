@@ -9983,7 +9983,7 @@ __webpack_unused_export__ = CopyDBClusterParameterGroupCommand;
 __webpack_unused_export__ = CopyDBClusterParameterGroupMessage$;
 __webpack_unused_export__ = CopyDBClusterParameterGroupResult$;
 __webpack_unused_export__ = CopyDBClusterSnapshot$;
-__webpack_unused_export__ = CopyDBClusterSnapshotCommand;
+exports.Xzo = CopyDBClusterSnapshotCommand;
 __webpack_unused_export__ = CopyDBClusterSnapshotMessage$;
 __webpack_unused_export__ = CopyDBClusterSnapshotResult$;
 __webpack_unused_export__ = CopyDBParameterGroup$;
@@ -10286,7 +10286,7 @@ __webpack_unused_export__ = DeleteDBClusterParameterGroupCommand;
 __webpack_unused_export__ = DeleteDBClusterParameterGroupMessage$;
 __webpack_unused_export__ = DeleteDBClusterResult$;
 __webpack_unused_export__ = DeleteDBClusterSnapshot$;
-__webpack_unused_export__ = DeleteDBClusterSnapshotCommand;
+exports.fW3 = DeleteDBClusterSnapshotCommand;
 __webpack_unused_export__ = DeleteDBClusterSnapshotMessage$;
 __webpack_unused_export__ = DeleteDBClusterSnapshotResult$;
 __webpack_unused_export__ = DeleteDBInstance$;
@@ -10404,7 +10404,7 @@ __webpack_unused_export__ = DescribeDBParameterGroups$;
 __webpack_unused_export__ = DescribeDBParameterGroupsCommand;
 __webpack_unused_export__ = DescribeDBParameterGroupsMessage$;
 __webpack_unused_export__ = DescribeDBParameters$;
-__webpack_unused_export__ = DescribeDBParametersCommand;
+exports.F$v = DescribeDBParametersCommand;
 __webpack_unused_export__ = DescribeDBParametersMessage$;
 __webpack_unused_export__ = DescribeDBProxies$;
 __webpack_unused_export__ = DescribeDBProxiesCommand;
@@ -10705,7 +10705,7 @@ __webpack_unused_export__ = ModifyDBClusterSnapshotAttributeCommand;
 __webpack_unused_export__ = ModifyDBClusterSnapshotAttributeMessage$;
 __webpack_unused_export__ = ModifyDBClusterSnapshotAttributeResult$;
 __webpack_unused_export__ = ModifyDBInstance$;
-__webpack_unused_export__ = ModifyDBInstanceCommand;
+exports.R1U = ModifyDBInstanceCommand;
 __webpack_unused_export__ = ModifyDBInstanceMessage$;
 __webpack_unused_export__ = ModifyDBInstanceResult$;
 __webpack_unused_export__ = ModifyDBParameterGroup$;
@@ -85558,7 +85558,7 @@ const hasOwnedName = (id) => OWNED_NAME.test(id);
 function ownership_expiresAt(start, timeoutMinutes) {
     return new Date(start.getTime() + (timeoutMinutes + EXPIRY_MARGIN_MINUTES) * 60_000);
 }
-function drillTags(runId, source, expires, cadence) {
+function ownership_drillTags(runId, source, expires, cadence) {
     return [
         { Key: ownership_TAG_RUN, Value: runId },
         { Key: ownership_TAG_EXPIRES, Value: expires.toISOString() },
@@ -85789,17 +85789,16 @@ async function poll_pollUntil(check, options) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/providers/aurora.ts
+;// CONCATENATED MODULE: ./src/providers/rds-region.ts
 /**
- * Restores an Aurora PostgreSQL cluster through the RDS API: resolve the source (describe only), restore a
- * uniquely named, tagged cluster, create its instance as early as the API allows, wait with backoff, reset
- * the copy's master password, and delete both afterwards. Every modify and delete checks ownership first.
+ * The RDS API in one region, as the drill uses it: describe freely; modify and delete only what carries the
+ * restore-proof name and this run's tag (assertOwned right before every such call). Cleanup picks the region
+ * of each resource, so a cross-region drill's copied snapshot and cluster are deleted where they live.
  */
 
 
 
-
-
+/** Statuses of a restored cluster, instance or copied snapshot that will never become available. */
 const FAILED_STATES = new Set([
     'failed',
     'inaccessible-encryption-credentials',
@@ -85808,56 +85807,57 @@ const FAILED_STATES = new Set([
     'incompatible-parameters',
     'incompatible-network',
     'storage-full',
+    'error',
 ]);
-function aurora_rdsClient(region) {
+function rds_region_rdsClient(region) {
     return new dist_cjs/* RDSClient */.rYe({ region, maxAttempts: 8, retryMode: 'adaptive' });
 }
 const errorName = (error) => error.name ?? '';
-const isNotFound = (error) => /NotFound/.test(errorName(error));
-class AuroraProvider {
-    options;
-    name = 'aurora';
+const rds_region_isNotFound = (error) => /NotFound/.test(errorName(error));
+/** Undefined for NotFound, else the call's result. */
+async function orMissing(call) {
+    try {
+        return await call;
+    }
+    catch (error) {
+        if (rds_region_isNotFound(error))
+            return undefined;
+        throw error;
+    }
+}
+class RdsRegion {
+    region;
     client;
-    sleep;
+    nap;
     backoff;
-    random;
-    constructor(options) {
-        this.options = options;
-        this.client = options.client ?? aurora_rdsClient(options.region);
-        this.sleep = options.sleep ?? sleep;
-        this.backoff = options.backoff ?? DEFAULT_BACKOFF;
-        this.random = options.random ?? Math.random;
+    constructor(region, client, nap = sleep, backoff = DEFAULT_BACKOFF) {
+        this.region = region;
+        this.client = client;
+        this.nap = nap;
+        this.backoff = backoff;
     }
     async describeCluster(id) {
-        try {
-            const out = await this.client.send(new dist_cjs/* DescribeDBClustersCommand */.Kdv({ DBClusterIdentifier: id }));
-            return out.DBClusters?.[0];
-        }
-        catch (error) {
-            if (isNotFound(error))
-                return undefined;
-            throw error;
-        }
+        const out = await orMissing(this.client.send(new dist_cjs/* DescribeDBClustersCommand */.Kdv({ DBClusterIdentifier: id })));
+        return out?.DBClusters?.[0];
     }
     async describeInstance(id) {
-        try {
-            const out = await this.client.send(new dist_cjs/* DescribeDBInstancesCommand */.hhJ({ DBInstanceIdentifier: id }));
-            return out.DBInstances?.[0];
-        }
-        catch (error) {
-            if (isNotFound(error))
-                return undefined;
-            throw error;
-        }
+        const out = await orMissing(this.client.send(new dist_cjs/* DescribeDBInstancesCommand */.hhJ({ DBInstanceIdentifier: id })));
+        return out?.DBInstances?.[0];
     }
-    /** rds.force_ssl in a cluster parameter group, or undefined when it cannot be read. */
-    async forceSsl(group) {
+    async describeClusterSnapshot(id) {
+        const out = await orMissing(this.client.send(new dist_cjs/* DescribeDBClusterSnapshotsCommand */.cWV({ DBClusterSnapshotIdentifier: id })));
+        return out?.DBClusterSnapshots?.[0];
+    }
+    /** rds.force_ssl in a cluster (or, for an RDS instance, a DB) parameter group; undefined when unreadable. */
+    async forceSsl(group, kind = 'cluster') {
         if (!group)
             return undefined;
         try {
             let marker;
             do {
-                const out = await this.client.send(new dist_cjs/* DescribeDBClusterParametersCommand */.tGm({ DBClusterParameterGroupName: group, Marker: marker }));
+                const out = kind === 'cluster'
+                    ? await this.client.send(new dist_cjs/* DescribeDBClusterParametersCommand */.tGm({ DBClusterParameterGroupName: group, Marker: marker }))
+                    : await this.client.send(new dist_cjs/* DescribeDBParametersCommand */.F$v({ DBParameterGroupName: group, Marker: marker }));
                 const p = out.Parameters?.find((x) => x.ParameterName === 'rds.force_ssl');
                 if (p)
                     return p.ParameterValue ?? undefined;
@@ -85869,26 +85869,297 @@ class AuroraProvider {
         }
         return undefined;
     }
+    async modifyClusterOwned(id, runId, change) {
+        const cluster = await this.describeCluster(id);
+        ownership_assertOwned('cluster', id, cluster?.TagList, runId);
+        await this.client.send(new dist_cjs/* ModifyDBClusterCommand */.gSX({ DBClusterIdentifier: id, ...change, ApplyImmediately: true }));
+    }
+    async modifyInstanceOwned(id, runId, change) {
+        const instance = await this.describeInstance(id);
+        ownership_assertOwned('instance', id, instance?.TagList, runId);
+        await this.client.send(new dist_cjs/* ModifyDBInstanceCommand */.R1U({ DBInstanceIdentifier: id, ...change, ApplyImmediately: true }));
+    }
+    async deleteInstance(id, runId, logger) {
+        const instance = await this.describeInstance(id);
+        if (!instance)
+            return 'not-found';
+        ownership_assertOwned('instance', id, instance.TagList, runId);
+        if (instance.DBInstanceStatus === 'deleting')
+            return 'deleted';
+        if (instance.DeletionProtection) {
+            // A standalone instance restore can inherit protection; lift it on our own copy only.
+            logger.info(`cleanup: lifting deletion protection on ${id}`);
+            await this.modifyInstanceOwned(id, runId, { DeletionProtection: false });
+        }
+        const out = await orMissing(this.client.send(new dist_cjs/* DeleteDBInstanceCommand */.Yvh({
+            DBInstanceIdentifier: id,
+            SkipFinalSnapshot: true,
+            DeleteAutomatedBackups: true,
+        })));
+        return out ? 'deleted' : 'not-found';
+    }
+    async deleteCluster(id, runId, logger) {
+        return this.retryWhileBusy('cluster', id, logger, async () => {
+            const cluster = await this.describeCluster(id);
+            if (!cluster)
+                return 'not-found';
+            ownership_assertOwned('cluster', id, cluster.TagList, runId);
+            if (cluster.Status === 'deleting')
+                return 'deleted';
+            if (cluster.DeletionProtection) {
+                // A restore can inherit protection from its snapshot; lift it on our own copy only.
+                logger.info(`cleanup: lifting deletion protection on ${id}`);
+                await this.modifyClusterOwned(id, runId, { DeletionProtection: false });
+            }
+            const out = await orMissing(this.client.send(new dist_cjs/* DeleteDBClusterCommand */.Xi9({ DBClusterIdentifier: id, SkipFinalSnapshot: true })));
+            return out ? 'deleted' : 'not-found';
+        });
+    }
+    /** Deletes a copied cluster snapshot; deleting one that is still copying cancels the copy. */
+    async deleteClusterSnapshot(id, runId, logger) {
+        return this.retryWhileBusy('snapshot', id, logger, async () => {
+            const snapshot = await this.describeClusterSnapshot(id);
+            if (!snapshot)
+                return 'not-found';
+            ownership_assertOwned('snapshot', id, snapshot.TagList, runId);
+            if (snapshot.Status === 'deleting')
+                return 'deleted';
+            const out = await orMissing(this.client.send(new dist_cjs/* DeleteDBClusterSnapshotCommand */.fW3({ DBClusterSnapshotIdentifier: id })));
+            return out ? 'deleted' : 'not-found';
+        });
+    }
+    /** Retries while RDS says the resource is mid-change (an instance still deleting, a restore still reading). */
+    async retryWhileBusy(kind, id, logger, attempt) {
+        for (let n = 0;; n++) {
+            try {
+                return await attempt();
+            }
+            catch (error) {
+                const name = errorName(error);
+                if (!/^Invalid.*StateFault$/.test(name) || n >= 20)
+                    throw error;
+                logger.info(`cleanup: ${kind} ${id} not deletable yet (${name}), retrying`);
+                await this.nap(Math.min(this.backoff.maxMs, this.backoff.initialMs * 2 ** n));
+            }
+        }
+    }
+}
+const DELETE_ORDER = ['instance', 'cluster', 'snapshot'];
+/**
+ * Deletes what a drill created: instances, then clusters, then snapshots, each in its own region (the
+ * resource's `region`, else `defaultRegion`). Idempotent: NotFound counts as deleted.
+ */
+async function cleanupRds(resources, runId, logger, regionApi, defaultRegion) {
+    const outcome = { status: 'deleted', resources: [] };
+    const ordered = DELETE_ORDER.flatMap((kind) => resources.filter((r) => r.kind === kind));
+    for (const resource of ordered) {
+        const api = regionApi(resource.region || defaultRegion);
+        const where = api.region === defaultRegion ? '' : ` in ${api.region}`;
+        try {
+            const result = resource.kind === 'instance'
+                ? await api.deleteInstance(resource.id, runId, logger)
+                : resource.kind === 'cluster'
+                    ? await api.deleteCluster(resource.id, runId, logger)
+                    : await api.deleteClusterSnapshot(resource.id, runId, logger);
+            outcome.resources.push({ kind: resource.kind, id: resource.id, outcome: result });
+            logger.info(`cleanup: ${resource.kind} ${resource.id}${where} ${result}`);
+        }
+        catch (error) {
+            outcome.status = 'failed';
+            const message = error.message;
+            outcome.resources.push({ kind: resource.kind, id: resource.id, outcome: 'failed', error: message });
+            logger.error(`cleanup: ${resource.kind} ${resource.id}${where} could not be deleted: ${message}`);
+        }
+    }
+    if (ordered.length === 0)
+        outcome.status = 'none';
+    return outcome;
+}
+
+;// CONCATENATED MODULE: ./src/providers/rds-restore.ts
+/**
+ * What the two RDS restores (an Aurora cluster, an RDS for PostgreSQL instance) share: a client per region,
+ * waiting with backoff against the drill's deadline, the restore-time pick inside the restorable window,
+ * the newest available automated snapshot, the copy's fresh password, and region-aware cleanup.
+ */
+
+
+
+
+class rds_restore_RdsProviderBase {
+    options;
+    client;
+    sleep;
+    backoff;
+    random;
+    regions = new Map();
+    constructor(options) {
+        this.options = options;
+        this.client = options.client ?? rds_region_rdsClient(options.region);
+        this.sleep = options.sleep ?? sleep;
+        this.backoff = options.backoff ?? DEFAULT_BACKOFF;
+        this.random = options.random ?? Math.random;
+    }
+    /** The RDS API in `region` (the source's by default), one client per region. */
+    api(region = this.options.region) {
+        let api = this.regions.get(region);
+        if (!api) {
+            const client = region === this.options.region
+                ? this.client
+                : (this.options.clientFor ?? rds_region_rdsClient)(region);
+            api = new RdsRegion(region, client, this.sleep, this.backoff);
+            this.regions.set(region, api);
+        }
+        return api;
+    }
+    cleanup(resources, runId, logger) {
+        return cleanupRds(resources, runId, logger, (region) => this.api(region), this.options.region);
+    }
+    /** Polls until `check` is done, printing progress, stopping at the drill's timeout or on cancel. */
+    waiter(request) {
+        const deadline = new Date(request.timeline.startedAt.getTime() + request.plan.timeoutMinutes * 60_000);
+        return (what, check) => poll_pollUntil(check, {
+            what,
+            deadline,
+            signal: request.signal,
+            sleep: this.sleep,
+            backoff: this.backoff,
+            now: () => request.clock.now(),
+            onProgress: (line) => request.logger.info(line),
+        });
+    }
+    /**
+     * Waits until the source's LatestRestorableTime (`latest`) passes the pinned instant production was
+     * fingerprinted at, marks 'restorable-wait', and returns the instant to restore to.
+     */
+    async restorablePast(request, wait, latest) {
+        const pinned = request.pinnedTime;
+        await wait(`source ${request.resolved.source.identifier} restorable past ${pinned.toISOString()}`, async () => {
+            const at = await latest();
+            return {
+                done: at && at >= pinned ? true : undefined,
+                status: `latest restorable ${at?.toISOString() ?? 'unknown'}`,
+            };
+        });
+        request.timeline.mark('restorable-wait');
+        return pinned;
+    }
+    /**
+     * The restore time for restore-type point-in-time: the plan's instant (refused outside the window), or a
+     * uniform pick inside it for 'random'. `source` names the source in the error.
+     */
+    pickRestoreTime(plan, source, earliest, latest) {
+        if (!earliest || !latest) {
+            throw new plan_InputError('restore-time', `cannot be used: source ${source} reports no restorable window (are automated backups on?)`);
+        }
+        if (plan.restoreTime === 'random') {
+            const span = latest.getTime() - earliest.getTime();
+            const pick = new Date(Math.floor((earliest.getTime() + this.random() * span) / 1000) * 1000);
+            return pick < earliest ? new Date(earliest.getTime()) : pick;
+        }
+        const time = plan.restoreTime;
+        if (time < earliest || time > latest) {
+            throw new plan_InputError('restore-time', `must lie inside the restorable window of ${source}: ${earliest.toISOString()} .. ${latest.toISOString()}`, time.toISOString());
+        }
+        return time;
+    }
+}
+/**
+ * Waits until a restored resource (or copied snapshot) reports 'available', failing at once on a status
+ * it never recovers from.
+ */
+function rds_restore_untilAvailable(wait, what, describe, statusOf, detail = () => '') {
+    return wait(what, async () => {
+        const item = await describe();
+        const status = (item && statusOf(item)) ?? 'missing';
+        if (FAILED_STATES.has(status))
+            throw new Error(`${what} entered state ${status}`);
+        return { done: status === 'available' ? item : undefined, status: `${status}${item ? detail(item) : ''}` };
+    });
+}
+/** The newest item with status available, by `created`; undefined when none. */
+function rds_restore_newestAvailable(items, created) {
+    return items
+        .filter((s) => s.Status === 'available' && created(s))
+        .sort((a, b) => created(b).getTime() - created(a).getTime())[0];
+}
+/** Pages through a Marker-paginated describe call. */
+async function rds_restore_allPages(page) {
+    const all = [];
+    let marker;
+    do {
+        const out = await page(marker);
+        all.push(...(out.items ?? []));
+        marker = out.marker;
+    } while (marker);
+    return all;
+}
+/** A fresh master password for the copy, registered as a secret before it is used anywhere. */
+function rds_restore_newPassword(logger) {
+    const password = (0,external_node_crypto_.randomBytes)(24).toString('base64url');
+    logger.setSecret(password);
+    return password;
+}
+/** The database to validate: the input, then production-url's, then the source's, then postgres. */
+function rds_restore_databaseFor(plan, source) {
+    if (plan.database)
+        return plan.database;
+    if (plan.productionUrl) {
+        const name = decodeURIComponent(new URL(plan.productionUrl).pathname.replace(/^\//, ''));
+        if (name)
+            return name;
+    }
+    return source.databaseName ?? 'postgres';
+}
+/** The VPC security group ids of a cluster or instance. */
+const rds_restore_securityGroups = (r) => r.VpcSecurityGroups?.map((g) => g.VpcSecurityGroupId).filter(Boolean);
+
+;// CONCATENATED MODULE: ./src/providers/aurora.ts
+/**
+ * Restores an Aurora PostgreSQL cluster through the RDS API: resolve the source (describe only), restore a
+ * uniquely named, tagged cluster, create its instance as early as the API allows, wait with backoff, reset
+ * the copy's master password, and delete both afterwards. Every modify and delete checks ownership first.
+ *
+ * Cross-region (target-region, the regional-outage drill): the chosen cluster snapshot (snapshot-id, or the
+ * newest automated one for restore-type latest or snapshot) is copied to the target region with
+ * CopyDBClusterSnapshot, re-encrypted with target-kms-key-id, and the cluster is restored there from the
+ * copy. The copy is its own phase, 'snapshot-copy'. Point-in-time is refused: no snapshot exists at an
+ * arbitrary instant, and making one would mean a full restore in the source region first. The source's
+ * subnet group, security groups and cluster parameter group are regional, so the target uses
+ * db-subnet-group and vpc-security-group-ids when given, else the target region's defaults.
+ */
+
+
+
+
+
+
+
+
+class AuroraProvider extends rds_restore_RdsProviderBase {
+    name = 'aurora';
     async resolve(plan) {
+        const api = this.api();
         const sourceId = plan.sourceCluster;
-        const cluster = await this.describeCluster(sourceId);
+        const cluster = await api.describeCluster(sourceId);
         if (!cluster) {
-            throw new plan_InputError('source-cluster', `names no DB cluster in ${this.options.region}`, sourceId);
+            throw new plan_InputError('source-cluster', `names no DB cluster in ${api.region}`, sourceId);
         }
         if (!cluster.Engine?.startsWith('aurora-postgresql')) {
             throw new plan_InputError('source-cluster', `accepts an Aurora PostgreSQL cluster; this one runs ${cluster.Engine}`, sourceId);
         }
         const writer = cluster.DBClusterMembers?.find((m) => m.IsClusterWriter)?.DBInstanceIdentifier;
-        const writerInstance = writer ? await this.describeInstance(writer) : undefined;
+        const writerInstance = writer ? await api.describeInstance(writer) : undefined;
         const source = {
             identifier: cluster.DBClusterIdentifier ?? plan_clusterIdentifier(sourceId),
+            kind: 'aurora-cluster',
             arn: cluster.DBClusterArn,
             engine: cluster.Engine,
             engineVersion: cluster.EngineVersion,
             storageEncrypted: cluster.StorageEncrypted,
             kmsKeyId: cluster.KmsKeyId,
             iamDatabaseAuthentication: cluster.IAMDatabaseAuthenticationEnabled,
-            vpcSecurityGroupIds: cluster.VpcSecurityGroups?.map((g) => g.VpcSecurityGroupId).filter(Boolean),
+            vpcSecurityGroupIds: rds_restore_securityGroups(cluster),
             dbSubnetGroup: cluster.DBSubnetGroup,
             clusterParameterGroup: cluster.DBClusterParameterGroup,
             writerInstanceClass: writerInstance?.DBInstanceClass,
@@ -85897,109 +86168,82 @@ class AuroraProvider {
             masterUsername: cluster.MasterUsername,
             port: cluster.Port,
             databaseName: cluster.DatabaseName,
-            forceSsl: await this.forceSsl(cluster.DBClusterParameterGroup),
+            forceSsl: await api.forceSsl(cluster.DBClusterParameterGroup),
         };
         if (!plan.instanceClass && !source.writerInstanceClass) {
             throw new plan_InputError('instance-class', 'is required: the source cluster has no writer instance to copy the class from');
         }
+        if (plan.targetRegion)
+            return this.resolveCrossRegion(plan, source);
         const resolved = { source };
         if (plan.restoreType === 'point-in-time') {
-            const earliest = cluster.EarliestRestorableTime;
-            const latest = cluster.LatestRestorableTime;
-            if (!earliest || !latest) {
-                throw new plan_InputError('restore-time', `cannot be used: source cluster ${source.identifier} reports no restorable window (are automated backups on?)`);
-            }
-            if (plan.restoreTime === 'random') {
-                const span = latest.getTime() - earliest.getTime();
-                resolved.restoreTime = new Date(Math.floor((earliest.getTime() + this.random() * span) / 1000) * 1000);
-                if (resolved.restoreTime < earliest)
-                    resolved.restoreTime = new Date(earliest.getTime());
-            }
-            else {
-                const time = plan.restoreTime;
-                if (time < earliest || time > latest) {
-                    throw new plan_InputError('restore-time', `must lie inside the restorable window of ${source.identifier}: ${earliest.toISOString()} .. ${latest.toISOString()}`, time.toISOString());
-                }
-                resolved.restoreTime = time;
-            }
+            resolved.restoreTime = this.pickRestoreTime(plan, source.identifier, cluster.EarliestRestorableTime, cluster.LatestRestorableTime);
         }
         if (plan.restoreType === 'snapshot') {
             const snapshot = await this.resolveSnapshot(plan, source.identifier);
-            resolved.snapshotId = snapshot.id;
+            resolved.snapshotId = plan.snapshotId ?? snapshot.DBClusterSnapshotIdentifier;
             // A snapshot holds the data as of its creation: that is the restore point data loss is measured from.
-            resolved.restoreTime = snapshot.createdAt;
+            resolved.restoreTime = snapshot.SnapshotCreateTime;
         }
         return resolved;
     }
-    async resolveSnapshot(plan, sourceId) {
-        if (plan.snapshotId) {
-            try {
-                const out = await this.client.send(new dist_cjs/* DescribeDBClusterSnapshotsCommand */.cWV({ DBClusterSnapshotIdentifier: plan.snapshotId }));
-                const snap = out.DBClusterSnapshots?.[0];
-                if (snap?.Status !== 'available') {
-                    throw new plan_InputError('snapshot-id', `names a snapshot that is not available (status ${snap?.Status})`, plan.snapshotId);
-                }
-                return { id: plan.snapshotId, createdAt: snap.SnapshotCreateTime };
-            }
-            catch (error) {
-                if (isNotFound(error))
-                    throw new plan_InputError('snapshot-id', `names no DB cluster snapshot in ${this.options.region}`, plan.snapshotId);
-                throw error;
-            }
+    /** Cross-region: everything that could refuse the drill is checked here, before the copy is requested. */
+    async resolveCrossRegion(plan, source) {
+        const target = plan.targetRegion;
+        if (plan.restoreType === 'point-in-time') {
+            throw new plan_InputError('restore-type', `accepts latest | snapshot with target-region: a cross-region drill copies a cluster snapshot to ${target}, and no snapshot exists at an arbitrary point in time`, plan.restoreType);
         }
-        const snapshots = [];
-        let marker;
-        do {
-            const out = await this.client.send(new dist_cjs/* DescribeDBClusterSnapshotsCommand */.cWV({
-                DBClusterIdentifier: sourceId,
-                SnapshotType: 'automated',
-                Marker: marker,
-            }));
-            snapshots.push(...(out.DBClusterSnapshots ?? []));
-            marker = out.Marker;
-        } while (marker);
-        const newest = snapshots
-            .filter((s) => s.Status === 'available' && s.SnapshotCreateTime)
-            .sort((a, b) => b.SnapshotCreateTime.getTime() - a.SnapshotCreateTime.getTime())[0];
+        if (plan.kmsKeyId) {
+            throw new plan_InputError('kms-key-id', `goes only with a same-region drill: with target-region name a key in ${target} as target-kms-key-id`);
+        }
+        const snapshot = await this.resolveSnapshot(plan, source.identifier);
+        const arn = snapshot.DBClusterSnapshotArn;
+        if (!arn)
+            throw new Error(`snapshot ${snapshot.DBClusterSnapshotIdentifier} reports no ARN to copy it by`);
+        if (snapshot.StorageEncrypted && !plan.targetKmsKeyId) {
+            throw new plan_InputError('target-kms-key-id', `is required: snapshot ${snapshot.DBClusterSnapshotIdentifier} of ${source.identifier} is encrypted, and its key does not reach ${target}; name a KMS key in ${target}`);
+        }
+        // The copy is requested by ARN: an ARN from another region is what makes the SDK presign the request.
+        return { source, snapshotId: arn, restoreTime: snapshot.SnapshotCreateTime };
+    }
+    async resolveSnapshot(plan, sourceId) {
+        const region = this.options.region;
+        if (plan.snapshotId) {
+            const snapshot = await this.api().describeClusterSnapshot(plan.snapshotId);
+            if (!snapshot) {
+                throw new plan_InputError('snapshot-id', `names no DB cluster snapshot in ${region}`, plan.snapshotId);
+            }
+            if (snapshot.Status !== 'available') {
+                throw new plan_InputError('snapshot-id', `names a snapshot that is not available (status ${snapshot.Status})`, plan.snapshotId);
+            }
+            return snapshot;
+        }
+        const snapshots = await rds_restore_allPages(async (Marker) => {
+            const out = await this.client.send(new dist_cjs/* DescribeDBClusterSnapshotsCommand */.cWV({ DBClusterIdentifier: sourceId, SnapshotType: 'automated', Marker }));
+            return { items: out.DBClusterSnapshots, marker: out.Marker };
+        });
+        const newest = rds_restore_newestAvailable(snapshots, (s) => s.SnapshotCreateTime);
         if (!newest?.DBClusterSnapshotIdentifier) {
             throw new plan_InputError('snapshot-id', `is required: source cluster ${sourceId} has no available automated snapshot`);
         }
-        return { id: newest.DBClusterSnapshotIdentifier, createdAt: newest.SnapshotCreateTime };
+        return newest;
     }
     async restore(request) {
         const { plan, resolved, runId, timeline, signal, logger } = request;
         const source = resolved.source;
-        const wait = (what, check) => poll_pollUntil(check, {
-            what,
-            deadline: this.drillDeadline(request),
-            signal,
-            sleep: this.sleep,
-            backoff: this.backoff,
-            now: () => request.clock.now(),
-            onProgress: (line) => logger.info(line),
-        });
-        let restoreTime = resolved.restoreTime;
-        if (request.pinnedTime) {
-            const pinned = request.pinnedTime;
-            await wait(`source ${source.identifier} restorable past ${pinned.toISOString()}`, async () => {
-                const c = await this.describeCluster(source.identifier);
-                const latest = c?.LatestRestorableTime;
-                return {
-                    done: latest && latest >= pinned ? true : undefined,
-                    status: `latest restorable ${latest?.toISOString() ?? 'unknown'}`,
-                };
-            });
-            timeline.mark('restorable-wait');
-            restoreTime = pinned;
-        }
+        const wait = this.waiter(request);
+        const tags = ownership_drillTags(runId, source.identifier, request.expiresAt, plan.cadence);
+        const placement = plan.targetRegion
+            ? await this.copySnapshot(request, wait, tags)
+            : this.inPlace(plan, resolved);
+        const api = placement.api;
+        const restoreTime = request.pinnedTime && !placement.snapshotId
+            ? await this.restorablePast(request, wait, async () => (await this.api().describeCluster(source.identifier))?.LatestRestorableTime)
+            : resolved.restoreTime;
         const id = ownership_clusterName(runId);
-        const tags = drillTags(runId, source.identifier, request.expiresAt, plan.cadence);
         const common = {
             DBClusterIdentifier: id,
-            DBSubnetGroupName: plan.dbSubnetGroup ?? source.dbSubnetGroup,
-            VpcSecurityGroupIds: plan.vpcSecurityGroupIds ?? source.vpcSecurityGroupIds,
-            DBClusterParameterGroupName: source.clusterParameterGroup,
-            KmsKeyId: plan.kmsKeyId ?? source.kmsKeyId,
+            ...placement.settings,
             EnableIAMDatabaseAuthentication: source.iamDatabaseAuthentication ?? false,
             DeletionProtection: false,
             CopyTagsToSnapshot: false,
@@ -86007,11 +86251,11 @@ class AuroraProvider {
         };
         let created;
         let targetTime;
-        if (plan.restoreType === 'snapshot') {
-            logger.info(`restoring ${id} from snapshot ${resolved.snapshotId}`);
-            const out = await this.client.send(new dist_cjs/* RestoreDBClusterFromSnapshotCommand */.sX2({
+        if (placement.snapshotId) {
+            logger.info(`restoring ${id}${this.where(api)} from snapshot ${placement.snapshotId}`);
+            const out = await api.client.send(new dist_cjs/* RestoreDBClusterFromSnapshotCommand */.sX2({
                 ...common,
-                SnapshotIdentifier: resolved.snapshotId,
+                SnapshotIdentifier: placement.snapshotId,
                 Engine: source.engine,
                 EngineVersion: source.engineVersion,
             }));
@@ -86021,7 +86265,7 @@ class AuroraProvider {
         else {
             const useLatest = restoreTime === undefined;
             logger.info(`restoring ${id} from ${source.identifier} to ${useLatest ? 'the latest restorable time' : restoreTime.toISOString()}`);
-            const out = await this.client.send(new dist_cjs/* RestoreDBClusterToPointInTimeCommand */.fok({
+            const out = await api.client.send(new dist_cjs/* RestoreDBClusterToPointInTimeCommand */.fok({
                 ...common,
                 SourceDBClusterIdentifier: source.arn ?? source.identifier,
                 RestoreType: 'full-copy',
@@ -86029,10 +86273,10 @@ class AuroraProvider {
             }));
             created = out.DBCluster;
             targetTime = useLatest
-                ? (await this.describeCluster(source.identifier))?.LatestRestorableTime?.toISOString()
+                ? (await api.describeCluster(source.identifier))?.LatestRestorableTime?.toISOString()
                 : restoreTime.toISOString();
         }
-        await request.record({ kind: 'cluster', id, region: this.options.region, runId });
+        await request.record({ kind: 'cluster', id, region: api.region, runId });
         timeline.mark('restore-request');
         logger.info(`cluster ${id} requested (status ${created?.Status ?? 'unknown'})`);
         const instanceId = instanceName(runId);
@@ -86041,7 +86285,7 @@ class AuroraProvider {
             if (signal.aborted)
                 throw poll_abortError(signal);
             try {
-                await this.client.send(new dist_cjs/* CreateDBInstanceCommand */.day({
+                await api.client.send(new dist_cjs/* CreateDBInstanceCommand */.day({
                     DBInstanceIdentifier: instanceId,
                     DBClusterIdentifier: id,
                     Engine: source.engine,
@@ -86052,7 +86296,7 @@ class AuroraProvider {
                     AutoMinorVersionUpgrade: false,
                     Tags: tags,
                 }));
-                await request.record({ kind: 'instance', id: instanceId, region: this.options.region, runId });
+                await request.record({ kind: 'instance', id: instanceId, region: api.region, runId });
                 return true;
             }
             catch (error) {
@@ -86062,41 +86306,28 @@ class AuroraProvider {
             }
         };
         let instanceRequested = await createInstance();
-        const clusterWait = async (what) => wait(what, async () => {
-            const c = await this.describeCluster(id);
-            const status = c?.Status ?? 'missing';
-            if (FAILED_STATES.has(status))
-                throw new Error(`restored cluster ${id} entered state ${status}`);
-            return { done: status === 'available' ? c : undefined, status };
-        });
+        const clusterWait = (what) => rds_restore_untilAvailable(wait, what, () => api.describeCluster(id), (c) => c.Status);
         await clusterWait(`cluster ${id}`);
         timeline.mark('cluster-available');
         if (!instanceRequested)
             instanceRequested = await createInstance();
         if (!instanceRequested)
             throw new Error(`cluster ${id} is available but refused its instance (InvalidDBClusterStateFault)`);
-        const instance = await wait(`instance ${instanceId}`, async () => {
-            const i = await this.describeInstance(instanceId);
-            const status = i?.DBInstanceStatus ?? 'missing';
-            if (FAILED_STATES.has(status))
-                throw new Error(`instance ${instanceId} entered state ${status}`);
-            return { done: status === 'available' ? i : undefined, status };
-        });
+        const instance = await rds_restore_untilAvailable(wait, `instance ${instanceId}`, () => api.describeInstance(instanceId), (i) => i.DBInstanceStatus);
         timeline.mark('instance-available');
-        const password = (0,external_node_crypto_.randomBytes)(24).toString('base64url');
-        logger.setSecret(password);
-        await this.modifyOwned(id, runId, { MasterUserPassword: password, ApplyImmediately: true });
+        const password = rds_restore_newPassword(logger);
+        await api.modifyClusterOwned(id, runId, { MasterUserPassword: password });
         const cluster = await clusterWait(`password reset on ${id}`);
         timeline.mark('credentials-reset');
         const copy = {
             storageEncrypted: cluster.StorageEncrypted,
             kmsKeyId: cluster.KmsKeyId,
             iamDatabaseAuthentication: cluster.IAMDatabaseAuthenticationEnabled,
-            vpcSecurityGroupIds: cluster.VpcSecurityGroups?.map((g) => g.VpcSecurityGroupId).filter(Boolean),
+            vpcSecurityGroupIds: rds_restore_securityGroups(cluster),
             publiclyAccessible: instance.PubliclyAccessible,
             clusterParameterGroup: cluster.DBClusterParameterGroup,
             deletionProtection: cluster.DeletionProtection,
-            forceSsl: await this.forceSsl(cluster.DBClusterParameterGroup),
+            forceSsl: await api.forceSsl(cluster.DBClusterParameterGroup),
         };
         return {
             provider: 'aurora',
@@ -86105,111 +86336,69 @@ class AuroraProvider {
             restoreType: plan.restoreType,
             targetTime,
             snapshotId: resolved.snapshotId,
+            ...(api.region !== this.options.region
+                ? { region: api.region, copiedSnapshotId: placement.snapshotId }
+                : {}),
             source,
             copy,
             connection: {
                 host: plan.restoredHost ?? cluster.Endpoint ?? instance.Endpoint?.Address ?? '',
                 port: plan.restoredPort ?? cluster.Port ?? instance.Endpoint?.Port ?? 5432,
-                database: databaseFor(plan, source),
+                database: rds_restore_databaseFor(plan, source),
                 user: cluster.MasterUsername ?? source.masterUsername ?? 'postgres',
                 password,
                 sslMode: plan.sslMode,
             },
         };
     }
-    drillDeadline(request) {
-        return new Date(request.timeline.startedAt.getTime() + request.plan.timeoutMinutes * 60_000);
+    /** Same region: the source's own network, parameter group and key, unless the inputs say otherwise. */
+    inPlace(plan, resolved) {
+        const source = resolved.source;
+        return {
+            api: this.api(),
+            snapshotId: plan.restoreType === 'snapshot' ? resolved.snapshotId : undefined,
+            settings: {
+                DBSubnetGroupName: plan.dbSubnetGroup ?? source.dbSubnetGroup,
+                VpcSecurityGroupIds: plan.vpcSecurityGroupIds ?? source.vpcSecurityGroupIds,
+                DBClusterParameterGroupName: source.clusterParameterGroup,
+                KmsKeyId: plan.kmsKeyId ?? source.kmsKeyId,
+            },
+        };
     }
-    async modifyOwned(id, runId, change) {
-        const cluster = await this.describeCluster(id);
-        ownership_assertOwned('cluster', id, cluster?.TagList, runId);
-        await this.client.send(new dist_cjs/* ModifyDBClusterCommand */.gSX({ DBClusterIdentifier: id, ...change }));
+    /**
+     * Cross-region: copies the resolved snapshot (by ARN) into the target region, tagged and named as the
+     * drill's own, records it, and waits until it is available. Network settings come from the inputs or the
+     * target region's defaults; the cluster parameter group is the engine default there.
+     */
+    async copySnapshot(request, wait, tags) {
+        const { plan, resolved, runId, timeline, logger } = request;
+        const api = this.api(plan.targetRegion);
+        const id = `${ownership_clusterName(runId)}-snap`;
+        logger.info(`copying snapshot ${resolved.snapshotId} to ${api.region} as ${id}`);
+        await api.client.send(new dist_cjs/* CopyDBClusterSnapshotCommand */.Xzo({
+            // An ARN in another region: the SDK's RDS middleware adds the PreSignedUrl signed for that region.
+            SourceDBClusterSnapshotIdentifier: resolved.snapshotId,
+            TargetDBClusterSnapshotIdentifier: id,
+            KmsKeyId: plan.targetKmsKeyId,
+            CopyTags: false,
+            Tags: tags,
+        }));
+        await request.record({ kind: 'snapshot', id, region: api.region, runId });
+        await rds_restore_untilAvailable(wait, `snapshot copy ${id} in ${api.region}`, () => api.describeClusterSnapshot(id), (s) => s.Status, (s) => (s.PercentProgress !== undefined ? ` ${s.PercentProgress}%` : ''));
+        timeline.mark('snapshot-copy');
+        return {
+            api,
+            snapshotId: id,
+            settings: {
+                DBSubnetGroupName: plan.dbSubnetGroup,
+                VpcSecurityGroupIds: plan.vpcSecurityGroupIds,
+                KmsKeyId: plan.targetKmsKeyId,
+            },
+        };
     }
-    async cleanup(resources, runId, logger) {
-        const outcome = { status: 'deleted', resources: [] };
-        const ordered = [
-            ...resources.filter((r) => r.kind === 'instance'),
-            ...resources.filter((r) => r.kind === 'cluster'),
-        ];
-        for (const resource of ordered) {
-            try {
-                const result = resource.kind === 'instance'
-                    ? await this.deleteInstance(resource.id, runId)
-                    : await this.deleteCluster(resource.id, runId, logger);
-                outcome.resources.push({ kind: resource.kind, id: resource.id, outcome: result });
-                logger.info(`cleanup: ${resource.kind} ${resource.id} ${result}`);
-            }
-            catch (error) {
-                outcome.status = 'failed';
-                const message = error.message;
-                outcome.resources.push({ kind: resource.kind, id: resource.id, outcome: 'failed', error: message });
-                logger.error(`cleanup: ${resource.kind} ${resource.id} could not be deleted: ${message}`);
-            }
-        }
-        if (ordered.length === 0)
-            outcome.status = 'none';
-        return outcome;
+    where(api) {
+        return api.region === this.options.region ? '' : ` in ${api.region}`;
     }
-    async deleteInstance(id, runId) {
-        const instance = await this.describeInstance(id);
-        if (!instance)
-            return 'not-found';
-        ownership_assertOwned('instance', id, instance.TagList, runId);
-        if (instance.DBInstanceStatus === 'deleting')
-            return 'deleted';
-        try {
-            await this.client.send(new dist_cjs/* DeleteDBInstanceCommand */.Yvh({
-                DBInstanceIdentifier: id,
-                SkipFinalSnapshot: true,
-                DeleteAutomatedBackups: true,
-            }));
-            return 'deleted';
-        }
-        catch (error) {
-            if (isNotFound(error))
-                return 'not-found';
-            throw error;
-        }
-    }
-    async deleteCluster(id, runId, logger) {
-        for (let attempt = 0;; attempt++) {
-            const cluster = await this.describeCluster(id);
-            if (!cluster)
-                return 'not-found';
-            ownership_assertOwned('cluster', id, cluster.TagList, runId);
-            if (cluster.Status === 'deleting')
-                return 'deleted';
-            try {
-                if (cluster.DeletionProtection) {
-                    // A restore can inherit protection from its snapshot; lift it on our own copy only.
-                    logger.info(`cleanup: lifting deletion protection on ${id}`);
-                    await this.modifyOwned(id, runId, { DeletionProtection: false, ApplyImmediately: true });
-                }
-                await this.client.send(new dist_cjs/* DeleteDBClusterCommand */.Xi9({ DBClusterIdentifier: id, SkipFinalSnapshot: true }));
-                return 'deleted';
-            }
-            catch (error) {
-                if (isNotFound(error))
-                    return 'not-found';
-                // The instance is still being deleted, or the cluster is mid-change: the delete is accepted once it settles.
-                if (errorName(error) !== 'InvalidDBClusterStateFault' || attempt >= 20)
-                    throw error;
-                logger.info(`cleanup: cluster ${id} not deletable yet (${errorName(error)}), retrying`);
-                await this.sleep(Math.min(this.backoff.maxMs, this.backoff.initialMs * 2 ** attempt));
-            }
-        }
-    }
-}
-/** The database to validate: the input, then production-url's, then the source's, then postgres. */
-function databaseFor(plan, source) {
-    if (plan.database)
-        return plan.database;
-    if (plan.productionUrl) {
-        const name = decodeURIComponent(new URL(plan.productionUrl).pathname.replace(/^\//, ''));
-        if (name)
-            return name;
-    }
-    return source.databaseName ?? 'postgres';
 }
 
 ;// CONCATENATED MODULE: ./src/commands/janitor.ts
@@ -98931,6 +99120,7 @@ function throughTunnel(target, localPort) {
         connection: { ...target.connection, host: '127.0.0.1', port: localPort, tlsServername: host },
     };
 }
+const PERMANENT_CONNECT_ERRORS = /password authentication failed|no pg_hba.conf entry|does not exist|does not support SSL|self[- ]signed certificate|unable to verify|certificate has expired|Hostname\/IP does not match|ERR_TLS_CERT/;
 /** Connects to the copy and runs one query, retrying while DNS and the endpoint settle. */
 async function firstQuery(target, plan, timeline, signal, logger, sleep) {
     const deadline = new Date(Math.min(timeline.startedAt.getTime() + plan.timeoutMinutes * 60_000, Date.now() + 10 * 60_000));
@@ -98948,7 +99138,8 @@ async function firstQuery(target, plan, timeline, signal, logger, sleep) {
         }
         catch (e) {
             lastError = e.message;
-            if (/password authentication failed|no pg_hba.conf entry|does not exist/.test(lastError))
+            // Refusals that waiting cannot change: fail now rather than at the deadline.
+            if (PERMANENT_CONNECT_ERRORS.test(lastError))
                 throw e;
             return { done: undefined, status: `not yet: ${lastError}` };
         }
@@ -99659,10 +99850,217 @@ async function recoveryProgress(logFile) {
     return m ? `restored ${m[1]}` : 'starting';
 }
 
+;// CONCATENATED MODULE: ./src/providers/rds-instance.ts
+/**
+ * Restores a standalone RDS for PostgreSQL DB instance (not Aurora): RestoreDBInstanceToPointInTime for
+ * latest and point-in-time, RestoreDBInstanceFromDBSnapshot for snapshot (snapshot-id, or the newest
+ * automated DB snapshot), into one instance named restore-proof-<run> with the drill's tags, not publicly
+ * accessible, single-AZ, deletion protection off, with the source's subnet group, security groups, DB
+ * parameter group and IAM-auth setting (or the inputs). The restore keeps the source's KMS key: RDS offers
+ * no other key for an instance restore. The copy is one instance, so Target.restoredCluster and
+ * Target.restoredInstance both name it. Cleanup is the shared RDS cleanup (the instance with its automated
+ * backups, no final snapshot); the drill creates no snapshot of its own.
+ */
+
+
+
+
+
+const rds_instance_INSTANCE_ARN = /^arn:aws[a-z-]*:rds:[a-z0-9-]+:\d{12}:db:(.+)$/;
+class rds_instance_RdsInstanceProvider extends (/* unused pure expression or super */ null && (RdsProviderBase)) {
+    // The RDS API family the action's provider input names; post-step cleanup is the same for both sources.
+    name = 'aurora';
+    async resolve(plan) {
+        const api = this.api();
+        const sourceId = plan.sourceInstance;
+        if (plan.targetRegion) {
+            throw new InputError('target-region', 'goes only with source-cluster: a cross-region drill copies an Aurora cluster snapshot');
+        }
+        if (plan.kmsKeyId) {
+            throw new InputError('kms-key-id', "goes only with source-cluster: an RDS instance restore keeps the source's KMS key");
+        }
+        const instance = await api.describeInstance(sourceId);
+        if (!instance)
+            throw new InputError('source-instance', `names no DB instance in ${api.region}`, sourceId);
+        if (instance.Engine !== 'postgres') {
+            throw new InputError('source-instance', `accepts an RDS for PostgreSQL instance (engine postgres); this one runs ${instance.Engine}${instance.DBClusterIdentifier ? ` in cluster ${instance.DBClusterIdentifier} (use source-cluster)` : ''}`, sourceId);
+        }
+        const parameterGroup = instance.DBParameterGroups?.[0]?.DBParameterGroupName;
+        const source = {
+            identifier: instance.DBInstanceIdentifier ?? rds_instance_INSTANCE_ARN.exec(sourceId)?.[1] ?? sourceId,
+            kind: 'rds-instance',
+            arn: instance.DBInstanceArn,
+            engine: instance.Engine,
+            engineVersion: instance.EngineVersion,
+            storageEncrypted: instance.StorageEncrypted,
+            kmsKeyId: instance.KmsKeyId,
+            iamDatabaseAuthentication: instance.IAMDatabaseAuthenticationEnabled,
+            vpcSecurityGroupIds: securityGroups(instance),
+            dbSubnetGroup: instance.DBSubnetGroup?.DBSubnetGroupName,
+            clusterParameterGroup: parameterGroup,
+            writerInstanceClass: instance.DBInstanceClass,
+            latestRestorableTime: instance.LatestRestorableTime,
+            masterUsername: instance.MasterUsername,
+            port: instance.Endpoint?.Port ?? instance.DbInstancePort,
+            databaseName: instance.DBName,
+            forceSsl: await api.forceSsl(parameterGroup, 'instance'),
+        };
+        const resolved = { source };
+        if (plan.restoreType === 'point-in-time') {
+            source.earliestRestorableTime = await this.earliestRestorableTime(instance);
+            resolved.restoreTime = this.pickRestoreTime(plan, source.identifier, source.earliestRestorableTime, source.latestRestorableTime);
+        }
+        if (plan.restoreType === 'snapshot') {
+            const snapshot = await this.resolveSnapshot(plan, source.identifier);
+            resolved.snapshotId = snapshot.DBSnapshotIdentifier;
+            resolved.restoreTime = snapshot.SnapshotCreateTime;
+        }
+        return resolved;
+    }
+    /**
+     * RDS reports an instance's restorable window on its automated backups (RestoreWindow.EarliestTime); when
+     * that is not readable, the oldest automated snapshot bounds it, and at worst the instance's creation.
+     */
+    async earliestRestorableTime(instance) {
+        const id = instance.DBInstanceIdentifier;
+        const backups = await this.client
+            .send(new DescribeDBInstanceAutomatedBackupsCommand({ DBInstanceIdentifier: id }))
+            .then((out) => out.DBInstanceAutomatedBackups ?? [])
+            .catch(() => []);
+        const window = backups.find((b) => b.Status === 'active' && (!b.DBInstanceArn || b.DBInstanceArn === instance.DBInstanceArn))?.RestoreWindow?.EarliestTime;
+        if (window)
+            return window;
+        const oldest = (await this.automatedSnapshots(id))
+            .map((s) => s.SnapshotCreateTime)
+            .filter((t) => t !== undefined)
+            .sort((a, b) => a.getTime() - b.getTime())[0];
+        return oldest ?? instance.InstanceCreateTime;
+    }
+    automatedSnapshots(instanceId) {
+        return allPages(async (Marker) => {
+            const out = await this.client.send(new DescribeDBSnapshotsCommand({ DBInstanceIdentifier: instanceId, SnapshotType: 'automated', Marker }));
+            return { items: out.DBSnapshots, marker: out.Marker };
+        });
+    }
+    async resolveSnapshot(plan, sourceId) {
+        const region = this.options.region;
+        if (plan.snapshotId) {
+            const snapshot = await this.client
+                .send(new DescribeDBSnapshotsCommand({ DBSnapshotIdentifier: plan.snapshotId }))
+                .then((out) => out.DBSnapshots?.[0])
+                .catch((error) => {
+                if (isNotFound(error))
+                    return undefined;
+                throw error;
+            });
+            if (!snapshot)
+                throw new InputError('snapshot-id', `names no DB snapshot in ${region}`, plan.snapshotId);
+            if (snapshot.Status !== 'available') {
+                throw new InputError('snapshot-id', `names a snapshot that is not available (status ${snapshot.Status})`, plan.snapshotId);
+            }
+            return snapshot;
+        }
+        const newest = newestAvailable(await this.automatedSnapshots(sourceId), (s) => s.SnapshotCreateTime);
+        if (!newest?.DBSnapshotIdentifier) {
+            throw new InputError('snapshot-id', `is required: source instance ${sourceId} has no available automated snapshot`);
+        }
+        return newest;
+    }
+    async restore(request) {
+        const { plan, resolved, runId, timeline, logger } = request;
+        const source = resolved.source;
+        const api = this.api();
+        const wait = this.waiter(request);
+        const restoreTime = request.pinnedTime && plan.restoreType !== 'snapshot'
+            ? await this.restorablePast(request, wait, async () => (await api.describeInstance(source.identifier))?.LatestRestorableTime)
+            : resolved.restoreTime;
+        const id = clusterName(runId);
+        const common = {
+            DBInstanceClass: plan.instanceClass ?? source.writerInstanceClass,
+            DBSubnetGroupName: plan.dbSubnetGroup ?? source.dbSubnetGroup,
+            VpcSecurityGroupIds: plan.vpcSecurityGroupIds ?? source.vpcSecurityGroupIds,
+            DBParameterGroupName: source.clusterParameterGroup,
+            EnableIAMDatabaseAuthentication: source.iamDatabaseAuthentication ?? false,
+            PubliclyAccessible: false,
+            MultiAZ: false,
+            DeletionProtection: false,
+            AutoMinorVersionUpgrade: false,
+            CopyTagsToSnapshot: false,
+            Tags: drillTags(runId, source.identifier, request.expiresAt, plan.cadence),
+        };
+        let targetTime;
+        if (plan.restoreType === 'snapshot') {
+            logger.info(`restoring instance ${id} from snapshot ${resolved.snapshotId}`);
+            await api.client.send(new RestoreDBInstanceFromDBSnapshotCommand({
+                ...common,
+                DBInstanceIdentifier: id,
+                DBSnapshotIdentifier: resolved.snapshotId,
+            }));
+            targetTime = resolved.restoreTime?.toISOString();
+        }
+        else {
+            const useLatest = restoreTime === undefined;
+            logger.info(`restoring instance ${id} from ${source.identifier} to ${useLatest ? 'the latest restorable time' : restoreTime.toISOString()}`);
+            await api.client.send(new RestoreDBInstanceToPointInTimeCommand({
+                ...common,
+                SourceDBInstanceIdentifier: source.identifier,
+                TargetDBInstanceIdentifier: id,
+                ...(useLatest ? { UseLatestRestorableTime: true } : { RestoreTime: restoreTime }),
+            }));
+            targetTime = useLatest
+                ? (await api.describeInstance(source.identifier))?.LatestRestorableTime?.toISOString()
+                : restoreTime.toISOString();
+        }
+        await request.record({ kind: 'instance', id, region: api.region, runId });
+        timeline.mark('restore-request');
+        const instanceWait = (what) => untilAvailable(wait, what, () => api.describeInstance(id), (i) => i.DBInstanceStatus);
+        await instanceWait(`instance ${id}`);
+        timeline.mark('instance-available');
+        const password = newPassword(logger);
+        await api.modifyInstanceOwned(id, runId, { MasterUserPassword: password });
+        const instance = await instanceWait(`password reset on ${id}`);
+        timeline.mark('credentials-reset');
+        const parameterGroup = instance.DBParameterGroups?.[0]?.DBParameterGroupName;
+        const copy = {
+            storageEncrypted: instance.StorageEncrypted,
+            kmsKeyId: instance.KmsKeyId,
+            iamDatabaseAuthentication: instance.IAMDatabaseAuthenticationEnabled,
+            vpcSecurityGroupIds: securityGroups(instance),
+            publiclyAccessible: instance.PubliclyAccessible,
+            clusterParameterGroup: parameterGroup,
+            deletionProtection: instance.DeletionProtection,
+            forceSsl: await api.forceSsl(parameterGroup, 'instance'),
+        };
+        return {
+            provider: 'aurora',
+            restoredCluster: id,
+            restoredInstance: id,
+            restoreType: plan.restoreType,
+            targetTime,
+            snapshotId: resolved.snapshotId,
+            source,
+            copy,
+            connection: {
+                host: plan.restoredHost ?? instance.Endpoint?.Address ?? '',
+                port: plan.restoredPort ?? instance.Endpoint?.Port ?? source.port ?? 5432,
+                database: databaseFor(plan, source),
+                user: instance.MasterUsername ?? source.masterUsername ?? 'postgres',
+                password,
+                sslMode: plan.sslMode,
+            },
+        };
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/providers/index.ts
 
 
-/** The provider a plan (or, in the post step, saved state) asks for. */
+
+/**
+ * The provider a plan (or, in the post step, saved state) asks for. The post step only cleans up: the
+ * Aurora provider's cleanup deletes instances, clusters and copied snapshots of either RDS source, each in
+ * the region its state entry names (a cross-region drill's copy lives in target-region).
+ */
 function createProvider(name, region) {
     switch (name) {
         case 'aurora':
@@ -99673,7 +100071,15 @@ function createProvider(name, region) {
             return new LocalPitrProvider();
     }
 }
-const providers_providerForPlan = (plan) => createProvider(plan.provider, plan.awsRegion);
+/** Routes a drill: source-instance to the RDS instance restore, else by the provider input. */
+function providers_providerForPlan(plan) {
+    if (plan.provider === 'aurora' && plan.sourceInstance) {
+        if (!plan.awsRegion)
+            throw new Error('aws-region is required for source-instance');
+        return new RdsInstanceProvider({ region: plan.awsRegion });
+    }
+    return createProvider(plan.provider, plan.awsRegion);
+}
 
 ;// CONCATENATED MODULE: ./src/report/format.ts
 /** Human durations: 4.2 s, 3 min 05 s, 1 h 02 min. */

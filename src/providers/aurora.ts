@@ -25,7 +25,7 @@ import { abortError } from '../poll.js';
 import type { CopyInfo, Plan, SourceInfo, Target } from '../types.js';
 import { clusterName, drillTags, instanceName, type Tag } from './ownership.js';
 import type { Provider, ResolvedSource, RestoreRequest } from './provider.js';
-import { errorName, FAILED_STATES, RdsRegion } from './rds-region.js';
+import { errorName, RdsRegion } from './rds-region.js';
 import {
   allPages,
   databaseFor,
@@ -33,6 +33,7 @@ import {
   newPassword,
   RdsProviderBase,
   securityGroups,
+  untilAvailable,
   type RdsProviderOptions,
   type Wait,
 } from './rds-restore.js';
@@ -190,19 +191,14 @@ export class AuroraProvider extends RdsProviderBase implements Provider {
       : this.inPlace(plan, resolved);
     const api = placement.api;
 
-    let restoreTime = resolved.restoreTime;
-    if (request.pinnedTime && !placement.snapshotId) {
-      const pinned = request.pinnedTime;
-      await wait(`source ${source.identifier} restorable past ${pinned.toISOString()}`, async () => {
-        const latest = (await this.api().describeCluster(source.identifier))?.LatestRestorableTime;
-        return {
-          done: latest && latest >= pinned ? true : undefined,
-          status: `latest restorable ${latest?.toISOString() ?? 'unknown'}`,
-        };
-      });
-      timeline.mark('restorable-wait');
-      restoreTime = pinned;
-    }
+    const restoreTime =
+      request.pinnedTime && !placement.snapshotId
+        ? await this.restorablePast(
+            request,
+            wait,
+            async () => (await this.api().describeCluster(source.identifier))?.LatestRestorableTime,
+          )
+        : resolved.restoreTime;
 
     const id = clusterName(runId);
     const common = {
@@ -276,25 +272,20 @@ export class AuroraProvider extends RdsProviderBase implements Provider {
     };
     let instanceRequested = await createInstance();
 
-    const clusterWait = async (what: string) =>
-      wait(what, async () => {
-        const c = await api.describeCluster(id);
-        const status = c?.Status ?? 'missing';
-        if (FAILED_STATES.has(status)) throw new Error(`restored cluster ${id} entered state ${status}`);
-        return { done: status === 'available' ? c : undefined, status };
-      });
+    const clusterWait = (what: string): Promise<DBCluster> =>
+      untilAvailable(wait, what, () => api.describeCluster(id), (c) => c.Status);
     await clusterWait(`cluster ${id}`);
     timeline.mark('cluster-available');
 
     if (!instanceRequested) instanceRequested = await createInstance();
     if (!instanceRequested)
       throw new Error(`cluster ${id} is available but refused its instance (InvalidDBClusterStateFault)`);
-    const instance = await wait(`instance ${instanceId}`, async () => {
-      const i = await api.describeInstance(instanceId);
-      const status = i?.DBInstanceStatus ?? 'missing';
-      if (FAILED_STATES.has(status)) throw new Error(`instance ${instanceId} entered state ${status}`);
-      return { done: status === 'available' ? i : undefined, status };
-    });
+    const instance = await untilAvailable(
+      wait,
+      `instance ${instanceId}`,
+      () => api.describeInstance(instanceId),
+      (i) => i.DBInstanceStatus,
+    );
     timeline.mark('instance-available');
 
     const password = newPassword(logger);
@@ -371,14 +362,13 @@ export class AuroraProvider extends RdsProviderBase implements Provider {
       }),
     );
     await request.record({ kind: 'snapshot', id, region: api.region, runId });
-    await wait(`snapshot copy ${id} in ${api.region}`, async () => {
-      const s = await api.describeClusterSnapshot(id);
-      const status = s?.Status ?? 'missing';
-      if (FAILED_STATES.has(status) || status === 'error')
-        throw new Error(`copied snapshot ${id} entered state ${status}`);
-      const progress = s?.PercentProgress !== undefined ? ` ${s.PercentProgress}%` : '';
-      return { done: status === 'available' ? s : undefined, status: `${status}${progress}` };
-    });
+    await untilAvailable(
+      wait,
+      `snapshot copy ${id} in ${api.region}`,
+      () => api.describeClusterSnapshot(id),
+      (s) => s.Status,
+      (s) => (s.PercentProgress !== undefined ? ` ${s.PercentProgress}%` : ''),
+    );
     timeline.mark('snapshot-copy');
     return {
       api,

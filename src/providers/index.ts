@@ -2,8 +2,13 @@ import type { Plan, ProviderName } from '../types.js';
 import { AuroraProvider } from './aurora.js';
 import { LocalPitrProvider } from './local-pitr.js';
 import type { Provider } from './provider.js';
+import { RdsInstanceProvider } from './rds-instance.js';
 
-/** The provider a plan (or, in the post step, saved state) asks for. */
+/**
+ * The provider a plan (or, in the post step, saved state) asks for. The post step only cleans up: the
+ * Aurora provider's cleanup deletes instances, clusters and copied snapshots of either RDS source, each in
+ * the region its state entry names (a cross-region drill's copy lives in target-region).
+ */
 export function createProvider(name: ProviderName, region: string | undefined): Provider {
   switch (name) {
     case 'aurora':
@@ -14,4 +19,11 @@ export function createProvider(name: ProviderName, region: string | undefined): 
   }
 }
 
-export const providerForPlan = (plan: Plan): Provider => createProvider(plan.provider, plan.awsRegion);
+/** Routes a drill: source-instance to the RDS instance restore, else by the provider input. */
+export function providerForPlan(plan: Plan): Provider {
+  if (plan.provider === 'aurora' && plan.sourceInstance) {
+    if (!plan.awsRegion) throw new Error('aws-region is required for source-instance');
+    return new RdsInstanceProvider({ region: plan.awsRegion });
+  }
+  return createProvider(plan.provider, plan.awsRegion);
+}

@@ -35,6 +35,7 @@ export const FAILED_STATES = new Set([
   'incompatible-parameters',
   'incompatible-network',
   'storage-full',
+  'error',
 ]);
 
 export function rdsClient(region: string): RDSClient {

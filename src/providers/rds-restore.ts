@@ -10,7 +10,7 @@ import { InputError } from '../plan.js';
 import { DEFAULT_BACKOFF, pollUntil, sleep as realSleep, type Backoff, type Sleep } from '../poll.js';
 import type { CleanupOutcome, Plan, SourceInfo } from '../types.js';
 import type { CreatedResource, RestoreRequest } from './provider.js';
-import { cleanupRds, rdsClient, RdsRegion } from './rds-region.js';
+import { cleanupRds, FAILED_STATES, rdsClient, RdsRegion } from './rds-region.js';
 
 export interface RdsProviderOptions {
   /** The source's region (and the post step's default for resources that name none). */
@@ -74,6 +74,27 @@ export abstract class RdsProviderBase {
   }
 
   /**
+   * Waits until the source's LatestRestorableTime (`latest`) passes the pinned instant production was
+   * fingerprinted at, marks 'restorable-wait', and returns the instant to restore to.
+   */
+  protected async restorablePast(
+    request: RestoreRequest,
+    wait: Wait,
+    latest: () => Promise<Date | undefined>,
+  ): Promise<Date> {
+    const pinned = request.pinnedTime!;
+    await wait(`source ${request.resolved.source.identifier} restorable past ${pinned.toISOString()}`, async () => {
+      const at = await latest();
+      return {
+        done: at && at >= pinned ? true : undefined,
+        status: `latest restorable ${at?.toISOString() ?? 'unknown'}`,
+      };
+    });
+    request.timeline.mark('restorable-wait');
+    return pinned;
+  }
+
+  /**
    * The restore time for restore-type point-in-time: the plan's instant (refused outside the window), or a
    * uniform pick inside it for 'random'. `source` names the source in the error.
    */
@@ -104,6 +125,25 @@ export abstract class RdsProviderBase {
     }
     return time;
   }
+}
+
+/**
+ * Waits until a restored resource (or copied snapshot) reports 'available', failing at once on a status
+ * it never recovers from.
+ */
+export function untilAvailable<T>(
+  wait: Wait,
+  what: string,
+  describe: () => Promise<T | undefined>,
+  statusOf: (item: T) => string | undefined,
+  detail: (item: T) => string = () => '',
+): Promise<T> {
+  return wait(what, async () => {
+    const item = await describe();
+    const status = (item && statusOf(item)) ?? 'missing';
+    if (FAILED_STATES.has(status)) throw new Error(`${what} entered state ${status}`);
+    return { done: status === 'available' ? item : undefined, status: `${status}${item ? detail(item) : ''}` };
+  });
 }
 
 /** The newest item with status available, by `created`; undefined when none. */

@@ -1,4 +1,5 @@
 import { CHECK_CATEGORIES, type CheckCategory } from '../types.js';
+import { PRICING_REGION, usd } from './cost.js';
 import { HIPAA_CLAUSES, type HipaaClause } from './hipaa.js';
 import { cell, code, duration, plural, STATUS_ORDER, statusLabel, utc, value, yesNo } from './format.js';
 import { clusterName, type Report, type ReportCheck } from './model.js';
@@ -72,6 +73,7 @@ export function renderMarkdown(report: Report, options: MarkdownOptions): string
   out.push(...checks(report), '');
   out.push(...hipaa(report), '');
   out.push(...cleanup(report), '');
+  if (report.cost) out.push(...cost(report.cost), '');
   if (report.warnings.length > 0) {
     out.push('## Warnings', '', ...report.warnings.map((w) => `- ${w.replace(/\r?\n/g, ' ')}`), '');
   }
@@ -254,6 +256,30 @@ function cleanup(report: Report): string[] {
     );
   }
   return out;
+}
+
+const COST_ITEM: Record<NonNullable<Report['cost']>['items'][number]['item'], string> = {
+  instance: 'Instance',
+  storage: 'Storage',
+  io: 'I/O',
+  transfer: 'Cross-region transfer',
+};
+
+function cost(c: NonNullable<Report['cost']>): string[] {
+  const total =
+    c.totalUsd === null
+      ? 'unknown (no price on record for the instance class)'
+      : `${usd(c.totalUsd)}${c.complete ? '' : ' plus the unknown items below'}`;
+  return [
+    '## Estimated cost',
+    '',
+    `About **${total}** for this drill: on-demand ${PRICING_REGION} list prices as of ${c.pricesAsOf}, an estimate for budgeting the cadence, not a bill.`,
+    '',
+    '| Item | Counted | USD |',
+    '| --- | --- | --- |',
+    ...c.items.map((i) => `| ${COST_ITEM[i.item]} | ${cell(i.detail)} | ${usd(i.usd)} |`),
+    ...(c.notes.length > 0 ? ['', ...c.notes.map((n) => `- ${cell(n)}`)] : []),
+  ];
 }
 
 function verification(report: Report, options: MarkdownOptions): string[] {

@@ -4,6 +4,7 @@ import type {
   CheckValue,
   CleanupStatus,
   Command,
+  DrillCost,
   DrillOutcome,
   PhaseTiming,
   ProviderName,
@@ -13,7 +14,10 @@ import { validUntil } from './cadence.js';
 import { hipaaFor, type HipaaClause } from './hipaa.js';
 import { sanitizeDeep } from './sanitize.js';
 
-/** Bumped on any change to the fields below that a reader or verifier must know about. */
+/**
+ * Bumped on any change to the fields below that a reader or verifier must know about. Optional fields a
+ * reader may ignore (cost) are added without a bump, so earlier reports keep verifying.
+ */
 export const REPORT_SCHEMA = 'restore-proof/report@1';
 
 export interface ReportCheck {
@@ -94,6 +98,8 @@ export interface Report {
     resources: { kind: string; id: string; outcome: string; error: string | null }[];
   };
   warnings: string[];
+  /** Estimated cost of the drill (null where nothing billable was created; absent in earlier reports). */
+  cost?: DrillCost | null;
   run: RunContext;
   tool: { name: 'restore-proof'; version: string };
   generatedAt: string;
@@ -264,6 +270,16 @@ export function buildReport(input: BuildReportInput): Report {
       })),
     },
     warnings: [...outcome.warnings],
+    cost: outcome.cost
+      ? {
+          currency: outcome.cost.currency,
+          totalUsd: outcome.cost.totalUsd,
+          complete: outcome.cost.complete,
+          pricesAsOf: outcome.cost.pricesAsOf,
+          items: outcome.cost.items.map((i) => ({ item: i.item, detail: i.detail, usd: i.usd })),
+          notes: [...outcome.cost.notes],
+        }
+      : null,
     run: input.run,
     tool: { name: 'restore-proof', version: input.toolVersion },
     generatedAt: input.generatedAt.toISOString(),

@@ -114,9 +114,14 @@ interface Fault {
   liftBeforePost?: boolean;
 }
 
-function report(
-  dir: string,
-): { result: string; error: string | null; cleanup: { status: string } } | undefined {
+interface WrittenReport {
+  result: string;
+  error: string | null;
+  cleanup: { status: string };
+  checks: { id: string; status: string }[];
+}
+
+function report(dir: string): WrittenReport | undefined {
   const json = readdirSync(dir).find((f) => f.endsWith('.json'));
   return json ? JSON.parse(readFileSync(join(dir, json), 'utf8')) : undefined;
 }
