@@ -2,7 +2,12 @@
 import { execFileSync } from 'node:child_process';
 import { chmodSync, rmSync } from 'node:fs';
 
-const entries = { main: 'src/main.ts', post: 'src/post.ts', cli: 'src/cli.ts' };
+const entries = {
+  main: 'src/main.ts',
+  post: 'src/post.ts',
+  cli: 'src/cli.ts',
+  'fleet-index': 'src/fleet-index.ts',
+};
 const flags = ['--external', 'pg-native', '--license', 'licenses.txt', '--quiet', '--target', 'es2022'];
 rmSync('dist', { recursive: true, force: true });
 for (const [name, entry] of Object.entries(entries)) {

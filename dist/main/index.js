@@ -88817,7 +88817,7 @@ function newRunId(now, random = (0,external_node_crypto_.randomBytes)(3)) {
     return `${stamp}-${random.toString('hex').slice(0, 6)}`;
 }
 const isRunId = (value) => RUN_ID.test(value);
-function clusterName(runId) {
+function ownership_clusterName(runId) {
     return `${NAME_PREFIX}${runId}`;
 }
 function instanceName(runId, n = 1) {
@@ -89123,7 +89123,10 @@ class RdsRegion {
             let marker;
             do {
                 const out = kind === 'cluster'
-                    ? await this.client.send(new dist_cjs/* DescribeDBClusterParametersCommand */.tGm({ DBClusterParameterGroupName: group, Marker: marker }))
+                    ? await this.client.send(new dist_cjs/* DescribeDBClusterParametersCommand */.tGm({
+                        DBClusterParameterGroupName: group,
+                        Marker: marker,
+                    }))
                     : await this.client.send(new dist_cjs/* DescribeDBParametersCommand */.F$v({ DBParameterGroupName: group, Marker: marker }));
                 const p = out.Parameters?.find((x) => x.ParameterName === 'rds.force_ssl');
                 if (p)
@@ -89271,9 +89274,7 @@ class RdsProviderBase {
     api(region = this.options.region) {
         let api = this.regions.get(region);
         if (!api) {
-            const client = region === this.options.region
-                ? this.client
-                : (this.options.clientFor ?? rdsClient)(region);
+            const client = region === this.options.region ? this.client : (this.options.clientFor ?? rdsClient)(region);
             api = new RdsRegion(region, client, this.sleep, this.backoff);
             this.regions.set(region, api);
         }
@@ -89341,7 +89342,10 @@ function untilAvailable(wait, what, describe, statusOf, detail = () => '') {
         const status = (item && statusOf(item)) ?? 'missing';
         if (FAILED_STATES.has(status))
             throw new Error(`${what} entered state ${status}`);
-        return { done: status === 'available' ? item : undefined, status: `${status}${item ? detail(item) : ''}` };
+        return {
+            done: status === 'available' ? item : undefined,
+            status: `${status}${item ? detail(item) : ''}`,
+        };
     });
 }
 /** The newest item with status available, by `created`; undefined when none. */
@@ -89486,7 +89490,11 @@ class AuroraProvider extends RdsProviderBase {
             return snapshot;
         }
         const snapshots = await allPages(async (Marker) => {
-            const out = await this.client.send(new dist_cjs/* DescribeDBClusterSnapshotsCommand */.cWV({ DBClusterIdentifier: sourceId, SnapshotType: 'automated', Marker }));
+            const out = await this.client.send(new dist_cjs/* DescribeDBClusterSnapshotsCommand */.cWV({
+                DBClusterIdentifier: sourceId,
+                SnapshotType: 'automated',
+                Marker,
+            }));
             return { items: out.DBClusterSnapshots, marker: out.Marker };
         });
         const newest = newestAvailable(snapshots, (s) => s.SnapshotCreateTime);
@@ -89507,7 +89515,7 @@ class AuroraProvider extends RdsProviderBase {
         const restoreTime = request.pinnedTime && !placement.snapshotId
             ? await this.restorablePast(request, wait, async () => (await this.api().describeCluster(source.identifier))?.LatestRestorableTime)
             : resolved.restoreTime;
-        const id = clusterName(runId);
+        const id = ownership_clusterName(runId);
         const common = {
             DBClusterIdentifier: id,
             ...placement.settings,
@@ -89640,7 +89648,7 @@ class AuroraProvider extends RdsProviderBase {
     async copySnapshot(request, wait, tags) {
         const { plan, resolved, runId, timeline, logger } = request;
         const api = this.api(plan.targetRegion);
-        const id = `${clusterName(runId)}-snap`;
+        const id = `${ownership_clusterName(runId)}-snap`;
         logger.info(`copying snapshot ${resolved.snapshotId} to ${api.region} as ${id}`);
         await api.client.send(new dist_cjs/* CopyDBClusterSnapshotCommand */.Xzo({
             // An ARN in another region: the SDK's RDS middleware adds the PreSignedUrl signed for that region.
@@ -103189,7 +103197,7 @@ class LocalPitrProvider {
         // A fresh, owned directory, recorded before anything else happens in it.
         const parent = this.workDir;
         await (0,promises_.mkdir)(parent, { recursive: true });
-        const dir = (0,external_node_path_.join)(parent, clusterName(runId));
+        const dir = (0,external_node_path_.join)(parent, ownership_clusterName(runId));
         await (0,promises_.mkdir)(dir, { mode: 0o700 }); // fails if it exists: never reuse a directory
         await request.record({ kind: 'local-server', id: dir, runId });
         await makeServerDir(dir);
@@ -103198,7 +103206,7 @@ class LocalPitrProvider {
         let socketDir = runDir;
         if ((0,external_node_path_.join)(runDir, '.s.PGSQL.65535').length > 100) {
             // Too deep for a Unix socket path: a short private directory of the same run, recorded first.
-            socketDir = (0,external_node_path_.join)('/tmp', `${clusterName(runId)}-sock`);
+            socketDir = (0,external_node_path_.join)('/tmp', `${ownership_clusterName(runId)}-sock`);
             await request.record({ kind: 'local-server', id: socketDir, runId });
             await (0,promises_.mkdir)(socketDir, { mode: 0o700 });
             await makeServerDir(socketDir);
@@ -103380,7 +103388,7 @@ async function deleteCopy(dir, runId) {
     if (!hasOwnedName(name)) {
         throw new OwnershipError(`refusing to touch local-server '${dir}': its name lacks the restore-proof-<run> pattern`);
     }
-    if (name !== clusterName(runId) && name !== `${clusterName(runId)}-sock`) {
+    if (name !== ownership_clusterName(runId) && name !== `${ownership_clusterName(runId)}-sock`) {
         throw new OwnershipError(`refusing to touch local-server '${dir}': it does not belong to run ${runId}`);
     }
     if (!(0,external_node_fs_.existsSync)(dir))
@@ -103523,7 +103531,11 @@ class RdsInstanceProvider extends RdsProviderBase {
     }
     automatedSnapshots(instanceId) {
         return allPages(async (Marker) => {
-            const out = await this.client.send(new dist_cjs/* DescribeDBSnapshotsCommand */.KKI({ DBInstanceIdentifier: instanceId, SnapshotType: 'automated', Marker }));
+            const out = await this.client.send(new dist_cjs/* DescribeDBSnapshotsCommand */.KKI({
+                DBInstanceIdentifier: instanceId,
+                SnapshotType: 'automated',
+                Marker,
+            }));
             return { items: out.DBSnapshots, marker: out.Marker };
         });
     }
@@ -103559,7 +103571,7 @@ class RdsInstanceProvider extends RdsProviderBase {
         const restoreTime = request.pinnedTime && plan.restoreType !== 'snapshot'
             ? await this.restorablePast(request, wait, async () => (await api.describeInstance(source.identifier))?.LatestRestorableTime)
             : resolved.restoreTime;
-        const id = clusterName(runId);
+        const id = ownership_clusterName(runId);
         const common = {
             DBInstanceClass: plan.instanceClass ?? source.writerInstanceClass,
             DBSubnetGroupName: plan.dbSubnetGroup ?? source.dbSubnetGroup,
@@ -103682,7 +103694,7 @@ function format_duration(seconds) {
     return s === 0 ? `${m} min` : `${m} min ${String(s).padStart(2, '0')} s`;
 }
 /** 2026-01-31 03:15:00 UTC (seconds kept; a drill's phases can be seconds apart). */
-function utc(iso) {
+function format_utc(iso) {
     if (!iso)
         return '—';
     const date = new Date(iso);
@@ -103691,10 +103703,10 @@ function utc(iso) {
     return `${date.toISOString().slice(0, 19).replace('T', ' ')} UTC`;
 }
 function utcDate(iso) {
-    return iso ? utc(iso).slice(0, 10) : '—';
+    return iso ? format_utc(iso).slice(0, 10) : '—';
 }
 /** Inline code that survives backticks inside the text. */
-function code(text) {
+function format_code(text) {
     const longest = Math.max(0, ...(text.match(/`+/g) ?? []).map((run) => run.length));
     const fence = '`'.repeat(longest + 1);
     const pad = text.startsWith('`') || text.endsWith('`') ? ' ' : '';
@@ -103728,6 +103740,151 @@ const statusLabel = (status) => STATUS_LABEL[status];
 const STATUS_ORDER = ['fail', 'error', 'warn', 'pass', 'skip'];
 const plural = (n, one, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 const yesNo = (met) => met === null ? 'not measured' : met ? 'yes' : '**NO**';
+
+;// CONCATENATED MODULE: ./src/report/cost.ts
+/**
+ * Aurora PostgreSQL, Aurora Standard storage configuration, on-demand, us-east-1, USD per instance-hour.
+ * Figures as of 2025-06 (AWS Aurora pricing page). Third-party tables quote some classes up to ~15% higher;
+ * check https://aws.amazon.com/rds/aurora/pricing/ before relying on a figure, and update PRICES_AS_OF with them.
+ */
+const PRICES_AS_OF = '2025-06';
+const PRICING_REGION = 'us-east-1';
+const AURORA_POSTGRESQL_HOURLY_USD = {
+    'db.t3.medium': 0.082,
+    'db.t3.large': 0.164,
+    'db.t4g.medium': 0.073,
+    'db.t4g.large': 0.146,
+    'db.r5.large': 0.29,
+    'db.r5.xlarge': 0.58,
+    'db.r5.2xlarge': 1.16,
+    'db.r5.4xlarge': 2.32,
+    'db.r5.8xlarge': 4.64,
+    'db.r6g.large': 0.26,
+    'db.r6g.xlarge': 0.519,
+    'db.r6g.2xlarge': 1.038,
+    'db.r6g.4xlarge': 2.076,
+    'db.r6g.8xlarge': 4.152,
+    'db.r6i.large': 0.29,
+    'db.r6i.xlarge': 0.58,
+    'db.r6i.2xlarge': 1.16,
+    'db.r6i.4xlarge': 2.32,
+    'db.r7g.large': 0.276,
+    'db.r7g.xlarge': 0.553,
+    'db.r7g.2xlarge': 1.106,
+    'db.r7g.4xlarge': 2.211,
+};
+/** Aurora Standard storage, USD per GB-month (billed pro rata); I/O per million requests; inter-region transfer per GB. */
+const STORAGE_USD_PER_GB_MONTH = 0.1;
+const IO_USD_PER_MILLION = 0.2;
+const INTER_REGION_USD_PER_GB = 0.02;
+/** Aurora instances: billed in 1-second increments with a 10-minute minimum. */
+const MINIMUM_BILLED_SECONDS = 600;
+const HOURS_PER_MONTH = 730;
+const money = (usd) => Math.round(usd * 10_000) / 10_000;
+/** Seconds the copy's instance existed: from its create request (after restore-request) to the end of cleanup. */
+function instanceSeconds(outcome) {
+    const phases = outcome.restore.phases;
+    const requested = phases.find((p) => p.name === 'restore-request');
+    if (!requested)
+        return 0;
+    const end = phases.find((p) => p.name === 'cleanup')?.endedAt ?? outcome.finishedAt;
+    return Math.max(0, (Date.parse(end) - Date.parse(requested.endedAt)) / 1000);
+}
+/** The estimate for one drill, or undefined for a provider that creates nothing billable (local-pitr). */
+function estimateDrillCost(input) {
+    const { outcome, plan } = input;
+    if (outcome.provider !== 'aurora')
+        return undefined;
+    const items = [];
+    const notes = [];
+    const region = plan.targetRegion ?? plan.awsRegion;
+    if (region && region !== PRICING_REGION) {
+        notes.push(`${PRICING_REGION} prices; ${region} list prices differ`);
+    }
+    const createdInstance = outcome.cleanup.resources.some((r) => r.kind === 'instance');
+    const instanceClass = plan.instanceClass ?? input.instanceClass;
+    const seconds = createdInstance ? instanceSeconds(outcome) : 0;
+    const billed = createdInstance ? Math.max(MINIMUM_BILLED_SECONDS, Math.ceil(seconds)) : 0;
+    const hours = billed / 3600;
+    const rate = instanceClass ? AURORA_POSTGRESQL_HOURLY_USD[instanceClass] : undefined;
+    if (!createdInstance) {
+        items.push({ item: 'instance', detail: 'no instance was created', usd: 0 });
+    }
+    else if (rate === undefined) {
+        items.push({
+            item: 'instance',
+            detail: `${instanceClass ?? 'unknown class'} for ${billedText(seconds, billed)}: no price on record for this class`,
+            usd: null,
+        });
+    }
+    else {
+        items.push({
+            item: 'instance',
+            detail: `${instanceClass} at $${rate}/h for ${billedText(seconds, billed)}`,
+            usd: money(rate * hours),
+        });
+    }
+    if (outcome.cleanup.status === 'kept' || outcome.cleanup.status === 'failed') {
+        notes.push(`the copy was ${outcome.cleanup.status === 'kept' ? 'kept' : 'not deleted'}: it costs until deleted`);
+    }
+    const storageHours = Math.max(hours, seconds / 3600);
+    if (input.storageGb !== undefined && createdInstance) {
+        items.push({
+            item: 'storage',
+            detail: `${input.storageGb} GB for ${storageHours.toFixed(2)} h at $${STORAGE_USD_PER_GB_MONTH}/GB-month`,
+            usd: money((input.storageGb * STORAGE_USD_PER_GB_MONTH * storageHours) / HOURS_PER_MONTH),
+        });
+    }
+    else {
+        items.push({
+            item: 'storage',
+            detail: `restored volume size unknown ($${STORAGE_USD_PER_GB_MONTH}/GB-month pro rata; about $${((100 * STORAGE_USD_PER_GB_MONTH) / HOURS_PER_MONTH).toFixed(4)} per 100 GB-hour)`,
+            usd: null,
+        });
+    }
+    items.push({
+        item: 'io',
+        detail: `validation reads not metered by the drill ($${IO_USD_PER_MILLION} per million I/Os on Aurora Standard; none on I/O-Optimized)`,
+        usd: null,
+    });
+    if (plan.targetRegion) {
+        items.push(input.storageGb !== undefined
+            ? {
+                item: 'transfer',
+                detail: `snapshot copy ${plan.awsRegion ?? 'source'} to ${plan.targetRegion}, ${input.storageGb} GB at $${INTER_REGION_USD_PER_GB}/GB`,
+                usd: money(input.storageGb * INTER_REGION_USD_PER_GB),
+            }
+            : {
+                item: 'transfer',
+                detail: `snapshot copy to ${plan.targetRegion}: size unknown ($${INTER_REGION_USD_PER_GB}/GB)`,
+                usd: null,
+            });
+    }
+    const instance = items[0];
+    const totalUsd = instance.usd === null ? null : money(items.reduce((sum, i) => sum + (i.usd ?? 0), 0));
+    return {
+        currency: 'USD',
+        totalUsd,
+        complete: items.every((i) => i.usd !== null),
+        pricesAsOf: PRICES_AS_OF,
+        items,
+        notes,
+    };
+}
+function billedText(seconds, billed) {
+    const minutes = (s) => `${Math.round(s / 6) / 10} min`;
+    return billed > Math.ceil(seconds)
+        ? `${minutes(seconds)} (billed the 10-minute minimum)`
+        : `${minutes(billed)} (per-second billing)`;
+}
+/** A cost as text: `$1.23`, `<$0.01`, or `unknown`. */
+function usd(value) {
+    if (value === null || value === undefined)
+        return 'unknown';
+    if (value > 0 && value < 0.01)
+        return '<$0.01';
+    return `$${value.toFixed(2)}`;
+}
 
 ;// CONCATENATED MODULE: ./src/report/hipaa.ts
 /** The HIPAA Security Rule clauses a restore drill produces evidence for. */
@@ -103891,7 +104048,10 @@ function walk(value, secrets) {
 
 
 
-/** Bumped on any change to the fields below that a reader or verifier must know about. */
+/**
+ * Bumped on any change to the fields below that a reader or verifier must know about. Optional fields a
+ * reader may ignore (cost) are added without a bump, so earlier reports keep verifying.
+ */
 const REPORT_SCHEMA = 'restore-proof/report@1';
 const nonEmpty = (value) => (value && value.trim() ? value.trim() : null);
 /** The run's context from GitHub Actions' environment variables (pure: pass process.env or a map). */
@@ -103948,7 +104108,7 @@ const REPORT_FILE = /^\d{4}-\d{2}-\d{2}T\d{6}Z-[a-z0-9-]+\.json$/;
  * The chain's order: by file name without its extension, so `x-2.json` (a second drill in the same
  * second) follows `x.json`. Writer, verifier and index all use this one order.
  */
-function compareReportFiles(a, b) {
+function model_compareReportFiles(a, b) {
     const [x, y] = [a.replace(/\.(json|md)$/, ''), b.replace(/\.(json|md)$/, '')];
     return x < y ? -1 : x > y ? 1 : 0;
 }
@@ -104028,6 +104188,16 @@ function buildReport(input) {
             })),
         },
         warnings: [...outcome.warnings],
+        cost: outcome.cost
+            ? {
+                currency: outcome.cost.currency,
+                totalUsd: outcome.cost.totalUsd,
+                complete: outcome.cost.complete,
+                pricesAsOf: outcome.cost.pricesAsOf,
+                items: outcome.cost.items.map((i) => ({ item: i.item, detail: i.detail, usd: i.usd })),
+                notes: [...outcome.cost.notes],
+            }
+            : null,
         run: input.run,
         tool: { name: 'restore-proof', version: input.toolVersion },
         generatedAt: input.generatedAt.toISOString(),
@@ -104208,6 +104378,7 @@ function verifySignature(report, signature, key) {
 
 
 
+
 const CATEGORY_TITLE = {
     posture: 'Backup posture',
     encryption: 'Encryption',
@@ -104222,7 +104393,7 @@ const CATEGORY_TITLE = {
 };
 /** One sentence: what happened, against which objectives, and whether the copy is gone. */
 function verdictSentence(report) {
-    const source = code(model_clusterName(report.source.cluster));
+    const source = format_code(model_clusterName(report.source.cluster));
     const t = report.totals;
     const bad = t.failed + t.errored;
     const checks = t.total === 0
@@ -104250,8 +104421,8 @@ function renderMarkdown(report, options) {
     const out = [];
     const source = model_clusterName(report.source.cluster);
     out.push(report.result === 'pass'
-        ? `# PASS: ${code(source)} restores and verifies`
-        : `# FAIL: ${code(source)} restore drill failed`, '', verdictSentence(report), '');
+        ? `# PASS: ${format_code(source)} restores and verifies`
+        : `# FAIL: ${format_code(source)} restore drill failed`, '', verdictSentence(report), '');
     if (report.error)
         out.push(`> **Error:** ${report.error.replace(/\r?\n/g, ' ')}`, '');
     out.push(...facts(report), '');
@@ -104260,6 +104431,8 @@ function renderMarkdown(report, options) {
     out.push(...markdown_checks(report), '');
     out.push(...hipaa(report), '');
     out.push(...cleanup(report), '');
+    if (report.cost)
+        out.push(...cost(report.cost), '');
     if (report.warnings.length > 0) {
         out.push('## Warnings', '', ...report.warnings.map((w) => `- ${w.replace(/\r?\n/g, ' ')}`), '');
     }
@@ -104274,28 +104447,28 @@ function facts(report) {
     const s = report.source;
     const about = [[s.engine, s.engineVersion].filter(Boolean).join(' '), s.region].filter(Boolean).join(', ');
     const to = r.type === 'snapshot'
-        ? `from snapshot ${r.snapshotId ? code(r.snapshotId) : '(newest automated)'}`
+        ? `from snapshot ${r.snapshotId ? format_code(r.snapshotId) : '(newest automated)'}`
         : r.targetTime
-            ? `${r.type} restore to ${utc(r.targetTime)}`
+            ? `${r.type} restore to ${format_utc(r.targetTime)}`
             : `${r.type} restore`;
     const run = report.run;
     const runText = run.runUrl
         ? `[${run.workflow ?? 'workflow'} run ${run.runId}${run.runAttempt && run.runAttempt > 1 ? ` attempt ${run.runAttempt}` : ''}](${run.runUrl})`
         : 'local run (not GitHub Actions)';
     const by = [
-        run.repository ? `in ${code(run.repository)}` : null,
-        run.actor ? `by ${code(run.actor)}` : null,
+        run.repository ? `in ${format_code(run.repository)}` : null,
+        run.actor ? `by ${format_code(run.actor)}` : null,
         `on ${run.trigger}`,
-        run.commit ? `at commit ${code(run.commit.slice(0, 12))}` : null,
-        run.ref ? `(${code(run.ref)})` : null,
+        run.commit ? `at commit ${format_code(run.commit.slice(0, 12))}` : null,
+        run.ref ? `(${format_code(run.ref)})` : null,
     ].filter(Boolean);
     return [
-        `- **Source:** ${code(s.cluster)}${about ? ` (${about})` : ''}`,
-        `- **Restored copy:** ${r.restoredCluster ? code(r.restoredCluster) : 'none'}, ${to} (${report.provider})`,
-        `- **Drill:** ${report.cadence}, ${utc(report.startedAt)} to ${utc(report.finishedAt)}`,
+        `- **Source:** ${format_code(s.cluster)}${about ? ` (${about})` : ''}`,
+        `- **Restored copy:** ${r.restoredCluster ? format_code(r.restoredCluster) : 'none'}, ${to} (${report.provider})`,
+        `- **Drill:** ${report.cadence}, ${format_utc(report.startedAt)} to ${format_utc(report.finishedAt)}`,
         `- **Run:** ${runText} ${by.join(' ')}`,
-        `- **Evidence valid until:** ${utc(report.validUntil)} (next ${report.cadence} run plus grace)`,
-        `- **Previous report:** ${report.previous ? `${code(report.previous.file)} (SHA-256 ${code(report.previous.sha256)})` : 'none; this report starts the chain'}`,
+        `- **Evidence valid until:** ${format_utc(report.validUntil)} (next ${report.cadence} run plus grace)`,
+        `- **Previous report:** ${report.previous ? `${format_code(report.previous.file)} (SHA-256 ${format_code(report.previous.sha256)})` : 'none; this report starts the chain'}`,
     ];
 }
 function objectives(report) {
@@ -104332,7 +104505,7 @@ function timeline(report) {
         '',
         '| Phase | Started | Ended | Duration |',
         '| --- | --- | --- | --- |',
-        ...phases.map((p) => `| ${cell(p.name)} | ${utc(p.startedAt)} | ${utc(p.endedAt)} | ${format_duration(p.seconds)} |`),
+        ...phases.map((p) => `| ${cell(p.name)} | ${format_utc(p.startedAt)} | ${format_utc(p.endedAt)} | ${format_duration(p.seconds)} |`),
     ];
     return lines;
 }
@@ -104371,7 +104544,7 @@ function markdown_checks(report) {
         const warned = group.checks.filter((c) => c.status === 'warn').length;
         const first = group.checks[0];
         const clauses = first ? first.hipaa.map((c) => `§${c}`).join(', ') : '';
-        out.push(`### ${CATEGORY_TITLE[group.category]}: ${bad ? `**${bad} of ${group.checks.length} failed**` : `${group.checks.filter((c) => c.status === 'pass').length} of ${group.checks.length} passed`}${warned ? `, ${plural(warned, 'warning')}` : ''}`, '', `HIPAA ${clauses}`, '', '| Status | Check | Summary | Measured | Expected |', '| --- | --- | --- | --- | --- |', ...group.checks.map((c) => `| ${statusLabel(c.status)} | ${code(c.id)} | ${cell(c.summary)} | ${value(c.measured)} | ${value(c.expected)} |`), '');
+        out.push(`### ${CATEGORY_TITLE[group.category]}: ${bad ? `**${bad} of ${group.checks.length} failed**` : `${group.checks.filter((c) => c.status === 'pass').length} of ${group.checks.length} passed`}${warned ? `, ${plural(warned, 'warning')}` : ''}`, '', `HIPAA ${clauses}`, '', '| Status | Check | Summary | Measured | Expected |', '| --- | --- | --- | --- | --- |', ...group.checks.map((c) => `| ${statusLabel(c.status)} | ${format_code(c.id)} | ${cell(c.summary)} | ${value(c.measured)} | ${value(c.expected)} |`), '');
     }
     return out;
 }
@@ -104405,29 +104578,50 @@ function cleanup(report) {
     }[c.status];
     const out = ['## Cleanup', '', sentence];
     if (c.resources.length > 0) {
-        out.push('', '| Resource | Identifier | Outcome |', '| --- | --- | --- |', ...c.resources.map((r) => `| ${cell(r.kind)} | ${code(r.id)} | ${r.outcome === 'failed' ? '**failed**' : r.outcome}${r.error ? `: ${cell(r.error)}` : ''} |`));
+        out.push('', '| Resource | Identifier | Outcome |', '| --- | --- | --- |', ...c.resources.map((r) => `| ${cell(r.kind)} | ${format_code(r.id)} | ${r.outcome === 'failed' ? '**failed**' : r.outcome}${r.error ? `: ${cell(r.error)}` : ''} |`));
     }
     return out;
+}
+const COST_ITEM = {
+    instance: 'Instance',
+    storage: 'Storage',
+    io: 'I/O',
+    transfer: 'Cross-region transfer',
+};
+function cost(c) {
+    const total = c.totalUsd === null
+        ? 'unknown (no price on record for the instance class)'
+        : `${usd(c.totalUsd)}${c.complete ? '' : ' plus the unknown items below'}`;
+    return [
+        '## Estimated cost',
+        '',
+        `About **${total}** for this drill: on-demand ${PRICING_REGION} list prices as of ${c.pricesAsOf}, an estimate for budgeting the cadence, not a bill.`,
+        '',
+        '| Item | Counted | USD |',
+        '| --- | --- | --- |',
+        ...c.items.map((i) => `| ${COST_ITEM[i.item]} | ${cell(i.detail)} | ${usd(i.usd)} |`),
+        ...(c.notes.length > 0 ? ['', ...c.notes.map((n) => `- ${cell(n)}`)] : []),
+    ];
 }
 function verification(report, options) {
     const json = report.file;
     const md = report.markdown.file;
     const out = ['## Verify this report', ''];
     if (options.signingFingerprint) {
-        out.push(`This file's SHA-256 is recorded in ${code(json)} (\`markdown.sha256\`), and that JSON is signed with the Ed25519 key ${code(options.signingFingerprint)} (its public key is ${code(PUBLIC_KEY_FILE)} beside the reports; check its fingerprint against the one you were given out of band).`);
+        out.push(`This file's SHA-256 is recorded in ${format_code(json)} (\`markdown.sha256\`), and that JSON is signed with the Ed25519 key ${format_code(options.signingFingerprint)} (its public key is ${format_code(PUBLIC_KEY_FILE)} beside the reports; check its fingerprint against the one you were given out of band).`);
     }
     else {
-        out.push(`**Unsigned.** No signing key was configured, so nothing but the repository's history vouches for ${code(json)} and this file. This file's SHA-256 is still recorded there (\`markdown.sha256\`).`);
+        out.push(`**Unsigned.** No signing key was configured, so nothing but the repository's history vouches for ${format_code(json)} and this file. This file's SHA-256 is still recorded there (\`markdown.sha256\`).`);
     }
     out.push('', report.previous
         ? `The JSON records the SHA-256 of the report before it, so deleting, reordering or editing an earlier report breaks the chain.`
-        : 'This is the first report in its directory; the next one will record its SHA-256.', '', 'With restore-proof, from the repository root:', '', '```sh', `restore-proof verify-reports --report-dir ${options.reportDir} --public-key ${options.reportDir}/${PUBLIC_KEY_FILE}`, '```', '', `With standard tools (jq 1.6+, OpenSSL 3, sha256sum), in ${code(options.reportDir)}:`, '', '```sh', `sha256sum ${md}`, `jq -r .markdown.sha256 ${json}    # must print the same hash`, ...(options.signingFingerprint
+        : 'This is the first report in its directory; the next one will record its SHA-256.', '', 'With restore-proof, from the repository root:', '', '```sh', `restore-proof verify-reports --report-dir ${options.reportDir} --public-key ${options.reportDir}/${PUBLIC_KEY_FILE}`, '```', '', `With standard tools (jq 1.6+, OpenSSL 3, sha256sum), in ${format_code(options.reportDir)}:`, '', '```sh', `sha256sum ${md}`, `jq -r .markdown.sha256 ${json}    # must print the same hash`, ...(options.signingFingerprint
         ? [
             `jq -jcS 'del(.signature)' ${json} > canon.json`,
             `jq -r .signature.value ${json} | base64 -d > sig.bin`,
             `openssl pkeyutl -verify -pubin -inkey ${PUBLIC_KEY_FILE} -rawin -in canon.json -sigfile sig.bin    # Signature Verified Successfully`,
         ]
-        : []), '```', '', `See docs/verifying-reports.md in restore-proof for the chain and fingerprint checks. Generated by restore-proof ${report.tool.version} at ${utc(report.generatedAt)}.`);
+        : []), '```', '', `See docs/verifying-reports.md in restore-proof for the chain and fingerprint checks. Generated by restore-proof ${report.tool.version} at ${format_utc(report.generatedAt)}.`);
     return out;
 }
 
@@ -104449,14 +104643,14 @@ function renderJobSummary(report, paths) {
     out.push('| Objective | Target | Measured | Met |', '| --- | --- | --- | --- |', `| RTO (restore time) | ${format_duration(rto.targetSeconds)} | ${format_duration(rto.measuredSeconds)} | ${yesNo(rto.met)} |`, `| RPO (data loss) | ${format_duration(rpo.targetSeconds)} | ${format_duration(rpo.measuredSeconds)} | ${yesNo(rpo.met)} |`, '');
     const failing = failingChecks(report);
     if (failing.length > 0) {
-        out.push(`### Failing checks (${failing.length})`, '', '| Status | Check | Summary | Measured | Expected |', '| --- | --- | --- | --- | --- |', ...failing.map((c) => `| ${statusLabel(c.status)} | ${code(c.id)} | ${cell(c.summary)} | ${value(c.measured)} | ${value(c.expected)} |`), '');
+        out.push(`### Failing checks (${failing.length})`, '', '| Status | Check | Summary | Measured | Expected |', '| --- | --- | --- | --- | --- |', ...failing.map((c) => `| ${statusLabel(c.status)} | ${format_code(c.id)} | ${cell(c.summary)} | ${value(c.measured)} | ${value(c.expected)} |`), '');
     }
     if (report.cleanup.status === 'failed' || report.cleanup.status === 'kept') {
         const left = report.cleanup.resources.filter((r) => r.outcome === 'failed' || r.outcome === 'kept');
-        out.push(`**Cleanup ${report.cleanup.status}:** ${left.map((r) => `${r.kind} ${code(r.id)}`).join(', ') || 'see the report'}`, '');
+        out.push(`**Cleanup ${report.cleanup.status}:** ${left.map((r) => `${r.kind} ${format_code(r.id)}`).join(', ') || 'see the report'}`, '');
     }
-    const where = paths?.markdownPath ? ` in ${code(paths.markdownPath)}` : '';
-    out.push(`${report.totals.total} checks in all; the full report is${where} (${report.signature ? `signed ${code(report.signature.publicKeyFingerprint)}` : '**unsigned**'}).`);
+    const where = paths?.markdownPath ? ` in ${format_code(paths.markdownPath)}` : '';
+    out.push(`${report.totals.total} checks in all; the full report is${where} (${report.signature ? `signed ${format_code(report.signature.publicKeyFingerprint)}` : '**unsigned**'}).`);
     return `${out.join('\n')}\n`;
 }
 /**
@@ -104489,7 +104683,7 @@ function annotationsFor(report, markdown) {
             level: 'error',
             title: `restore-proof: ${c.id} ${c.status === 'error' ? 'errored' : 'failed'}`,
             message: `${c.summary}${detail}`,
-            ...at(code(c.id)),
+            ...at(format_code(c.id)),
         });
     }
     const objectiveChecks = report.checks.some((c) => c.category === 'objectives');
@@ -104526,7 +104720,7 @@ function annotationsFor(report, markdown) {
             level: 'warning',
             title: `restore-proof: ${c.id} warning`,
             message: c.summary,
-            ...at(code(c.id)),
+            ...at(format_code(c.id)),
         });
     }
     return out;
@@ -104545,11 +104739,17 @@ function reportOutputs(report, paths) {
         'checks-failed': String(report.totals.failed + report.totals.errored),
     };
 }
-/** Metrics a sink (CloudWatch PutMetricData) can publish; null measurements are left out. */
+/**
+ * Metrics a sink (CloudWatch PutMetricData) can publish; null measurements are left out. One dimension,
+ * Source (the cluster's name), so one alarm per source covers every cadence: DrillFailed is 1 for a failed
+ * drill and 0 for a passing one (alarm on Maximum >= 1), DrillSucceeded the reverse (alarm on a missing pass).
+ */
 function reportMetrics(report) {
-    const dimensions = { SourceCluster: report.source.cluster, Cadence: report.cadence };
+    const dimensions = { Source: clusterName(report.source.cluster) };
+    const failed = report.result === 'pass' ? 0 : 1;
     const metrics = [
-        { name: 'DrillSucceeded', value: report.result === 'pass' ? 1 : 0, unit: 'Count', dimensions },
+        { name: 'DrillSucceeded', value: 1 - failed, unit: 'Count', dimensions },
+        { name: 'DrillFailed', value: failed, unit: 'Count', dimensions },
         { name: 'ChecksFailed', value: report.totals.failed + report.totals.errored, unit: 'Count', dimensions },
         { name: 'CleanupFailed', value: report.cleanup.status === 'failed' ? 1 : 0, unit: 'Count', dimensions },
     ];
@@ -104564,10 +104764,17 @@ function reportMetrics(report) {
             dimensions,
         });
     }
+    if (report.objectives.rto.met !== null) {
+        metrics.push({ name: 'RtoMissed', value: report.objectives.rto.met ? 0 : 1, unit: 'Count', dimensions });
+    }
+    if (report.cost && report.cost.totalUsd !== null) {
+        metrics.push({ name: 'EstimatedCostUSD', value: report.cost.totalUsd, unit: 'None', dimensions });
+    }
     return metrics;
 }
 
 ;// CONCATENATED MODULE: ./src/report/index-page.ts
+
 
 
 
@@ -104611,20 +104818,24 @@ const SCHEDULE = [
 const canonicalCadence = (cadence) => cadencePeriod(cadence).name ?? cadence.toLowerCase();
 /** The index page (README.md of the report directory), regenerated after every drill. */
 function renderIndex(entries, now, unreadable = []) {
-    const sorted = [...entries].sort((a, b) => compareReportFiles(a.file, b.file));
+    const sorted = [...entries].sort((a, b) => model_compareReportFiles(a.file, b.file));
     const out = [
         '# Restore test evidence',
         '',
-        `Generated by restore-proof from the ${sorted.length === 1 ? 'report' : `${sorted.length} reports`} in this directory, as of ${utc(now.toISOString())}. ` +
+        `Generated by restore-proof from the ${sorted.length === 1 ? 'report' : `${sorted.length} reports`} in this directory, as of ${format_utc(now.toISOString())}. ` +
             `Each report is a signed JSON file with its Markdown rendering; this page is derived from them and is not signed. ` +
-            `Check the reports with \`restore-proof verify-reports\` or the openssl recipe in each report (public key: ${code(PUBLIC_KEY_FILE)}).`,
+            `Check the reports with \`restore-proof verify-reports\` or the openssl recipe in each report (public key: ${format_code(PUBLIC_KEY_FILE)}).`,
         '',
     ];
     out.push(...schedule(sorted, now), '');
+    if (new Set(sorted.map((e) => model_clusterName(e.report.source.cluster))).size > 1) {
+        out.push(...sources([{ dir: null, entries: sorted }], now), '');
+    }
     out.push(...trend(sorted), '');
+    out.push(...costs(sorted), '');
     out.push(...index_page_history(sorted), '');
     if (unreadable.length > 0) {
-        out.push('## Unreadable files', '', 'These files are named like reports but could not be read; `verify-reports` will name them:', '', ...unreadable.map((f) => `- ${code(f)}`), '');
+        out.push('## Unreadable files', '', 'These files are named like reports but could not be read; `verify-reports` will name them:', '', ...unreadable.map((f) => `- ${format_code(f)}`), '');
     }
     return `${out
         .join('\n')
@@ -104725,9 +104936,9 @@ function index_page_history(entries) {
         const failed = r.totals.failed + r.totals.errored;
         out.push([
             '',
-            utc(r.startedAt).replace(' UTC', ''),
+            format_utc(r.startedAt).replace(' UTC', ''),
             cell(r.cadence),
-            code(model_clusterName(r.source.cluster)),
+            format_code(model_clusterName(r.source.cluster)),
             r.result === 'pass' ? 'pass' : '**FAIL**',
             format_duration(r.restore.seconds),
             format_duration(r.objectives.rpo.measuredSeconds),
@@ -104751,6 +104962,128 @@ function ceiling(max) {
     const step = 10 ** Math.floor(Math.log10(padded));
     return Math.ceil(padded / step) * step;
 }
+/**
+ * The fleet index: one row per source cluster across every per-cluster directory (each with its own chain and
+ * index), the estimated cost by month across the fleet, and directories that hold no report yet.
+ */
+function renderFleetIndex(groups, now, unreadable = []) {
+    const all = groups.flatMap((g) => g.entries).sort((a, b) => compareReportFiles(a.file, b.file));
+    const clusters = new Set(all.map((e) => clusterName(e.report.source.cluster)));
+    const out = [
+        '# Restore test evidence: fleet',
+        '',
+        `Generated by restore-proof from ${all.length === 1 ? '1 report' : `${all.length} reports`} of ${clusters.size === 1 ? '1 source' : `${clusters.size} sources`} in ${groups.length === 1 ? '1 directory' : `${groups.length} directories`}, as of ${utc(now.toISOString())}. ` +
+            'Each directory keeps its own signed report chain and index; verify each with `restore-proof verify-reports --report-dir <directory>`. This page is derived from them and is not signed.',
+        '',
+        ...sources(groups, now),
+        '',
+        ...costs(all),
+        '',
+    ];
+    if (unreadable.length > 0) {
+        out.push('## Unreadable files', '', ...unreadable.map((f) => `- ${code(f)}`), '');
+    }
+    return `${out
+        .join('\n')
+        .replace(/\n{3,}/g, '\n\n')
+        .trimEnd()}\n`;
+}
+/** One row per source: its last drill, last pass, when the next is due (from the last passing run's cadence). */
+function sources(groups, now) {
+    const out = [
+        '## Sources',
+        '',
+        '| Source | Drills | Last drill | Result | Restore | Data loss | Last pass | Next due | Reports |',
+        '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+    ];
+    const rows = [];
+    for (const group of groups) {
+        const bySource = new Map();
+        for (const e of [...group.entries].sort((a, b) => model_compareReportFiles(a.file, b.file))) {
+            const name = model_clusterName(e.report.source.cluster);
+            bySource.set(name, [...(bySource.get(name) ?? []), e]);
+        }
+        const link = (file) => (group.dir ? `${group.dir}/${file}` : file);
+        if (bySource.size === 0 && group.dir) {
+            rows.push({
+                name: group.dir,
+                line: `| ${format_code(group.dir)} | 0 | never | — | — | — | — | **OVERDUE**: never performed | [index](${link('README.md')}) |`,
+            });
+        }
+        for (const [name, runs] of bySource) {
+            const last = runs.at(-1).report;
+            const lastPass = runs.filter((e) => e.report.result === 'pass').at(-1)?.report;
+            let due;
+            if (!lastPass)
+                due = '**OVERDUE**: no passing run yet';
+            else if (cadencePeriod(lastPass.cadence).name === null)
+                due = '— (on demand)';
+            else {
+                const dueAt = nextDue(lastPass.cadence, new Date(lastPass.startedAt));
+                const expiresAt = validUntil(lastPass.cadence, new Date(lastPass.startedAt));
+                due =
+                    now > expiresAt
+                        ? `**OVERDUE** since ${utcDate(dueAt.toISOString())}`
+                        : now > dueAt
+                            ? `due now (${utcDate(dueAt.toISOString())})`
+                            : utcDate(dueAt.toISOString());
+            }
+            rows.push({
+                name,
+                line: [
+                    '',
+                    format_code(name),
+                    String(runs.length),
+                    `${utcDate(last.startedAt)} (${cell(last.cadence)}, [report](${link(last.markdown.file)}))`,
+                    last.result === 'pass' ? 'pass' : '**FAIL**',
+                    format_duration(last.restore.seconds),
+                    format_duration(last.objectives.rpo.measuredSeconds),
+                    lastPass ? utcDate(lastPass.startedAt) : 'never',
+                    due,
+                    group.dir ? `[index](${link('README.md')})` : '—',
+                    '',
+                ]
+                    .join(' | ')
+                    .trim(),
+            });
+        }
+    }
+    rows.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    return [...out, ...rows.map((r) => r.line)];
+}
+/** Estimated drill cost per calendar month (UTC, by start time), for budgeting the cadence. */
+function costs(entries) {
+    const out = ['## Estimated cost by month', ''];
+    if (!entries.some((e) => e.report.cost)) {
+        return [...out, 'No report carries a cost estimate yet.'];
+    }
+    const months = new Map();
+    for (const { report } of entries) {
+        const month = report.startedAt.slice(0, 7);
+        const m = months.get(month) ?? { drills: 0, total: 0, unpriced: 0, partial: 0 };
+        m.drills += 1;
+        const c = report.cost;
+        if (!c || c.totalUsd === null) {
+            if (report.provider === 'aurora')
+                m.unpriced += 1;
+        }
+        else {
+            m.total += c.totalUsd;
+            if (!c.complete)
+                m.partial += 1;
+        }
+        months.set(month, m);
+    }
+    out.push('Sum of the estimates in the reports started in each month: instance time at on-demand list prices; storage, I/O and transfer only where their size was known. An estimate for budgeting, not a bill.', '', '| Month | Drills | Estimated cost | Left out (unknown) |', '| --- | --- | --- | --- |');
+    for (const [month, m] of [...months].sort(([a], [b]) => (a < b ? 1 : a > b ? -1 : 0))) {
+        const missing = [
+            m.unpriced ? `${plural(m.unpriced, 'drill')} without a price` : null,
+            m.partial ? `storage/I-O of ${plural(m.partial, 'drill')}` : null,
+        ].filter(Boolean);
+        out.push(`| ${month} | ${m.drills} | ${usd(Math.round(m.total * 100) / 100)} | ${missing.join('; ') || '—'} |`);
+    }
+    return out;
+}
 
 ;// CONCATENATED MODULE: ./src/report/write.ts
 
@@ -104767,7 +105100,7 @@ const INDEX_FILE = 'README.md';
 async function listReportFiles(dir) {
     if (!(0,external_node_fs_.existsSync)(dir))
         return [];
-    return (await (0,promises_.readdir)(dir)).filter((name) => REPORT_FILE.test(name)).sort(compareReportFiles);
+    return (await (0,promises_.readdir)(dir)).filter((name) => REPORT_FILE.test(name)).sort(model_compareReportFiles);
 }
 /** The JSON file as written: readable, signature last; verification reads it back canonically. */
 function serializeReport(report) {
@@ -104798,7 +105131,7 @@ async function writeReport(input) {
     const file = `${stem}.json`;
     const markdownFile = `${stem}.md`;
     const last = existing.at(-1);
-    if (last && compareReportFiles(last, file) > 0) {
+    if (last && model_compareReportFiles(last, file) > 0) {
         input.logger?.warning(`report: ${file} sorts before the existing ${last}; the chain follows file-name order, so verify-reports will flag it (is the clock right?)`);
     }
     const previous = last ? { file: last, sha256: sha256Hex(await (0,promises_.readFile)((0,external_node_path_.join)(dir, last))) } : null;
@@ -105226,7 +105559,7 @@ async function verifyReports(dir, options = {}) {
         return fail(error instanceof Error ? error.message : String(error));
     }
     const names = await (0,promises_.readdir)(dir);
-    const files = names.filter((n) => REPORT_FILE.test(n)).sort(compareReportFiles);
+    const files = names.filter((n) => REPORT_FILE.test(n)).sort(model_compareReportFiles);
     if (files.length === 0)
         return { ...fail(`verify-reports: no reports in ${dir}`), keyOrigin, keys: [...keys.keys()] };
     const reports = [];

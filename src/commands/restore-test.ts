@@ -8,7 +8,9 @@ import type { EngineIO } from '../engine-io.js';
 import { providerForPlan } from '../providers/index.js';
 import type { Provider } from '../providers/provider.js';
 import { publishToActions, type ActionsCore } from '../publish/actions.js';
+import { publishMetrics } from '../publish/metrics.js';
 import { commitReport } from '../publish/report-commit.js';
+import { estimateDrillCost } from '../report/cost.js';
 import { writeReport } from '../report/index.js';
 import { readDrillState } from '../state.js';
 import type { DrillOutcome, Plan } from '../types.js';
@@ -43,7 +45,7 @@ export async function restoreTestCommand(
     early = provider.cleanup(saved.resources, saved.runId, io.logger).catch(() => undefined);
   };
   options.signal?.addEventListener('abort', onCancel, { once: true });
-  const { outcome } = await runDrill({
+  const { outcome: drilled, target } = await runDrill({
     plan,
     provider,
     validator,
@@ -53,6 +55,12 @@ export async function restoreTestCommand(
   });
   options.signal?.removeEventListener('abort', onCancel);
   await early;
+  const cost = estimateDrillCost({
+    outcome: drilled,
+    plan,
+    instanceClass: target?.source.writerInstanceClass,
+  });
+  const outcome: DrillOutcome = cost ? { ...drilled, cost } : drilled;
   return publish(plan, io, outcome);
 }
 
@@ -72,6 +80,8 @@ async function publish(plan: Plan, io: EngineIO, outcome: DrillOutcome): Promise
   try {
     const written = await writeReport({ plan, outcome, env: io.env, logger: io.logger });
     await publishToActions({ written, core, env: io.env });
+    // Never throws; a failed publish is a warning and the verdict stands.
+    await publishMetrics({ plan, report: written.report, logger: io.logger });
     if (plan.commitReport) {
       const committed = await commitReport({ plan, written, env: io.env, logger: io.logger });
       (committed.status === 'failed' ? io.logger.warning : io.logger.info)(`commit: ${committed.message}`);

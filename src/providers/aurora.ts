@@ -138,7 +138,8 @@ export class AuroraProvider extends RdsProviderBase implements Provider {
     }
     const snapshot = await this.resolveSnapshot(plan, source.identifier);
     const arn = snapshot.DBClusterSnapshotArn;
-    if (!arn) throw new Error(`snapshot ${snapshot.DBClusterSnapshotIdentifier} reports no ARN to copy it by`);
+    if (!arn)
+      throw new Error(`snapshot ${snapshot.DBClusterSnapshotIdentifier} reports no ARN to copy it by`);
     if (snapshot.StorageEncrypted && !plan.targetKmsKeyId) {
       throw new InputError(
         'target-kms-key-id',
@@ -167,7 +168,11 @@ export class AuroraProvider extends RdsProviderBase implements Provider {
     }
     const snapshots = await allPages(async (Marker) => {
       const out = await this.client.send(
-        new DescribeDBClusterSnapshotsCommand({ DBClusterIdentifier: sourceId, SnapshotType: 'automated', Marker }),
+        new DescribeDBClusterSnapshotsCommand({
+          DBClusterIdentifier: sourceId,
+          SnapshotType: 'automated',
+          Marker,
+        }),
       );
       return { items: out.DBClusterSnapshots, marker: out.Marker };
     });
@@ -273,7 +278,12 @@ export class AuroraProvider extends RdsProviderBase implements Provider {
     let instanceRequested = await createInstance();
 
     const clusterWait = (what: string): Promise<DBCluster> =>
-      untilAvailable(wait, what, () => api.describeCluster(id), (c) => c.Status);
+      untilAvailable(
+        wait,
+        what,
+        () => api.describeCluster(id),
+        (c) => c.Status,
+      );
     await clusterWait(`cluster ${id}`);
     timeline.mark('cluster-available');
 

@@ -123,7 +123,11 @@ export class RdsInstanceProvider extends RdsProviderBase implements Provider {
   private automatedSnapshots(instanceId: string): Promise<DBSnapshot[]> {
     return allPages(async (Marker) => {
       const out = await this.client.send(
-        new DescribeDBSnapshotsCommand({ DBInstanceIdentifier: instanceId, SnapshotType: 'automated', Marker }),
+        new DescribeDBSnapshotsCommand({
+          DBInstanceIdentifier: instanceId,
+          SnapshotType: 'automated',
+          Marker,
+        }),
       );
       return { items: out.DBSnapshots, marker: out.Marker };
     });
@@ -139,7 +143,8 @@ export class RdsInstanceProvider extends RdsProviderBase implements Provider {
           if (isNotFound(error)) return undefined;
           throw error;
         });
-      if (!snapshot) throw new InputError('snapshot-id', `names no DB snapshot in ${region}`, plan.snapshotId);
+      if (!snapshot)
+        throw new InputError('snapshot-id', `names no DB snapshot in ${region}`, plan.snapshotId);
       if (snapshot.Status !== 'available') {
         throw new InputError(
           'snapshot-id',
@@ -220,7 +225,12 @@ export class RdsInstanceProvider extends RdsProviderBase implements Provider {
     timeline.mark('restore-request');
 
     const instanceWait = (what: string): Promise<DBInstance> =>
-      untilAvailable(wait, what, () => api.describeInstance(id), (i) => i.DBInstanceStatus);
+      untilAvailable(
+        wait,
+        what,
+        () => api.describeInstance(id),
+        (i) => i.DBInstanceStatus,
+      );
     await instanceWait(`instance ${id}`);
     timeline.mark('instance-available');
 

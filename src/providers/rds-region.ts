@@ -85,7 +85,10 @@ export class RdsRegion {
   }
 
   /** rds.force_ssl in a cluster (or, for an RDS instance, a DB) parameter group; undefined when unreadable. */
-  async forceSsl(group: string | undefined, kind: 'cluster' | 'instance' = 'cluster'): Promise<string | undefined> {
+  async forceSsl(
+    group: string | undefined,
+    kind: 'cluster' | 'instance' = 'cluster',
+  ): Promise<string | undefined> {
     if (!group) return undefined;
     try {
       let marker: string | undefined;
@@ -93,7 +96,10 @@ export class RdsRegion {
         const out: { Parameters?: Parameter[]; Marker?: string } =
           kind === 'cluster'
             ? await this.client.send(
-                new DescribeDBClusterParametersCommand({ DBClusterParameterGroupName: group, Marker: marker }),
+                new DescribeDBClusterParametersCommand({
+                  DBClusterParameterGroupName: group,
+                  Marker: marker,
+                }),
               )
             : await this.client.send(
                 new DescribeDBParametersCommand({ DBParameterGroupName: group, Marker: marker }),

@@ -24,7 +24,10 @@ export interface RdsProviderOptions {
   random?: () => number;
 }
 
-export type Wait = <T>(what: string, check: () => Promise<{ done: T | undefined; status: string }>) => Promise<T>;
+export type Wait = <T>(
+  what: string,
+  check: () => Promise<{ done: T | undefined; status: string }>,
+) => Promise<T>;
 
 export abstract class RdsProviderBase {
   readonly client: RDSClient;
@@ -45,9 +48,7 @@ export abstract class RdsProviderBase {
     let api = this.regions.get(region);
     if (!api) {
       const client =
-        region === this.options.region
-          ? this.client
-          : (this.options.clientFor ?? rdsClient)(region);
+        region === this.options.region ? this.client : (this.options.clientFor ?? rdsClient)(region);
       api = new RdsRegion(region, client, this.sleep, this.backoff);
       this.regions.set(region, api);
     }
@@ -83,13 +84,16 @@ export abstract class RdsProviderBase {
     latest: () => Promise<Date | undefined>,
   ): Promise<Date> {
     const pinned = request.pinnedTime!;
-    await wait(`source ${request.resolved.source.identifier} restorable past ${pinned.toISOString()}`, async () => {
-      const at = await latest();
-      return {
-        done: at && at >= pinned ? true : undefined,
-        status: `latest restorable ${at?.toISOString() ?? 'unknown'}`,
-      };
-    });
+    await wait(
+      `source ${request.resolved.source.identifier} restorable past ${pinned.toISOString()}`,
+      async () => {
+        const at = await latest();
+        return {
+          done: at && at >= pinned ? true : undefined,
+          status: `latest restorable ${at?.toISOString() ?? 'unknown'}`,
+        };
+      },
+    );
     request.timeline.mark('restorable-wait');
     return pinned;
   }
@@ -142,7 +146,10 @@ export function untilAvailable<T>(
     const item = await describe();
     const status = (item && statusOf(item)) ?? 'missing';
     if (FAILED_STATES.has(status)) throw new Error(`${what} entered state ${status}`);
-    return { done: status === 'available' ? item : undefined, status: `${status}${item ? detail(item) : ''}` };
+    return {
+      done: status === 'available' ? item : undefined,
+      status: `${status}${item ? detail(item) : ''}`,
+    };
   });
 }
 
@@ -157,7 +164,9 @@ export function newestAvailable<T extends { Status?: string }>(
 }
 
 /** Pages through a Marker-paginated describe call. */
-export async function allPages<T>(page: (marker?: string) => Promise<{ items?: T[]; marker?: string }>): Promise<T[]> {
+export async function allPages<T>(
+  page: (marker?: string) => Promise<{ items?: T[]; marker?: string }>,
+): Promise<T[]> {
   const all: T[] = [];
   let marker: string | undefined;
   do {
@@ -186,5 +195,6 @@ export function databaseFor(plan: Plan, source: SourceInfo): string {
 }
 
 /** The VPC security group ids of a cluster or instance. */
-export const securityGroups = (r: { VpcSecurityGroups?: { VpcSecurityGroupId?: string }[] }): string[] | undefined =>
-  r.VpcSecurityGroups?.map((g) => g.VpcSecurityGroupId!).filter(Boolean);
+export const securityGroups = (r: {
+  VpcSecurityGroups?: { VpcSecurityGroupId?: string }[];
+}): string[] | undefined => r.VpcSecurityGroups?.map((g) => g.VpcSecurityGroupId!).filter(Boolean);

@@ -1,6 +1,6 @@
 import { cadencePeriod, nextDue, validUntil } from './cadence.js';
 import { usd } from './cost.js';
-import { cell, code, duration, utc, utcDate } from './format.js';
+import { cell, code, duration, plural, utc, utcDate } from './format.js';
 import { clusterName, compareReportFiles, type Report } from './model.js';
 import { PUBLIC_KEY_FILE } from './signing.js';
 
@@ -347,16 +347,16 @@ function costs(entries: IndexedReport[]): string[] {
   out.push(
     'Sum of the estimates in the reports started in each month: instance time at on-demand list prices; storage, I/O and transfer only where their size was known. An estimate for budgeting, not a bill.',
     '',
-    '| Month | Drills | Estimated cost | Not priced |',
+    '| Month | Drills | Estimated cost | Left out (unknown) |',
     '| --- | --- | --- | --- |',
   );
   for (const [month, m] of [...months].sort(([a], [b]) => (a < b ? 1 : a > b ? -1 : 0))) {
     const missing = [
-      m.unpriced ? `${m.unpriced} without a price` : null,
-      m.partial ? `${m.partial} without storage/I-O` : null,
+      m.unpriced ? `${plural(m.unpriced, 'drill')} without a price` : null,
+      m.partial ? `storage/I-O of ${plural(m.partial, 'drill')}` : null,
     ].filter(Boolean);
     out.push(
-      `| ${month} | ${m.drills} | ${usd(Math.round(m.total * 100) / 100)} | ${missing.join(', ') || '—'} |`,
+      `| ${month} | ${m.drills} | ${usd(Math.round(m.total * 100) / 100)} | ${missing.join('; ') || '—'} |`,
     );
   }
   return out;

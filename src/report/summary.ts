@@ -1,6 +1,6 @@
 import { cell, code, duration, statusLabel, value, yesNo } from './format.js';
 import { verdictSentence } from './markdown.js';
-import { failingChecks, type Report } from './model.js';
+import { clusterName, failingChecks, type Report } from './model.js';
 
 /** The job summary: the same verdict, objectives and failing checks as the report, and where it is. */
 export function renderJobSummary(
@@ -165,15 +165,21 @@ export function reportOutputs(
 export interface Metric {
   name: string;
   value: number;
-  unit: 'Seconds' | 'Count';
+  unit: 'Seconds' | 'Count' | 'None';
   dimensions: Record<string, string>;
 }
 
-/** Metrics a sink (CloudWatch PutMetricData) can publish; null measurements are left out. */
+/**
+ * Metrics a sink (CloudWatch PutMetricData) can publish; null measurements are left out. One dimension,
+ * Source (the cluster's name), so one alarm per source covers every cadence: DrillFailed is 1 for a failed
+ * drill and 0 for a passing one (alarm on Maximum >= 1), DrillSucceeded the reverse (alarm on a missing pass).
+ */
 export function reportMetrics(report: Report): Metric[] {
-  const dimensions = { SourceCluster: report.source.cluster, Cadence: report.cadence };
+  const dimensions = { Source: clusterName(report.source.cluster) };
+  const failed = report.result === 'pass' ? 0 : 1;
   const metrics: Metric[] = [
-    { name: 'DrillSucceeded', value: report.result === 'pass' ? 1 : 0, unit: 'Count', dimensions },
+    { name: 'DrillSucceeded', value: 1 - failed, unit: 'Count', dimensions },
+    { name: 'DrillFailed', value: failed, unit: 'Count', dimensions },
     { name: 'ChecksFailed', value: report.totals.failed + report.totals.errored, unit: 'Count', dimensions },
     { name: 'CleanupFailed', value: report.cleanup.status === 'failed' ? 1 : 0, unit: 'Count', dimensions },
   ];
@@ -187,6 +193,12 @@ export function reportMetrics(report: Report): Metric[] {
       unit: 'Seconds',
       dimensions,
     });
+  }
+  if (report.objectives.rto.met !== null) {
+    metrics.push({ name: 'RtoMissed', value: report.objectives.rto.met ? 0 : 1, unit: 'Count', dimensions });
+  }
+  if (report.cost && report.cost.totalUsd !== null) {
+    metrics.push({ name: 'EstimatedCostUSD', value: report.cost.totalUsd, unit: 'None', dimensions });
   }
   return metrics;
 }

@@ -3,9 +3,11 @@ import {
   CreateDBClusterCommand,
   CreateDBInstanceCommand,
   DescribeDBClustersCommand,
+  DescribeDBClusterSnapshotsCommand,
   DescribeDBInstancesCommand,
   RDSClient,
   type DBCluster,
+  type DBInstance,
 } from '@aws-sdk/client-rds';
 
 export const REGION = 'us-east-1';
@@ -50,15 +52,55 @@ export async function createSourceCluster(client: RDSClient, id = 'prod-db'): Pr
   return out.DBCluster!;
 }
 
-/** Every cluster and instance that carries the restore-proof:run tag. */
+/** Every cluster, instance and manual cluster snapshot in the client's region that carries the restore-proof:run tag. */
 export async function leftovers(client: RDSClient): Promise<string[]> {
   const clusters = (await client.send(new DescribeDBClustersCommand({}))).DBClusters ?? [];
   const instances = (await client.send(new DescribeDBInstancesCommand({}))).DBInstances ?? [];
+  const snapshots =
+    (await client.send(new DescribeDBClusterSnapshotsCommand({ SnapshotType: 'manual' })))
+      .DBClusterSnapshots ?? [];
   const tagged = (tags?: { Key?: string }[]) => (tags ?? []).some((t) => t.Key === 'restore-proof:run');
   return [
     ...clusters.filter((c) => tagged(c.TagList)).map((c) => `cluster ${c.DBClusterIdentifier}`),
     ...instances.filter((i) => tagged(i.TagList)).map((i) => `instance ${i.DBInstanceIdentifier}`),
+    ...snapshots.filter((x) => tagged(x.TagList)).map((x) => `snapshot ${x.DBClusterSnapshotIdentifier}`),
   ];
+}
+
+/** A production-like RDS for PostgreSQL instance (not Aurora) in moto. */
+export async function createSourceInstance(
+  client: RDSClient,
+  id = 'prod-pg',
+  engine = 'postgres',
+): Promise<DBInstance> {
+  const out = await client.send(
+    new CreateDBInstanceCommand({
+      DBInstanceIdentifier: id,
+      Engine: engine,
+      EngineVersion: engine === 'postgres' ? '16.3' : undefined,
+      DBInstanceClass: 'db.m6g.large',
+      MasterUsername: 'postgres',
+      MasterUserPassword: 'production-password-1',
+      DBName: 'app',
+      AllocatedStorage: 100,
+      StorageEncrypted: true,
+      KmsKeyId: KMS_KEY,
+      BackupRetentionPeriod: 35,
+      DeletionProtection: true,
+      EnableIAMDatabaseAuthentication: true,
+      VpcSecurityGroupIds: ['sg-0123456789abcdef0'],
+      Tags: [{ Key: 'env', Value: 'production' }],
+    }),
+  );
+  return out.DBInstance!;
+}
+
+/** The source instance's settings that a drill must never change (restorable times move on by themselves). */
+export async function sourceInstanceFingerprint(client: RDSClient, id = 'prod-pg'): Promise<string> {
+  const instance = (await client.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: id })))
+    .DBInstances![0]!;
+  const { LatestRestorableTime: _l, ...rest } = instance;
+  return JSON.stringify(rest);
 }
 
 /** The source's settings that a drill must never change (restorable times move on by themselves). */

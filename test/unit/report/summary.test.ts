@@ -113,6 +113,7 @@ describe('outputs and metrics', () => {
   it('leave unmeasured values out of the metrics', () => {
     expect(reportMetrics(build(erroredOutcome)).map((m) => m.name)).toEqual([
       'DrillSucceeded',
+      'DrillFailed',
       'ChecksFailed',
       'CleanupFailed',
     ]);
