@@ -12,6 +12,7 @@ import {
   DescribeDBClusterSnapshotsCommand,
   DescribeDBInstancesCommand,
   ModifyDBClusterCommand,
+  ModifyDBInstanceCommand,
   type RDSClient,
 } from '@aws-sdk/client-rds';
 import type { Logger } from './logger.js';
@@ -56,7 +57,12 @@ async function collect(client: RDSClient): Promise<Candidate[]> {
   do {
     const out = await client.send(new DescribeDBInstancesCommand({ Marker: marker }));
     for (const i of out.DBInstances ?? []) {
-      found.push({ kind: 'instance', id: i.DBInstanceIdentifier!, tags: (i.TagList ?? []) as Tag[] });
+      found.push({
+        kind: 'instance',
+        id: i.DBInstanceIdentifier!,
+        tags: (i.TagList ?? []) as Tag[],
+        deletionProtection: i.DeletionProtection,
+      });
     }
     marker = out.Marker;
   } while (marker);
@@ -149,6 +155,16 @@ export async function sweep(
 async function remove(client: RDSClient, c: Candidate): Promise<void> {
   switch (c.kind) {
     case 'instance':
+      if (c.deletionProtection) {
+        // A standalone instance restore (source-instance) can inherit protection; ours only, as asserted above.
+        await client.send(
+          new ModifyDBInstanceCommand({
+            DBInstanceIdentifier: c.id,
+            DeletionProtection: false,
+            ApplyImmediately: true,
+          }),
+        );
+      }
       await client.send(
         new DeleteDBInstanceCommand({
           DBInstanceIdentifier: c.id,

@@ -10,7 +10,10 @@ export function kmsKeyIdentity(value: string): string {
   return m ? m[1]! : value;
 }
 
-export function encryptionChecks(plan: Pick<Plan, 'kmsKeyId'>, target: Target): CheckResult[] {
+export function encryptionChecks(
+  plan: Pick<Plan, 'kmsKeyId' | 'targetKmsKeyId'>,
+  target: Target,
+): CheckResult[] {
   const { source, copy } = target;
   const out: CheckResult[] = [];
   if (source.storageEncrypted === undefined || copy.storageEncrypted === undefined) {
@@ -37,7 +40,11 @@ export function encryptionChecks(plan: Pick<Plan, 'kmsKeyId'>, target: Target): 
     );
   }
 
-  const expectedKey = plan.kmsKeyId ?? source.kmsKeyId;
+  // A cross-region copy is re-encrypted with target-kms-key-id: the source's key does not reach that region.
+  const chosen: [string | undefined, string] = target.region
+    ? [plan.targetKmsKeyId, 'target-kms-key-id']
+    : [plan.kmsKeyId, 'kms-key-id'];
+  const expectedKey = chosen[0] ?? (target.region ? undefined : source.kmsKeyId);
   if (!expectedKey || copy.kmsKeyId === undefined) {
     out.push(
       result(
@@ -45,7 +52,7 @@ export function encryptionChecks(plan: Pick<Plan, 'kmsKeyId'>, target: Target): 
         'encryption',
         'skip',
         !expectedKey
-          ? 'no expected KMS key (neither kms-key-id nor the source reports one)'
+          ? `no expected KMS key (neither ${chosen[1]} nor the source reports one)`
           : 'the copy reports no KMS key',
         0,
       ),
@@ -72,8 +79,8 @@ export function encryptionChecks(plan: Pick<Plan, 'kmsKeyId'>, target: Target): 
         'encryption',
         ok ? 'pass' : 'fail',
         ok
-          ? `copy encrypted with the expected key (${plan.kmsKeyId ? 'kms-key-id' : "source's key"})`
-          : `copy encrypted with a different KMS key than ${plan.kmsKeyId ? 'kms-key-id' : "the source's"}`,
+          ? `copy encrypted with the expected key (${chosen[0] ? chosen[1] : "source's key"})`
+          : `copy encrypted with a different KMS key than ${chosen[0] ? chosen[1] : "the source's"}`,
         0,
         { measured: copy.kmsKeyId, expected: expectedKey },
       ),

@@ -34,7 +34,9 @@ export async function fleetIndexMain(argv: string[], env: NodeJS.ProcessEnv): Pr
   const workspace = env.GITHUB_WORKSPACE || process.cwd();
   const repoPath = repositoryPath(resolve(path), workspace);
   if (!env.GITHUB_TOKEN || !env.GITHUB_REPOSITORY || !branch || !repoPath) {
-    logger.error('fleet-index: --commit needs GITHUB_TOKEN, GITHUB_REPOSITORY, a branch ref and a path inside the workspace');
+    logger.error(
+      'fleet-index: --commit needs GITHUB_TOKEN, GITHUB_REPOSITORY, a branch ref and a path inside the workspace',
+    );
     return 1;
   }
   const result = await commitFiles({
@@ -42,7 +44,10 @@ export async function fleetIndexMain(argv: string[], env: NodeJS.ProcessEnv): Pr
     repository: env.GITHUB_REPOSITORY,
     branch,
     files: [{ path: repoPath, contents: await readFile(path) }],
-    message: { headline: `restore-proof: fleet index (${new Date().toISOString().slice(0, 10)})`, body: '[skip ci]' },
+    message: {
+      headline: `restore-proof: fleet index (${new Date().toISOString().slice(0, 10)})`,
+      body: '[skip ci]',
+    },
     logger,
   });
   logger.info(`fleet-index: committed ${repoPath} as ${result.oid.slice(0, 12)}`);

@@ -16,7 +16,10 @@ export function tlsOptions(mode: SslMode, extraCa?: string[]): false | Connectio
 }
 
 /** Through a tunnel the host is 127.0.0.1: name the copy's endpoint for SNI and the certificate check. */
-function withServername(ssl: false | ConnectionOptions, servername: string | undefined): false | ConnectionOptions {
+function withServername(
+  ssl: false | ConnectionOptions,
+  servername: string | undefined,
+): false | ConnectionOptions {
   return ssl && servername ? { ...ssl, servername } : ssl;
 }
 

@@ -73,7 +73,7 @@ export async function samplePosture(
       );
       if (time) sample.snapshotAgeHours = hours(time);
     } else if (plan.sourceInstance) {
-      const id = clusterIdentifier(plan.sourceInstance);
+      const id = clusterName(plan.sourceInstance);
       const instance = (await rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: id })))
         .DBInstances?.[0];
       const latest = instance?.LatestRestorableTime;
@@ -82,7 +82,9 @@ export async function samplePosture(
         new DescribeDBSnapshotsCommand({ DBInstanceIdentifier: id, SnapshotType: 'automated' }),
       );
       const time = newest(
-        (snapshots.DBSnapshots ?? []).filter((s) => s.Status === 'available').map((s) => s.SnapshotCreateTime),
+        (snapshots.DBSnapshots ?? [])
+          .filter((s) => s.Status === 'available')
+          .map((s) => s.SnapshotCreateTime),
       );
       if (time) sample.snapshotAgeHours = hours(time);
     }
@@ -123,7 +125,8 @@ export async function publishMetrics(input: PublishMetricsInput): Promise<Publis
   let metrics: Metric[] = [];
   try {
     const region = plan.awsRegion;
-    if (!region && (!input.cloudwatch || !input.rds)) throw new Error('aws-region is required to publish metrics');
+    if (!region && (!input.cloudwatch || !input.rds))
+      throw new Error('aws-region is required to publish metrics');
     const now = input.now?.() ?? new Date();
     const posture =
       plan.provider === 'aurora'

@@ -100,26 +100,28 @@ export function estimateDrillCost(input: CostInput): DrillCost | undefined {
     });
   }
   if (outcome.cleanup.status === 'kept' || outcome.cleanup.status === 'failed') {
-    notes.push(`the copy was ${outcome.cleanup.status === 'kept' ? 'kept' : 'not deleted'}: it costs until deleted`);
+    notes.push(
+      `the copy was ${outcome.cleanup.status === 'kept' ? 'kept' : 'not deleted'}: it costs until deleted`,
+    );
   }
 
   const storageHours = Math.max(hours, seconds / 3600);
   if (input.storageGb !== undefined && createdInstance) {
     items.push({
       item: 'storage',
-      detail: `${input.storageGb} GB for ${storageHours.toFixed(2)} h at $${STORAGE_USD_PER_GB_MONTH}/GB-month`,
+      detail: `${input.storageGb} GB for ${storageHours.toFixed(2)} h at $${STORAGE_USD_PER_GB_MONTH.toFixed(2)}/GB-month`,
       usd: money((input.storageGb * STORAGE_USD_PER_GB_MONTH * storageHours) / HOURS_PER_MONTH),
     });
   } else {
     items.push({
       item: 'storage',
-      detail: `restored volume size unknown ($${STORAGE_USD_PER_GB_MONTH}/GB-month pro rata; about $${((100 * STORAGE_USD_PER_GB_MONTH) / HOURS_PER_MONTH).toFixed(4)} per 100 GB-hour)`,
+      detail: `restored volume size unknown ($${STORAGE_USD_PER_GB_MONTH.toFixed(2)}/GB-month pro rata; about $${((100 * STORAGE_USD_PER_GB_MONTH) / HOURS_PER_MONTH).toFixed(4)} per 100 GB-hour)`,
       usd: null,
     });
   }
   items.push({
     item: 'io',
-    detail: `validation reads not metered by the drill ($${IO_USD_PER_MILLION} per million I/Os on Aurora Standard; none on I/O-Optimized)`,
+    detail: `validation reads not metered by the drill ($${IO_USD_PER_MILLION.toFixed(2)} per million I/Os on Aurora Standard; none on I/O-Optimized)`,
     usd: null,
   });
   if (plan.targetRegion) {
@@ -127,19 +129,18 @@ export function estimateDrillCost(input: CostInput): DrillCost | undefined {
       input.storageGb !== undefined
         ? {
             item: 'transfer',
-            detail: `snapshot copy ${plan.awsRegion ?? 'source'} to ${plan.targetRegion}, ${input.storageGb} GB at $${INTER_REGION_USD_PER_GB}/GB`,
+            detail: `snapshot copy ${plan.awsRegion ?? 'source'} to ${plan.targetRegion}, ${input.storageGb} GB at $${INTER_REGION_USD_PER_GB.toFixed(2)}/GB`,
             usd: money(input.storageGb * INTER_REGION_USD_PER_GB),
           }
         : {
             item: 'transfer',
-            detail: `snapshot copy to ${plan.targetRegion}: size unknown ($${INTER_REGION_USD_PER_GB}/GB)`,
+            detail: `snapshot copy to ${plan.targetRegion}: size unknown ($${INTER_REGION_USD_PER_GB.toFixed(2)}/GB)`,
             usd: null,
           },
     );
   }
   const instance = items[0]!;
-  const totalUsd =
-    instance.usd === null ? null : money(items.reduce((sum, i) => sum + (i.usd ?? 0), 0));
+  const totalUsd = instance.usd === null ? null : money(items.reduce((sum, i) => sum + (i.usd ?? 0), 0));
   return {
     currency: 'USD',
     totalUsd,

@@ -17,7 +17,8 @@ async function readGroup(dir: string, name: string | null, unreadable: string[],
     const shown = name ? `${name}/${file}` : file;
     try {
       const report = JSON.parse(await readFile(join(dir, file), 'utf8')) as Report;
-      if (!report || typeof report !== 'object' || !report.restore || !report.objectives) throw new Error('shape');
+      if (!report || typeof report !== 'object' || !report.restore || !report.objectives)
+        throw new Error('shape');
       entries.push({ file, report });
     } catch {
       unreadable.push(shown);
@@ -45,7 +46,11 @@ export async function readFleet(
   return { groups, unreadable };
 }
 
-export async function writeFleetIndex(dir: string, now: Date, logger?: Logger): Promise<{ path: string; markdown: string }> {
+export async function writeFleetIndex(
+  dir: string,
+  now: Date,
+  logger?: Logger,
+): Promise<{ path: string; markdown: string }> {
   const { groups, unreadable } = await readFleet(dir, logger);
   const markdown = renderFleetIndex(groups, now, unreadable);
   const path = join(dir, INDEX_FILE);

@@ -7,10 +7,8 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { CreateKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import { CreateDBClusterSnapshotCommand, type RDSClient } from '@aws-sdk/client-rds';
-import { LocalServer } from '../../src/db/local-server.js';
 import {
   createSourceCluster,
   leftovers,
@@ -18,16 +16,16 @@ import {
   REGION,
   sourceFingerprint,
 } from '../support/aurora-fixture.js';
-import { startFaultProxy, type FaultProxy } from '../support/fault-proxy.js';
-import { startMoto, type Moto } from '../support/moto.js';
-import { parseFileCommands, runStep, type StepResult } from '../support/runner.js';
+import {
+  MUTATING,
+  startDrillServers,
+  stepErrors as errors,
+  type DrillServers,
+} from '../support/drill-servers.js';
+import { parseFileCommands, runStep } from '../support/runner.js';
 
 const TARGET = 'us-west-2';
-const MUTATING = /^(Restore|Create|Modify|Delete|Copy|Add|Remove)/;
-
-let moto: Moto;
-let proxy: FaultProxy;
-let server: LocalServer;
+let servers: DrillServers;
 let east: RDSClient;
 let west: RDSClient;
 let before: string;
@@ -35,26 +33,17 @@ let targetKey: string;
 let manualSnapshotArn: string;
 
 beforeAll(async () => {
-  [moto, server] = await Promise.all([startMoto(), LocalServer.create()]);
-  await server.start();
-  const client = new pg.Client({ connectionString: server.url() });
-  await client.connect();
-  await client.query('create database app');
-  await client.end();
-  proxy = await startFaultProxy(moto.endpoint);
-  east = motoClient(moto.endpoint, REGION);
-  west = motoClient(moto.endpoint, TARGET);
+  servers = await startDrillServers();
+  east = motoClient(servers.moto.endpoint, REGION);
+  west = motoClient(servers.moto.endpoint, TARGET);
 });
 
 afterAll(async () => {
-  await proxy?.close();
-  await Promise.all([moto?.stop(), server?.destroy()]);
+  await servers?.stop();
 });
 
 beforeEach(async () => {
-  await moto.reset();
-  proxy.rules.length = 0;
-  proxy.calls.length = 0;
+  await servers.reset();
   await createSourceCluster(east);
   // moto looks a snapshot ARN up by its last ':'-separated part, so the automated snapshot's ARN
   // (…:cluster-snapshot:rds:prod-db-…) cannot be copied there; the tests point it at a manual one.
@@ -67,7 +56,7 @@ beforeEach(async () => {
   manualSnapshotArn = manual.DBClusterSnapshot!.DBClusterSnapshotArn!;
   const kms = new KMSClient({
     region: TARGET,
-    endpoint: moto.endpoint,
+    endpoint: servers.moto.endpoint,
     credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
   });
   targetKey = (await kms.send(new CreateKeyCommand({ Description: 'drill copies' }))).KeyMetadata!.Arn!;
@@ -88,7 +77,7 @@ function inputs(extra: Record<string, string> = {}): Record<string, string> {
     'target-region': TARGET,
     'target-kms-key-id': targetKey,
     'restored-host': '127.0.0.1',
-    'restored-port': String(server.port),
+    'restored-port': String(servers.server.port),
     'ssl-mode': 'disable',
     'timeout-minutes': '2',
     cadence: 'annual',
@@ -97,17 +86,11 @@ function inputs(extra: Record<string, string> = {}): Record<string, string> {
   };
 }
 
-const env = (): NodeJS.ProcessEnv => ({
-  AWS_ENDPOINT_URL: proxy.endpoint,
-  AWS_ACCESS_KEY_ID: 'testing',
-  AWS_SECRET_ACCESS_KEY: 'testing',
-});
-
-const errors = (r: StepResult): string[] => r.stdout.split('\n').filter((l) => l.startsWith('::error::'));
+const env = (): NodeJS.ProcessEnv => servers.env();
 
 /** Stands the newest automated snapshot's ARN in for the manual one moto can copy (see beforeEach). */
 const copyableArn = (): void => {
-  proxy.rules.push({
+  servers.proxy.rules.push({
     kind: 'rewrite',
     action: 'DescribeDBClusterSnapshots',
     element: 'DBClusterSnapshotArn',
@@ -135,7 +118,7 @@ test('latest: copies the newest snapshot to us-west-2, restores and validates th
     ['instance', TARGET],
   ]);
   expect(main.state['cleaned-up']).toBe('done');
-  const deletes = proxy.calls.filter((c) => /^Delete/.test(c));
+  const deletes = servers.proxy.calls.filter((c) => /^Delete/.test(c));
   expect(deletes).toEqual(['DeleteDBInstance', 'DeleteDBCluster', 'DeleteDBClusterSnapshot']);
 
   const report = JSON.parse(readFileSync(main.outputs['report-json']!, 'utf8')) as {
@@ -155,7 +138,7 @@ test('an encrypted source without target-kms-key-id is one input error, before a
   expect(errors(main)[0]).toMatch(
     /input 'target-kms-key-id' is required: snapshot \S+ of prod-db is encrypted, and its key does not reach us-west-2/,
   );
-  expect(proxy.calls.filter((c) => MUTATING.test(c))).toEqual([]);
+  expect(servers.proxy.calls.filter((c) => MUTATING.test(c))).toEqual([]);
 });
 
 test('point-in-time across regions is refused, naming restore-type', async () => {
@@ -166,7 +149,7 @@ test('point-in-time across regions is refused, naming restore-type', async () =>
   expect(main.code).toBe(1);
   expect(errors(main)).toHaveLength(1);
   expect(errors(main)[0]).toMatch(/input 'restore-type' accepts latest \| snapshot with target-region/);
-  expect(proxy.calls.filter((c) => MUTATING.test(c))).toEqual([]);
+  expect(servers.proxy.calls.filter((c) => MUTATING.test(c))).toEqual([]);
 });
 
 test('post step after a kill mid-copy deletes the copied snapshot in us-west-2', async () => {
@@ -180,9 +163,9 @@ test('post step after a kill mid-copy deletes the copied snapshot in us-west-2',
         // Once the copy is requested, hold it at 'copying'; kill main while it waits on it.
         if (
           /copying snapshot/.test(out) &&
-          !proxy.rules.some((r) => r.kind === 'rewrite' && r.element === 'Status')
+          !servers.proxy.rules.some((r) => r.kind === 'rewrite' && r.element === 'Status')
         ) {
-          proxy.rules.push({
+          servers.proxy.rules.push({
             kind: 'rewrite',
             action: 'DescribeDBClusterSnapshots',
             element: 'Status',
@@ -197,10 +180,10 @@ test('post step after a kill mid-copy deletes the copied snapshot in us-west-2',
     },
   });
   expect(main.signal).toBe('SIGKILL');
-  expect(proxy.calls).not.toContain('RestoreDBClusterFromSnapshot');
+  expect(servers.proxy.calls).not.toContain('RestoreDBClusterFromSnapshot');
   expect(await leftovers(west)).toEqual([expect.stringMatching(/^snapshot restore-proof-\S+-snap$/)]);
 
-  proxy.rules.length = 0;
+  servers.proxy.rules.length = 0;
   const post = await runStep('post', { inputs: inputs(), env: env(), state: main.state });
   expect(post.code).toBe(0);
   expect(post.stdout).toMatch(/cleanup: snapshot restore-proof-\S+-snap in us-west-2 deleted/);

@@ -46,9 +46,12 @@ const server = createServer((inbound) => {
   outbound.on('close', close);
 });
 
-setTimeout(() => {
-  server.listen(Number(localPort), '127.0.0.1', () => {
-    process.stdout.write(`tcp-forward: 127.0.0.1:${localPort} -> ${toHost}:${toPort}\n`);
-    if (process.env.FORWARD_PID_FILE) writeFileSync(process.env.FORWARD_PID_FILE, String(process.pid));
-  });
-}, Number(process.env.FORWARD_DELAY_MS || 0));
+setTimeout(
+  () => {
+    server.listen(Number(localPort), '127.0.0.1', () => {
+      process.stdout.write(`tcp-forward: 127.0.0.1:${localPort} -> ${toHost}:${toPort}\n`);
+      if (process.env.FORWARD_PID_FILE) writeFileSync(process.env.FORWARD_PID_FILE, String(process.pid));
+    });
+  },
+  Number(process.env.FORWARD_DELAY_MS || 0),
+);

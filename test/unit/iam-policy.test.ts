@@ -37,7 +37,7 @@ function actionsTheCodeCalls(): Set<string> {
       else if (path.endsWith('.ts')) {
         const text = readFileSync(path, 'utf8');
         const service = (name: string): string | undefined => {
-          const from = new RegExp(`\\b${name}Command\\b[^;]*?from '@aws-sdk/client-(rds|kms)'`, 's').exec(
+          const from = new RegExp(`\\b${name}Command\\b[^;]*?from '@aws-sdk/client-(rds|kms|cloudwatch)'`, 's').exec(
             text,
           );
           return from?.[1];
@@ -61,7 +61,7 @@ test('a policy document IAM accepts: version, statement ids, no wildcard actions
     expect(s.Sid).toMatch(/^[A-Za-z0-9]+$/);
     expect(['Allow', 'Deny']).toContain(s.Effect);
     expect(Boolean(s.Resource) !== Boolean(s.NotResource)).toBe(true);
-    for (const a of s.Action) expect(a).toMatch(/^(rds|kms):[A-Z][A-Za-z]+$/);
+    for (const a of s.Action) expect(a).toMatch(/^(rds|kms|cloudwatch):[A-Z][A-Za-z]+$/);
   }
   expect(JSON.stringify(policy).length).toBeLessThan(6144); // managed policy size limit
 });
@@ -72,10 +72,19 @@ test('describe calls are the only unconditioned rights', () => {
   }
 });
 
+test('metrics go to one CloudWatch namespace only', () => {
+  const metrics = allowing('cloudwatch:PutMetricData');
+  expect(metrics).toHaveLength(1);
+  expect(metrics[0]!.Condition).toEqual({ StringEquals: { 'cloudwatch:namespace': 'RestoreProof' } });
+});
+
 test('restore and create only with the restore-proof tags in the request', () => {
   for (const action of [
     'rds:RestoreDBClusterToPointInTime',
     'rds:RestoreDBClusterFromSnapshot',
+    'rds:RestoreDBInstanceToPointInTime',
+    'rds:RestoreDBInstanceFromDBSnapshot',
+    'rds:CopyDBClusterSnapshot',
     'rds:CreateDBInstance',
   ]) {
     const granted = allowing(action);
@@ -89,7 +98,7 @@ test('restore and create only with the restore-proof tags in the request', () =>
   }
   for (const s of allowing('rds:AddTagsToResource')) {
     expect(s.Condition?.Null?.['aws:RequestTag/restore-proof:run']).toBe('false');
-    for (const r of resources(s)) expect(r).toMatch(/:(cluster|db):restore-proof-\*$/);
+    for (const r of resources(s)) expect(r).toMatch(/:(cluster|db|cluster-snapshot):restore-proof-\*$/);
   }
 });
 
@@ -103,6 +112,7 @@ test('modify and delete only resources named restore-proof-* that carry restore-
       'rds:DeleteDBClusterSnapshot',
       'rds:DeleteDBInstance',
       'rds:ModifyDBCluster',
+      'rds:ModifyDBInstance',
     ].sort(),
   );
   for (const action of mutating) {
@@ -130,6 +140,7 @@ test('an explicit deny keeps everything without restore-proof:run out of reach, 
   expect(retag.NotResource).toEqual([
     'arn:aws:rds:*:*:cluster:restore-proof-*',
     'arn:aws:rds:*:*:db:restore-proof-*',
+    'arn:aws:rds:*:*:cluster-snapshot:restore-proof-*',
   ]);
   expect(denies.some((s) => s.Action.includes('rds:RemoveTagsFromResource') && s.Resource === '*')).toBe(
     true,

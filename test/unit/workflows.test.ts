@@ -4,7 +4,9 @@
  * reusable workflow's declarations. Then what the schedule promises: cadence, triggers, concurrency, the
  * quiet skip when a fork has no configuration, and the action run at the workflow's own commit.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import {
   convertWorkflowTemplate,
@@ -299,5 +301,101 @@ describe('docs/workflows.md', () => {
       const parsed = parseWorkflow({ name: 'example.yml', content: example }, new NoOperationTraceWriter());
       expect(parsed.context.errors.getErrors().map((e) => e.message)).toEqual([]);
     }
+  });
+});
+
+describe('fleet.yml: one drill per cluster', () => {
+  const wf = workflow('fleet.yml');
+  interface MatrixJob extends Job {
+    strategy?: { 'fail-fast': boolean; 'max-parallel': string; matrix: { target: string } };
+    concurrency?: { group: string; 'cancel-in-progress': boolean };
+  }
+  const drillJob = wf.jobs.drill as MatrixJob;
+  const call = wf.on.workflow_call as { inputs: Record<string, { default?: unknown; required?: boolean }> };
+
+  test('takes a list of clusters and a bounded parallelism', () => {
+    expect(call.inputs['source-clusters']).toMatchObject({ required: true });
+    expect(call.inputs['max-parallel']!.default).toBe(2);
+    expect(wf.permissions).toEqual({});
+  });
+
+  test('fans out with a matrix: fail-fast off, max-parallel, a queue per cluster, its own report directory', () => {
+    expect(drillJob.needs).toBe('clusters');
+    expect(drillJob.strategy).toEqual({
+      'fail-fast': false,
+      'max-parallel': '${{ inputs.max-parallel }}',
+      matrix: { target: '${{ fromJSON(needs.clusters.outputs.matrix) }}' },
+    });
+    // the same group name as the single-cluster callers' workflow-level groups, per matrix leg
+    expect(drillJob.concurrency).toEqual({
+      group: 'restore-proof-${{ matrix.target.cluster }}',
+      'cancel-in-progress': false,
+    });
+    expect(drillJob.uses).toBe('./.github/workflows/restore-test.yml');
+    expect(drillJob.permissions).toEqual({ contents: 'write', 'id-token': 'write' });
+    expect(drillJob.with).toMatchObject({
+      'source-cluster': '${{ matrix.target.cluster }}',
+      'report-dir': '${{ inputs.report-dir }}/${{ matrix.target.dir }}',
+      'tunnel-command': '${{ inputs.tunnel-command }}',
+      'metrics-namespace': '${{ inputs.metrics-namespace }}',
+    });
+    expect(String((drillJob.secrets as Record<string, string>)['production-url'])).toMatch(
+      /fromJSON\(secrets\.production-urls\)\[matrix\.target\.cluster\]/,
+    );
+  });
+
+  test('each drill uploads its own artifact (the name carries the source)', () => {
+    const upload = workflow('restore-test.yml').jobs.run!.steps!.find((s) =>
+      s.uses?.startsWith('actions/upload-artifact@'),
+    )!;
+    expect(String(upload.with!.name)).toContain('${{ steps.check.outputs.source-slug }}');
+  });
+
+  test('then one job regenerates the fleet index, whatever the drills concluded', () => {
+    const index = wf.jobs.index!;
+    expect(index.needs).toEqual(['clusters', 'drill']);
+    expect(index.if).toMatch(/always\(\)/);
+    expect(
+      index.steps!.find((s) => s.uses?.startsWith('actions/checkout@') && !s.with?.path)!.with,
+    ).toMatchObject({
+      ref: '${{ github.ref }}',
+    });
+    expect(index.steps!.map((s) => s.run ?? '').join('\n')).toContain(
+      'node .restore-proof/action/dist/fleet-index/index.js',
+    );
+  });
+
+  const listScript = (wf.jobs.clusters!.steps!.find((s) => s.id === 'list')!.run ?? '').toString();
+  const runList = (clusters: string, maxParallel = '2') => {
+    const dir = mkdtempSync(join(tmpdir(), 'restore-proof-fleet-'));
+    const output = join(dir, 'output');
+    writeFileSync(output, '');
+    const result = spawnSync('bash', ['-c', listScript], {
+      env: { PATH: process.env.PATH, CLUSTERS: clusters, MAX_PARALLEL: maxParallel, GITHUB_OUTPUT: output },
+      encoding: 'utf8',
+    });
+    const line = readFileSync(output, 'utf8')
+      .split('\n')
+      .find((l) => l.startsWith('matrix='));
+    return { code: result.status, stdout: result.stdout, matrix: line ? JSON.parse(line.slice(7)) : null };
+  };
+
+  test('the list: a JSON array or one per line, deduplicated, each with its directory', () => {
+    const arn = 'arn:aws:rds:us-east-1:123456789012:cluster:Billing-DB';
+    expect(runList(`["prod-db", "${arn}", "prod-db"]`).matrix).toEqual([
+      { cluster: arn, dir: 'billing-db' },
+      { cluster: 'prod-db', dir: 'prod-db' },
+    ]);
+    expect(runList('prod-db\n  reporting-db  \n\nbilling-db, audit-db\n').matrix).toEqual(
+      ['audit-db', 'billing-db', 'prod-db', 'reporting-db'].map((c) => ({ cluster: c, dir: c })),
+    );
+  });
+
+  test('the list refuses bad names, an empty list and an unbounded parallelism', () => {
+    const bad = runList('prod-db\n$(reboot)');
+    expect(bad.code).toBe(1);
+    expect(bad.stdout).toMatch(/::error::fleet.yml: source-clusters accepts .*not: \$\(reboot\)/);
+    expect(runList('  \n').stdout).toMatch(/must name 1 to 256 clusters; got 0/);
+    expect(runList('prod-db', '50').stdout).toMatch(/max-parallel accepts 1 to 20; got 50/);
   });
 });

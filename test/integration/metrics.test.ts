@@ -1,0 +1,119 @@
+/**
+ * metrics-namespace through the built action against moto (RDS and CloudWatch on one endpoint): the drill's
+ * PutMetricData lands in moto and is read back with ListMetrics and GetMetricData, dimension Source.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { CloudWatchClient, GetMetricDataCommand, ListMetricsCommand } from '@aws-sdk/client-cloudwatch';
+import { LocalServer } from '../../src/db/local-server.js';
+import { createSourceCluster, leftovers, motoClient, REGION } from '../support/aurora-fixture.js';
+import { startMoto, type Moto } from '../support/moto.js';
+import { runStep } from '../support/runner.js';
+
+let moto: Moto;
+let server: LocalServer;
+
+beforeAll(async () => {
+  [moto, server] = await Promise.all([startMoto(), LocalServer.create()]);
+  await server.start();
+  const client = new pg.Client({ connectionString: server.url() });
+  await client.connect();
+  await client.query('create database app');
+  await client.end();
+});
+afterAll(async () => {
+  await Promise.all([moto?.stop(), server?.destroy()]);
+});
+beforeEach(async () => {
+  await moto.reset();
+  await createSourceCluster(motoClient(moto.endpoint));
+});
+afterEach(async () => {
+  expect(await leftovers(motoClient(moto.endpoint))).toEqual([]);
+});
+
+const inputs = (extra: Record<string, string> = {}) => ({
+  command: 'restore-test',
+  'source-cluster': 'prod-db',
+  'aws-region': REGION,
+  'restored-host': '127.0.0.1',
+  'restored-port': String(server.port),
+  'ssl-mode': 'disable',
+  'timeout-minutes': '2',
+  'metrics-namespace': 'RestoreProof/Test',
+  'report-dir': mkdtempSync(join(tmpdir(), 'restore-proof-reports-')),
+  ...extra,
+});
+const env = (extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv => ({
+  AWS_ENDPOINT_URL: moto.endpoint,
+  AWS_ACCESS_KEY_ID: 'testing',
+  AWS_SECRET_ACCESS_KEY: 'testing',
+  ...extra,
+});
+
+const cloudwatch = () =>
+  new CloudWatchClient({
+    region: REGION,
+    endpoint: moto.endpoint,
+    credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
+  });
+
+test('a passing drill publishes its metrics, read back from CloudWatch', async () => {
+  const main = await runStep('main', { inputs: inputs(), env: env() });
+  if (main.code !== 0) process.stdout.write(`${main.stdout}\n${main.stderr}\n`);
+  expect(main.code).toBe(0);
+  expect(main.stdout).toMatch(/metrics: published \d+ to RestoreProof\/Test \(Source=prod-db\)/);
+
+  const listed = await cloudwatch().send(new ListMetricsCommand({ Namespace: 'RestoreProof/Test' }));
+  const names = (listed.Metrics ?? []).map((m) => m.MetricName).sort();
+  expect(names).toEqual(
+    expect.arrayContaining([
+      'ChecksFailed',
+      'DrillFailed',
+      'DrillSucceeded',
+      'EstimatedCostUSD',
+      'PitrGapSeconds',
+      'RestoreSeconds',
+    ]),
+  );
+  for (const m of listed.Metrics ?? []) expect(m.Dimensions).toEqual([{ Name: 'Source', Value: 'prod-db' }]);
+
+  const end = new Date(Date.now() + 60_000);
+  const start = new Date(Date.now() - 3_600_000);
+  const query = (id: string, name: string) => ({
+    Id: id,
+    MetricStat: {
+      Metric: {
+        Namespace: 'RestoreProof/Test',
+        MetricName: name,
+        Dimensions: [{ Name: 'Source', Value: 'prod-db' }],
+      },
+      Period: 60,
+      Stat: 'Maximum',
+    },
+  });
+  const data = await cloudwatch().send(
+    new GetMetricDataCommand({
+      StartTime: start,
+      EndTime: end,
+      MetricDataQueries: [query('failed', 'DrillFailed'), query('restore', 'RestoreSeconds')],
+    }),
+  );
+  const values = Object.fromEntries((data.MetricDataResults ?? []).map((r) => [r.Id, r.Values]));
+  expect(values.failed).toEqual([0]);
+  expect(values.restore![0]).toBeCloseTo(Number(main.outputs['restore-seconds']), 1);
+});
+
+test('a CloudWatch that cannot be reached is a warning; the drill still passes', async () => {
+  const main = await runStep('main', {
+    inputs: inputs(),
+    env: env({ AWS_ENDPOINT_URL_CLOUDWATCH: 'http://127.0.0.1:9' }),
+  });
+  expect(main.code).toBe(0);
+  expect(main.outputs.result).toBe('pass');
+  expect(main.stdout).toMatch(
+    /::warning::metrics: not published to RestoreProof\/Test .*the drill's result stands/,
+  );
+});
