@@ -31,11 +31,13 @@ export interface DrillDeps {
 }
 
 /**
- * Phases that make up the recovery time: restore request to the first query answered on the copy. The
+ * Phases that make up the recovery time: restore request to the first query answered on the copy. A
+ * cross-region drill's 'snapshot-copy' counts: in a regional outage the copy is part of recovering. The
  * 'tunnel' phase (tunnel-command) is left out: it is how the test runner reaches the VPC, not part of a
  * recovery, where the application reaches the copy from inside it.
  */
 export const RTO_PHASES = [
+  'snapshot-copy',
   'restore-request',
   'cluster-available',
   'instance-available',
@@ -81,7 +83,7 @@ export async function runDrill(deps: DrillDeps): Promise<DrillResult> {
   let newestDataAt: Date | undefined;
   let tunnel: Tunnel | undefined;
   logger.info(
-    `restore-proof run ${runId}: ${plan.restoreType} restore of ${plan.sourceCluster ?? plan.backupDir ?? 'source'} with ${provider.name}`,
+    `restore-proof run ${runId}: ${plan.restoreType} restore of ${sourceName(plan)} with ${provider.name}`,
   );
   try {
     const resolved = await provider.resolve(plan, signal);
@@ -167,7 +169,7 @@ export async function runDrill(deps: DrillDeps): Promise<DrillResult> {
     startedAt: timeline.startedAt.toISOString(),
     finishedAt: clock.now().toISOString(),
     source: {
-      cluster: target?.source.identifier ?? plan.sourceCluster ?? plan.backupDir ?? 'unknown',
+      cluster: target?.source.identifier ?? sourceName(plan),
       engine: target?.source.engine,
       engineVersion: target?.source.engineVersion,
       region: plan.awsRegion,
@@ -193,6 +195,10 @@ export async function runDrill(deps: DrillDeps): Promise<DrillResult> {
   );
   return { outcome, target };
 }
+
+/** The source as the plan names it, before the provider has described it. */
+const sourceName = (plan: Plan): string =>
+  plan.sourceCluster ?? plan.sourceInstance ?? plan.backupDir ?? 'unknown';
 
 async function cleanUp(
   deps: DrillDeps,

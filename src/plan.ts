@@ -95,7 +95,8 @@ const INSTANCE_ARN =
   /^arn:aws[a-z-]*:rds:([a-z0-9-]+):(\d{12}):db:([A-Za-z](?!.*--)[A-Za-z0-9-]{0,62}(?<!-))$/;
 const NAMESPACE = /^(?!AWS\/)[A-Za-z0-9._/#:-]{1,255}$/;
 const SNAPSHOT_ID = /^[A-Za-z][A-Za-z0-9:-]{0,254}$/;
-const SNAPSHOT_ARN = /^arn:aws[a-z-]*:rds:[a-z0-9-]+:\d{12}:cluster-snapshot:[A-Za-z][A-Za-z0-9:-]{0,254}$/;
+const SNAPSHOT_ARN =
+  /^arn:aws[a-z-]*:rds:[a-z0-9-]+:\d{12}:(cluster-snapshot|snapshot):[A-Za-z][A-Za-z0-9:-]{0,254}$/;
 const REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$/;
 const INSTANCE_CLASS = /^db\.[a-z0-9]+\.[a-z0-9]+$/;
 const SUBNET_GROUP = /^[A-Za-z0-9 ._-]{1,255}$/;
@@ -342,7 +343,11 @@ export function buildPlan(raw: RawInputs, env: NodeJS.ProcessEnv = process.env):
       );
     }
     if (!SNAPSHOT_ID.test(snapshotId) && !SNAPSHOT_ARN.test(snapshotId)) {
-      throw new InputError('snapshot-id', 'accepts a DB cluster snapshot identifier or ARN', snapshotId);
+      throw new InputError(
+        'snapshot-id',
+        'accepts a DB cluster snapshot (or, with source-instance, DB snapshot) identifier or ARN',
+        snapshotId,
+      );
     }
     plan.snapshotId = snapshotId;
   }
@@ -434,6 +439,27 @@ export function buildPlan(raw: RawInputs, env: NodeJS.ProcessEnv = process.env):
   );
   if (plan.targetKmsKeyId !== undefined && plan.targetRegion === undefined) {
     throw new InputError('target-kms-key-id', 'goes only with target-region');
+  }
+  if (plan.targetRegion !== undefined) {
+    if (plan.sourceCluster === undefined) {
+      throw new InputError(
+        'target-region',
+        'goes only with source-cluster (cross-region drills copy a cluster snapshot)',
+      );
+    }
+    if (restoreType === 'point-in-time') {
+      throw new InputError(
+        'restore-type',
+        'accepts latest or snapshot with target-region: a cross-region drill copies a snapshot, and none exists at an arbitrary instant',
+        restoreType,
+      );
+    }
+    if (plan.kmsKeyId !== undefined) {
+      throw new InputError(
+        'kms-key-id',
+        'goes only with same-region drills; use target-kms-key-id with target-region',
+      );
+    }
   }
   optional('metricsNamespace', 'metrics-namespace', (v) =>
     pattern(

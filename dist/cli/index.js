@@ -60293,7 +60293,7 @@ const CLUSTER_ARN = /^arn:aws[a-z-]*:rds:([a-z0-9-]+):(\d{12}):cluster:([A-Za-z]
 const INSTANCE_ARN = /^arn:aws[a-z-]*:rds:([a-z0-9-]+):(\d{12}):db:([A-Za-z](?!.*--)[A-Za-z0-9-]{0,62}(?<!-))$/;
 const NAMESPACE = /^(?!AWS\/)[A-Za-z0-9._/#:-]{1,255}$/;
 const SNAPSHOT_ID = /^[A-Za-z][A-Za-z0-9:-]{0,254}$/;
-const SNAPSHOT_ARN = /^arn:aws[a-z-]*:rds:[a-z0-9-]+:\d{12}:cluster-snapshot:[A-Za-z][A-Za-z0-9:-]{0,254}$/;
+const SNAPSHOT_ARN = /^arn:aws[a-z-]*:rds:[a-z0-9-]+:\d{12}:(cluster-snapshot|snapshot):[A-Za-z][A-Za-z0-9:-]{0,254}$/;
 const REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$/;
 const INSTANCE_CLASS = /^db\.[a-z0-9]+\.[a-z0-9]+$/;
 const SUBNET_GROUP = /^[A-Za-z0-9 ._-]{1,255}$/;
@@ -60483,7 +60483,7 @@ function buildPlan(raw, env = process.env) {
             throw new InputError('snapshot-id', `goes only with restore-type snapshot (restore-type is ${restoreType})`, snapshotId);
         }
         if (!SNAPSHOT_ID.test(snapshotId) && !SNAPSHOT_ARN.test(snapshotId)) {
-            throw new InputError('snapshot-id', 'accepts a DB cluster snapshot identifier or ARN', snapshotId);
+            throw new InputError('snapshot-id', 'accepts a DB cluster snapshot (or, with source-instance, DB snapshot) identifier or ARN', snapshotId);
         }
         plan.snapshotId = snapshotId;
     }
@@ -60531,6 +60531,17 @@ function buildPlan(raw, env = process.env) {
     optional('targetKmsKeyId', 'target-kms-key-id', (v) => pattern('target-kms-key-id', v, KMS_KEY, 'accepts a KMS key id, key ARN, alias/name or alias ARN in the target region'));
     if (plan.targetKmsKeyId !== undefined && plan.targetRegion === undefined) {
         throw new InputError('target-kms-key-id', 'goes only with target-region');
+    }
+    if (plan.targetRegion !== undefined) {
+        if (plan.sourceCluster === undefined) {
+            throw new InputError('target-region', 'goes only with source-cluster (cross-region drills copy a cluster snapshot)');
+        }
+        if (restoreType === 'point-in-time') {
+            throw new InputError('restore-type', 'accepts latest or snapshot with target-region: a cross-region drill copies a snapshot, and none exists at an arbitrary instant', restoreType);
+        }
+        if (plan.kmsKeyId !== undefined) {
+            throw new InputError('kms-key-id', 'goes only with same-region drills; use target-kms-key-id with target-region');
+        }
     }
     optional('metricsNamespace', 'metrics-namespace', (v) => pattern('metrics-namespace', v, NAMESPACE, "accepts a CloudWatch namespace (letters, digits, . _ / # : -; not starting with 'AWS/')"));
     optional('tunnelCommand', 'tunnel-command', (v) => {
@@ -74326,11 +74337,13 @@ async function startTunnel(template, remote, logger, signal, options = {}) {
 
 
 /**
- * Phases that make up the recovery time: restore request to the first query answered on the copy. The
+ * Phases that make up the recovery time: restore request to the first query answered on the copy. A
+ * cross-region drill's 'snapshot-copy' counts: in a regional outage the copy is part of recovering. The
  * 'tunnel' phase (tunnel-command) is left out: it is how the test runner reaches the VPC, not part of a
  * recovery, where the application reaches the copy from inside it.
  */
 const RTO_PHASES = [
+    'snapshot-copy',
     'restore-request',
     'cluster-available',
     'instance-available',
@@ -74367,7 +74380,7 @@ async function runDrill(deps) {
     let restoreSeconds = null;
     let newestDataAt;
     let tunnel;
-    logger.info(`restore-proof run ${runId}: ${plan.restoreType} restore of ${plan.sourceCluster ?? plan.backupDir ?? 'source'} with ${provider.name}`);
+    logger.info(`restore-proof run ${runId}: ${plan.restoreType} restore of ${sourceName(plan)} with ${provider.name}`);
     try {
         const resolved = await provider.resolve(plan, signal);
         timeline.mark('resolve');
@@ -74442,7 +74455,7 @@ async function runDrill(deps) {
         startedAt: timeline.startedAt.toISOString(),
         finishedAt: clock.now().toISOString(),
         source: {
-            cluster: target?.source.identifier ?? plan.sourceCluster ?? plan.backupDir ?? 'unknown',
+            cluster: target?.source.identifier ?? sourceName(plan),
             engine: target?.source.engine,
             engineVersion: target?.source.engineVersion,
             region: plan.awsRegion,
@@ -74465,6 +74478,8 @@ async function runDrill(deps) {
     logger.info(`drill ${result}: ${checks.filter((c) => c.status === 'pass').length} checks passed, ${checks.filter((c) => c.status === 'fail' || c.status === 'error').length} failed; cleanup ${cleanup.status}`);
     return { outcome, target };
 }
+/** The source as the plan names it, before the provider has described it. */
+const sourceName = (plan) => plan.sourceCluster ?? plan.sourceInstance ?? plan.backupDir ?? 'unknown';
 async function cleanUp(deps, resources, runId, failed) {
     const { plan, provider, state, logger } = deps;
     const keep = plan.cleanup === 'never' || (plan.cleanup === 'on-success' && failed);

@@ -5,9 +5,7 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { DescribeDBClustersCommand, type RDSClient } from '@aws-sdk/client-rds';
-import { LocalServer } from '../../src/db/local-server.js';
 import {
   createSourceCluster,
   leftovers,
@@ -15,38 +13,27 @@ import {
   REGION,
   sourceFingerprint,
 } from '../support/aurora-fixture.js';
-import { startFaultProxy, type FaultProxy } from '../support/fault-proxy.js';
-import { startMoto, type Moto } from '../support/moto.js';
+import {
+  MUTATING,
+  startDrillServers,
+  stepErrors as errors,
+  type DrillServers,
+} from '../support/drill-servers.js';
 import { parseFileCommands, runStep, type StepResult } from '../support/runner.js';
 
-let moto: Moto;
-let proxy: FaultProxy;
-let server: LocalServer;
+let servers: DrillServers;
 let rds: RDSClient;
 let before: string;
 
-const MUTATING = /^(Restore|Create|Modify|Delete|Copy|Add|Remove)/;
-
 beforeAll(async () => {
-  [moto, server] = await Promise.all([startMoto(), LocalServer.create()]);
-  await server.start();
-  const client = new pg.Client({ connectionString: server.url() });
-  await client.connect();
-  await client.query('create database app');
-  await client.end();
-  proxy = await startFaultProxy(moto.endpoint);
-  rds = motoClient(moto.endpoint);
+  servers = await startDrillServers();
+  rds = motoClient(servers.moto.endpoint);
 });
 
-afterAll(async () => {
-  await proxy?.close();
-  await Promise.all([moto?.stop(), server?.destroy()]);
-});
+afterAll(async () => servers?.stop());
 
 beforeEach(async () => {
-  await moto.reset();
-  proxy.rules.length = 0;
-  proxy.calls.length = 0;
+  await servers.reset();
   await createSourceCluster(rds);
   before = await sourceFingerprint(rds);
 });
@@ -62,7 +49,7 @@ function inputs(extra: Record<string, string> = {}): Record<string, string> {
     'source-cluster': 'prod-db',
     'aws-region': REGION,
     'restored-host': '127.0.0.1',
-    'restored-port': String(server.port),
+    'restored-port': String(servers.server.port),
     'ssl-mode': 'disable',
     'timeout-minutes': '2',
     'report-dir': mkdtempSync(join(tmpdir(), 'restore-proof-reports-')),
@@ -70,13 +57,7 @@ function inputs(extra: Record<string, string> = {}): Record<string, string> {
   };
 }
 
-const env = (): NodeJS.ProcessEnv => ({
-  AWS_ENDPOINT_URL: proxy.endpoint,
-  AWS_ACCESS_KEY_ID: 'testing',
-  AWS_SECRET_ACCESS_KEY: 'testing',
-});
-
-const errors = (r: StepResult): string[] => r.stdout.split('\n').filter((l) => l.startsWith('::error::'));
+const env = (): NodeJS.ProcessEnv => servers.env();
 
 function expectPassingDrill(r: StepResult): void {
   if (r.code !== 0) process.stdout.write(`main step output:\n${r.stdout}\n${r.stderr}\n`);
@@ -94,8 +75,10 @@ test('latest restore: restores, connects, deletes, and the post step finds nothi
   const main = await runStep('main', { inputs: inputs(), env: env() });
   expectPassingDrill(main);
   expect(main.stdout).toMatch(/first query on 127\.0\.0\.1:\d+: answered/);
-  expect(proxy.calls).toContain('RestoreDBClusterToPointInTime');
-  expect(proxy.calls.filter((c) => c === 'DeleteDBInstance' || c === 'DeleteDBCluster')).toHaveLength(2);
+  expect(servers.proxy.calls).toContain('RestoreDBClusterToPointInTime');
+  expect(servers.proxy.calls.filter((c) => c === 'DeleteDBInstance' || c === 'DeleteDBCluster')).toHaveLength(
+    2,
+  );
   process.stdout.write(`whole drill against moto (latest, built action): ${main.ms} ms\n`);
 
   const post = await runStep('post', { inputs: inputs(), env: env(), state: main.state });
@@ -126,7 +109,7 @@ test('point-in-time restore to a random instant', async () => {
 test('snapshot restore from the newest automated snapshot', async () => {
   const main = await runStep('main', { inputs: inputs({ 'restore-type': 'snapshot' }), env: env() });
   expectPassingDrill(main);
-  expect(proxy.calls).toContain('RestoreDBClusterFromSnapshot');
+  expect(servers.proxy.calls).toContain('RestoreDBClusterFromSnapshot');
   expect(main.stdout).toMatch(/from snapshot rds:prod-db-/);
 });
 
@@ -138,7 +121,7 @@ test('a restore-time outside the restorable window is refused before anything is
   expect(main.code).toBe(1);
   expect(errors(main)).toHaveLength(1);
   expect(errors(main)[0]).toMatch(/input 'restore-time' must lie inside the restorable window of prod-db/);
-  expect(proxy.calls.filter((c) => MUTATING.test(c))).toEqual([]);
+  expect(servers.proxy.calls.filter((c) => MUTATING.test(c))).toEqual([]);
 });
 
 test('a missing source cluster is a clear error naming it', async () => {
@@ -147,16 +130,20 @@ test('a missing source cluster is a clear error naming it', async () => {
   expect(errors(main).join('\n')).toMatch(
     /input 'source-cluster' names no DB cluster in us-east-1; got 'no-such-db'/,
   );
-  expect(proxy.calls.filter((c) => MUTATING.test(c))).toEqual([]);
+  expect(servers.proxy.calls.filter((c) => MUTATING.test(c))).toEqual([]);
 });
 
 test('a failing CreateDBInstance fails the drill and still deletes the cluster', async () => {
-  proxy.rules.push({ kind: 'fail', action: 'CreateDBInstance', code: 'InsufficientDBInstanceCapacity' });
+  servers.proxy.rules.push({
+    kind: 'fail',
+    action: 'CreateDBInstance',
+    code: 'InsufficientDBInstanceCapacity',
+  });
   const main = await runStep('main', { inputs: inputs(), env: env() });
   expect(main.code).toBe(1);
   expect(main.outputs.result).toBe('fail');
   expect(errors(main).join('\n')).toMatch(/InsufficientDBInstanceCapacity/);
-  expect(proxy.calls).toContain('DeleteDBCluster');
+  expect(servers.proxy.calls).toContain('DeleteDBCluster');
 });
 
 /** Waits until main has saved state naming a created cluster. */
@@ -170,7 +157,7 @@ async function whenClusterRecorded(stateFile: string): Promise<void> {
 }
 
 test('cancellation mid-wait: SIGINT deletes at once, main exits within the grace period, post cleans the rest', async () => {
-  proxy.rules.push({ kind: 'hold', resource: 'cluster', status: 'creating' });
+  servers.proxy.rules.push({ kind: 'hold', resource: 'cluster', status: 'creating' });
   let signalledAt = 0;
   const main = await runStep('main', {
     inputs: inputs(),
@@ -198,7 +185,7 @@ test('cancellation mid-wait: SIGINT deletes at once, main exits within the grace
 });
 
 test('post step alone after main was killed outright deletes what main created', async () => {
-  proxy.rules.push({ kind: 'hold', resource: 'instance', status: 'creating' });
+  servers.proxy.rules.push({ kind: 'hold', resource: 'instance', status: 'creating' });
   const main = await runStep('main', {
     inputs: inputs(),
     env: env(),
@@ -215,7 +202,7 @@ test('post step alone after main was killed outright deletes what main created',
   });
   expect(main.signal).toBe('SIGKILL');
   expect(await leftovers(rds)).toHaveLength(2);
-  proxy.rules.length = 0;
+  servers.proxy.rules.length = 0;
   const post = await runStep('post', { inputs: inputs(), env: env(), state: main.state });
   expect(post.code).toBe(0);
   expect(post.stdout).toMatch(/post: cleaning up run/);

@@ -16,42 +16,37 @@ import {
   REGION,
   sourceFingerprint,
 } from '../support/aurora-fixture.js';
-import { startFaultProxy, type FaultProxy, type FaultRule } from '../support/fault-proxy.js';
-import { startMoto, type Moto } from '../support/moto.js';
+import { startDrillServers, type DrillServers } from '../support/drill-servers.js';
+import type { FaultRule } from '../support/fault-proxy.js';
 import { parseFileCommands, runStep, type StepOptions, type StepResult } from '../support/runner.js';
 
-let moto: Moto;
-let proxy: FaultProxy;
-let server: LocalServer;
+let servers: DrillServers;
 let passwordServer: LocalServer;
 let rds: RDSClient;
 let closedPort: number;
 const outcomes: string[][] = [];
 
 beforeAll(async () => {
-  [moto, server, passwordServer] = await Promise.all([
-    startMoto(),
-    LocalServer.create(),
-    LocalServer.create(),
-  ]);
+  [servers, passwordServer] = await Promise.all([startDrillServers(), LocalServer.create()]);
   // A server that refuses the drill's password: every TCP login needs a password it does not know.
   writeFileSync(
     join(passwordServer.dataDir, 'pg_hba.conf'),
     'local all all trust\nhost all all 127.0.0.1/32 scram-sha-256\n',
   );
-  await Promise.all([server.start(), passwordServer.start()]);
-  for (const s of [server, passwordServer]) {
-    const c = new pg.Client({ host: s.options.runDir, port: s.port, user: 'postgres', database: 'postgres' });
-    await c.connect();
-    await c.query('create database app');
-    await c.end();
-  }
+  await passwordServer.start();
+  const c = new pg.Client({
+    host: passwordServer.options.runDir,
+    port: passwordServer.port,
+    user: 'postgres',
+  });
+  await c.connect();
+  await c.query('create database app');
+  await c.end();
   const spare = await LocalServer.create();
   await spare.start();
   closedPort = spare.port;
   await spare.destroy(); // a port where nothing listens any more
-  proxy = await startFaultProxy(moto.endpoint);
-  rds = motoClient(moto.endpoint);
+  rds = motoClient(servers.moto.endpoint);
 });
 
 afterAll(async () => {
@@ -72,30 +67,22 @@ afterAll(async () => {
   process.stdout.write(
     `\nfault injection: ${outcomes.length} faults tried, ${leftoverDrills} drills with leftovers, ${reports} reports written\n${table.join('\n')}\n`,
   );
-  await proxy?.close();
-  await Promise.all([moto?.stop(), server?.destroy(), passwordServer?.destroy()]);
+  await Promise.all([servers?.stop(), passwordServer?.destroy()]);
 });
 
 beforeEach(async () => {
-  await moto.reset();
-  proxy.rules.length = 0;
-  proxy.calls.length = 0;
-  proxy.injected = 0;
+  await servers.reset();
   await createSourceCluster(rds);
 });
 
-const env = (): NodeJS.ProcessEnv => ({
-  AWS_ENDPOINT_URL: proxy.endpoint,
-  AWS_ACCESS_KEY_ID: 'testing',
-  AWS_SECRET_ACCESS_KEY: 'testing',
-});
+const env = (): NodeJS.ProcessEnv => servers.env();
 
 function inputs(extra: Record<string, string> = {}): Record<string, string> {
   return {
     'source-cluster': 'prod-db',
     'aws-region': REGION,
     'restored-host': '127.0.0.1',
-    'restored-port': String(server.port),
+    'restored-port': String(servers.server.port),
     'ssl-mode': 'disable',
     'timeout-minutes': '1',
     'report-dir': mkdtempSync(join(tmpdir(), 'restore-proof-faults-')),
@@ -127,12 +114,12 @@ function report(dir: string): WrittenReport | undefined {
 }
 
 async function drill(fault: Fault): Promise<void> {
-  proxy.rules.push(...(fault.rules ?? []));
+  servers.proxy.rules.push(...(fault.rules ?? []));
   const before = await sourceFingerprint(rds);
   const base: StepOptions = { inputs: inputs(fault.inputs), env: env() };
   const main = await (fault.main ?? ((o: StepOptions) => runStep('main', o)))(base);
   const afterMain = await leftovers(rds);
-  if (fault.liftBeforePost) proxy.rules.length = 0;
+  if (fault.liftBeforePost) servers.proxy.rules.length = 0;
   const post = await runStep('post', { inputs: base.inputs, env: env(), state: main.state });
   const afterPost = await leftovers(rds);
   const written = report(base.inputs!['report-dir']!);
@@ -219,8 +206,8 @@ const FAULTS: Fault[] = [
   {
     name: 'cluster stuck in creating past timeout-minutes',
     rules: [{ kind: 'hold', resource: 'cluster', status: 'creating' }],
-    inputs: { 'timeout-minutes': '0.1' },
-    expect: { code: 1, error: /timed out after timeout-minutes 0\.1/ },
+    inputs: { 'timeout-minutes': '0.25' },
+    expect: { code: 1, error: /timed out after timeout-minutes 0\.25/ },
   },
   {
     name: 'instance ends in a failed state',
@@ -291,7 +278,7 @@ const FAULTS: Fault[] = [
     main: (base) =>
       runStep('main', {
         ...base,
-        inputs: { ...base.inputs, 'timeout-minutes': '0.1', 'production-url': server.url('app') },
+        inputs: { ...base.inputs, 'timeout-minutes': '0.25', 'production-url': servers.server.url('app') },
       }),
     expect: { code: 1, error: /timed out/ },
   },

@@ -9,10 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import type { RDSClient } from '@aws-sdk/client-rds';
-import { LocalServer } from '../../src/db/local-server.js';
 import { createSourceCluster, leftovers, motoClient, REGION } from '../support/aurora-fixture.js';
-import { startFaultProxy, type FaultProxy } from '../support/fault-proxy.js';
-import { startMoto, type Moto } from '../support/moto.js';
+import { startDrillServers, type DrillServers } from '../support/drill-servers.js';
 import { runStep, type StepResult } from '../support/runner.js';
 
 const SENTINEL = 'SENTINEL-PHI-7f3a9c2e';
@@ -23,19 +21,12 @@ const SIGNING_KEY = generateKeyPairSync('ed25519')
   .toString();
 const KEY_BODY = SIGNING_KEY.split('\n').filter((l) => l && !l.startsWith('-----'));
 
-let moto: Moto;
-let proxy: FaultProxy;
-let server: LocalServer;
+let servers: DrillServers;
 let rds: RDSClient;
 
 beforeAll(async () => {
-  [moto, server] = await Promise.all([startMoto(), LocalServer.create()]);
-  await server.start();
-  const admin = new pg.Client({ connectionString: server.url() });
-  await admin.connect();
-  await admin.query('create database app');
-  await admin.end();
-  const app = new pg.Client({ connectionString: server.url('app') });
+  servers = await startDrillServers();
+  const app = new pg.Client({ connectionString: servers.server.url('app') });
   await app.connect();
   await app.query(
     `create table patients (id bigint primary key, name text not null, notes jsonb, updated_at timestamptz default now())`,
@@ -45,18 +36,13 @@ beforeAll(async () => {
     [SENTINEL],
   );
   await app.end();
-  proxy = await startFaultProxy(moto.endpoint);
-  rds = motoClient(moto.endpoint);
+  rds = motoClient(servers.moto.endpoint);
 });
 
-afterAll(async () => {
-  await proxy?.close();
-  await Promise.all([moto?.stop(), server?.destroy()]);
-});
+afterAll(async () => servers?.stop());
 
 beforeEach(async () => {
-  await moto.reset();
-  proxy.rules.length = 0;
+  await servers.reset();
   await createSourceCluster(rds);
 });
 
@@ -81,10 +67,10 @@ function inputs(extra: Record<string, string> = {}): Record<string, string> {
     'aws-region': REGION,
     database: 'app',
     'restored-host': '127.0.0.1',
-    'restored-port': String(server.port),
+    'restored-port': String(servers.server.port),
     'ssl-mode': 'disable',
     'timeout-minutes': '1',
-    'production-url': `postgres://postgres:${DB_PASSWORD}@127.0.0.1:${server.port}/app?sslmode=disable`,
+    'production-url': `postgres://postgres:${DB_PASSWORD}@127.0.0.1:${servers.server.port}/app?sslmode=disable`,
     'signing-key': SIGNING_KEY,
     'github-token': GITHUB_TOKEN,
     'checks-file': checks,
@@ -93,11 +79,7 @@ function inputs(extra: Record<string, string> = {}): Record<string, string> {
   };
 }
 
-const env = () => ({
-  AWS_ENDPOINT_URL: proxy.endpoint,
-  AWS_ACCESS_KEY_ID: 'testing',
-  AWS_SECRET_ACCESS_KEY: 'testing',
-});
+const env = () => servers.env();
 
 /** Every text the drill produced that a person or an auditor can read, with where it came from. */
 function surfaces(r: StepResult, reportDir: string): [string, string][] {
@@ -166,7 +148,11 @@ test('a failing drill (a check on row values, a smoke command that prints secret
 });
 
 test('an errored drill (CreateDBInstance refused) leaks nothing', async () => {
-  proxy.rules.push({ kind: 'fail', action: 'CreateDBInstance', code: 'InsufficientDBInstanceCapacity' });
+  servers.proxy.rules.push({
+    kind: 'fail',
+    action: 'CreateDBInstance',
+    code: 'InsufficientDBInstanceCapacity',
+  });
   const i = inputs();
   const r = await runStep('main', { inputs: i, env: env() });
   expect(r.code).toBe(1);

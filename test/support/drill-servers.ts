@@ -47,6 +47,7 @@ export async function startDrillServers(): Promise<DrillServers> {
       await moto.reset();
       proxy.rules.length = 0;
       proxy.calls.length = 0;
+      proxy.injected = 0;
     },
     async stop() {
       await proxy.close();

@@ -37,9 +37,10 @@ function actionsTheCodeCalls(): Set<string> {
       else if (path.endsWith('.ts')) {
         const text = readFileSync(path, 'utf8');
         const service = (name: string): string | undefined => {
-          const from = new RegExp(`\\b${name}Command\\b[^;]*?from '@aws-sdk/client-(rds|kms|cloudwatch)'`, 's').exec(
-            text,
-          );
+          const from = new RegExp(
+            `\\b${name}Command\\b[^;]*?from '@aws-sdk/client-(rds|kms|cloudwatch)'`,
+            's',
+          ).exec(text);
           return from?.[1];
         };
         for (const m of text.matchAll(/new ([A-Za-z]+)Command\(/g)) {

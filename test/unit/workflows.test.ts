@@ -168,13 +168,21 @@ describe('the schedule', () => {
     });
   });
 
-  test('quarterly and annual: full DR, smoke command, RTO 2 hours; annual says it is not cross-region yet', () => {
-    for (const file of ['quarterly.yml', 'annual.yml']) {
-      expect(drill(file)).toMatchObject({ 'restore-type': 'latest', 'max-restore-minutes': '120' });
-      expect(drill(file)['smoke-command']).toMatch(/RESTORE_PROOF_SMOKE_COMMAND/);
-    }
-    expect(drill('annual.yml').cadence).toBe('annual');
-    expect(read('annual.yml')).toMatch(/cross-region failover is not available in restore-proof yet/);
+  test('quarterly: full DR, smoke command, RTO 2 hours', () => {
+    expect(drill('quarterly.yml')).toMatchObject({ 'restore-type': 'latest', 'max-restore-minutes': '120' });
+    expect(drill('quarterly.yml')['smoke-command']).toMatch(/RESTORE_PROOF_SMOKE_COMMAND/);
+  });
+
+  test('annual: cross-region to RESTORE_PROOF_TARGET_REGION (RTO 4 hours), else the quarterly drill, said so', () => {
+    const annual = drill('annual.yml');
+    expect(annual).toMatchObject({ 'restore-type': 'latest', cadence: 'annual' });
+    expect(annual['target-region']).toMatch(/vars\.RESTORE_PROOF_TARGET_REGION/);
+    expect(annual['target-kms-key-id']).toMatch(/vars\.RESTORE_PROOF_TARGET_KMS_KEY_ID/);
+    expect(annual['max-restore-minutes']).toMatch(/RESTORE_PROOF_TARGET_REGION != '' && '240' \|\| '120'/);
+    expect(annual['smoke-command']).toMatch(/RESTORE_PROOF_SMOKE_COMMAND/);
+    expect(read('annual.yml')).toMatch(
+      /RESTORE_PROOF_TARGET_REGION is not set, so this run is the quarterly full-DR drill/,
+    );
   });
 
   test('audit: a drill, then verify-reports over the history whatever the drill concluded', () => {

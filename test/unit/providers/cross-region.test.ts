@@ -113,11 +113,7 @@ test.each([
     { 'target-kms-key-id': '' },
     /input 'target-kms-key-id' is required: snapshot rds:prod-db-2026-11-27-03-10/,
   ],
-  [
-    { 'restore-type': 'point-in-time', 'restore-time': 'random' },
-    /input 'restore-type' accepts latest \| snapshot with target-region/,
-  ],
-  [{ 'kms-key-id': 'alias/prod' }, /input 'kms-key-id' goes only with a same-region drill/],
+  // point-in-time and kms-key-id with target-region are refused by the plan itself (test/unit/plan.test.ts).
 ])('refused before anything is created: %j', async (extra, message) => {
   const { provider, west, east } = setup();
   await expect(provider.resolve(plan(extra))).rejects.toThrow(message);

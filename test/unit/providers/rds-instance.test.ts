@@ -109,7 +109,7 @@ test.each([
     {},
     /runs aurora-postgresql in cluster prod-db \(use source-cluster\)/,
   ],
-  [SOURCE, { 'target-region': 'us-west-2' }, /input 'target-region' goes only with source-cluster/],
+  // target-region with source-instance is refused by the plan itself (test/unit/plan.test.ts).
 ])('refused before anything is created (%#)', async (source, extra, message) => {
   const { rds, provider } = setup(source);
   await expect(provider.resolve(plan(extra))).rejects.toThrow(message);
