@@ -996,8 +996,13 @@ function hipaa(report) {
     for (const clause of Object.keys(HIPAA_CLAUSES)) {
         const serving = report.checks.filter((c) => c.hipaa.includes(clause));
         const bad = serving.filter((c) => c.status === 'fail' || c.status === 'error').length;
-        let evidence = serving.length ? plural(serving.length, 'check') : 'no check';
-        let result = serving.length === 0 ? 'not covered' : bad ? `**${bad} failed**` : 'pass';
+        // Only checks that ran are evidence: a clause whose checks were all skipped is not shown to pass.
+        const ran = serving.filter((c) => c.status !== 'skip').length;
+        const skipped = serving.length - ran;
+        let evidence = serving.length
+            ? `${plural(ran, 'check')}${skipped ? ` (${skipped} more skipped)` : ''}`
+            : 'no check';
+        let result = bad ? `**${bad} failed**` : ran === 0 ? 'not evidenced' : 'pass';
         if (clause === '164.308(a)(7)(ii)(D)') {
             evidence = `this ${report.cadence} drill${serving.length ? ` and ${plural(serving.length, 'objective check')}` : ''}`;
             result = report.result === 'pass' ? 'pass' : '**FAIL**';
