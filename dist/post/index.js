@@ -101208,10 +101208,7 @@ function index_page_renderIndex(entries, now, unreadable = []) {
     if (unreadable.length > 0) {
         out.push('## Unreadable files', '', 'These files are named like reports but could not be read; `verify-reports` will name them:', '', ...unreadable.map((f) => `- ${code(f)}`), '');
     }
-    return `${out
-        .join('\n')
-        .replace(/\n{3,}/g, '\n\n')
-        .trimEnd()}\n`;
+    return page(out);
 }
 function schedule(entries, now) {
     const out = [
@@ -101354,10 +101351,7 @@ function renderFleetIndex(groups, now, unreadable = []) {
     if (unreadable.length > 0) {
         out.push('## Unreadable files', '', ...unreadable.map((f) => `- ${code(f)}`), '');
     }
-    return `${out
-        .join('\n')
-        .replace(/\n{3,}/g, '\n\n')
-        .trimEnd()}\n`;
+    return page(out);
 }
 /** One row per source: its last drill, last pass, when the next is due (from the last passing run's cadence). */
 function sources(groups, now) {
@@ -101454,6 +101448,13 @@ function costs(entries) {
         out.push(`| ${month} | ${m.drills} | ${usd(Math.round(m.total * 100) / 100)} | ${missing.join('; ') || '—'} |`);
     }
     return out;
+}
+/** Lines to a page: at most one blank line in a row, one newline at the end. */
+function page(lines) {
+    return `${lines
+        .join('\n')
+        .replace(/\n{3,}/g, '\n\n')
+        .trimEnd()}\n`;
 }
 
 ;// CONCATENATED MODULE: ./src/report/write.ts

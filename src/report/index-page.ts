@@ -86,10 +86,7 @@ export function renderIndex(entries: IndexedReport[], now: Date, unreadable: str
       '',
     );
   }
-  return `${out
-    .join('\n')
-    .replace(/\n{3,}/g, '\n\n')
-    .trimEnd()}\n`;
+  return page(out);
 }
 
 function schedule(entries: IndexedReport[], now: Date): string[] {
@@ -256,10 +253,7 @@ export function renderFleetIndex(groups: ReportGroup[], now: Date, unreadable: s
   if (unreadable.length > 0) {
     out.push('## Unreadable files', '', ...unreadable.map((f) => `- ${code(f)}`), '');
   }
-  return `${out
-    .join('\n')
-    .replace(/\n{3,}/g, '\n\n')
-    .trimEnd()}\n`;
+  return page(out);
 }
 
 /** One row per source: its last drill, last pass, when the next is due (from the last passing run's cadence). */
@@ -360,4 +354,12 @@ function costs(entries: IndexedReport[]): string[] {
     );
   }
   return out;
+}
+
+/** Lines to a page: at most one blank line in a row, one newline at the end. */
+function page(lines: string[]): string {
+  return `${lines
+    .join('\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trimEnd()}\n`;
 }
