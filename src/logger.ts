@@ -1,3 +1,5 @@
+import { maskSecrets } from './redact.js';
+
 /** The drill's voice. The action maps it onto @actions/core; the CLI onto stderr; tests capture it. */
 export interface Logger {
   info(message: string): void;
@@ -11,11 +13,7 @@ export interface Logger {
 /** A logger that writes lines to a stream and masks every registered secret itself. */
 export function streamLogger(write: (line: string) => void, options: { debug?: boolean } = {}): Logger {
   const secrets = new Set<string>();
-  const mask = (message: string): string => {
-    let out = message;
-    for (const secret of secrets) if (secret.length >= 4) out = out.split(secret).join('***');
-    return out;
-  };
+  const mask = (message: string): string => maskSecrets(message, secrets);
   return {
     info: (m) => write(mask(m)),
     warning: (m) => write(`warning: ${mask(m)}`),

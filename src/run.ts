@@ -31,19 +31,9 @@ export interface MainOptions {
 
 /** Runs the main step. Resolves with the process exit code: 0 pass, 1 fail or bad input. */
 export async function runMain(io: EngineIO, options: MainOptions = {}): Promise<number> {
-  let plan: Plan;
   try {
-    plan = buildPlan(io.inputs, io.env);
-  } catch (error) {
-    if (error instanceof InputError) {
-      io.logger.error(error.message);
-      return 1;
-    }
-    throw error;
-  }
-  registerSecrets(plan, io.logger);
-
-  try {
+    const plan = buildPlan(io.inputs, io.env);
+    registerSecrets(plan, io.logger);
     switch (plan.command) {
       case 'restore-test':
         return await restoreTestCommand(plan, io, options);
@@ -55,6 +45,7 @@ export async function runMain(io: EngineIO, options: MainOptions = {}): Promise<
         return await verifyReportsCommand(plan, io);
     }
   } catch (error) {
+    // Bad input, from the plan or found while describing the source: one line naming the input.
     if (error instanceof InputError) {
       io.logger.error(error.message);
       return 1;

@@ -10,6 +10,7 @@ import { connect as tcpConnect } from 'node:net';
 import { freePort } from './db/local-server.js';
 import type { Logger } from './logger.js';
 import { abortError, pollUntil, sleep as realSleep, type Sleep } from './poll.js';
+import { maskSecrets } from './redact.js';
 
 export interface TunnelRemote {
   host: string;
@@ -54,12 +55,11 @@ export function fillTunnelTemplate(template: string, values: TunnelRemote & { lo
  * credentials from the environment and anything that looks like an access key id, token or password.
  */
 export function maskTunnelOutput(text: string, env: NodeJS.ProcessEnv = process.env): string {
-  let out = text;
-  for (const name of ['AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_ACCESS_KEY_ID', 'PGPASSWORD']) {
-    const value = env[name];
-    if (value && value.length >= 4) out = out.split(value).join('***');
-  }
-  return out
+  const names = ['AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_ACCESS_KEY_ID', 'PGPASSWORD'];
+  return maskSecrets(
+    text,
+    names.map((name) => env[name]),
+  )
     .replace(/\b(AKIA|ASIA)[A-Z0-9]{12,}\b/g, '***')
     .replace(/((?:password|secret|token)[a-z_-]*["']?\s*[:=]\s*["']?)[^\s"',}]+/gi, '$1***');
 }

