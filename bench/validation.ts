@@ -12,9 +12,9 @@
  */
 import pg from 'pg';
 import { LocalServer } from '../src/db/local-server.js';
-import { createValidator } from '../src/checks/index.js';
-import { streamLogger } from '../src/logger.js';
-import type { Plan, Target } from '../src/types.js';
+import { createValidator } from '../src/checks/validation.js';
+import { streamLogger } from '../src/log/logger.js';
+import type { Plan, Target } from '../src/model/types.js';
 
 interface Args {
   rows: number;

@@ -3,10 +3,10 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync, rmSync } from 'node:fs';
 
 const entries = {
-  main: 'src/main.ts',
-  post: 'src/post.ts',
-  cli: 'src/cli.ts',
-  'fleet-index': 'src/fleet-index.ts',
+  main: 'src/entries/main.ts',
+  post: 'src/entries/post.ts',
+  cli: 'src/entries/cli.ts',
+  'fleet-index': 'src/entries/fleet-index.ts',
 };
 const flags = ['--external', 'pg-native', '--license', 'licenses.txt', '--quiet', '--target', 'es2022'];
 rmSync('dist', { recursive: true, force: true });

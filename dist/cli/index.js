@@ -60157,7 +60157,7 @@ var __webpack_exports__ = {};
 
 // EXTERNAL MODULE: external "node:util"
 var external_node_util_ = __nccwpck_require__(7975);
-;// CONCATENATED MODULE: ./src/redact.ts
+;// CONCATENATED MODULE: ./src/log/redact.ts
 /**
  * Replaces every occurrence of each secret in `text` with `marker`. Values shorter than four characters are
  * left alone: masking them would shred ordinary words and numbers without protecting anything.
@@ -60170,7 +60170,7 @@ function maskSecrets(text, secrets, marker = '***') {
     return out;
 }
 
-;// CONCATENATED MODULE: ./src/logger.ts
+;// CONCATENATED MODULE: ./src/log/logger.ts
 
 /** A logger that writes lines to a stream and masks every registered secret itself. */
 function streamLogger(write, options = {}) {
@@ -60201,7 +60201,7 @@ function memoryLogger() {
 var external_node_crypto_ = __nccwpck_require__(7598);
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(3024);
-;// CONCATENATED MODULE: ./src/types.ts
+;// CONCATENATED MODULE: ./src/model/types.ts
 /**
  * The shapes that flow forward through a drill: Plan -> Target -> CheckResult[] -> DrillOutcome -> Report.
  * Only types live here; behaviour lives next to the stage that owns it.
@@ -60225,7 +60225,7 @@ const CHECK_CATEGORIES = [
 ];
 const CHECK_STATUSES = (/* unused pure expression or super */ null && (['pass', 'fail', 'warn', 'skip', 'error']));
 
-;// CONCATENATED MODULE: ./src/plan.ts
+;// CONCATENATED MODULE: ./src/inputs/plan.ts
 /**
  * Raw input strings -> Plan. The one place for defaults and input errors: every error is one line that
  * names the input and what it accepts, raised before any AWS call that creates, modifies or deletes.
@@ -60645,7 +60645,7 @@ function assertOwned(kind, id, tags, runId) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/janitor.ts
+;// CONCATENATED MODULE: ./src/janitor/sweep.ts
 /**
  * command: janitor. Sweeps clusters, instances and cluster snapshots whose restore-proof tags say they have
  * expired (restore-proof:expires-at in the past) and deletes them, instances first. Anything without the
@@ -60797,7 +60797,7 @@ function renderSweep(result, dryRun) {
     return lines.join('\n') + '\n';
 }
 
-;// CONCATENATED MODULE: ./src/poll.ts
+;// CONCATENATED MODULE: ./src/time/poll.ts
 /** Waiting without fixed sleeps: exponential backoff with jitter, a hard deadline, and cancellation. */
 const sleep = (ms, signal) => new Promise((resolve, reject) => {
     if (signal?.aborted)
@@ -60853,7 +60853,7 @@ async function pollUntil(check, options) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/providers/rds-region.ts
+;// CONCATENATED MODULE: ./src/providers/rds/region.ts
 /**
  * The RDS API in one region, as the drill uses it: describe freely; modify and delete only what carries the
  * restore-proof name and this run's tag (assertOwned right before every such call). Cleanup picks the region
@@ -61043,7 +61043,7 @@ async function cleanupRds(resources, runId, logger, regionApi, defaultRegion) {
     return outcome;
 }
 
-;// CONCATENATED MODULE: ./src/providers/rds-restore.ts
+;// CONCATENATED MODULE: ./src/providers/rds/restore.ts
 /**
  * What the two RDS restores (an Aurora cluster, an RDS for PostgreSQL instance) share: a client per region,
  * waiting with backoff against the drill's deadline, the restore-time pick inside the restorable window,
@@ -61106,7 +61106,7 @@ class RdsProviderBase {
                 status: `latest restorable ${at?.toISOString() ?? 'unknown'}`,
             };
         });
-        request.timeline.mark('restorable-wait');
+        request.timeline.mark('restorable-wait', { counts: 'restore-point-wait' });
         return pinned;
     }
     /**
@@ -61182,7 +61182,7 @@ function databaseFor(plan, source) {
 /** The VPC security group ids of a cluster or instance. */
 const securityGroups = (r) => r.VpcSecurityGroups?.map((g) => g.VpcSecurityGroupId).filter(Boolean);
 
-;// CONCATENATED MODULE: ./src/providers/aurora.ts
+;// CONCATENATED MODULE: ./src/providers/rds/aurora.ts
 /**
  * Restores an Aurora PostgreSQL cluster through the RDS API: resolve the source (describe only), restore a
  * uniquely named, tagged cluster, create its instance as early as the API allows, wait with backoff, reset
@@ -61349,7 +61349,7 @@ class AuroraProvider extends RdsProviderBase {
                 : restoreTime.toISOString();
         }
         await request.record({ kind: 'cluster', id, region: api.region, runId });
-        timeline.mark('restore-request');
+        timeline.mark('restore-request', { counts: 'recovery', copyExists: true });
         logger.info(`cluster ${id} requested (status ${created?.Status ?? 'unknown'})`);
         const instanceId = instanceName(runId);
         const instanceClass = plan.instanceClass ?? source.writerInstanceClass;
@@ -61380,17 +61380,17 @@ class AuroraProvider extends RdsProviderBase {
         let instanceRequested = await createInstance();
         const clusterWait = (what) => untilAvailable(wait, what, () => api.describeCluster(id), (c) => c.Status);
         await clusterWait(`cluster ${id}`);
-        timeline.mark('cluster-available');
+        timeline.mark('cluster-available', { counts: 'recovery' });
         if (!instanceRequested)
             instanceRequested = await createInstance();
         if (!instanceRequested)
             throw new Error(`cluster ${id} is available but refused its instance (InvalidDBClusterStateFault)`);
         const instance = await untilAvailable(wait, `instance ${instanceId}`, () => api.describeInstance(instanceId), (i) => i.DBInstanceStatus);
-        timeline.mark('instance-available');
+        timeline.mark('instance-available', { counts: 'recovery' });
         const password = newPassword(logger);
         await api.modifyClusterOwned(id, runId, { MasterUserPassword: password });
         const cluster = await clusterWait(`password reset on ${id}`);
-        timeline.mark('credentials-reset');
+        timeline.mark('credentials-reset', { counts: 'recovery' });
         const copy = {
             storageEncrypted: cluster.StorageEncrypted,
             kmsKeyId: cluster.KmsKeyId,
@@ -61457,7 +61457,7 @@ class AuroraProvider extends RdsProviderBase {
         }));
         await request.record({ kind: 'snapshot', id, region: api.region, runId });
         await untilAvailable(wait, `snapshot copy ${id} in ${api.region}`, () => api.describeClusterSnapshot(id), (s) => s.Status, (s) => (s.PercentProgress !== undefined ? ` ${s.PercentProgress}%` : ''));
-        timeline.mark('snapshot-copy');
+        timeline.mark('snapshot-copy', { counts: 'recovery' });
         return {
             api,
             snapshotId: id,
@@ -61473,7 +61473,7 @@ class AuroraProvider extends RdsProviderBase {
     }
 }
 
-;// CONCATENATED MODULE: ./src/commands/janitor.ts
+;// CONCATENATED MODULE: ./src/engine/janitor.ts
 
 
 /** command: janitor. Exit 0 unless a delete failed. */
@@ -61526,7 +61526,7 @@ function countValue(n) {
 }
 const elapsed = (started) => Date.now() - started;
 
-;// CONCATENATED MODULE: ./src/terraform/hcl.ts
+;// CONCATENATED MODULE: ./src/preflight/terraform/hcl.ts
 /**
  * Just enough HCL to hold Terraform's RDS resources to a policy with line numbers: blocks (type, labels,
  * line) and their attributes (name, line, raw expression, and the value when it is a literal or a plain
@@ -61784,7 +61784,7 @@ function classify(raw) {
     return { kind: 'expression' };
 }
 
-;// CONCATENATED MODULE: ./src/terraform/config.ts
+;// CONCATENATED MODULE: ./src/preflight/terraform/config.ts
 /**
  * A directory tree of Terraform files, read without Terraform and without credentials: the resources, the
  * module calls with local sources, the variables and locals, each with its file and line. Values are
@@ -61932,7 +61932,7 @@ const config_short = (raw) => {
     return line.length > 60 ? `${line.slice(0, 57)}...` : line;
 };
 
-;// CONCATENATED MODULE: ./src/terraform/rules.ts
+;// CONCATENATED MODULE: ./src/preflight/terraform/rules.ts
 /**
  * The backup policy every aws_rds_cluster and aws_rds_cluster_instance is held to. A rule sees one
  * attribute as it was observed (absent, a value, set from another resource, or not knowable statically)
@@ -62046,7 +62046,7 @@ const RULES = [
 const rulesFor = (type) => RULES.filter((r) => r.resourceTypes.includes(type));
 const POLICED_TYPES = [CLUSTER, INSTANCE];
 
-;// CONCATENATED MODULE: ./src/terraform/plan-json.ts
+;// CONCATENATED MODULE: ./src/preflight/terraform/plan-json.ts
 
 class PlanFormatError extends Error {
     constructor(message) {
@@ -62151,7 +62151,7 @@ function readPlan(text) {
     return out;
 }
 
-;// CONCATENATED MODULE: ./src/terraform/index.ts
+;// CONCATENATED MODULE: ./src/preflight/terraform/policy.ts
 /**
  * Terraform backup policy without AWS credentials: every aws_rds_cluster and aws_rds_cluster_instance in a
  * plan (terraform show -json) or a directory of .tf files is held to the rules in rules.ts. Each rule on each
@@ -62481,7 +62481,7 @@ function restorableWindowCheck(c, id, now, ms) {
         : `${id} can be restored back only ${round1(reach)} days to ${earliest.toISOString()}; ${expectedDays} days expected ${why}`, ms, { measured: round1(reach), expected: expectedDays });
 }
 
-;// CONCATENATED MODULE: ./src/preflight/index.ts
+;// CONCATENATED MODULE: ./src/preflight/preflight.ts
 
 
 
@@ -62555,7 +62555,7 @@ function preflightExitCode(checks) {
     return checks.some((c) => c.status === 'fail' || c.status === 'error') ? 1 : 0;
 }
 
-;// CONCATENATED MODULE: ./src/commands/preflight.ts
+;// CONCATENATED MODULE: ./src/engine/preflight.ts
 
 /**
  * command: preflight. Backup posture of the live source and/or the Terraform policy, without restoring.
@@ -73431,7 +73431,7 @@ function unknownWatermarks(tables, configured) {
         .map(([key, col]) => `${key}.${col}`);
 }
 
-;// CONCATENATED MODULE: ./src/checks/index.ts
+;// CONCATENATED MODULE: ./src/checks/validation.ts
 
 
 
@@ -73875,7 +73875,7 @@ function objectiveChecks(inputs) {
     return { checks: [rtoCheck, rpoCheck], dataLossSeconds, rto, rpo };
 }
 
-;// CONCATENATED MODULE: ./src/state.ts
+;// CONCATENATED MODULE: ./src/drill/state.ts
 function memoryState(initial = {}) {
     const values = { ...initial };
     return {
@@ -73914,7 +73914,7 @@ function state_readDrillState(store) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/timeline.ts
+;// CONCATENATED MODULE: ./src/time/timeline.ts
 const systemClock = { now: () => new Date() };
 /**
  * Phases as consecutive milestones: each mark closes the phase that began at the previous mark,
@@ -73930,17 +73930,23 @@ class Timeline {
         this.startedAt = startedAt;
         this.last = startedAt;
     }
-    mark(name) {
+    mark(name, meaning = {}) {
         const now = this.clock.now();
         const phase = {
             name,
             startedAt: this.last.toISOString(),
             endedAt: now.toISOString(),
             seconds: round((now.getTime() - this.last.getTime()) / 1000),
+            ...(meaning.counts ? { counts: meaning.counts } : {}),
+            ...(meaning.copyExists ? { copyExists: true } : {}),
         };
         this.phases.push(phase);
         this.last = now;
         return phase;
+    }
+    /** Seconds of every phase that counts toward `kind`. */
+    secondsCounted(kind) {
+        return countedSeconds(this.phases, kind);
     }
     /** Seconds from the start of the timeline to the end of the named phase, or null when it never ended. */
     secondsUntil(name) {
@@ -73950,6 +73956,8 @@ class Timeline {
         return round((Date.parse(phase.endedAt) - this.startedAt.getTime()) / 1000);
     }
 }
+/** Seconds of the phases that count toward `kind`. */
+const countedSeconds = (phases, kind) => round(phases.filter((p) => p.counts === kind).reduce((sum, p) => sum + p.seconds, 0));
 const round = (seconds) => Math.round(seconds * 1000) / 1000;
 
 ;// CONCATENATED MODULE: external "node:net"
@@ -74162,7 +74170,7 @@ async function stopServer(dataDir, bindir) {
     await runPgTool('pg_ctl', ['-D', dataDir, '-m', 'fast', '-w', '-t', '60', 'stop'], { bindir }).catch(() => runPgTool('pg_ctl', ['-D', dataDir, '-m', 'immediate', '-w', '-t', '30', 'stop'], { bindir }).catch(() => undefined));
 }
 
-;// CONCATENATED MODULE: ./src/tunnel.ts
+;// CONCATENATED MODULE: ./src/drill/tunnel.ts
 /**
  * tunnel-command: reach a copy inside a private VPC from a runner outside it. Once the copy is available the
  * drill runs the command template (for example an SSM port-forwarding session) with {host}, {port} and
@@ -74324,7 +74332,7 @@ async function startTunnel(template, remote, logger, signal, options = {}) {
     return { localPort, pid: pgid, stop };
 }
 
-;// CONCATENATED MODULE: ./src/drill.ts
+;// CONCATENATED MODULE: ./src/drill/drill.ts
 /**
  * One restore drill, in order: resolve the source, prepare validation (production snapshot), restore, first
  * query, validate, objectives, cleanup. The only place that knows the order. Cleanup always runs per policy,
@@ -74337,22 +74345,6 @@ async function startTunnel(template, remote, logger, signal, options = {}) {
 
 
 
-/**
- * Phases that make up the recovery time: restore request to the first query answered on the copy. A
- * cross-region drill's 'snapshot-copy' counts: in a regional outage the copy is part of recovering. The
- * 'tunnel' phase (tunnel-command) is left out: it is how the test runner reaches the VPC, not part of a
- * recovery, where the application reaches the copy from inside it.
- */
-const RTO_PHASES = [
-    'snapshot-copy',
-    'restore-request',
-    'cluster-available',
-    'instance-available',
-    'credentials-reset',
-    'restore',
-    'recovery',
-    'first-query',
-];
 async function runDrill(deps) {
     const { plan, provider, validator, state, logger } = deps;
     const clock = deps.clock ?? systemClock;
@@ -74406,11 +74398,13 @@ async function runDrill(deps) {
             const endpoint = target.connection;
             tunnel = await (deps.startTunnel ?? startTunnel)(plan.tunnelCommand, { host: endpoint.host, port: endpoint.port }, logger, signal);
             target = throughTunnel(target, tunnel.localPort);
+            // Not part of the recovery time: the tunnel is how the test runner reaches the VPC; in a real recovery
+            // the application reaches the copy from inside it.
             timeline.mark('tunnel');
         }
         await firstQuery(target, plan, timeline, signal, logger, deps.sleep);
-        timeline.mark('first-query');
-        restoreSeconds = round(timeline.phases.filter((p) => RTO_PHASES.includes(p.name)).reduce((sum, p) => sum + p.seconds, 0));
+        timeline.mark('first-query', { counts: 'recovery' });
+        restoreSeconds = round(timeline.secondsCounted('recovery'));
         logger.info(`copy ${target.restoredCluster} answered after ${restoreSeconds}s`);
         if (validator) {
             const validation = await validator.validate(target, logger, signal);
@@ -74434,7 +74428,7 @@ async function runDrill(deps) {
         restoreSeconds,
         targetTime: target?.targetTime,
         newestDataAt,
-        restorableWaitSeconds: timeline.phases.find((p) => p.name === 'restorable-wait')?.seconds ?? 0,
+        restorableWaitSeconds: timeline.secondsCounted('restore-point-wait'),
         maxRestoreMinutes: plan.maxRestoreMinutes,
         maxDataLossMinutes: plan.maxDataLossMinutes,
     });
@@ -74552,7 +74546,7 @@ function describeError(e, signal, cancel, plan) {
     return redact(message.split('\n')[0] ?? message, plan.productionUrl, plan.signingKey, plan.githubToken);
 }
 
-;// CONCATENATED MODULE: ./src/providers/local-pitr.ts
+;// CONCATENATED MODULE: ./src/providers/local-pitr/provider.ts
 /**
  * Restores a self-hosted PostgreSQL from its own backups: plain-format pg_basebackup directories in
  * backup-dir (one sub-directory per backup: pg_basebackup -Fp -D <backup-dir>/<name>) plus the WAL archive its
@@ -74585,7 +74579,7 @@ function describeError(e, signal, cancel, plan) {
 
 
 
-const local_pitr_execFileAsync = (0,external_node_util_.promisify)(external_node_child_process_.execFile);
+const provider_execFileAsync = (0,external_node_util_.promisify)(external_node_child_process_.execFile);
 const SEGMENT = /^[0-9A-F]{24}$/;
 const HISTORY = /^[0-9A-F]{24}\.[0-9A-F]{8}\.backup$/;
 // ---------------------------------------------------------------------------------------------------------
@@ -74715,11 +74709,11 @@ function neutralizeConfig(text) {
         .join('\n');
 }
 // ---------------------------------------------------------------------------------------------------------
-const local_pitr_runningAsRoot = () => typeof process.getuid === 'function' && process.getuid() === 0;
+const provider_runningAsRoot = () => typeof process.getuid === 'function' && process.getuid() === 0;
 /** Runs pg_waldump as this user (it only reads) and returns stdout even when it ends with an error. */
 async function waldump(args, bindir) {
     try {
-        const { stdout } = await local_pitr_execFileAsync((0,external_node_path_.join)(bindir, 'pg_waldump'), args, {
+        const { stdout } = await provider_execFileAsync((0,external_node_path_.join)(bindir, 'pg_waldump'), args, {
             env: { ...process.env, TZ: 'UTC' },
             maxBuffer: 256 * 1024 * 1024,
             timeout: 120_000,
@@ -74966,7 +74960,7 @@ class LocalPitrProvider {
                 throw error;
             });
             if (archived) {
-                timeline.mark('restorable-wait');
+                timeline.mark('restorable-wait', { counts: 'restore-point-wait' });
                 targetTime = pinned;
             }
             else {
@@ -75010,9 +75004,9 @@ class LocalPitrProvider {
         logger.info(`restoring base backup ${backup.name} into ${dir}`);
         await (0,promises_.cp)(`${backup.path}/`, dataDir, { recursive: true, force: true });
         await this.configureCopy(dataDir, plan.walArchiveDir, plan.restoreType, targetTime);
-        if (local_pitr_runningAsRoot())
-            await local_pitr_execFileAsync('chown', ['-R', 'postgres:postgres', dataDir]);
-        timeline.mark('restore');
+        if (provider_runningAsRoot())
+            await provider_execFileAsync('chown', ['-R', 'postgres:postgres', dataDir]);
+        timeline.mark('restore', { counts: 'recovery', copyExists: true });
         const server = new LocalServer({ dataDir, runDir, socketDir, bindir, wait: false, settings: {} });
         const recoveryTo = plan.restoreType === 'snapshot'
             ? `consistency of backup ${backup.name}`
@@ -75032,7 +75026,7 @@ class LocalPitrProvider {
             const { rows } = await client.query('select pg_last_xact_replay_timestamp() as t');
             return rows[0]?.t ?? undefined;
         });
-        timeline.mark('recovery');
+        timeline.mark('recovery', { counts: 'recovery' });
         logger.info(`copy ${(0,external_node_path_.basename)(dir)} promoted on 127.0.0.1:${server.port}; last replayed commit ${recoveredTo?.toISOString() ?? 'none'}`);
         if (plan.sslMode !== 'disable') {
             logger.warning(`local-pitr: the restored copy listens on 127.0.0.1 without TLS, so it is reached with ssl-mode disable (ssl-mode ${plan.sslMode} is not applied to it)`);
@@ -75239,7 +75233,7 @@ async function recoveryProgress(logFile) {
     return m ? `restored ${m[1]}` : 'starting';
 }
 
-;// CONCATENATED MODULE: ./src/providers/rds-instance.ts
+;// CONCATENATED MODULE: ./src/providers/rds/instance.ts
 /**
  * Restores a standalone RDS for PostgreSQL DB instance (not Aurora): RestoreDBInstanceToPointInTime for
  * latest and point-in-time, RestoreDBInstanceFromDBSnapshot for snapshot (snapshot-id, or the newest
@@ -75255,7 +75249,7 @@ async function recoveryProgress(logFile) {
 
 
 
-const rds_instance_INSTANCE_ARN = /^arn:aws[a-z-]*:rds:[a-z0-9-]+:\d{12}:db:(.+)$/;
+const instance_INSTANCE_ARN = /^arn:aws[a-z-]*:rds:[a-z0-9-]+:\d{12}:db:(.+)$/;
 class RdsInstanceProvider extends RdsProviderBase {
     // The RDS API family the action's provider input names; post-step cleanup is the same for both sources.
     name = 'aurora';
@@ -75276,7 +75270,7 @@ class RdsInstanceProvider extends RdsProviderBase {
         }
         const parameterGroup = instance.DBParameterGroups?.[0]?.DBParameterGroupName;
         const source = {
-            identifier: instance.DBInstanceIdentifier ?? rds_instance_INSTANCE_ARN.exec(sourceId)?.[1] ?? sourceId,
+            identifier: instance.DBInstanceIdentifier ?? instance_INSTANCE_ARN.exec(sourceId)?.[1] ?? sourceId,
             kind: 'rds-instance',
             arn: instance.DBInstanceArn,
             engine: instance.Engine,
@@ -75405,14 +75399,14 @@ class RdsInstanceProvider extends RdsProviderBase {
                 : restoreTime.toISOString();
         }
         await request.record({ kind: 'instance', id, region: api.region, runId });
-        timeline.mark('restore-request');
+        timeline.mark('restore-request', { counts: 'recovery', copyExists: true });
         const instanceWait = (what) => untilAvailable(wait, what, () => api.describeInstance(id), (i) => i.DBInstanceStatus);
         await instanceWait(`instance ${id}`);
-        timeline.mark('instance-available');
+        timeline.mark('instance-available', { counts: 'recovery' });
         const password = newPassword(logger);
         await api.modifyInstanceOwned(id, runId, { MasterUserPassword: password });
         const instance = await instanceWait(`password reset on ${id}`);
-        timeline.mark('credentials-reset');
+        timeline.mark('credentials-reset', { counts: 'recovery' });
         const parameterGroup = instance.DBParameterGroups?.[0]?.DBParameterGroupName;
         const copy = {
             storageEncrypted: instance.StorageEncrypted,
@@ -75445,7 +75439,7 @@ class RdsInstanceProvider extends RdsProviderBase {
     }
 }
 
-;// CONCATENATED MODULE: ./src/providers/index.ts
+;// CONCATENATED MODULE: ./src/providers/registry.ts
 
 
 
@@ -75454,7 +75448,7 @@ class RdsInstanceProvider extends RdsProviderBase {
  * Aurora provider's cleanup deletes instances, clusters and copied snapshots of either RDS source, each in
  * the region its state entry names (a cross-region drill's copy lives in target-region).
  */
-function providers_createProvider(name, region) {
+function registry_createProvider(name, region) {
     switch (name) {
         case 'aurora':
             if (!region)
@@ -75471,10 +75465,10 @@ function providerForPlan(plan) {
             throw new Error('aws-region is required for source-instance');
         return new RdsInstanceProvider({ region: plan.awsRegion });
     }
-    return providers_createProvider(plan.provider, plan.awsRegion);
+    return registry_createProvider(plan.provider, plan.awsRegion);
 }
 
-;// CONCATENATED MODULE: ./src/report/format.ts
+;// CONCATENATED MODULE: ./src/report/render/format.ts
 /** Human durations: 4.2 s, 3 min 05 s, 1 h 02 min. */
 function format_duration(seconds) {
     if (seconds === null || seconds === undefined || !Number.isFinite(seconds))
@@ -75537,7 +75531,7 @@ const STATUS_ORDER = ['fail', 'error', 'warn', 'pass', 'skip'];
 const plural = (n, one, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 const yesNo = (met) => met === null ? 'not measured' : met ? 'yes' : '**NO**';
 
-;// CONCATENATED MODULE: ./src/report/cost.ts
+;// CONCATENATED MODULE: ./src/drill/cost.ts
 /**
  * Aurora PostgreSQL, Aurora Standard storage configuration, on-demand, us-east-1, USD per instance-hour.
  * Figures as of 2025-06 (AWS Aurora pricing page). Third-party tables quote some classes up to ~15% higher;
@@ -75580,7 +75574,7 @@ const money = (usd) => Math.round(usd * 10_000) / 10_000;
 /** Seconds the copy's instance existed: from its create request (after restore-request) to the end of cleanup. */
 function instanceSeconds(outcome) {
     const phases = outcome.restore.phases;
-    const requested = phases.find((p) => p.name === 'restore-request');
+    const requested = phases.find((p) => p.copyExists);
     if (!requested)
         return 0;
     const end = phases.find((p) => p.name === 'cleanup')?.endedAt ?? outcome.finishedAt;
@@ -76166,7 +76160,7 @@ function verifySignature(report, signature, key) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/report/markdown.ts
+;// CONCATENATED MODULE: ./src/report/render/markdown.ts
 
 
 
@@ -76424,7 +76418,7 @@ function verification(report, options) {
     return out;
 }
 
-;// CONCATENATED MODULE: ./src/report/summary.ts
+;// CONCATENATED MODULE: ./src/report/render/summary.ts
 
 
 
@@ -76572,7 +76566,7 @@ function reportMetrics(report) {
     return metrics;
 }
 
-;// CONCATENATED MODULE: ./src/report/index-page.ts
+;// CONCATENATED MODULE: ./src/report/render/index-page.ts
 
 
 
@@ -76885,7 +76879,7 @@ function page(lines) {
         .trimEnd()}\n`;
 }
 
-;// CONCATENATED MODULE: ./src/report/write.ts
+;// CONCATENATED MODULE: ./src/sinks/report-files.ts
 
 
 
@@ -77036,7 +77030,7 @@ function repositoryPath(path, workspace) {
     return toPosix(rel);
 }
 
-;// CONCATENATED MODULE: ./src/publish/actions.ts
+;// CONCATENATED MODULE: ./src/sinks/github-actions.ts
 /**
  * The report's GitHub Actions face: outputs, job summary and annotations, all rendered from the
  * report model. `core` is @actions/core (or a fake in tests).
@@ -77067,7 +77061,7 @@ async function publishToActions(input) {
 
 // EXTERNAL MODULE: ./node_modules/@aws-sdk/client-cloudwatch/dist-cjs/index.js
 var client_cloudwatch_dist_cjs = __nccwpck_require__(4085);
-;// CONCATENATED MODULE: ./src/publish/metrics.ts
+;// CONCATENATED MODULE: ./src/sinks/cloudwatch.ts
 /**
  * metrics-namespace: one drill's numbers to CloudWatch (PutMetricData, in the source's region), so the plan's
  * alarms (failed restore tests, PITR gap, snapshot age, RTO) fire from real drills. Report metrics come from
@@ -77181,7 +77175,7 @@ async function publishMetrics(input) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/publish/commit.ts
+;// CONCATENATED MODULE: ./src/sinks/github-commit.ts
 class CommitError extends Error {
     kind;
     attempts;
@@ -77334,7 +77328,7 @@ async function commitFiles(input) {
     throw new CommitError(`commit failed after ${maxAttempts} attempts: ${lastError}`, lastKind, maxAttempts);
 }
 
-;// CONCATENATED MODULE: ./src/publish/report-commit.ts
+;// CONCATENATED MODULE: ./src/sinks/report-commit.ts
 /**
  * Puts a drill's evidence in the repository: the report files and the index in one verified commit.
  * When the commit cannot be made, the files stay on the runner (and in an artifact when an uploader
@@ -77629,7 +77623,7 @@ function renderVerifySummary(result) {
     return `${out.join('\n')}\n`;
 }
 
-;// CONCATENATED MODULE: ./src/report/index.ts
+;// CONCATENATED MODULE: ./src/report/evidence.ts
 /** The evidence layer: one JSON model, rendered to Markdown, summary, outputs and an index; signed and chained. */
 
 
@@ -77643,7 +77637,7 @@ function renderVerifySummary(result) {
 
 
 
-;// CONCATENATED MODULE: ./src/commands/restore-test.ts
+;// CONCATENATED MODULE: ./src/engine/restore-test.ts
 /**
  * command: restore-test. Runs the drill, then always writes the signed report (a failed or errored drill
  * too), publishes outputs, summary and annotations, and commits the evidence when asked.
@@ -77731,7 +77725,7 @@ function setBareOutputs(io, outcome) {
     io.setOutput('restore-seconds', outcome.restore.seconds === null ? '' : String(outcome.restore.seconds));
 }
 
-;// CONCATENATED MODULE: ./src/commands/verify-reports.ts
+;// CONCATENATED MODULE: ./src/engine/verify-reports.ts
 
 /** command: verify-reports. Exit 0 only when every report in report-dir is signed and verified. */
 async function verifyReportsCommand(plan, io) {
@@ -77746,7 +77740,7 @@ async function verifyReportsCommand(plan, io) {
     return code;
 }
 
-;// CONCATENATED MODULE: ./src/run.ts
+;// CONCATENATED MODULE: ./src/engine/run.ts
 
 
 
@@ -77831,7 +77825,7 @@ async function runPost(io, options = {}) {
     return 0;
 }
 
-;// CONCATENATED MODULE: ./src/command-line.ts
+;// CONCATENATED MODULE: ./src/host/terminal.ts
 /**
  * restore-proof <command> --<input-name> value ...
  * The same engine as the action, with exactly the action's input names as flags; logs go to stderr and
@@ -77894,7 +77888,7 @@ async function cli(argv, env = process.env, signal) {
     return runMain(io, { signal });
 }
 
-;// CONCATENATED MODULE: ./src/cli.ts
+;// CONCATENATED MODULE: ./src/entries/cli.ts
 /** The restore-proof command line: see command-line.ts. */
 
 const controller = new AbortController();

@@ -8,7 +8,7 @@ const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.ur
 const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 ;// CONCATENATED MODULE: external "node:util"
 const external_node_util_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util");
-;// CONCATENATED MODULE: ./src/redact.ts
+;// CONCATENATED MODULE: ./src/log/redact.ts
 /**
  * Replaces every occurrence of each secret in `text` with `marker`. Values shorter than four characters are
  * left alone: masking them would shred ordinary words and numbers without protecting anything.
@@ -21,7 +21,7 @@ function maskSecrets(text, secrets, marker = '***') {
     return out;
 }
 
-;// CONCATENATED MODULE: ./src/logger.ts
+;// CONCATENATED MODULE: ./src/log/logger.ts
 
 /** A logger that writes lines to a stream and masks every registered secret itself. */
 function streamLogger(write, options = {}) {
@@ -48,8 +48,8 @@ function memoryLogger() {
     return Object.assign(logger, { lines });
 }
 
-;// CONCATENATED MODULE: ./src/publish/commit.ts
-class commit_CommitError extends Error {
+;// CONCATENATED MODULE: ./src/sinks/github-commit.ts
+class github_commit_CommitError extends Error {
     kind;
     attempts;
     constructor(message, kind, attempts) {
@@ -91,7 +91,7 @@ function graphqlClient(options) {
                 const limited = response.headers.get('retry-after') || /rate limit/i.test(text);
                 if (limited)
                     throw new Transient(`GitHub API rate limit (HTTP ${response.status})`);
-                throw new commit_CommitError(`GitHub API refused the token (HTTP ${response.status}); github-token needs contents: write`, 'auth', 0);
+                throw new github_commit_CommitError(`GitHub API refused the token (HTTP ${response.status}); github-token needs contents: write`, 'auth', 0);
             }
             if (response.status >= 500 || response.status === 429)
                 throw new Transient(`GitHub API HTTP ${response.status}`);
@@ -100,12 +100,12 @@ function graphqlClient(options) {
                 body = JSON.parse(text);
             }
             catch {
-                throw new commit_CommitError(`GitHub API HTTP ${response.status} returned no JSON`, 'graphql', 0);
+                throw new github_commit_CommitError(`GitHub API HTTP ${response.status} returned no JSON`, 'graphql', 0);
             }
             if (body.errors && body.errors.length > 0)
                 throw new GraphqlErrors(body.errors);
             if (!response.ok || body.data === undefined) {
-                throw new commit_CommitError(`GitHub API HTTP ${response.status} without data`, 'graphql', 0);
+                throw new github_commit_CommitError(`GitHub API HTTP ${response.status} without data`, 'graphql', 0);
             }
             return body.data;
         },
@@ -133,13 +133,13 @@ async function readHeadOid(client, repository, branch) {
     });
     const oid = data.repository?.ref?.target.oid;
     if (!oid)
-        throw new commit_CommitError(`branch ${branch} not found in ${repository}`, 'not-found', 0);
+        throw new github_commit_CommitError(`branch ${branch} not found in ${repository}`, 'not-found', 0);
     return oid;
 }
 const defaultSleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-async function commit_commitFiles(input) {
+async function github_commit_commitFiles(input) {
     if (!/^[^/\s]+\/[^/\s]+$/.test(input.repository)) {
-        throw new commit_CommitError(`repository ${JSON.stringify(input.repository)} is not owner/name`, 'not-found', 0);
+        throw new github_commit_CommitError(`repository ${JSON.stringify(input.repository)} is not owner/name`, 'not-found', 0);
     }
     const client = graphqlClient({ token: input.token, apiUrl: input.apiUrl, fetch: input.fetch });
     const sleep = input.sleep ?? defaultSleep;
@@ -169,13 +169,13 @@ async function commit_commitFiles(input) {
             });
             const commit = data.createCommitOnBranch?.commit;
             if (!commit)
-                throw new commit_CommitError('createCommitOnBranch returned no commit', 'graphql', attempt);
+                throw new github_commit_CommitError('createCommitOnBranch returned no commit', 'graphql', attempt);
             input.logger?.info(`commit: ${commit.oid} on ${input.branch} (${additions.length} files, attempt ${attempt})`);
             return { oid: commit.oid, url: commit.url, attempts: attempt };
         }
         catch (error) {
-            if (error instanceof commit_CommitError)
-                throw new commit_CommitError(error.message, error.kind, attempt);
+            if (error instanceof github_commit_CommitError)
+                throw new github_commit_CommitError(error.message, error.kind, attempt);
             if (error instanceof GraphqlErrors && isStale(error.errors)) {
                 lastKind = 'stale';
                 lastError = `${input.branch} moved past ${head?.slice(0, 12)} (${error.message})`;
@@ -186,7 +186,7 @@ async function commit_commitFiles(input) {
                 lastError = error.message;
             }
             else if (error instanceof GraphqlErrors) {
-                throw new commit_CommitError(`createCommitOnBranch failed: ${error.message}`, 'graphql', attempt);
+                throw new github_commit_CommitError(`createCommitOnBranch failed: ${error.message}`, 'graphql', attempt);
             }
             else {
                 throw error;
@@ -198,10 +198,10 @@ async function commit_commitFiles(input) {
             await sleep(delay);
         }
     }
-    throw new commit_CommitError(`commit failed after ${maxAttempts} attempts: ${lastError}`, lastKind, maxAttempts);
+    throw new github_commit_CommitError(`commit failed after ${maxAttempts} attempts: ${lastError}`, lastKind, maxAttempts);
 }
 
-;// CONCATENATED MODULE: ./src/report/cost.ts
+;// CONCATENATED MODULE: ./src/drill/cost.ts
 /**
  * Aurora PostgreSQL, Aurora Standard storage configuration, on-demand, us-east-1, USD per instance-hour.
  * Figures as of 2025-06 (AWS Aurora pricing page). Third-party tables quote some classes up to ~15% higher;
@@ -244,7 +244,7 @@ const money = (usd) => Math.round(usd * 10_000) / 10_000;
 /** Seconds the copy's instance existed: from its create request (after restore-request) to the end of cleanup. */
 function instanceSeconds(outcome) {
     const phases = outcome.restore.phases;
-    const requested = phases.find((p) => p.name === 'restore-request');
+    const requested = phases.find((p) => p.copyExists);
     if (!requested)
         return 0;
     const end = phases.find((p) => p.name === 'cleanup')?.endedAt ?? outcome.finishedAt;
@@ -375,7 +375,7 @@ function hipaa_hipaaFor(category) {
     return [...(HIPAA_BY_CATEGORY[category] ?? ['164.308(a)(7)(ii)(D)'])];
 }
 
-;// CONCATENATED MODULE: ./src/report/format.ts
+;// CONCATENATED MODULE: ./src/report/render/format.ts
 /** Human durations: 4.2 s, 3 min 05 s, 1 h 02 min. */
 function format_duration(seconds) {
     if (seconds === null || seconds === undefined || !Number.isFinite(seconds))
@@ -818,7 +818,7 @@ function verifySignature(report, signature, key) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/report/markdown.ts
+;// CONCATENATED MODULE: ./src/report/render/markdown.ts
 
 
 
@@ -1076,7 +1076,7 @@ function verification(report, options) {
     return out;
 }
 
-;// CONCATENATED MODULE: ./src/report/index-page.ts
+;// CONCATENATED MODULE: ./src/report/render/index-page.ts
 
 
 
@@ -1389,7 +1389,7 @@ function page(lines) {
         .trimEnd()}\n`;
 }
 
-;// CONCATENATED MODULE: ./src/report/write.ts
+;// CONCATENATED MODULE: ./src/sinks/report-files.ts
 
 
 
@@ -1401,7 +1401,7 @@ function page(lines) {
 
 const INDEX_FILE = 'README.md';
 /** Report JSON files in the directory, in chain (file-name) order. */
-async function write_listReportFiles(dir) {
+async function report_files_listReportFiles(dir) {
     if (!(0,external_node_fs_namespaceObject.existsSync)(dir))
         return [];
     return (await (0,promises_namespaceObject.readdir)(dir)).filter((name) => model_REPORT_FILE.test(name)).sort(model_compareReportFiles);
@@ -1430,7 +1430,7 @@ async function writeReport(input) {
         ...(input.secrets ?? []),
     ]);
     await mkdir(dir, { recursive: true });
-    const existing = await write_listReportFiles(dir);
+    const existing = await report_files_listReportFiles(dir);
     const stem = uniqueStem(reportStem(outcome), new Set(await readdir(dir)));
     const file = `${stem}.json`;
     const markdownFile = `${stem}.md`;
@@ -1451,7 +1451,7 @@ async function writeReport(input) {
     });
     const fingerprint = signingKey ? publicKeyFingerprint(signingKey) : null;
     const workspace = env.GITHUB_WORKSPACE || process.cwd();
-    const shownDir = write_repositoryPath(resolve(dir), workspace) ?? toPosix(dir);
+    const shownDir = report_files_repositoryPath(resolve(dir), workspace) ?? toPosix(dir);
     const markdown = renderMarkdown(report, { signingFingerprint: fingerprint, reportDir: shownDir });
     report.markdown.sha256 = sha256Hex(markdown);
     if (signingKey)
@@ -1515,7 +1515,7 @@ async function ensurePublicKey(dir, signingKey, logger) {
 async function writeIndex(dir, now, logger) {
     const entries = [];
     const unreadable = [];
-    for (const name of await write_listReportFiles(dir)) {
+    for (const name of await report_files_listReportFiles(dir)) {
         try {
             const report = JSON.parse(await readFile(join(dir, name), 'utf8'));
             if (!report || typeof report !== 'object' || !report.restore || !report.objectives)
@@ -1533,14 +1533,14 @@ async function writeIndex(dir, now, logger) {
 }
 const toPosix = (p) => p.split(external_node_path_namespaceObject.sep).join('/').replace(/\/+$/, '') || '.';
 /** A path relative to the repository root in forward slashes, or null when it lies outside it. */
-function write_repositoryPath(path, workspace) {
+function report_files_repositoryPath(path, workspace) {
     const rel = (0,external_node_path_namespaceObject.relative)(workspace, path);
     if (!rel || rel.startsWith('..') || rel.includes(`:${external_node_path_namespaceObject.sep}`) || rel.startsWith(external_node_path_namespaceObject.sep))
         return null;
     return toPosix(rel);
 }
 
-;// CONCATENATED MODULE: ./src/publish/report-commit.ts
+;// CONCATENATED MODULE: ./src/sinks/report-commit.ts
 /**
  * Puts a drill's evidence in the repository: the report files and the index in one verified commit.
  * When the commit cannot be made, the files stay on the runner (and in an artifact when an uploader
@@ -1648,7 +1648,7 @@ async function commitReport(input) {
     return { status: 'failed', message };
 }
 
-;// CONCATENATED MODULE: ./src/report/fleet.ts
+;// CONCATENATED MODULE: ./src/sinks/fleet-index.ts
 /**
  * The fleet index: a report directory whose subdirectories each hold one source's report chain (the fleet
  * workflow gives every cluster its own, so parallel drills never fork a chain). Reads every subdirectory's
@@ -1661,7 +1661,7 @@ async function commitReport(input) {
 
 async function readGroup(dir, name, unreadable, logger) {
     const entries = [];
-    for (const file of await write_listReportFiles(dir)) {
+    for (const file of await report_files_listReportFiles(dir)) {
         const shown = name ? `${name}/${file}` : file;
         try {
             const report = JSON.parse(await (0,promises_namespaceObject.readFile)((0,external_node_path_namespaceObject.join)(dir, file), 'utf8'));
@@ -1702,7 +1702,7 @@ async function writeFleetIndex(dir, now, logger) {
     return { path, markdown };
 }
 
-;// CONCATENATED MODULE: ./src/commands/fleet-index.ts
+;// CONCATENATED MODULE: ./src/engine/fleet-index.ts
 /**
  * Regenerates the fleet index (README.md of a directory of per-cluster report directories) and, with
  * --commit, commits it as a verified commit on the current branch. Run by the fleet workflow's last job:
@@ -1739,12 +1739,12 @@ async function fleetIndexMain(argv, env) {
         return 0;
     const branch = branchFromEnv(env);
     const workspace = env.GITHUB_WORKSPACE || process.cwd();
-    const repoPath = write_repositoryPath((0,external_node_path_namespaceObject.resolve)(path), workspace);
+    const repoPath = report_files_repositoryPath((0,external_node_path_namespaceObject.resolve)(path), workspace);
     if (!env.GITHUB_TOKEN || !env.GITHUB_REPOSITORY || !branch || !repoPath) {
         logger.error('fleet-index: --commit needs GITHUB_TOKEN, GITHUB_REPOSITORY, a branch ref and a path inside the workspace');
         return 1;
     }
-    const result = await commit_commitFiles({
+    const result = await github_commit_commitFiles({
         token: env.GITHUB_TOKEN,
         repository: env.GITHUB_REPOSITORY,
         branch,
@@ -1759,7 +1759,7 @@ async function fleetIndexMain(argv, env) {
     return 0;
 }
 
-;// CONCATENATED MODULE: ./src/fleet-index.ts
+;// CONCATENATED MODULE: ./src/entries/fleet-index.ts
 /** Entry point of dist/fleet-index: see commands/fleet-index.ts. */
 
 fleetIndexMain(process.argv.slice(2), process.env).then((code) => {

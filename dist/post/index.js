@@ -85155,7 +85155,7 @@ function getIDToken(aud) {
 var external_node_crypto_ = __nccwpck_require__(7598);
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(3024);
-;// CONCATENATED MODULE: ./src/plan.ts
+;// CONCATENATED MODULE: ./src/inputs/plan.ts
 /**
  * Raw input strings -> Plan. The one place for defaults and input errors: every error is one line that
  * names the input and what it accepts, raised before any AWS call that creates, modifies or deletes.
@@ -85508,7 +85508,7 @@ function plan_buildPlan(raw, env = process.env) {
     return plan;
 }
 
-;// CONCATENATED MODULE: ./src/action-io.ts
+;// CONCATENATED MODULE: ./src/host/action.ts
 /** The GitHub Actions runner as an EngineIO: inputs from INPUT_*, state and outputs through @actions/core. */
 
 
@@ -85603,7 +85603,7 @@ function ownership_assertOwned(kind, id, tags, runId) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/janitor.ts
+;// CONCATENATED MODULE: ./src/janitor/sweep.ts
 /**
  * command: janitor. Sweeps clusters, instances and cluster snapshots whose restore-proof tags say they have
  * expired (restore-proof:expires-at in the past) and deletes them, instances first. Anything without the
@@ -85649,7 +85649,7 @@ async function collect(client) {
     return found;
 }
 const ORDER = (/* unused pure expression or super */ null && (['instance', 'cluster', 'snapshot']));
-async function janitor_sweep(client, options) {
+async function sweep_sweep(client, options) {
     const { now, dryRun, logger } = options;
     const items = [];
     const candidates = (await collect(client))
@@ -85739,7 +85739,7 @@ async function remove(client, c) {
             return;
     }
 }
-function janitor_renderSweep(result, dryRun) {
+function sweep_renderSweep(result, dryRun) {
     const lines = [
         `## restore-proof janitor${dryRun ? ' (dry run)' : ''}`,
         '',
@@ -85757,7 +85757,7 @@ function janitor_renderSweep(result, dryRun) {
 
 // EXTERNAL MODULE: ./node_modules/@aws-sdk/client-rds/dist-cjs/index.js
 var dist_cjs = __nccwpck_require__(7202);
-;// CONCATENATED MODULE: ./src/poll.ts
+;// CONCATENATED MODULE: ./src/time/poll.ts
 /** Waiting without fixed sleeps: exponential backoff with jitter, a hard deadline, and cancellation. */
 const sleep = (ms, signal) => new Promise((resolve, reject) => {
     if (signal?.aborted)
@@ -85813,7 +85813,7 @@ async function poll_pollUntil(check, options) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/providers/rds-region.ts
+;// CONCATENATED MODULE: ./src/providers/rds/region.ts
 /**
  * The RDS API in one region, as the drill uses it: describe freely; modify and delete only what carries the
  * restore-proof name and this run's tag (assertOwned right before every such call). Cleanup picks the region
@@ -85833,18 +85833,18 @@ const FAILED_STATES = new Set([
     'storage-full',
     'error',
 ]);
-function rds_region_rdsClient(region) {
+function region_rdsClient(region) {
     return new dist_cjs/* RDSClient */.rYe({ region, maxAttempts: 8, retryMode: 'adaptive' });
 }
 const errorName = (error) => error.name ?? '';
-const rds_region_isNotFound = (error) => /NotFound/.test(errorName(error));
+const region_isNotFound = (error) => /NotFound/.test(errorName(error));
 /** Undefined for NotFound, else the call's result. */
 async function orMissing(call) {
     try {
         return await call;
     }
     catch (error) {
-        if (rds_region_isNotFound(error))
+        if (region_isNotFound(error))
             return undefined;
         throw error;
     }
@@ -86003,7 +86003,7 @@ async function cleanupRds(resources, runId, logger, regionApi, defaultRegion) {
     return outcome;
 }
 
-;// CONCATENATED MODULE: ./src/providers/rds-restore.ts
+;// CONCATENATED MODULE: ./src/providers/rds/restore.ts
 /**
  * What the two RDS restores (an Aurora cluster, an RDS for PostgreSQL instance) share: a client per region,
  * waiting with backoff against the drill's deadline, the restore-time pick inside the restorable window,
@@ -86013,7 +86013,7 @@ async function cleanupRds(resources, runId, logger, regionApi, defaultRegion) {
 
 
 
-class rds_restore_RdsProviderBase {
+class restore_RdsProviderBase {
     options;
     client;
     sleep;
@@ -86022,7 +86022,7 @@ class rds_restore_RdsProviderBase {
     regions = new Map();
     constructor(options) {
         this.options = options;
-        this.client = options.client ?? rds_region_rdsClient(options.region);
+        this.client = options.client ?? region_rdsClient(options.region);
         this.sleep = options.sleep ?? sleep;
         this.backoff = options.backoff ?? DEFAULT_BACKOFF;
         this.random = options.random ?? Math.random;
@@ -86031,7 +86031,7 @@ class rds_restore_RdsProviderBase {
     api(region = this.options.region) {
         let api = this.regions.get(region);
         if (!api) {
-            const client = region === this.options.region ? this.client : (this.options.clientFor ?? rds_region_rdsClient)(region);
+            const client = region === this.options.region ? this.client : (this.options.clientFor ?? region_rdsClient)(region);
             api = new RdsRegion(region, client, this.sleep, this.backoff);
             this.regions.set(region, api);
         }
@@ -86066,7 +86066,7 @@ class rds_restore_RdsProviderBase {
                 status: `latest restorable ${at?.toISOString() ?? 'unknown'}`,
             };
         });
-        request.timeline.mark('restorable-wait');
+        request.timeline.mark('restorable-wait', { counts: 'restore-point-wait' });
         return pinned;
     }
     /**
@@ -86093,7 +86093,7 @@ class rds_restore_RdsProviderBase {
  * Waits until a restored resource (or copied snapshot) reports 'available', failing at once on a status
  * it never recovers from.
  */
-function rds_restore_untilAvailable(wait, what, describe, statusOf, detail = () => '') {
+function restore_untilAvailable(wait, what, describe, statusOf, detail = () => '') {
     return wait(what, async () => {
         const item = await describe();
         const status = (item && statusOf(item)) ?? 'missing';
@@ -86106,13 +86106,13 @@ function rds_restore_untilAvailable(wait, what, describe, statusOf, detail = () 
     });
 }
 /** The newest item with status available, by `created`; undefined when none. */
-function rds_restore_newestAvailable(items, created) {
+function restore_newestAvailable(items, created) {
     return items
         .filter((s) => s.Status === 'available' && created(s))
         .sort((a, b) => created(b).getTime() - created(a).getTime())[0];
 }
 /** Pages through a Marker-paginated describe call. */
-async function rds_restore_allPages(page) {
+async function restore_allPages(page) {
     const all = [];
     let marker;
     do {
@@ -86123,13 +86123,13 @@ async function rds_restore_allPages(page) {
     return all;
 }
 /** A fresh master password for the copy, registered as a secret before it is used anywhere. */
-function rds_restore_newPassword(logger) {
+function restore_newPassword(logger) {
     const password = (0,external_node_crypto_.randomBytes)(24).toString('base64url');
     logger.setSecret(password);
     return password;
 }
 /** The database to validate: the input, then production-url's, then the source's, then postgres. */
-function rds_restore_databaseFor(plan, source) {
+function restore_databaseFor(plan, source) {
     if (plan.database)
         return plan.database;
     if (plan.productionUrl) {
@@ -86140,9 +86140,9 @@ function rds_restore_databaseFor(plan, source) {
     return source.databaseName ?? 'postgres';
 }
 /** The VPC security group ids of a cluster or instance. */
-const rds_restore_securityGroups = (r) => r.VpcSecurityGroups?.map((g) => g.VpcSecurityGroupId).filter(Boolean);
+const restore_securityGroups = (r) => r.VpcSecurityGroups?.map((g) => g.VpcSecurityGroupId).filter(Boolean);
 
-;// CONCATENATED MODULE: ./src/providers/aurora.ts
+;// CONCATENATED MODULE: ./src/providers/rds/aurora.ts
 /**
  * Restores an Aurora PostgreSQL cluster through the RDS API: resolve the source (describe only), restore a
  * uniquely named, tagged cluster, create its instance as early as the API allows, wait with backoff, reset
@@ -86164,7 +86164,7 @@ const rds_restore_securityGroups = (r) => r.VpcSecurityGroups?.map((g) => g.VpcS
 
 
 
-class AuroraProvider extends rds_restore_RdsProviderBase {
+class AuroraProvider extends restore_RdsProviderBase {
     name = 'aurora';
     async resolve(plan) {
         const api = this.api();
@@ -86187,7 +86187,7 @@ class AuroraProvider extends rds_restore_RdsProviderBase {
             storageEncrypted: cluster.StorageEncrypted,
             kmsKeyId: cluster.KmsKeyId,
             iamDatabaseAuthentication: cluster.IAMDatabaseAuthenticationEnabled,
-            vpcSecurityGroupIds: rds_restore_securityGroups(cluster),
+            vpcSecurityGroupIds: restore_securityGroups(cluster),
             dbSubnetGroup: cluster.DBSubnetGroup,
             clusterParameterGroup: cluster.DBClusterParameterGroup,
             writerInstanceClass: writerInstance?.DBInstanceClass,
@@ -86246,7 +86246,7 @@ class AuroraProvider extends rds_restore_RdsProviderBase {
             }
             return snapshot;
         }
-        const snapshots = await rds_restore_allPages(async (Marker) => {
+        const snapshots = await restore_allPages(async (Marker) => {
             const out = await this.client.send(new dist_cjs/* DescribeDBClusterSnapshotsCommand */.cWV({
                 DBClusterIdentifier: sourceId,
                 SnapshotType: 'automated',
@@ -86254,7 +86254,7 @@ class AuroraProvider extends rds_restore_RdsProviderBase {
             }));
             return { items: out.DBClusterSnapshots, marker: out.Marker };
         });
-        const newest = rds_restore_newestAvailable(snapshots, (s) => s.SnapshotCreateTime);
+        const newest = restore_newestAvailable(snapshots, (s) => s.SnapshotCreateTime);
         if (!newest?.DBClusterSnapshotIdentifier) {
             throw new plan_InputError('snapshot-id', `is required: source cluster ${sourceId} has no available automated snapshot`);
         }
@@ -86309,7 +86309,7 @@ class AuroraProvider extends rds_restore_RdsProviderBase {
                 : restoreTime.toISOString();
         }
         await request.record({ kind: 'cluster', id, region: api.region, runId });
-        timeline.mark('restore-request');
+        timeline.mark('restore-request', { counts: 'recovery', copyExists: true });
         logger.info(`cluster ${id} requested (status ${created?.Status ?? 'unknown'})`);
         const instanceId = instanceName(runId);
         const instanceClass = plan.instanceClass ?? source.writerInstanceClass;
@@ -86338,24 +86338,24 @@ class AuroraProvider extends rds_restore_RdsProviderBase {
             }
         };
         let instanceRequested = await createInstance();
-        const clusterWait = (what) => rds_restore_untilAvailable(wait, what, () => api.describeCluster(id), (c) => c.Status);
+        const clusterWait = (what) => restore_untilAvailable(wait, what, () => api.describeCluster(id), (c) => c.Status);
         await clusterWait(`cluster ${id}`);
-        timeline.mark('cluster-available');
+        timeline.mark('cluster-available', { counts: 'recovery' });
         if (!instanceRequested)
             instanceRequested = await createInstance();
         if (!instanceRequested)
             throw new Error(`cluster ${id} is available but refused its instance (InvalidDBClusterStateFault)`);
-        const instance = await rds_restore_untilAvailable(wait, `instance ${instanceId}`, () => api.describeInstance(instanceId), (i) => i.DBInstanceStatus);
-        timeline.mark('instance-available');
-        const password = rds_restore_newPassword(logger);
+        const instance = await restore_untilAvailable(wait, `instance ${instanceId}`, () => api.describeInstance(instanceId), (i) => i.DBInstanceStatus);
+        timeline.mark('instance-available', { counts: 'recovery' });
+        const password = restore_newPassword(logger);
         await api.modifyClusterOwned(id, runId, { MasterUserPassword: password });
         const cluster = await clusterWait(`password reset on ${id}`);
-        timeline.mark('credentials-reset');
+        timeline.mark('credentials-reset', { counts: 'recovery' });
         const copy = {
             storageEncrypted: cluster.StorageEncrypted,
             kmsKeyId: cluster.KmsKeyId,
             iamDatabaseAuthentication: cluster.IAMDatabaseAuthenticationEnabled,
-            vpcSecurityGroupIds: rds_restore_securityGroups(cluster),
+            vpcSecurityGroupIds: restore_securityGroups(cluster),
             publiclyAccessible: instance.PubliclyAccessible,
             clusterParameterGroup: cluster.DBClusterParameterGroup,
             deletionProtection: cluster.DeletionProtection,
@@ -86376,7 +86376,7 @@ class AuroraProvider extends rds_restore_RdsProviderBase {
             connection: {
                 host: plan.restoredHost ?? cluster.Endpoint ?? instance.Endpoint?.Address ?? '',
                 port: plan.restoredPort ?? cluster.Port ?? instance.Endpoint?.Port ?? 5432,
-                database: rds_restore_databaseFor(plan, source),
+                database: restore_databaseFor(plan, source),
                 user: cluster.MasterUsername ?? source.masterUsername ?? 'postgres',
                 password,
                 sslMode: plan.sslMode,
@@ -86416,8 +86416,8 @@ class AuroraProvider extends rds_restore_RdsProviderBase {
             Tags: tags,
         }));
         await request.record({ kind: 'snapshot', id, region: api.region, runId });
-        await rds_restore_untilAvailable(wait, `snapshot copy ${id} in ${api.region}`, () => api.describeClusterSnapshot(id), (s) => s.Status, (s) => (s.PercentProgress !== undefined ? ` ${s.PercentProgress}%` : ''));
-        timeline.mark('snapshot-copy');
+        await restore_untilAvailable(wait, `snapshot copy ${id} in ${api.region}`, () => api.describeClusterSnapshot(id), (s) => s.Status, (s) => (s.PercentProgress !== undefined ? ` ${s.PercentProgress}%` : ''));
+        timeline.mark('snapshot-copy', { counts: 'recovery' });
         return {
             api,
             snapshotId: id,
@@ -86433,7 +86433,7 @@ class AuroraProvider extends rds_restore_RdsProviderBase {
     }
 }
 
-;// CONCATENATED MODULE: ./src/commands/janitor.ts
+;// CONCATENATED MODULE: ./src/engine/janitor.ts
 
 
 /** command: janitor. Exit 0 unless a delete failed. */
@@ -86453,7 +86453,7 @@ async function janitor_janitorCommand(plan, io, options) {
 
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
-;// CONCATENATED MODULE: ./src/terraform/hcl.ts
+;// CONCATENATED MODULE: ./src/preflight/terraform/hcl.ts
 /**
  * Just enough HCL to hold Terraform's RDS resources to a policy with line numbers: blocks (type, labels,
  * line) and their attributes (name, line, raw expression, and the value when it is a literal or a plain
@@ -86711,7 +86711,7 @@ function classify(raw) {
     return { kind: 'expression' };
 }
 
-;// CONCATENATED MODULE: ./src/terraform/config.ts
+;// CONCATENATED MODULE: ./src/preflight/terraform/config.ts
 /**
  * A directory tree of Terraform files, read without Terraform and without credentials: the resources, the
  * module calls with local sources, the variables and locals, each with its file and line. Values are
@@ -86859,7 +86859,7 @@ const config_short = (raw) => {
     return line.length > 60 ? `${line.slice(0, 57)}...` : line;
 };
 
-;// CONCATENATED MODULE: ./src/terraform/rules.ts
+;// CONCATENATED MODULE: ./src/preflight/terraform/rules.ts
 /**
  * The backup policy every aws_rds_cluster and aws_rds_cluster_instance is held to. A rule sees one
  * attribute as it was observed (absent, a value, set from another resource, or not knowable statically)
@@ -86973,7 +86973,7 @@ const RULES = [
 const rules_rulesFor = (type) => RULES.filter((r) => r.resourceTypes.includes(type));
 const rules_POLICED_TYPES = [CLUSTER, INSTANCE];
 
-;// CONCATENATED MODULE: ./src/terraform/plan-json.ts
+;// CONCATENATED MODULE: ./src/preflight/terraform/plan-json.ts
 
 class plan_json_PlanFormatError extends Error {
     constructor(message) {
@@ -87078,7 +87078,7 @@ function plan_json_readPlan(text) {
     return out;
 }
 
-;// CONCATENATED MODULE: ./src/terraform/index.ts
+;// CONCATENATED MODULE: ./src/preflight/terraform/policy.ts
 /**
  * Terraform backup policy without AWS credentials: every aws_rds_cluster and aws_rds_cluster_instance in a
  * plan (terraform show -json) or a directory of .tf files is held to the rules in rules.ts. Each rule on each
@@ -87092,7 +87092,7 @@ function plan_json_readPlan(text) {
 
 
 
-function terraform_checkTerraform(input) {
+function policy_checkTerraform(input) {
     const cwd = resolve(input.cwd ?? process.cwd());
     const display = (abs) => {
         const rel = relative(cwd, abs);
@@ -87382,7 +87382,7 @@ function restorableWindowCheck(c, id, now, ms) {
         : `${id} can be restored back only ${round1(reach)} days to ${earliest.toISOString()}; ${expectedDays} days expected ${why}`, ms, { measured: round1(reach), expected: expectedDays });
 }
 
-;// CONCATENATED MODULE: ./src/preflight/index.ts
+;// CONCATENATED MODULE: ./src/preflight/preflight.ts
 
 
 
@@ -87456,7 +87456,7 @@ function preflight_preflightExitCode(checks) {
     return checks.some((c) => c.status === 'fail' || c.status === 'error') ? 1 : 0;
 }
 
-;// CONCATENATED MODULE: ./src/commands/preflight.ts
+;// CONCATENATED MODULE: ./src/engine/preflight.ts
 
 /**
  * command: preflight. Backup posture of the live source and/or the Terraform policy, without restoring.
@@ -98121,7 +98121,7 @@ function watermark_unknownWatermarks(tables, configured) {
         .map(([key, col]) => `${key}.${col}`);
 }
 
-;// CONCATENATED MODULE: ./src/checks/index.ts
+;// CONCATENATED MODULE: ./src/checks/validation.ts
 
 
 
@@ -98153,7 +98153,7 @@ function productionSettings(plan) {
             : plan.sslMode;
     return settingsFromUrl(url, mode);
 }
-function checks_createValidator(options = {}) {
+function validation_createValidator(options = {}) {
     return new Validation(options);
 }
 class Validation {
@@ -98517,7 +98517,7 @@ function tally(checks) {
     return [...n.entries()].map(([s, k]) => `${k} ${s}`).join(', ');
 }
 
-;// CONCATENATED MODULE: ./src/state.ts
+;// CONCATENATED MODULE: ./src/drill/state.ts
 function memoryState(initial = {}) {
     const values = { ...initial };
     return {
@@ -98556,7 +98556,7 @@ function state_readDrillState(store) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/timeline.ts
+;// CONCATENATED MODULE: ./src/time/timeline.ts
 const timeline_systemClock = { now: () => new Date() };
 /**
  * Phases as consecutive milestones: each mark closes the phase that began at the previous mark,
@@ -98572,17 +98572,23 @@ class timeline_Timeline {
         this.startedAt = startedAt;
         this.last = startedAt;
     }
-    mark(name) {
+    mark(name, meaning = {}) {
         const now = this.clock.now();
         const phase = {
             name,
             startedAt: this.last.toISOString(),
             endedAt: now.toISOString(),
             seconds: timeline_round((now.getTime() - this.last.getTime()) / 1000),
+            ...(meaning.counts ? { counts: meaning.counts } : {}),
+            ...(meaning.copyExists ? { copyExists: true } : {}),
         };
         this.phases.push(phase);
         this.last = now;
         return phase;
+    }
+    /** Seconds of every phase that counts toward `kind`. */
+    secondsCounted(kind) {
+        return countedSeconds(this.phases, kind);
     }
     /** Seconds from the start of the timeline to the end of the named phase, or null when it never ended. */
     secondsUntil(name) {
@@ -98592,6 +98598,8 @@ class timeline_Timeline {
         return timeline_round((Date.parse(phase.endedAt) - this.startedAt.getTime()) / 1000);
     }
 }
+/** Seconds of the phases that count toward `kind`. */
+const countedSeconds = (phases, kind) => timeline_round(phases.filter((p) => p.counts === kind).reduce((sum, p) => sum + p.seconds, 0));
 const timeline_round = (seconds) => Math.round(seconds * 1000) / 1000;
 
 // EXTERNAL MODULE: external "node:net"
@@ -98806,7 +98814,7 @@ async function stopServer(dataDir, bindir) {
     await runPgTool('pg_ctl', ['-D', dataDir, '-m', 'fast', '-w', '-t', '60', 'stop'], { bindir }).catch(() => runPgTool('pg_ctl', ['-D', dataDir, '-m', 'immediate', '-w', '-t', '30', 'stop'], { bindir }).catch(() => undefined));
 }
 
-;// CONCATENATED MODULE: ./src/tunnel.ts
+;// CONCATENATED MODULE: ./src/drill/tunnel.ts
 /**
  * tunnel-command: reach a copy inside a private VPC from a runner outside it. Once the copy is available the
  * drill runs the command template (for example an SSM port-forwarding session) with {host}, {port} and
@@ -98968,7 +98976,7 @@ async function startTunnel(template, remote, logger, signal, options = {}) {
     return { localPort, pid: pgid, stop };
 }
 
-;// CONCATENATED MODULE: ./src/drill.ts
+;// CONCATENATED MODULE: ./src/drill/drill.ts
 /**
  * One restore drill, in order: resolve the source, prepare validation (production snapshot), restore, first
  * query, validate, objectives, cleanup. The only place that knows the order. Cleanup always runs per policy,
@@ -98981,22 +98989,6 @@ async function startTunnel(template, remote, logger, signal, options = {}) {
 
 
 
-/**
- * Phases that make up the recovery time: restore request to the first query answered on the copy. A
- * cross-region drill's 'snapshot-copy' counts: in a regional outage the copy is part of recovering. The
- * 'tunnel' phase (tunnel-command) is left out: it is how the test runner reaches the VPC, not part of a
- * recovery, where the application reaches the copy from inside it.
- */
-const RTO_PHASES = (/* unused pure expression or super */ null && ([
-    'snapshot-copy',
-    'restore-request',
-    'cluster-available',
-    'instance-available',
-    'credentials-reset',
-    'restore',
-    'recovery',
-    'first-query',
-]));
 async function drill_runDrill(deps) {
     const { plan, provider, validator, state, logger } = deps;
     const clock = deps.clock ?? systemClock;
@@ -99050,11 +99042,13 @@ async function drill_runDrill(deps) {
             const endpoint = target.connection;
             tunnel = await (deps.startTunnel ?? startTunnelProcess)(plan.tunnelCommand, { host: endpoint.host, port: endpoint.port }, logger, signal);
             target = throughTunnel(target, tunnel.localPort);
+            // Not part of the recovery time: the tunnel is how the test runner reaches the VPC; in a real recovery
+            // the application reaches the copy from inside it.
             timeline.mark('tunnel');
         }
         await firstQuery(target, plan, timeline, signal, logger, deps.sleep);
-        timeline.mark('first-query');
-        restoreSeconds = round(timeline.phases.filter((p) => RTO_PHASES.includes(p.name)).reduce((sum, p) => sum + p.seconds, 0));
+        timeline.mark('first-query', { counts: 'recovery' });
+        restoreSeconds = round(timeline.secondsCounted('recovery'));
         logger.info(`copy ${target.restoredCluster} answered after ${restoreSeconds}s`);
         if (validator) {
             const validation = await validator.validate(target, logger, signal);
@@ -99078,7 +99072,7 @@ async function drill_runDrill(deps) {
         restoreSeconds,
         targetTime: target?.targetTime,
         newestDataAt,
-        restorableWaitSeconds: timeline.phases.find((p) => p.name === 'restorable-wait')?.seconds ?? 0,
+        restorableWaitSeconds: timeline.secondsCounted('restore-point-wait'),
         maxRestoreMinutes: plan.maxRestoreMinutes,
         maxDataLossMinutes: plan.maxDataLossMinutes,
     });
@@ -99196,7 +99190,7 @@ function describeError(e, signal, cancel, plan) {
     return redact(message.split('\n')[0] ?? message, plan.productionUrl, plan.signingKey, plan.githubToken);
 }
 
-;// CONCATENATED MODULE: ./src/providers/local-pitr.ts
+;// CONCATENATED MODULE: ./src/providers/local-pitr/provider.ts
 /**
  * Restores a self-hosted PostgreSQL from its own backups: plain-format pg_basebackup directories in
  * backup-dir (one sub-directory per backup: pg_basebackup -Fp -D <backup-dir>/<name>) plus the WAL archive its
@@ -99229,7 +99223,7 @@ function describeError(e, signal, cancel, plan) {
 
 
 
-const local_pitr_execFileAsync = (0,external_node_util_.promisify)(external_node_child_process_.execFile);
+const provider_execFileAsync = (0,external_node_util_.promisify)(external_node_child_process_.execFile);
 const SEGMENT = /^[0-9A-F]{24}$/;
 const HISTORY = /^[0-9A-F]{24}\.[0-9A-F]{8}\.backup$/;
 // ---------------------------------------------------------------------------------------------------------
@@ -99359,11 +99353,11 @@ function neutralizeConfig(text) {
         .join('\n');
 }
 // ---------------------------------------------------------------------------------------------------------
-const local_pitr_runningAsRoot = () => typeof process.getuid === 'function' && process.getuid() === 0;
+const provider_runningAsRoot = () => typeof process.getuid === 'function' && process.getuid() === 0;
 /** Runs pg_waldump as this user (it only reads) and returns stdout even when it ends with an error. */
 async function waldump(args, bindir) {
     try {
-        const { stdout } = await local_pitr_execFileAsync((0,external_node_path_.join)(bindir, 'pg_waldump'), args, {
+        const { stdout } = await provider_execFileAsync((0,external_node_path_.join)(bindir, 'pg_waldump'), args, {
             env: { ...process.env, TZ: 'UTC' },
             maxBuffer: 256 * 1024 * 1024,
             timeout: 120_000,
@@ -99610,7 +99604,7 @@ class LocalPitrProvider {
                 throw error;
             });
             if (archived) {
-                timeline.mark('restorable-wait');
+                timeline.mark('restorable-wait', { counts: 'restore-point-wait' });
                 targetTime = pinned;
             }
             else {
@@ -99654,9 +99648,9 @@ class LocalPitrProvider {
         logger.info(`restoring base backup ${backup.name} into ${dir}`);
         await (0,promises_.cp)(`${backup.path}/`, dataDir, { recursive: true, force: true });
         await this.configureCopy(dataDir, plan.walArchiveDir, plan.restoreType, targetTime);
-        if (local_pitr_runningAsRoot())
-            await local_pitr_execFileAsync('chown', ['-R', 'postgres:postgres', dataDir]);
-        timeline.mark('restore');
+        if (provider_runningAsRoot())
+            await provider_execFileAsync('chown', ['-R', 'postgres:postgres', dataDir]);
+        timeline.mark('restore', { counts: 'recovery', copyExists: true });
         const server = new LocalServer({ dataDir, runDir, socketDir, bindir, wait: false, settings: {} });
         const recoveryTo = plan.restoreType === 'snapshot'
             ? `consistency of backup ${backup.name}`
@@ -99676,7 +99670,7 @@ class LocalPitrProvider {
             const { rows } = await client.query('select pg_last_xact_replay_timestamp() as t');
             return rows[0]?.t ?? undefined;
         });
-        timeline.mark('recovery');
+        timeline.mark('recovery', { counts: 'recovery' });
         logger.info(`copy ${(0,external_node_path_.basename)(dir)} promoted on 127.0.0.1:${server.port}; last replayed commit ${recoveredTo?.toISOString() ?? 'none'}`);
         if (plan.sslMode !== 'disable') {
             logger.warning(`local-pitr: the restored copy listens on 127.0.0.1 without TLS, so it is reached with ssl-mode disable (ssl-mode ${plan.sslMode} is not applied to it)`);
@@ -99883,7 +99877,7 @@ async function recoveryProgress(logFile) {
     return m ? `restored ${m[1]}` : 'starting';
 }
 
-;// CONCATENATED MODULE: ./src/providers/rds-instance.ts
+;// CONCATENATED MODULE: ./src/providers/rds/instance.ts
 /**
  * Restores a standalone RDS for PostgreSQL DB instance (not Aurora): RestoreDBInstanceToPointInTime for
  * latest and point-in-time, RestoreDBInstanceFromDBSnapshot for snapshot (snapshot-id, or the newest
@@ -99899,8 +99893,8 @@ async function recoveryProgress(logFile) {
 
 
 
-const rds_instance_INSTANCE_ARN = /^arn:aws[a-z-]*:rds:[a-z0-9-]+:\d{12}:db:(.+)$/;
-class rds_instance_RdsInstanceProvider extends (/* unused pure expression or super */ null && (RdsProviderBase)) {
+const instance_INSTANCE_ARN = /^arn:aws[a-z-]*:rds:[a-z0-9-]+:\d{12}:db:(.+)$/;
+class instance_RdsInstanceProvider extends (/* unused pure expression or super */ null && (RdsProviderBase)) {
     // The RDS API family the action's provider input names; post-step cleanup is the same for both sources.
     name = 'aurora';
     async resolve(plan) {
@@ -99920,7 +99914,7 @@ class rds_instance_RdsInstanceProvider extends (/* unused pure expression or sup
         }
         const parameterGroup = instance.DBParameterGroups?.[0]?.DBParameterGroupName;
         const source = {
-            identifier: instance.DBInstanceIdentifier ?? rds_instance_INSTANCE_ARN.exec(sourceId)?.[1] ?? sourceId,
+            identifier: instance.DBInstanceIdentifier ?? instance_INSTANCE_ARN.exec(sourceId)?.[1] ?? sourceId,
             kind: 'rds-instance',
             arn: instance.DBInstanceArn,
             engine: instance.Engine,
@@ -100049,14 +100043,14 @@ class rds_instance_RdsInstanceProvider extends (/* unused pure expression or sup
                 : restoreTime.toISOString();
         }
         await request.record({ kind: 'instance', id, region: api.region, runId });
-        timeline.mark('restore-request');
+        timeline.mark('restore-request', { counts: 'recovery', copyExists: true });
         const instanceWait = (what) => untilAvailable(wait, what, () => api.describeInstance(id), (i) => i.DBInstanceStatus);
         await instanceWait(`instance ${id}`);
-        timeline.mark('instance-available');
+        timeline.mark('instance-available', { counts: 'recovery' });
         const password = newPassword(logger);
         await api.modifyInstanceOwned(id, runId, { MasterUserPassword: password });
         const instance = await instanceWait(`password reset on ${id}`);
-        timeline.mark('credentials-reset');
+        timeline.mark('credentials-reset', { counts: 'recovery' });
         const parameterGroup = instance.DBParameterGroups?.[0]?.DBParameterGroupName;
         const copy = {
             storageEncrypted: instance.StorageEncrypted,
@@ -100089,7 +100083,7 @@ class rds_instance_RdsInstanceProvider extends (/* unused pure expression or sup
     }
 }
 
-;// CONCATENATED MODULE: ./src/providers/index.ts
+;// CONCATENATED MODULE: ./src/providers/registry.ts
 
 
 
@@ -100109,7 +100103,7 @@ function createProvider(name, region) {
     }
 }
 /** Routes a drill: source-instance to the RDS instance restore, else by the provider input. */
-function providers_providerForPlan(plan) {
+function registry_providerForPlan(plan) {
     if (plan.provider === 'aurora' && plan.sourceInstance) {
         if (!plan.awsRegion)
             throw new Error('aws-region is required for source-instance');
@@ -100118,7 +100112,7 @@ function providers_providerForPlan(plan) {
     return createProvider(plan.provider, plan.awsRegion);
 }
 
-;// CONCATENATED MODULE: ./src/report/format.ts
+;// CONCATENATED MODULE: ./src/report/render/format.ts
 /** Human durations: 4.2 s, 3 min 05 s, 1 h 02 min. */
 function format_duration(seconds) {
     if (seconds === null || seconds === undefined || !Number.isFinite(seconds))
@@ -100181,7 +100175,7 @@ const format_STATUS_ORDER = (/* unused pure expression or super */ null && (['fa
 const format_plural = (n, one, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 const format_yesNo = (met) => met === null ? 'not measured' : met ? 'yes' : '**NO**';
 
-;// CONCATENATED MODULE: ./src/report/cost.ts
+;// CONCATENATED MODULE: ./src/drill/cost.ts
 /**
  * Aurora PostgreSQL, Aurora Standard storage configuration, on-demand, us-east-1, USD per instance-hour.
  * Figures as of 2025-06 (AWS Aurora pricing page). Third-party tables quote some classes up to ~15% higher;
@@ -100224,7 +100218,7 @@ const money = (usd) => Math.round(usd * 10_000) / 10_000;
 /** Seconds the copy's instance existed: from its create request (after restore-request) to the end of cleanup. */
 function instanceSeconds(outcome) {
     const phases = outcome.restore.phases;
-    const requested = phases.find((p) => p.name === 'restore-request');
+    const requested = phases.find((p) => p.copyExists);
     if (!requested)
         return 0;
     const end = phases.find((p) => p.name === 'cleanup')?.endedAt ?? outcome.finishedAt;
@@ -100731,7 +100725,7 @@ function signing_verifySignature(report, signature, key) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/report/markdown.ts
+;// CONCATENATED MODULE: ./src/report/render/markdown.ts
 
 
 
@@ -100989,7 +100983,7 @@ function verification(report, options) {
     return out;
 }
 
-;// CONCATENATED MODULE: ./src/report/summary.ts
+;// CONCATENATED MODULE: ./src/report/render/summary.ts
 
 
 
@@ -101137,7 +101131,7 @@ function summary_reportMetrics(report) {
     return metrics;
 }
 
-;// CONCATENATED MODULE: ./src/report/index-page.ts
+;// CONCATENATED MODULE: ./src/report/render/index-page.ts
 
 
 
@@ -101450,7 +101444,7 @@ function page(lines) {
         .trimEnd()}\n`;
 }
 
-;// CONCATENATED MODULE: ./src/report/write.ts
+;// CONCATENATED MODULE: ./src/sinks/report-files.ts
 
 
 
@@ -101462,7 +101456,7 @@ function page(lines) {
 
 const INDEX_FILE = 'README.md';
 /** Report JSON files in the directory, in chain (file-name) order. */
-async function write_listReportFiles(dir) {
+async function report_files_listReportFiles(dir) {
     if (!existsSync(dir))
         return [];
     return (await readdir(dir)).filter((name) => REPORT_FILE.test(name)).sort(compareReportFiles);
@@ -101477,7 +101471,7 @@ function serializeReport(report) {
  * binds the Markdown's hash into the model, signs, writes both files, commits the public key beside
  * them once, and regenerates the index. Works the same for passed, failed and errored drills.
  */
-async function write_writeReport(input) {
+async function report_files_writeReport(input) {
     const { plan, outcome } = input;
     const env = input.env ?? {};
     const now = input.now ?? new Date();
@@ -101491,7 +101485,7 @@ async function write_writeReport(input) {
         ...(input.secrets ?? []),
     ]);
     await mkdir(dir, { recursive: true });
-    const existing = await write_listReportFiles(dir);
+    const existing = await report_files_listReportFiles(dir);
     const stem = uniqueStem(reportStem(outcome), new Set(await readdir(dir)));
     const file = `${stem}.json`;
     const markdownFile = `${stem}.md`;
@@ -101512,7 +101506,7 @@ async function write_writeReport(input) {
     });
     const fingerprint = signingKey ? publicKeyFingerprint(signingKey) : null;
     const workspace = env.GITHUB_WORKSPACE || process.cwd();
-    const shownDir = write_repositoryPath(resolve(dir), workspace) ?? toPosix(dir);
+    const shownDir = report_files_repositoryPath(resolve(dir), workspace) ?? toPosix(dir);
     const markdown = renderMarkdown(report, { signingFingerprint: fingerprint, reportDir: shownDir });
     report.markdown.sha256 = sha256Hex(markdown);
     if (signingKey)
@@ -101576,7 +101570,7 @@ async function ensurePublicKey(dir, signingKey, logger) {
 async function writeIndex(dir, now, logger) {
     const entries = [];
     const unreadable = [];
-    for (const name of await write_listReportFiles(dir)) {
+    for (const name of await report_files_listReportFiles(dir)) {
         try {
             const report = JSON.parse(await readFile(join(dir, name), 'utf8'));
             if (!report || typeof report !== 'object' || !report.restore || !report.objectives)
@@ -101594,14 +101588,14 @@ async function writeIndex(dir, now, logger) {
 }
 const toPosix = (p) => p.split(sep).join('/').replace(/\/+$/, '') || '.';
 /** A path relative to the repository root in forward slashes, or null when it lies outside it. */
-function write_repositoryPath(path, workspace) {
+function report_files_repositoryPath(path, workspace) {
     const rel = relative(workspace, path);
     if (!rel || rel.startsWith('..') || rel.includes(`:${sep}`) || rel.startsWith(sep))
         return null;
     return toPosix(rel);
 }
 
-;// CONCATENATED MODULE: ./src/publish/actions.ts
+;// CONCATENATED MODULE: ./src/sinks/github-actions.ts
 /**
  * The report's GitHub Actions face: outputs, job summary and annotations, all rendered from the
  * report model. `core` is @actions/core (or a fake in tests).
@@ -101609,7 +101603,7 @@ function write_repositoryPath(path, workspace) {
 
 
 
-async function actions_publishToActions(input) {
+async function github_actions_publishToActions(input) {
     const { written, core, env } = input;
     const workspace = env.GITHUB_WORKSPACE || process.cwd();
     const inRepo = (p) => repositoryPath(resolve(p), workspace) ?? p;
@@ -101630,7 +101624,7 @@ async function actions_publishToActions(input) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/publish/metrics.ts
+;// CONCATENATED MODULE: ./src/sinks/cloudwatch.ts
 /**
  * metrics-namespace: one drill's numbers to CloudWatch (PutMetricData, in the source's region), so the plan's
  * alarms (failed restore tests, PITR gap, snapshot age, RTO) fire from real drills. Report metrics come from
@@ -101708,7 +101702,7 @@ function toMetricData(metrics, timestamp) {
     }));
 }
 /** Publishes when plan.metricsNamespace is set. Resolves with what happened; never rejects. */
-async function metrics_publishMetrics(input) {
+async function cloudwatch_publishMetrics(input) {
     const { plan, report, logger } = input;
     const namespace = plan.metricsNamespace;
     if (!namespace)
@@ -101744,8 +101738,8 @@ async function metrics_publishMetrics(input) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/publish/commit.ts
-class commit_CommitError extends Error {
+;// CONCATENATED MODULE: ./src/sinks/github-commit.ts
+class github_commit_CommitError extends Error {
     kind;
     attempts;
     constructor(message, kind, attempts) {
@@ -101787,7 +101781,7 @@ function graphqlClient(options) {
                 const limited = response.headers.get('retry-after') || /rate limit/i.test(text);
                 if (limited)
                     throw new Transient(`GitHub API rate limit (HTTP ${response.status})`);
-                throw new commit_CommitError(`GitHub API refused the token (HTTP ${response.status}); github-token needs contents: write`, 'auth', 0);
+                throw new github_commit_CommitError(`GitHub API refused the token (HTTP ${response.status}); github-token needs contents: write`, 'auth', 0);
             }
             if (response.status >= 500 || response.status === 429)
                 throw new Transient(`GitHub API HTTP ${response.status}`);
@@ -101796,12 +101790,12 @@ function graphqlClient(options) {
                 body = JSON.parse(text);
             }
             catch {
-                throw new commit_CommitError(`GitHub API HTTP ${response.status} returned no JSON`, 'graphql', 0);
+                throw new github_commit_CommitError(`GitHub API HTTP ${response.status} returned no JSON`, 'graphql', 0);
             }
             if (body.errors && body.errors.length > 0)
                 throw new GraphqlErrors(body.errors);
             if (!response.ok || body.data === undefined) {
-                throw new commit_CommitError(`GitHub API HTTP ${response.status} without data`, 'graphql', 0);
+                throw new github_commit_CommitError(`GitHub API HTTP ${response.status} without data`, 'graphql', 0);
             }
             return body.data;
         },
@@ -101829,13 +101823,13 @@ async function readHeadOid(client, repository, branch) {
     });
     const oid = data.repository?.ref?.target.oid;
     if (!oid)
-        throw new commit_CommitError(`branch ${branch} not found in ${repository}`, 'not-found', 0);
+        throw new github_commit_CommitError(`branch ${branch} not found in ${repository}`, 'not-found', 0);
     return oid;
 }
 const defaultSleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-async function commit_commitFiles(input) {
+async function github_commit_commitFiles(input) {
     if (!/^[^/\s]+\/[^/\s]+$/.test(input.repository)) {
-        throw new commit_CommitError(`repository ${JSON.stringify(input.repository)} is not owner/name`, 'not-found', 0);
+        throw new github_commit_CommitError(`repository ${JSON.stringify(input.repository)} is not owner/name`, 'not-found', 0);
     }
     const client = graphqlClient({ token: input.token, apiUrl: input.apiUrl, fetch: input.fetch });
     const sleep = input.sleep ?? defaultSleep;
@@ -101865,13 +101859,13 @@ async function commit_commitFiles(input) {
             });
             const commit = data.createCommitOnBranch?.commit;
             if (!commit)
-                throw new commit_CommitError('createCommitOnBranch returned no commit', 'graphql', attempt);
+                throw new github_commit_CommitError('createCommitOnBranch returned no commit', 'graphql', attempt);
             input.logger?.info(`commit: ${commit.oid} on ${input.branch} (${additions.length} files, attempt ${attempt})`);
             return { oid: commit.oid, url: commit.url, attempts: attempt };
         }
         catch (error) {
-            if (error instanceof commit_CommitError)
-                throw new commit_CommitError(error.message, error.kind, attempt);
+            if (error instanceof github_commit_CommitError)
+                throw new github_commit_CommitError(error.message, error.kind, attempt);
             if (error instanceof GraphqlErrors && isStale(error.errors)) {
                 lastKind = 'stale';
                 lastError = `${input.branch} moved past ${head?.slice(0, 12)} (${error.message})`;
@@ -101882,7 +101876,7 @@ async function commit_commitFiles(input) {
                 lastError = error.message;
             }
             else if (error instanceof GraphqlErrors) {
-                throw new commit_CommitError(`createCommitOnBranch failed: ${error.message}`, 'graphql', attempt);
+                throw new github_commit_CommitError(`createCommitOnBranch failed: ${error.message}`, 'graphql', attempt);
             }
             else {
                 throw error;
@@ -101894,10 +101888,10 @@ async function commit_commitFiles(input) {
             await sleep(delay);
         }
     }
-    throw new commit_CommitError(`commit failed after ${maxAttempts} attempts: ${lastError}`, lastKind, maxAttempts);
+    throw new github_commit_CommitError(`commit failed after ${maxAttempts} attempts: ${lastError}`, lastKind, maxAttempts);
 }
 
-;// CONCATENATED MODULE: ./src/publish/report-commit.ts
+;// CONCATENATED MODULE: ./src/sinks/report-commit.ts
 /**
  * Puts a drill's evidence in the repository: the report files and the index in one verified commit.
  * When the commit cannot be made, the files stay on the runner (and in an artifact when an uploader
@@ -102192,7 +102186,7 @@ function verify_renderVerifySummary(result) {
     return `${out.join('\n')}\n`;
 }
 
-;// CONCATENATED MODULE: ./src/report/index.ts
+;// CONCATENATED MODULE: ./src/report/evidence.ts
 /** The evidence layer: one JSON model, rendered to Markdown, summary, outputs and an index; signed and chained. */
 
 
@@ -102206,7 +102200,7 @@ function verify_renderVerifySummary(result) {
 
 
 
-;// CONCATENATED MODULE: ./src/commands/restore-test.ts
+;// CONCATENATED MODULE: ./src/engine/restore-test.ts
 /**
  * command: restore-test. Runs the drill, then always writes the signed report (a failed or errored drill
  * too), publishes outputs, summary and annotations, and commits the evidence when asked.
@@ -102294,7 +102288,7 @@ function setBareOutputs(io, outcome) {
     io.setOutput('restore-seconds', outcome.restore.seconds === null ? '' : String(outcome.restore.seconds));
 }
 
-;// CONCATENATED MODULE: ./src/commands/verify-reports.ts
+;// CONCATENATED MODULE: ./src/engine/verify-reports.ts
 
 /** command: verify-reports. Exit 0 only when every report in report-dir is signed and verified. */
 async function verify_reports_verifyReportsCommand(plan, io) {
@@ -102309,7 +102303,7 @@ async function verify_reports_verifyReportsCommand(plan, io) {
     return code;
 }
 
-;// CONCATENATED MODULE: ./src/run.ts
+;// CONCATENATED MODULE: ./src/engine/run.ts
 
 
 
@@ -102394,7 +102388,7 @@ async function runPost(io, options = {}) {
     return 0;
 }
 
-;// CONCATENATED MODULE: ./src/post.ts
+;// CONCATENATED MODULE: ./src/entries/post.ts
 /** The action's post step: deletes whatever main created and did not delete. */
 
 

@@ -1,5 +1,5 @@
 /** Access: not public, IAM auth as the source, intended security groups, roles and table privileges as production. */
-import type { CheckResult, Plan, Target } from '../types.js';
+import type { CheckResult, Plan, Target } from '../model/types.js';
 import { listSome, result } from './result.js';
 
 export function accessChecks(plan: Pick<Plan, 'vpcSecurityGroupIds'>, target: Target): CheckResult[] {

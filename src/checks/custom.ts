@@ -9,7 +9,7 @@ import { z } from 'zod';
 import type pg from 'pg';
 import { result, elapsed } from './result.js';
 import { safeError } from '../db/session.js';
-import type { CheckResult } from '../types.js';
+import type { CheckResult } from '../model/types.js';
 
 const TABLE_KEY = /^[^.\s]+\.[^.\s]+$/;
 

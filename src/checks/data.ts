@@ -6,7 +6,7 @@
  * - drift: no watermark, production has moved on: a drift figure and a warn when they differ.
  */
 import { differingBuckets, fingerprintDigest, type TableFingerprint } from '../db/fingerprint.js';
-import type { CheckResult } from '../types.js';
+import type { CheckResult } from '../model/types.js';
 import { countValue, listSome, result } from './result.js';
 
 export type Comparison =

@@ -1,6 +1,6 @@
 /** Encryption: storage encryption on both sides, the expected KMS key, TLS on the wire, rds.force_ssl. */
 import type pg from 'pg';
-import type { CheckResult, Plan, Target } from '../types.js';
+import type { CheckResult, Plan, Target } from '../model/types.js';
 import { result, elapsed } from './result.js';
 import { safeError } from '../db/session.js';
 

@@ -5,7 +5,7 @@
 import type pg from 'pg';
 import type { TableInfo } from '../db/catalog.js';
 import { qualified, safeError } from '../db/session.js';
-import type { CheckResult } from '../types.js';
+import type { CheckResult } from '../model/types.js';
 import { elapsed, listSome, result } from './result.js';
 
 export function readCheck(tables: { key: string; rows?: bigint; error?: string; ms: number }[]): CheckResult {

@@ -4,7 +4,7 @@
  * Data loss = (restore point - newest committed data found in the copy) + the time the source needed to
  * make the restore point restorable (for latest: from T until LatestRestorableTime passed it).
  */
-import type { CheckResult, Objective } from '../types.js';
+import type { CheckResult, Objective } from '../model/types.js';
 import { result } from './result.js';
 
 export interface ObjectiveInputs {

@@ -1,5 +1,5 @@
 /** Building CheckResults: one line, names/counts/hashes only, always a duration. */
-import type { CheckCategory, CheckResult, CheckStatus, CheckValue } from '../types.js';
+import type { CheckCategory, CheckResult, CheckStatus, CheckValue } from '../model/types.js';
 
 export function result(
   id: string,

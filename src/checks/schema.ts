@@ -1,6 +1,6 @@
 /** Schema: every object kind of the copy equals production's; a difference names the object. */
 import type { SchemaKind } from '../db/catalog.js';
-import type { CheckResult } from '../types.js';
+import type { CheckResult } from '../model/types.js';
 import { listSome, result } from './result.js';
 
 const SINGULAR: Record<SchemaKind, string> = {

@@ -3,8 +3,8 @@
  * Its exit code is the verdict. Its output stays out of the report; it is logged (masked) only when asked.
  */
 import { spawn } from 'node:child_process';
-import type { Logger } from '../logger.js';
-import type { CheckResult, ConnectionSettings } from '../types.js';
+import type { Logger } from '../log/logger.js';
+import type { CheckResult, ConnectionSettings } from '../model/types.js';
 import { result } from './result.js';
 
 export interface SmokeOptions {

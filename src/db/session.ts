@@ -4,7 +4,7 @@
  */
 import type pg from 'pg';
 import { connect } from './connect.js';
-import type { ConnectionSettings } from '../types.js';
+import type { ConnectionSettings } from '../model/types.js';
 
 export interface SessionOptions {
   /** Server-side parallel workers per query (max_parallel_workers_per_gather). */

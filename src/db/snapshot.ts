@@ -16,7 +16,7 @@
  * clock, the same clock that stamps commit records, so runner clock skew does not enter.
  */
 import type pg from 'pg';
-import type { ConnectionSettings } from '../types.js';
+import type { ConnectionSettings } from '../model/types.js';
 import { openSession, type SessionOptions } from './session.js';
 
 export class ProductionSnapshot {

@@ -5,7 +5,7 @@
 import { join } from 'node:path';
 import pg from 'pg';
 import { LocalServer, makeServerDir, runPgTool } from '../db/local-server.js';
-import { pollUntil } from '../poll.js';
+import { pollUntil } from '../time/poll.js';
 
 export interface Production {
   server: LocalServer;

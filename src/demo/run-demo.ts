@@ -16,12 +16,12 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import pg from 'pg';
 import { findPgBindir, makeServerDir } from '../db/local-server.js';
-import { streamLogger } from '../logger.js';
+import { streamLogger } from '../log/logger.js';
 import { hasOwnedName } from '../providers/ownership.js';
-import { deleteCopy, LocalPitrProvider } from '../providers/local-pitr.js';
-import { INDEX_FILE, listReportFiles, type Report } from '../report/index.js';
-import { runMain, type EngineIO } from '../run.js';
-import { memoryState } from '../state.js';
+import { deleteCopy, LocalPitrProvider } from '../providers/local-pitr/provider.js';
+import { INDEX_FILE, listReportFiles, type Report } from '../report/evidence.js';
+import { runMain, type EngineIO } from '../engine/run.js';
+import { memoryState } from '../drill/state.js';
 import {
   DEMO_SIZE,
   deleteEncounterObservations,

@@ -8,7 +8,7 @@ import {
   type DBClusterSnapshot,
   type RDSClient,
 } from '@aws-sdk/client-rds';
-import { InputError, clusterIdentifier } from '../plan.js';
+import { InputError, clusterIdentifier } from '../inputs/plan.js';
 import type { KeyManagerResolver } from './key-manager.js';
 import type { PostureFacts } from './posture.js';
 

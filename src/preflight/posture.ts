@@ -5,7 +5,7 @@
  */
 import type { DBCluster, DBClusterSnapshot } from '@aws-sdk/client-rds';
 import { result } from '../checks/result.js';
-import type { CheckResult } from '../types.js';
+import type { CheckResult } from '../model/types.js';
 import type { KeyManager } from './key-manager.js';
 
 export interface PostureThresholds {

@@ -1,6 +1,6 @@
-import type { Logger } from '../logger.js';
-import type { Clock, Timeline } from '../timeline.js';
-import type { CleanupOutcome, Plan, ProviderName, SourceInfo, Target } from '../types.js';
+import type { Logger } from '../log/logger.js';
+import type { Clock, Timeline } from '../time/timeline.js';
+import type { CleanupOutcome, Plan, ProviderName, SourceInfo, Target } from '../model/types.js';
 
 /** Something a drill created and must delete. Recorded in state the moment its create call returns. */
 export interface CreatedResource {

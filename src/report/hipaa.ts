@@ -1,4 +1,4 @@
-import type { CheckCategory } from '../types.js';
+import type { CheckCategory } from '../model/types.js';
 
 /** The HIPAA Security Rule clauses a restore drill produces evidence for. */
 export const HIPAA_CLAUSES = {

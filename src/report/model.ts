@@ -9,7 +9,7 @@ import type {
   PhaseTiming,
   ProviderName,
   RestoreType,
-} from '../types.js';
+} from '../model/types.js';
 import { validUntil } from './cadence.js';
 import { hipaaFor, type HipaaClause } from './hipaa.js';
 import { sanitizeDeep } from './sanitize.js';

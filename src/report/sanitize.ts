@@ -5,7 +5,7 @@
  * reproducible with standard tools (see canonical.ts).
  */
 
-import { maskSecrets } from '../redact.js';
+import { maskSecrets } from '../log/redact.js';
 
 const URL_CREDENTIALS = /\b([a-z][a-z0-9+.-]*:\/\/[^\s:/@]*:)[^\s@/]+@/gi;
 const PRIVATE_KEY_BLOCK =

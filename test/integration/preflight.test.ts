@@ -9,9 +9,9 @@ import {
   type CreateDBClusterCommandInput,
   type RDSClient,
 } from '@aws-sdk/client-rds';
-import { buildPlan } from '../../src/plan.js';
-import { preflightExitCode, runPreflight } from '../../src/preflight/index.js';
-import type { CheckResult } from '../../src/types.js';
+import { buildPlan } from '../../src/inputs/plan.js';
+import { preflightExitCode, runPreflight } from '../../src/preflight/preflight.js';
+import type { CheckResult } from '../../src/model/types.js';
 import { motoClient, REGION } from '../support/aurora-fixture.js';
 import { startFaultProxy, type FaultProxy } from '../support/fault-proxy.js';
 import { startMoto, type Moto } from '../support/moto.js';

@@ -11,7 +11,7 @@ import {
 } from '../../../src/db/fingerprint.js';
 import { safeError } from '../../../src/db/session.js';
 import type { ColumnInfo, TableInfo } from '../../../src/db/catalog.js';
-import type { Target } from '../../../src/types.js';
+import type { Target } from '../../../src/model/types.js';
 
 function fp(buckets: [number, number, number][]): TableFingerprint {
   const map = new Map<number, Bucket>(buckets.map(([b, n, s]) => [b, { count: BigInt(n), sum: BigInt(s) }]));

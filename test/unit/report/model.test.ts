@@ -8,7 +8,7 @@ import {
   reportStem,
   runContextFromEnv,
 } from '../../../src/report/model.js';
-import { CHECK_CATEGORIES } from '../../../src/types.js';
+import { CHECK_CATEGORIES } from '../../../src/model/types.js';
 import { actionsEnv, erroredOutcome, passingOutcome } from '../../fixtures/report/outcomes.js';
 
 describe('runContextFromEnv', () => {

@@ -1,13 +1,13 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { canonicalJson, signedBytes, writeReport } from '../../../src/report/index.js';
+import { canonicalJson, signedBytes, writeReport } from '../../../src/report/evidence.js';
 import {
   actionsEnv,
   erroredOutcome,
   failingOutcome,
   passingOutcome,
 } from '../../fixtures/report/outcomes.js';
-import { testKey, workspace } from './helpers.js';
+import { testKey, workspace } from '../../support/report-keys.js';
 
 const has = (tool: string): boolean => spawnSync('sh', ['-c', `command -v ${tool}`]).status === 0;
 const tools = has('jq') && has('openssl') && has('sha256sum') && has('base64');

@@ -1,0 +1,17 @@
+#!/usr/bin/env node
+/** The restore-proof command line: see command-line.ts. */
+import { cli } from '../host/terminal.js';
+
+const controller = new AbortController();
+for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(sig, () => controller.abort(new Error(`received ${sig}`)));
+}
+cli(process.argv.slice(2), process.env, controller.signal).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(`restore-proof: ${(error as Error).message}\n`);
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,253 @@
+/**
+ * The shapes that flow forward through a drill: Plan -> Target -> CheckResult[] -> DrillOutcome -> Report.
+ * Only types live here; behaviour lives next to the stage that owns it.
+ */
+
+export const COMMANDS = ['restore-test', 'preflight', 'janitor', 'verify-reports'] as const;
+export type Command = (typeof COMMANDS)[number];
+
+export const PROVIDERS = ['aurora', 'local-pitr'] as const;
+export type ProviderName = (typeof PROVIDERS)[number];
+
+export const RESTORE_TYPES = ['latest', 'point-in-time', 'snapshot'] as const;
+export type RestoreType = (typeof RESTORE_TYPES)[number];
+
+export const SSL_MODES = ['verify-full', 'require', 'disable'] as const;
+export type SslMode = (typeof SSL_MODES)[number];
+
+export const CLEANUP_POLICIES = ['always', 'on-success', 'never'] as const;
+export type CleanupPolicy = (typeof CLEANUP_POLICIES)[number];
+
+/** Every input resolved, typed and defaulted. Built only by plan.ts. */
+export interface Plan {
+  command: Command;
+  provider: ProviderName;
+  sourceCluster?: string;
+  awsRegion?: string;
+  restoreType: RestoreType;
+  /** A fixed instant, 'random' (picked inside the restorable window once the source is described), or absent. */
+  restoreTime?: Date | 'random';
+  snapshotId?: string;
+  instanceClass?: string;
+  dbSubnetGroup?: string;
+  vpcSecurityGroupIds?: string[];
+  kmsKeyId?: string;
+  database?: string;
+  productionUrl?: string;
+  restoredHost?: string;
+  restoredPort?: number;
+  sslMode: SslMode;
+  checksFile?: string;
+  maxRestoreMinutes: number;
+  maxDataLossMinutes: number;
+  timeoutMinutes: number;
+  cleanup: CleanupPolicy;
+  reportDir: string;
+  signingKey?: string;
+  publicKey?: string;
+  cadence: string;
+  smokeCommand?: string;
+  githubToken?: string;
+  commitReport: boolean;
+  /** janitor: list only. */
+  dryRun?: boolean;
+  /** An RDS for PostgreSQL instance source (instead of sourceCluster). */
+  sourceInstance?: string;
+  /** Cross-region drill: copy the snapshot to this region and restore there. */
+  targetRegion?: string;
+  targetKmsKeyId?: string;
+  /** CloudWatch namespace for per-drill metrics. */
+  metricsNamespace?: string;
+  /** Command template that opens a tunnel to the copy ({host}, {port}, {localPort}). */
+  tunnelCommand?: string;
+  /** local-pitr only */
+  sourceUrl?: string;
+  backupDir?: string;
+  walArchiveDir?: string;
+  /** preflight: backup posture thresholds (the customer's alarm thresholds); defaulted in src/preflight. */
+  minRetentionDays?: number;
+  maxPitrGapMinutes?: number;
+  maxSnapshotAgeHours?: number;
+  /** preflight: Terraform policy input, checked without AWS credentials. */
+  terraformPlan?: string;
+  terraformDir?: string;
+}
+
+/** What the source looked like when the drill described it. Names and settings only, never credentials. */
+export interface SourceInfo {
+  identifier: string;
+  /** What the source is: an Aurora cluster (the default when absent) or a standalone RDS for PostgreSQL instance. */
+  kind?: 'aurora-cluster' | 'rds-instance';
+  arn?: string;
+  engine: string;
+  engineVersion?: string;
+  storageEncrypted?: boolean;
+  kmsKeyId?: string;
+  iamDatabaseAuthentication?: boolean;
+  vpcSecurityGroupIds?: string[];
+  dbSubnetGroup?: string;
+  clusterParameterGroup?: string;
+  writerInstanceClass?: string;
+  earliestRestorableTime?: Date;
+  latestRestorableTime?: Date;
+  masterUsername?: string;
+  port?: number;
+  databaseName?: string;
+  /** rds.force_ssl in the source's cluster parameter group ('1' on, '0' off), when known. */
+  forceSsl?: string;
+}
+
+/** The restored copy's own settings, read back after it became available. */
+export interface CopyInfo {
+  storageEncrypted?: boolean;
+  kmsKeyId?: string;
+  iamDatabaseAuthentication?: boolean;
+  vpcSecurityGroupIds?: string[];
+  publiclyAccessible?: boolean;
+  clusterParameterGroup?: string;
+  deletionProtection?: boolean;
+  /** rds.force_ssl in the copy's cluster parameter group, when known. */
+  forceSsl?: string;
+}
+
+export interface ConnectionSettings {
+  host: string;
+  port: number;
+  database: string;
+  user: string;
+  password: string;
+  sslMode: SslMode;
+  /** Through a tunnel: the copy's own host name, checked against its certificate (TLS SNI) instead of host. */
+  tlsServername?: string;
+}
+
+/**
+ * What a phase's time counts toward: the recovery time (restore request to the first query answered on the
+ * copy), or the wait until the restore point was restorable (added to the data-loss figure, not the RTO).
+ */
+export type PhaseCount = 'recovery' | 'restore-point-wait';
+
+export interface PhaseTiming {
+  name: string;
+  startedAt: string;
+  endedAt: string;
+  seconds: number;
+  counts?: PhaseCount;
+  /** The billable copy exists from the end of this phase on. */
+  copyExists?: boolean;
+}
+
+/** Where to reach the restored copy, and what was restored to which time. */
+export interface Target {
+  provider: ProviderName;
+  restoredCluster: string;
+  restoredInstance?: string;
+  restoreType: RestoreType;
+  /** The instant the copy was restored to (for latest without a pinned time: the source's LatestRestorableTime when requested). */
+  targetTime?: string;
+  snapshotId?: string;
+  /** Where the copy was restored, when not in the source's region (a cross-region drill). */
+  region?: string;
+  /** Cross-region: the drill's copy of the snapshot in `region` (restore-proof-<run>-snap). */
+  copiedSnapshotId?: string;
+  source: SourceInfo;
+  copy: CopyInfo;
+  connection: ConnectionSettings;
+}
+
+export const CHECK_CATEGORIES = [
+  'posture',
+  'encryption',
+  'access',
+  'schema',
+  'integrity',
+  'counts',
+  'checksums',
+  'custom',
+  'smoke',
+  'objectives',
+] as const;
+export type CheckCategory = (typeof CHECK_CATEGORIES)[number];
+
+export const CHECK_STATUSES = ['pass', 'fail', 'warn', 'skip', 'error'] as const;
+export type CheckStatus = (typeof CHECK_STATUSES)[number];
+
+export type CheckValue = string | number | boolean | null;
+
+export interface CheckResult {
+  /** category:subject, a table named schema.table (e.g. checksums:public.observations). */
+  id: string;
+  category: CheckCategory;
+  status: CheckStatus;
+  /** One line. Names, counts, hashes and timings only: never a row value or a secret. */
+  summary: string;
+  measured?: CheckValue;
+  expected?: CheckValue;
+  durationMs: number;
+}
+
+export type CleanupStatus = 'deleted' | 'kept' | 'failed' | 'none';
+
+export interface CleanupOutcome {
+  status: CleanupStatus;
+  resources: {
+    kind: string;
+    id: string;
+    outcome: 'deleted' | 'not-found' | 'kept' | 'failed';
+    error?: string;
+  }[];
+}
+
+export interface Objective {
+  targetSeconds: number;
+  measuredSeconds: number | null;
+  met: boolean | null;
+}
+
+/** Everything a drill learned, handed to the report. */
+export interface DrillOutcome {
+  result: 'pass' | 'fail';
+  error?: string;
+  command: Command;
+  provider: ProviderName;
+  cadence: string;
+  startedAt: string;
+  finishedAt: string;
+  source: { cluster: string; engine?: string; engineVersion?: string; region?: string };
+  restore: {
+    restoredCluster?: string;
+    restoredInstance?: string;
+    type: RestoreType;
+    targetTime?: string;
+    snapshotId?: string;
+    seconds: number | null;
+    phases: PhaseTiming[];
+  };
+  checks: CheckResult[];
+  objectives: { rto: Objective; rpo: Objective };
+  cleanup: CleanupOutcome;
+  warnings: string[];
+  /** Estimated cost of the drill (src/report/cost.ts); absent where nothing billable was created. */
+  cost?: DrillCost;
+}
+
+export interface CostItem {
+  item: 'instance' | 'storage' | 'io' | 'transfer';
+  /** What was counted and at which price, or why it is unknown. */
+  detail: string;
+  /** USD, or null when the quantity or the price is unknown. */
+  usd: number | null;
+}
+
+/** An estimate for budgeting a cadence, not a bill. */
+export interface DrillCost {
+  currency: 'USD';
+  /** Sum of the known items; null when the instance's price is unknown. */
+  totalUsd: number | null;
+  /** True when every item is known. */
+  complete: boolean;
+  /** Month of the price table (YYYY-MM). */
+  pricesAsOf: string;
+  items: CostItem[];
+  notes: string[];
+}

@@ -1,0 +1,272 @@
+/**
+ * Restores a standalone RDS for PostgreSQL DB instance (not Aurora): RestoreDBInstanceToPointInTime for
+ * latest and point-in-time, RestoreDBInstanceFromDBSnapshot for snapshot (snapshot-id, or the newest
+ * automated DB snapshot), into one instance named restore-proof-<run> with the drill's tags, not publicly
+ * accessible, single-AZ, deletion protection off, with the source's subnet group, security groups, DB
+ * parameter group and IAM-auth setting (or the inputs). The restore keeps the source's KMS key: RDS offers
+ * no other key for an instance restore. The copy is one instance, so Target.restoredCluster and
+ * Target.restoredInstance both name it. Cleanup is the shared RDS cleanup (the instance with its automated
+ * backups, no final snapshot); the drill creates no snapshot of its own.
+ */
+import {
+  DescribeDBInstanceAutomatedBackupsCommand,
+  DescribeDBSnapshotsCommand,
+  RestoreDBInstanceFromDBSnapshotCommand,
+  RestoreDBInstanceToPointInTimeCommand,
+  type DBInstance,
+  type DBSnapshot,
+} from '@aws-sdk/client-rds';
+import { InputError } from '../../inputs/plan.js';
+import type { CopyInfo, Plan, SourceInfo, Target } from '../../model/types.js';
+import { clusterName, drillTags } from '../ownership.js';
+import type { Provider, ResolvedSource, RestoreRequest } from '../provider.js';
+import { isNotFound } from './region.js';
+import {
+  allPages,
+  databaseFor,
+  newestAvailable,
+  newPassword,
+  RdsProviderBase,
+  securityGroups,
+  untilAvailable,
+} from './restore.js';
+
+const INSTANCE_ARN = /^arn:aws[a-z-]*:rds:[a-z0-9-]+:\d{12}:db:(.+)$/;
+
+export class RdsInstanceProvider extends RdsProviderBase implements Provider {
+  // The RDS API family the action's provider input names; post-step cleanup is the same for both sources.
+  readonly name = 'aurora' as const;
+
+  async resolve(plan: Plan): Promise<ResolvedSource> {
+    const api = this.api();
+    const sourceId = plan.sourceInstance!;
+    if (plan.targetRegion) {
+      throw new InputError(
+        'target-region',
+        'goes only with source-cluster: a cross-region drill copies an Aurora cluster snapshot',
+      );
+    }
+    if (plan.kmsKeyId) {
+      throw new InputError(
+        'kms-key-id',
+        "goes only with source-cluster: an RDS instance restore keeps the source's KMS key",
+      );
+    }
+    const instance = await api.describeInstance(sourceId);
+    if (!instance) throw new InputError('source-instance', `names no DB instance in ${api.region}`, sourceId);
+    if (instance.Engine !== 'postgres') {
+      throw new InputError(
+        'source-instance',
+        `accepts an RDS for PostgreSQL instance (engine postgres); this one runs ${instance.Engine}${instance.DBClusterIdentifier ? ` in cluster ${instance.DBClusterIdentifier} (use source-cluster)` : ''}`,
+        sourceId,
+      );
+    }
+    const parameterGroup = instance.DBParameterGroups?.[0]?.DBParameterGroupName;
+    const source: SourceInfo = {
+      identifier: instance.DBInstanceIdentifier ?? INSTANCE_ARN.exec(sourceId)?.[1] ?? sourceId,
+      kind: 'rds-instance',
+      arn: instance.DBInstanceArn,
+      engine: instance.Engine,
+      engineVersion: instance.EngineVersion,
+      storageEncrypted: instance.StorageEncrypted,
+      kmsKeyId: instance.KmsKeyId,
+      iamDatabaseAuthentication: instance.IAMDatabaseAuthenticationEnabled,
+      vpcSecurityGroupIds: securityGroups(instance),
+      dbSubnetGroup: instance.DBSubnetGroup?.DBSubnetGroupName,
+      clusterParameterGroup: parameterGroup,
+      writerInstanceClass: instance.DBInstanceClass,
+      latestRestorableTime: instance.LatestRestorableTime,
+      masterUsername: instance.MasterUsername,
+      port: instance.Endpoint?.Port ?? instance.DbInstancePort,
+      databaseName: instance.DBName,
+      forceSsl: await api.forceSsl(parameterGroup, 'instance'),
+    };
+    const resolved: ResolvedSource = { source };
+    if (plan.restoreType === 'point-in-time') {
+      source.earliestRestorableTime = await this.earliestRestorableTime(instance);
+      resolved.restoreTime = this.pickRestoreTime(
+        plan,
+        source.identifier,
+        source.earliestRestorableTime,
+        source.latestRestorableTime,
+      );
+    }
+    if (plan.restoreType === 'snapshot') {
+      const snapshot = await this.resolveSnapshot(plan, source.identifier);
+      resolved.snapshotId = snapshot.DBSnapshotIdentifier;
+      resolved.restoreTime = snapshot.SnapshotCreateTime;
+    }
+    return resolved;
+  }
+
+  /**
+   * RDS reports an instance's restorable window on its automated backups (RestoreWindow.EarliestTime); when
+   * that is not readable, the oldest automated snapshot bounds it, and at worst the instance's creation.
+   */
+  private async earliestRestorableTime(instance: DBInstance): Promise<Date | undefined> {
+    const id = instance.DBInstanceIdentifier!;
+    const backups = await this.client
+      .send(new DescribeDBInstanceAutomatedBackupsCommand({ DBInstanceIdentifier: id }))
+      .then((out) => out.DBInstanceAutomatedBackups ?? [])
+      .catch(() => []);
+    const window = backups.find(
+      (b) => b.Status === 'active' && (!b.DBInstanceArn || b.DBInstanceArn === instance.DBInstanceArn),
+    )?.RestoreWindow?.EarliestTime;
+    if (window) return window;
+    const oldest = (await this.automatedSnapshots(id))
+      .map((s) => s.SnapshotCreateTime)
+      .filter((t): t is Date => t !== undefined)
+      .sort((a, b) => a.getTime() - b.getTime())[0];
+    return oldest ?? instance.InstanceCreateTime;
+  }
+
+  private automatedSnapshots(instanceId: string): Promise<DBSnapshot[]> {
+    return allPages(async (Marker) => {
+      const out = await this.client.send(
+        new DescribeDBSnapshotsCommand({
+          DBInstanceIdentifier: instanceId,
+          SnapshotType: 'automated',
+          Marker,
+        }),
+      );
+      return { items: out.DBSnapshots, marker: out.Marker };
+    });
+  }
+
+  private async resolveSnapshot(plan: Plan, sourceId: string): Promise<DBSnapshot> {
+    const region = this.options.region;
+    if (plan.snapshotId) {
+      const snapshot = await this.client
+        .send(new DescribeDBSnapshotsCommand({ DBSnapshotIdentifier: plan.snapshotId }))
+        .then((out) => out.DBSnapshots?.[0])
+        .catch((error: unknown) => {
+          if (isNotFound(error)) return undefined;
+          throw error;
+        });
+      if (!snapshot)
+        throw new InputError('snapshot-id', `names no DB snapshot in ${region}`, plan.snapshotId);
+      if (snapshot.Status !== 'available') {
+        throw new InputError(
+          'snapshot-id',
+          `names a snapshot that is not available (status ${snapshot.Status})`,
+          plan.snapshotId,
+        );
+      }
+      return snapshot;
+    }
+    const newest = newestAvailable(await this.automatedSnapshots(sourceId), (s) => s.SnapshotCreateTime);
+    if (!newest?.DBSnapshotIdentifier) {
+      throw new InputError(
+        'snapshot-id',
+        `is required: source instance ${sourceId} has no available automated snapshot`,
+      );
+    }
+    return newest;
+  }
+
+  async restore(request: RestoreRequest): Promise<Target> {
+    const { plan, resolved, runId, timeline, logger } = request;
+    const source = resolved.source;
+    const api = this.api();
+    const wait = this.waiter(request);
+
+    const restoreTime =
+      request.pinnedTime && plan.restoreType !== 'snapshot'
+        ? await this.restorablePast(
+            request,
+            wait,
+            async () => (await api.describeInstance(source.identifier))?.LatestRestorableTime,
+          )
+        : resolved.restoreTime;
+
+    const id = clusterName(runId);
+    const common = {
+      DBInstanceClass: plan.instanceClass ?? source.writerInstanceClass,
+      DBSubnetGroupName: plan.dbSubnetGroup ?? source.dbSubnetGroup,
+      VpcSecurityGroupIds: plan.vpcSecurityGroupIds ?? source.vpcSecurityGroupIds,
+      DBParameterGroupName: source.clusterParameterGroup,
+      EnableIAMDatabaseAuthentication: source.iamDatabaseAuthentication ?? false,
+      PubliclyAccessible: false,
+      MultiAZ: false,
+      DeletionProtection: false,
+      AutoMinorVersionUpgrade: false,
+      CopyTagsToSnapshot: false,
+      Tags: drillTags(runId, source.identifier, request.expiresAt, plan.cadence),
+    };
+    let targetTime: string | undefined;
+    if (plan.restoreType === 'snapshot') {
+      logger.info(`restoring instance ${id} from snapshot ${resolved.snapshotId}`);
+      await api.client.send(
+        new RestoreDBInstanceFromDBSnapshotCommand({
+          ...common,
+          DBInstanceIdentifier: id,
+          DBSnapshotIdentifier: resolved.snapshotId,
+        }),
+      );
+      targetTime = resolved.restoreTime?.toISOString();
+    } else {
+      const useLatest = restoreTime === undefined;
+      logger.info(
+        `restoring instance ${id} from ${source.identifier} to ${useLatest ? 'the latest restorable time' : restoreTime!.toISOString()}`,
+      );
+      await api.client.send(
+        new RestoreDBInstanceToPointInTimeCommand({
+          ...common,
+          SourceDBInstanceIdentifier: source.identifier,
+          TargetDBInstanceIdentifier: id,
+          ...(useLatest ? { UseLatestRestorableTime: true } : { RestoreTime: restoreTime }),
+        }),
+      );
+      targetTime = useLatest
+        ? (await api.describeInstance(source.identifier))?.LatestRestorableTime?.toISOString()
+        : restoreTime!.toISOString();
+    }
+    await request.record({ kind: 'instance', id, region: api.region, runId });
+    timeline.mark('restore-request', { counts: 'recovery', copyExists: true });
+
+    const instanceWait = (what: string): Promise<DBInstance> =>
+      untilAvailable(
+        wait,
+        what,
+        () => api.describeInstance(id),
+        (i) => i.DBInstanceStatus,
+      );
+    await instanceWait(`instance ${id}`);
+    timeline.mark('instance-available', { counts: 'recovery' });
+
+    const password = newPassword(logger);
+    await api.modifyInstanceOwned(id, runId, { MasterUserPassword: password });
+    const instance = await instanceWait(`password reset on ${id}`);
+    timeline.mark('credentials-reset', { counts: 'recovery' });
+
+    const parameterGroup = instance.DBParameterGroups?.[0]?.DBParameterGroupName;
+    const copy: CopyInfo = {
+      storageEncrypted: instance.StorageEncrypted,
+      kmsKeyId: instance.KmsKeyId,
+      iamDatabaseAuthentication: instance.IAMDatabaseAuthenticationEnabled,
+      vpcSecurityGroupIds: securityGroups(instance),
+      publiclyAccessible: instance.PubliclyAccessible,
+      clusterParameterGroup: parameterGroup,
+      deletionProtection: instance.DeletionProtection,
+      forceSsl: await api.forceSsl(parameterGroup, 'instance'),
+    };
+    return {
+      provider: 'aurora',
+      restoredCluster: id,
+      restoredInstance: id,
+      restoreType: plan.restoreType,
+      targetTime,
+      snapshotId: resolved.snapshotId,
+      source,
+      copy,
+      connection: {
+        host: plan.restoredHost ?? instance.Endpoint?.Address ?? '',
+        port: plan.restoredPort ?? instance.Endpoint?.Port ?? source.port ?? 5432,
+        database: databaseFor(plan, source),
+        user: instance.MasterUsername ?? source.masterUsername ?? 'postgres',
+        password,
+        sslMode: plan.sslMode,
+      },
+    };
+  }
+}

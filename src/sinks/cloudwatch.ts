@@ -1,0 +1,156 @@
+/**
+ * metrics-namespace: one drill's numbers to CloudWatch (PutMetricData, in the source's region), so the plan's
+ * alarms (failed restore tests, PITR gap, snapshot age, RTO) fire from real drills. Report metrics come from
+ * reportMetrics(report); the backup posture (PITR gap, newest automated snapshot's age) is read with two
+ * describe calls at publish time. A failed publish is a warning: it never changes the verdict, never throws.
+ */
+import { CloudWatchClient, PutMetricDataCommand, type MetricDatum } from '@aws-sdk/client-cloudwatch';
+import {
+  DescribeDBClustersCommand,
+  DescribeDBClusterSnapshotsCommand,
+  DescribeDBInstancesCommand,
+  DescribeDBSnapshotsCommand,
+  RDSClient,
+} from '@aws-sdk/client-rds';
+import type { Logger } from '../log/logger.js';
+import { clusterIdentifier } from '../inputs/plan.js';
+import { clusterName, type Report } from '../report/model.js';
+import { reportMetrics, type Metric } from '../report/render/summary.js';
+import type { Plan } from '../model/types.js';
+
+export interface PostureSample {
+  /** Seconds between now and the source's LatestRestorableTime. */
+  pitrGapSeconds?: number;
+  /** Hours since the newest available automated snapshot was created. */
+  snapshotAgeHours?: number;
+}
+
+export interface PublishMetricsInput {
+  plan: Pick<Plan, 'metricsNamespace' | 'awsRegion' | 'sourceCluster' | 'sourceInstance' | 'provider'>;
+  report: Report;
+  logger: Logger;
+  cloudwatch?: CloudWatchClient;
+  rds?: RDSClient;
+  now?: () => Date;
+}
+
+export interface PublishMetricsResult {
+  status: 'published' | 'skipped' | 'failed';
+  metrics: Metric[];
+  message: string;
+}
+
+const errorText = (error: unknown): string => {
+  const e = error as { name?: string; message?: string };
+  return [e.name, e.message].filter(Boolean).join(': ') || String(error);
+};
+
+/** PITR gap and snapshot age of the source; a describe that fails leaves its value out. */
+export async function samplePosture(
+  rds: RDSClient,
+  plan: PublishMetricsInput['plan'],
+  now: Date,
+  logger: Logger,
+): Promise<PostureSample> {
+  const sample: PostureSample = {};
+  const hours = (d: Date) => Math.round(((now.getTime() - d.getTime()) / 3_600_000) * 100) / 100;
+  const newest = (times: (Date | undefined)[]) =>
+    times.filter((t): t is Date => t instanceof Date).sort((a, b) => b.getTime() - a.getTime())[0];
+  try {
+    if (plan.sourceCluster) {
+      const id = clusterIdentifier(plan.sourceCluster);
+      const cluster = (await rds.send(new DescribeDBClustersCommand({ DBClusterIdentifier: id })))
+        .DBClusters?.[0];
+      const latest = cluster?.LatestRestorableTime;
+      if (latest) sample.pitrGapSeconds = Math.max(0, Math.round((now.getTime() - latest.getTime()) / 1000));
+      const snapshots = await rds.send(
+        new DescribeDBClusterSnapshotsCommand({ DBClusterIdentifier: id, SnapshotType: 'automated' }),
+      );
+      const time = newest(
+        (snapshots.DBClusterSnapshots ?? [])
+          .filter((s) => s.Status === 'available')
+          .map((s) => s.SnapshotCreateTime),
+      );
+      if (time) sample.snapshotAgeHours = hours(time);
+    } else if (plan.sourceInstance) {
+      const id = clusterName(plan.sourceInstance);
+      const instance = (await rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: id })))
+        .DBInstances?.[0];
+      const latest = instance?.LatestRestorableTime;
+      if (latest) sample.pitrGapSeconds = Math.max(0, Math.round((now.getTime() - latest.getTime()) / 1000));
+      const snapshots = await rds.send(
+        new DescribeDBSnapshotsCommand({ DBInstanceIdentifier: id, SnapshotType: 'automated' }),
+      );
+      const time = newest(
+        (snapshots.DBSnapshots ?? [])
+          .filter((s) => s.Status === 'available')
+          .map((s) => s.SnapshotCreateTime),
+      );
+      if (time) sample.snapshotAgeHours = hours(time);
+    }
+  } catch (error) {
+    logger.warning(`metrics: could not read the backup posture (${errorText(error)}); publishing the rest`);
+  }
+  return sample;
+}
+
+/** The metrics for one drill: the report's, plus the posture sample, all with dimension Source. */
+export function drillMetrics(report: Report, posture: PostureSample): Metric[] {
+  const dimensions = { Source: clusterName(report.source.cluster) };
+  const metrics = reportMetrics(report);
+  if (posture.pitrGapSeconds !== undefined) {
+    metrics.push({ name: 'PitrGapSeconds', value: posture.pitrGapSeconds, unit: 'Seconds', dimensions });
+  }
+  if (posture.snapshotAgeHours !== undefined) {
+    metrics.push({ name: 'SnapshotAgeHours', value: posture.snapshotAgeHours, unit: 'None', dimensions });
+  }
+  return metrics;
+}
+
+export function toMetricData(metrics: Metric[], timestamp: Date): MetricDatum[] {
+  return metrics.map((m) => ({
+    MetricName: m.name,
+    Value: m.value,
+    Unit: m.unit,
+    Timestamp: timestamp,
+    Dimensions: Object.entries(m.dimensions).map(([Name, Value]) => ({ Name, Value })),
+  }));
+}
+
+/** Publishes when plan.metricsNamespace is set. Resolves with what happened; never rejects. */
+export async function publishMetrics(input: PublishMetricsInput): Promise<PublishMetricsResult> {
+  const { plan, report, logger } = input;
+  const namespace = plan.metricsNamespace;
+  if (!namespace) return { status: 'skipped', metrics: [], message: 'metrics-namespace is not set' };
+  let metrics: Metric[] = [];
+  try {
+    const region = plan.awsRegion;
+    if (!region && (!input.cloudwatch || !input.rds))
+      throw new Error('aws-region is required to publish metrics');
+    const now = input.now?.() ?? new Date();
+    const posture =
+      plan.provider === 'aurora'
+        ? await samplePosture(input.rds ?? new RDSClient({ region, maxAttempts: 5 }), plan, now, logger)
+        : {};
+    metrics = drillMetrics(report, posture);
+    const cloudwatch = input.cloudwatch ?? new CloudWatchClient({ region, maxAttempts: 5 });
+    // Drill metrics at the drill's end, so a late publish still lands in the period the drill ran.
+    const at = new Date(report.finishedAt);
+    const timestamp = Number.isNaN(at.getTime()) || at > now ? now : at;
+    for (let i = 0; i < metrics.length; i += 500) {
+      await cloudwatch.send(
+        new PutMetricDataCommand({
+          Namespace: namespace,
+          MetricData: toMetricData(metrics.slice(i, i + 500), timestamp),
+        }),
+      );
+    }
+    const message = `metrics: published ${metrics.length} to ${namespace} (Source=${clusterName(report.source.cluster)}): ${metrics.map((m) => `${m.name}=${m.value}`).join(', ')}`;
+    logger.info(message);
+    return { status: 'published', metrics, message };
+  } catch (error) {
+    const message = `metrics: not published to ${namespace} (${errorText(error)}); the drill's result stands`;
+    logger.warning(message);
+    return { status: 'failed', metrics, message };
+  }
+}

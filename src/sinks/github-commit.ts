@@ -1,0 +1,226 @@
+/**
+ * One commit of several files through GitHub's GraphQL createCommitOnBranch mutation: GitHub signs
+ * it, so it shows as Verified. The branch head is an optimistic lock (expectedHeadOid); when the
+ * branch moved, the head is read again and the commit retried with backoff.
+ */
+import type { Logger } from '../log/logger.js';
+
+export interface FileAddition {
+  /** Path in the repository, forward slashes, no leading slash. */
+  path: string;
+  contents: string | Uint8Array;
+}
+
+export interface CommitFilesInput {
+  token: string;
+  /** owner/name */
+  repository: string;
+  branch: string;
+  /** The head the files were written against (GITHUB_SHA); read from the API when absent. */
+  expectedHeadOid?: string;
+  files: FileAddition[];
+  message: { headline: string; body?: string };
+  /** Default: GITHUB_GRAPHQL_URL, then https://api.github.com/graphql. */
+  apiUrl?: string;
+  sleep?: (ms: number) => Promise<void>;
+  /** Attempts in all, including the first. Default 5. */
+  maxAttempts?: number;
+  /** First backoff; doubles each retry. Default 1000 ms. */
+  baseDelayMs?: number;
+  /**
+   * Called with the head's oid whenever it was read from the API and differs from expectedHeadOid,
+   * before committing on it; throw to stop (e.g. when another run committed files this commit would
+   * conflict with).
+   */
+  checkHead?: (headOid: string, client: GraphqlClient) => Promise<void>;
+  fetch?: typeof fetch;
+  logger?: Logger;
+}
+
+export interface CommitResult {
+  oid: string;
+  url: string;
+  attempts: number;
+}
+
+export type CommitFailure = 'stale' | 'auth' | 'not-found' | 'graphql' | 'network' | 'conflict';
+
+export class CommitError extends Error {
+  constructor(
+    message: string,
+    readonly kind: CommitFailure,
+    readonly attempts: number,
+  ) {
+    super(message);
+    this.name = 'CommitError';
+  }
+}
+
+interface GraphqlError {
+  type?: string;
+  message?: string;
+}
+
+export interface GraphqlClient {
+  query<T>(query: string, variables: Record<string, unknown>): Promise<T>;
+}
+
+const STALE = /expected branch to point to|expectedHeadOid/i;
+const isStale = (errors: GraphqlError[]): boolean =>
+  errors.some((e) => e.type === 'STALE_DATA' || STALE.test(e.message ?? ''));
+
+/** Errors a retry can fix: network failures, 5xx, secondary rate limits. */
+class Transient extends Error {}
+
+export function graphqlClient(options: {
+  token: string;
+  apiUrl?: string;
+  fetch?: typeof fetch;
+}): GraphqlClient & { url: string } {
+  const url = options.apiUrl ?? process.env.GITHUB_GRAPHQL_URL ?? 'https://api.github.com/graphql';
+  const doFetch = options.fetch ?? fetch;
+  return {
+    url,
+    async query<T>(query: string, variables: Record<string, unknown>): Promise<T> {
+      let response: Response;
+      try {
+        response = await doFetch(url, {
+          method: 'POST',
+          headers: {
+            authorization: `bearer ${options.token}`,
+            'content-type': 'application/json',
+            accept: 'application/json',
+            'user-agent': 'restore-proof',
+          },
+          body: JSON.stringify({ query, variables }),
+        });
+      } catch (error) {
+        throw new Transient(
+          `GitHub API unreachable at ${url}: ${error instanceof Error ? error.message : String(error)}`,
+        );
+      }
+      const text = await response.text();
+      if (response.status === 401 || response.status === 403) {
+        const limited = response.headers.get('retry-after') || /rate limit/i.test(text);
+        if (limited) throw new Transient(`GitHub API rate limit (HTTP ${response.status})`);
+        throw new CommitError(
+          `GitHub API refused the token (HTTP ${response.status}); github-token needs contents: write`,
+          'auth',
+          0,
+        );
+      }
+      if (response.status >= 500 || response.status === 429)
+        throw new Transient(`GitHub API HTTP ${response.status}`);
+      let body: { data?: T; errors?: GraphqlError[] };
+      try {
+        body = JSON.parse(text) as { data?: T; errors?: GraphqlError[] };
+      } catch {
+        throw new CommitError(`GitHub API HTTP ${response.status} returned no JSON`, 'graphql', 0);
+      }
+      if (body.errors && body.errors.length > 0) throw new GraphqlErrors(body.errors);
+      if (!response.ok || body.data === undefined) {
+        throw new CommitError(`GitHub API HTTP ${response.status} without data`, 'graphql', 0);
+      }
+      return body.data;
+    },
+  };
+}
+
+class GraphqlErrors extends Error {
+  constructor(readonly errors: GraphqlError[]) {
+    super(errors.map((e) => e.message ?? e.type ?? 'unknown error').join('; '));
+  }
+}
+
+const HEAD_QUERY = `query($owner: String!, $name: String!, $ref: String!) {
+  repository(owner: $owner, name: $name) { ref(qualifiedName: $ref) { target { oid } } }
+}`;
+
+const COMMIT_MUTATION = `mutation($input: CreateCommitOnBranchInput!) {
+  createCommitOnBranch(input: $input) { commit { oid url } }
+}`;
+
+export async function readHeadOid(
+  client: GraphqlClient,
+  repository: string,
+  branch: string,
+): Promise<string> {
+  const [owner, name] = repository.split('/');
+  const data = await client.query<{ repository: { ref: { target: { oid: string } } | null } | null }>(
+    HEAD_QUERY,
+    {
+      owner,
+      name,
+      ref: `refs/heads/${branch}`,
+    },
+  );
+  const oid = data.repository?.ref?.target.oid;
+  if (!oid) throw new CommitError(`branch ${branch} not found in ${repository}`, 'not-found', 0);
+  return oid;
+}
+
+const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+export async function commitFiles(input: CommitFilesInput): Promise<CommitResult> {
+  if (!/^[^/\s]+\/[^/\s]+$/.test(input.repository)) {
+    throw new CommitError(`repository ${JSON.stringify(input.repository)} is not owner/name`, 'not-found', 0);
+  }
+  const client = graphqlClient({ token: input.token, apiUrl: input.apiUrl, fetch: input.fetch });
+  const sleep = input.sleep ?? defaultSleep;
+  const maxAttempts = Math.max(1, input.maxAttempts ?? 5);
+  const baseDelay = input.baseDelayMs ?? 1000;
+  const additions = input.files.map((f) => ({
+    path: f.path,
+    contents: Buffer.from(f.contents).toString('base64'),
+  }));
+
+  let head: string | undefined = input.expectedHeadOid;
+  let lastError = '';
+  let lastKind: CommitFailure = 'stale';
+  for (let attempt = 1; attempt <= maxAttempts; attempt++) {
+    try {
+      if (head === undefined) {
+        head = await readHeadOid(client, input.repository, input.branch);
+        if (head !== input.expectedHeadOid) await input.checkHead?.(head, client);
+      }
+      const data = await client.query<{
+        createCommitOnBranch: { commit: { oid: string; url: string } } | null;
+      }>(COMMIT_MUTATION, {
+        input: {
+          branch: { repositoryNameWithOwner: input.repository, branchName: input.branch },
+          message: input.message,
+          expectedHeadOid: head,
+          fileChanges: { additions },
+        },
+      });
+      const commit = data.createCommitOnBranch?.commit;
+      if (!commit) throw new CommitError('createCommitOnBranch returned no commit', 'graphql', attempt);
+      input.logger?.info(
+        `commit: ${commit.oid} on ${input.branch} (${additions.length} files, attempt ${attempt})`,
+      );
+      return { oid: commit.oid, url: commit.url, attempts: attempt };
+    } catch (error) {
+      if (error instanceof CommitError) throw new CommitError(error.message, error.kind, attempt);
+      if (error instanceof GraphqlErrors && isStale(error.errors)) {
+        lastKind = 'stale';
+        lastError = `${input.branch} moved past ${head?.slice(0, 12)} (${error.message})`;
+        head = undefined;
+      } else if (error instanceof Transient) {
+        lastKind = 'network';
+        lastError = error.message;
+      } else if (error instanceof GraphqlErrors) {
+        throw new CommitError(`createCommitOnBranch failed: ${error.message}`, 'graphql', attempt);
+      } else {
+        throw error;
+      }
+    }
+    if (attempt < maxAttempts) {
+      const delay = baseDelay * 2 ** (attempt - 1);
+      input.logger?.info(
+        `commit: ${lastError}; retrying in ${delay} ms (attempt ${attempt + 1} of ${maxAttempts})`,
+      );
+      await sleep(delay);
+    }
+  }
+  throw new CommitError(`commit failed after ${maxAttempts} attempts: ${lastError}`, lastKind, maxAttempts);
+}

@@ -1,0 +1,339 @@
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { LocalServer } from '../../../src/db/local-server.js';
+import { createValidator, objectiveChecks, type ValidatorOptions } from '../../../src/checks/validation.js';
+import { parseChecksFile } from '../../../src/checks/custom.js';
+import { memoryLogger } from '../../../src/log/logger.js';
+import type { CheckResult, Plan, Target } from '../../../src/model/types.js';
+
+const SENTINEL = 'SENTINEL-9f3c2a71';
+let server: LocalServer;
+let admin: pg.Client;
+
+const seedFile = fileURLToPath(new URL('../../fixtures/checks/seed.sql', import.meta.url));
+
+beforeAll(async () => {
+  server = await LocalServer.create();
+  await server.start();
+  admin = new pg.Client({ connectionString: server.url() });
+  await admin.connect();
+  await admin.query('CREATE DATABASE prod');
+  const prod = new pg.Client({ connectionString: server.url('prod') });
+  await prod.connect();
+  await prod.query(await readFile(seedFile, 'utf8'));
+  await prod.end();
+});
+
+afterAll(async () => {
+  await admin?.end().catch(() => undefined);
+  await server?.destroy();
+});
+
+function plan(overrides: Partial<Plan> = {}): Plan {
+  return {
+    command: 'restore-test',
+    provider: 'aurora',
+    restoreType: 'latest',
+    productionUrl: server.url('prod'),
+    sslMode: 'disable',
+    maxRestoreMinutes: 60,
+    maxDataLossMinutes: 5,
+    timeoutMinutes: 60,
+    cleanup: 'always',
+    reportDir: 'docs/tests',
+    cadence: 'weekly',
+    commitReport: false,
+    ...overrides,
+  };
+}
+
+function target(overrides: Partial<Target> = {}): Target {
+  return {
+    provider: 'aurora',
+    restoredCluster: 'restore-proof-test',
+    restoreType: 'latest',
+    source: { identifier: 'prod', engine: 'aurora-postgresql' },
+    copy: {},
+    connection: {
+      host: '127.0.0.1',
+      port: server.port,
+      database: 'copy',
+      user: 'postgres',
+      password: '',
+      sslMode: 'disable',
+    },
+    ...overrides,
+  };
+}
+
+/** A fresh copy of production (CREATE DATABASE ... TEMPLATE), then the case's damage. */
+async function makeCopy(...mutations: string[]): Promise<void> {
+  await admin.query('DROP DATABASE IF EXISTS copy WITH (FORCE)');
+  await admin.query('CREATE DATABASE copy TEMPLATE prod');
+  if (mutations.length === 0) return;
+  const copy = new pg.Client({ connectionString: server.url('copy') });
+  await copy.connect();
+  for (const sql of mutations) await copy.query(sql);
+  await copy.end();
+}
+
+async function drill(
+  planOverrides: Partial<Plan> = {},
+  targetOverrides: Partial<Target> = {},
+  options: ValidatorOptions = {},
+): Promise<{ checks: CheckResult[]; newestDataAt?: Date; pinnedTime?: Date; lines: string[] }> {
+  const logger = memoryLogger();
+  const validator = createValidator({ concurrency: 2, parallelWorkers: 0, ...options });
+  const signal = new AbortController().signal;
+  try {
+    const p = plan(planOverrides);
+    const prepared = await validator.prepare(p, logger, signal);
+    const t = target({ restoreType: p.restoreType, ...targetOverrides });
+    if (prepared.pinnedTime && !t.targetTime) t.targetTime = prepared.pinnedTime.toISOString();
+    const out = await validator.validate(t, logger, signal);
+    return { ...out, pinnedTime: prepared.pinnedTime, lines: logger.lines };
+  } finally {
+    await validator.close();
+  }
+}
+
+const byId = (checks: CheckResult[], id: string): CheckResult => {
+  const c = checks.find((x) => x.id === id);
+  if (!c) throw new Error(`no check ${id}; have ${checks.map((x) => x.id).join(', ')}`);
+  return c;
+};
+const bad = (checks: CheckResult[]): CheckResult[] =>
+  checks.filter((c) => c.status !== 'pass' && c.status !== 'skip');
+
+test('a clean copy passes with no warn', async () => {
+  await makeCopy();
+  const { checks, newestDataAt, pinnedTime } = await drill();
+  expect(bad(checks)).toEqual([]);
+  for (const id of [
+    'counts:public.orders',
+    'checksums:public.orders',
+    'checksums:public.customers',
+    'checksums:public.tags',
+    'schema:indexes',
+    'schema:columns',
+    'access:roles',
+    'access:table-privileges',
+    'integrity:read',
+    'integrity:amcheck',
+    'integrity:sequences',
+    'integrity:foreign-keys',
+  ]) {
+    expect(byId(checks, id).status).toBe('pass');
+  }
+  expect(byId(checks, 'counts:public.scratch')).toMatchObject({ status: 'skip' });
+  expect(byId(checks, 'counts:public.scratch').summary).toContain('unlogged');
+  for (const c of checks) expect(c.durationMs).toBeGreaterThanOrEqual(0);
+  expect(newestDataAt).toBeDefined();
+  const objectives = objectiveChecks({
+    restoreSeconds: 120,
+    targetTime: pinnedTime,
+    newestDataAt,
+    restorableWaitSeconds: 30,
+    maxRestoreMinutes: 60,
+    maxDataLossMinutes: 5,
+  });
+  expect(objectives.checks.map((c) => c.status)).toEqual(['pass', 'pass']);
+  expect(objectives.rpo.met).toBe(true);
+});
+
+test.each([
+  ['a deleted row', ['DELETE FROM orders WHERE id = 5'], ['counts:public.orders', 'checksums:public.orders']],
+  [
+    'a changed value with the same row count',
+    ['UPDATE orders SET amount = amount + 1 WHERE id = 7'],
+    ['checksums:public.orders'],
+  ],
+  ['a dropped index', ['DROP INDEX orders_status_idx'], ['schema:indexes']],
+  [
+    'a changed column type',
+    ['ALTER TABLE customers ALTER COLUMN email TYPE varchar(200)'],
+    ['schema:columns'],
+  ],
+  ['a missing role grant', ['REVOKE SELECT ON orders FROM reporting'], ['access:table-privileges']],
+  ['a sequence behind its column', ["SELECT setval('orders_id_seq', 10)"], ['integrity:sequences']],
+  [
+    'an orphaned foreign key',
+    [
+      'ALTER TABLE orders DISABLE TRIGGER ALL',
+      'UPDATE orders SET customer_id = 99999 WHERE id = 11',
+      'ALTER TABLE orders ENABLE TRIGGER ALL',
+    ],
+    ['integrity:foreign-keys'],
+  ],
+  [
+    'a changed row in a table without a primary key',
+    ["UPDATE tags SET weight = 0 WHERE label = 'tag 3'"],
+    ['checksums:public.tags'],
+  ],
+])('catches %s', async (_name, mutations, failing) => {
+  await makeCopy(...mutations);
+  const { checks, lines } = await drill();
+  for (const id of failing) expect(byId(checks, id).status).toBe('fail');
+  // Nothing else fails for the wrong reason.
+  const expectedIds = new Set(failing);
+  const others = bad(checks).filter((c) => !expectedIds.has(c.id));
+  if (_name === 'an orphaned foreign key') {
+    expect(others.map((c) => c.id)).toEqual(['checksums:public.orders']);
+  } else {
+    expect(others).toEqual([]);
+  }
+  expect(JSON.stringify(checks)).not.toContain(SENTINEL);
+  expect(lines.join('\n')).not.toContain(SENTINEL);
+});
+
+test.each([
+  ['production in one row per table, narrowed after', {}],
+  ['production bucketed up front', { bucketProductionUpfront: true }],
+])('a changed value is narrowed to its primary-key bucket (%s)', async (_name, options) => {
+  await makeCopy('UPDATE orders SET amount = amount + 1 WHERE id = 7');
+  const { checks } = await drill({}, {}, options);
+  const c = byId(checks, 'checksums:public.orders');
+  expect(c.summary).toMatch(/1 primary key hash bucket differ \(\d+\); row count 0/);
+  expect(byId(checks, 'counts:public.orders').status).toBe('pass');
+});
+
+test('a copy older than the restore point loses data above target', async () => {
+  // The copy lacks the last two hours of writes: it is older than the restore point.
+  await makeCopy(
+    "DELETE FROM orders WHERE created_at > now() - interval '120 minutes'",
+    "DELETE FROM customers WHERE created_at > now() - interval '120 minutes'",
+  );
+  const { checks, newestDataAt, pinnedTime } = await drill();
+  expect(byId(checks, 'counts:public.orders').status).toBe('fail');
+  const objectives = objectiveChecks({
+    restoreSeconds: 100,
+    targetTime: pinnedTime,
+    newestDataAt,
+    restorableWaitSeconds: 5,
+    maxRestoreMinutes: 60,
+    maxDataLossMinutes: 5,
+  });
+  const rpo = objectives.checks[1];
+  expect(rpo.id).toBe('objectives:rpo');
+  expect(rpo.status).toBe('fail');
+  expect(objectives.dataLossSeconds).toBeGreaterThan(7200);
+  expect(objectives.rpo.met).toBe(false);
+});
+
+test('sentinel row values never reach a check result or a log line', async () => {
+  await makeCopy(
+    `UPDATE customers SET name = name || 'x' WHERE name = '${SENTINEL}'`,
+    `UPDATE orders SET payload = jsonb_build_object('note', '${SENTINEL}-changed') WHERE id = 50`,
+  );
+  const checksFile = parseChecksFile(`
+checks:
+  - name: sentinel-text
+    query: SELECT name FROM customers WHERE id = 1
+    expect: { equals: "nope" }
+  - name: sentinel-cast
+    query: SELECT name::int FROM customers WHERE id = 1
+    expect: { min: 1 }
+  - name: sentinel-production
+    query: SELECT name, email FROM customers ORDER BY id LIMIT 3
+    expect: { matches-production: true }
+`);
+  const { checks, lines } = await drill(
+    { smokeCommand: `psql -X -At -c "SELECT name FROM customers WHERE id = 1"; psql -X -At -c "SELECT 1/0"` },
+    {},
+    { checksFile },
+  );
+  expect(byId(checks, 'checksums:public.customers').status).toBe('fail');
+  expect(byId(checks, 'custom:sentinel-text').status).toBe('fail');
+  expect(byId(checks, 'custom:sentinel-cast').status).toBe('error');
+  expect(byId(checks, 'custom:sentinel-production').status).toBe('fail');
+  expect(byId(checks, 'smoke:command').status).toBe('fail');
+  const everything = JSON.stringify(checks) + '\n' + lines.join('\n');
+  expect(everything).not.toContain(SENTINEL);
+  expect(everything).not.toContain('9f3c2a71');
+});
+
+test('custom checks and the smoke command run against the copy', async () => {
+  await makeCopy();
+  const checksFile = parseChecksFile(`
+checks:
+  - name: orders-count
+    query: SELECT count(*) FROM orders
+    expect: { equals: 2999 }
+  - name: open-orders
+    query: SELECT count(*) FROM open_orders
+    expect: { min: 100, max: 2000 }
+  - name: totals-match
+    query: SELECT customer_id, order_total(customer_id) FROM orders GROUP BY 1 ORDER BY 1
+    expect: { matches-production: true }
+`);
+  const { checks } = await drill(
+    {
+      smokeCommand:
+        'test "$PGDATABASE" = copy && test -n "$DATABASE_URL" && psql -X -q -c "SELECT 1" >/dev/null',
+    },
+    {},
+    { checksFile },
+  );
+  expect(byId(checks, 'custom:orders-count')).toMatchObject({ status: 'pass', measured: 2999 });
+  expect(byId(checks, 'custom:open-orders').status).toBe('pass');
+  expect(byId(checks, 'custom:totals-match').status).toBe('pass');
+  expect(byId(checks, 'smoke:command')).toMatchObject({ status: 'pass', measured: 0 });
+});
+
+test('a past point in time compares rows up to the restore point while production moves on', async () => {
+  await makeCopy();
+  const restorePoint = new Date(Date.now() - 1000);
+  const prod = new pg.Client({ connectionString: server.url('prod') });
+  await prod.connect();
+  try {
+    // Production moves on after the restore point.
+    await prod.query(
+      `INSERT INTO orders (customer_id, amount, status, created_at, updated_at) VALUES (1, 5, 'open', now(), now())`,
+    );
+    await prod.query(`INSERT INTO tags VALUES ('late tag', 1, true)`);
+    const { checks } = await drill(
+      { restoreType: 'point-in-time', restoreTime: restorePoint },
+      { restoreType: 'point-in-time', targetTime: restorePoint.toISOString() },
+    );
+    expect(byId(checks, 'checksums:public.orders').status).toBe('pass');
+    expect(byId(checks, 'counts:public.orders').summary).toContain('updated_at <= restore point');
+    const tags = byId(checks, 'checksums:public.tags');
+    expect(tags.status).toBe('warn');
+    expect(byId(checks, 'counts:public.tags')).toMatchObject({ status: 'warn', measured: 50, expected: 51 });
+  } finally {
+    await prod.query(`DELETE FROM orders WHERE created_at > now() - interval '1 hour' AND payload IS NULL`);
+    await prod.query(`DELETE FROM tags WHERE label = 'late tag'`);
+    await prod.query(`SELECT setval('orders_id_seq', (SELECT max(id) FROM orders))`);
+    await prod.end();
+  }
+});
+
+test('without production-url the comparisons skip with the reason and the copy checks still run', async () => {
+  await makeCopy("SELECT setval('orders_id_seq', 10)");
+  const { checks } = await drill({ productionUrl: undefined });
+  expect(byId(checks, 'counts:public.orders')).toMatchObject({ status: 'skip', measured: 2999 });
+  expect(byId(checks, 'counts:public.orders').summary).toContain('no production-url');
+  expect(byId(checks, 'schema:all').status).toBe('skip');
+  expect(byId(checks, 'integrity:sequences').status).toBe('fail');
+  expect(byId(checks, 'integrity:read').status).toBe('pass');
+});
+
+test('an unreachable copy is an error check, not a throw', async () => {
+  const { checks } = await drill(
+    { productionUrl: undefined },
+    {
+      connection: {
+        host: '127.0.0.1',
+        port: 1,
+        database: 'copy',
+        user: 'postgres',
+        password: 'pw-secret-1',
+        sslMode: 'disable',
+      },
+    },
+  );
+  const c = byId(checks, 'integrity:connect');
+  expect(c.status).toBe('error');
+  expect(JSON.stringify(checks)).not.toContain('pw-secret-1');
+});

@@ -1,0 +1,14 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const fixtures = fileURLToPath(new URL('../fixtures/report/', import.meta.url));
+export const testKey = readFileSync(join(fixtures, 'test-signing-key.pem'), 'utf8');
+export const otherKey = readFileSync(join(fixtures, 'other-signing-key.pem'), 'utf8');
+
+/** A fresh workspace with docs/tests inside, as the action sees the repository. */
+export function workspace(): { root: string; dir: string } {
+  const root = mkdtempSync(join(tmpdir(), 'restore-proof-report-'));
+  return { root, dir: join(root, 'docs', 'tests') };
+}
