@@ -2,6 +2,8 @@
  * The validation engine behind the Validator interface. prepare() pins production at T (for latest) and
  * fingerprints it in the background while the cluster restores; validate() makes one pass over the copy
  * (in parallel with production's watermark-filtered pass for a past point in time) and judges every family.
+ * The jobs live beside it: production-side (reading production), comparison-plan (how each table is
+ * compared), fingerprint-pass (fingerprinting over a pool, narrowing to buckets), table-checks (judging).
  */
 import type pg from 'pg';
 import type { Logger } from '../log/logger.js';
