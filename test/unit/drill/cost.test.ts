@@ -149,4 +149,25 @@ describe('the index: estimated cost by month', () => {
     expect(page).toContain('| 2026-03 | 3 | $0.52 | 1 drill without a price; storage/I-O of 2 drills |');
     expect(page.indexOf('| 2026-04 |')).toBeLessThan(page.indexOf('| 2026-03 |'));
   });
+
+  test('an RDS instance drill without a price counts as unpriced, a local-pitr drill does not', () => {
+    const a = { ...passingOutcome, cost: estimateDrillCost({ outcome: withPhases(60), plan }) };
+    const page = renderIndex(
+      [
+        entry(a, '2026-04-06T03:00:00.000Z', '2026-04-06T030000Z-weekly-x.json'),
+        entry(
+          { ...a, provider: 'rds-instance', cost: undefined },
+          '2026-04-13T03:00:00.000Z',
+          '2026-04-13T030000Z-weekly-x.json',
+        ),
+        entry(
+          { ...a, provider: 'local-pitr', cost: undefined },
+          '2026-04-20T03:00:00.000Z',
+          '2026-04-20T030000Z-weekly-x.json',
+        ),
+      ],
+      new Date('2026-04-21T00:00:00Z'),
+    );
+    expect(page).toContain('| 2026-04 | 3 | $0.26 | 1 drill without a price; storage/I-O of 1 drill |');
+  });
 });

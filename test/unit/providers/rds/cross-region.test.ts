@@ -172,6 +172,11 @@ test('restore: copies into the target region, records it there, restores from it
     KmsKeyId: WEST_KEY,
     DeletionProtection: false,
   });
+  // The copy's instance is private, said explicitly (issue 13).
+  expect(west.commandCalls(CreateDBInstanceCommand)[0]!.args[0].input).toMatchObject({
+    DBInstanceIdentifier: `restore-proof-${RUN}-1`,
+    PubliclyAccessible: false,
+  });
   // The source's security groups and parameter group are regional: not carried to the target.
   expect(restore.VpcSecurityGroupIds).toBeUndefined();
   expect(restore.DBClusterParameterGroupName).toBeUndefined();
