@@ -6,8 +6,10 @@
 export const COMMANDS = ['restore-test', 'preflight', 'janitor', 'verify-reports'] as const;
 export type Command = (typeof COMMANDS)[number];
 
+/** What the provider input accepts. */
 export const PROVIDERS = ['aurora', 'local-pitr'] as const;
-export type ProviderName = (typeof PROVIDERS)[number];
+/** Who restored: the input's providers, and 'rds-instance' (provider aurora with source-instance). */
+export type ProviderName = (typeof PROVIDERS)[number] | 'rds-instance';
 
 export const RESTORE_TYPES = ['latest', 'point-in-time', 'snapshot'] as const;
 export type RestoreType = (typeof RESTORE_TYPES)[number];
