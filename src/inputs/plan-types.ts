@@ -4,7 +4,11 @@
  * the checks file are held here already parsed.
  *
  * Every member still carries the legacy string fields of model/types.ts's Plan (marked @deprecated there),
- * so code typed with that Plan keeps compiling while it moves to the parsed fields.
+ * so code typed with that Plan keeps compiling while it moves to the parsed fields. Moving a consumer: take
+ * the member type where the command is known (engine/restore-test.ts and what it calls: RestoreTestPlan;
+ * preflight: PreflightPlan; janitor: JanitorPlan; verify-reports: VerifyReportsPlan), or take CommandPlan
+ * and narrow with `if (plan.command === 'restore-test')`. Once no one reads a legacy field, drop it here
+ * and in model/types.ts, and the model's Plan with it.
  */
 import type { KeyObject } from 'node:crypto';
 import type { Partition } from '../aws/arn.js';
@@ -116,7 +120,7 @@ export interface PostureSettings {
 }
 
 /** Parts every command's plan carries. */
-interface PlanCommon extends LegacyPlan {
+export interface PlanCommon extends LegacyPlan {
   /** Every secret value among the inputs, computed once while planning: read it through secretsOf. */
   readonly secrets: readonly string[];
 }

@@ -69,17 +69,15 @@ export function planSource(
       'goes instead of source-cluster, not with it (one source per drill)',
     );
   }
-  const name: keyof typeof KINDS | undefined =
-    cluster !== undefined ? 'source-cluster' : instance !== undefined ? 'source-instance' : undefined;
-  if (provider === 'local-pitr' && name !== undefined) {
+  const value = cluster ?? instance;
+  const name: keyof typeof KINDS = cluster !== undefined ? 'source-cluster' : 'source-instance';
+  if (provider === 'local-pitr' && value !== undefined) {
     throw new InputError(
       name,
       'goes only with provider aurora; local-pitr reads backup-dir and wal-archive-dir',
     );
   }
-  const given = name
-    ? { name, value: (cluster ?? instance)!, ...parseSource(name, (cluster ?? instance)!) }
-    : undefined;
+  const given = value === undefined ? undefined : { name, value, ...parseSource(name, value) };
   if (!given && needsAws) {
     throw new InputError(
       'source-cluster',
