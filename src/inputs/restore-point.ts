@@ -10,8 +10,13 @@ const SNAPSHOT_ID = /^[A-Za-z][A-Za-z0-9:-]{0,254}$/;
 
 /** A DB cluster snapshot or DB snapshot, by identifier or ARN. */
 function snapshotId(value: string): string {
-  const arn = parseArnOf(value, 'rds', ['cluster-snapshot', 'snapshot']);
-  if (!SNAPSHOT_ID.test(value) && !(arn && /^\d{12}$/.test(arn.account) && SNAPSHOT_ID.test(arn.id))) {
+  const arn = value.startsWith('arn:')
+    ? parseArnOf(value, 'rds', ['cluster-snapshot', 'snapshot'])
+    : undefined;
+  const valid = value.startsWith('arn:')
+    ? arn !== undefined && /^\d{12}$/.test(arn.account) && SNAPSHOT_ID.test(arn.id)
+    : SNAPSHOT_ID.test(value);
+  if (!valid) {
     throw new InputError(
       'snapshot-id',
       'accepts a DB cluster snapshot (or, with source-instance, DB snapshot) identifier or ARN',
