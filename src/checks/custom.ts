@@ -8,7 +8,7 @@ import type pg from 'pg';
 import { result, elapsed } from './result.js';
 import { safeError } from '../db/session.js';
 import type { CheckResult } from '../model/types.js';
-import type { CustomCheck } from './checks-file.js';
+import type { CustomCheck } from '../inputs/checks-file-schema.js';
 
 export interface QueryOutcome {
   value?: unknown;

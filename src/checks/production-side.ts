@@ -13,7 +13,7 @@ import { readTables, type TableInfo } from '../db/catalog.js';
 import type { FingerprintOptions } from '../db/fingerprint.js';
 import { openSession, safeError, type SessionOptions } from '../db/session.js';
 import type { ProductionSnapshot } from '../db/snapshot.js';
-import type { ChecksFile } from './checks-file.js';
+import type { ChecksFile } from '../inputs/checks-file-schema.js';
 import { readCatalogSide, type CatalogSide } from './catalog-side.js';
 import { runOnProduction, type QueryOutcome } from './custom.js';
 import type { Side } from './data.js';

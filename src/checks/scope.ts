@@ -4,7 +4,7 @@
  * Unlogged tables stay in scope: they are judged as skip.
  */
 import type { SchemaKind, TableInfo } from '../db/catalog.js';
-import type { ChecksFile } from './checks-file.js';
+import type { ChecksFile } from '../inputs/checks-file-schema.js';
 
 /** Whether a table (schema.table) is excluded by the checks file. */
 export function excludedTable(checksFile: ChecksFile): (table: string) => boolean {

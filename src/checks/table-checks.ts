@@ -9,7 +9,7 @@ import { safeError, withPool } from '../db/session.js';
 import type { CheckResult } from '../model/types.js';
 import { comparePrivileges, compareRoles } from './access.js';
 import type { CatalogSide } from './catalog-side.js';
-import type { ChecksFile } from './checks-file.js';
+import type { ChecksFile } from '../inputs/checks-file-schema.js';
 import { compareTable, type Comparison, type Side } from './data.js';
 import type { SidePool } from './fingerprint-pass.js';
 import { amcheckCheck, foreignKeysCheck, readCheck, sequencesCheck } from './integrity.js';

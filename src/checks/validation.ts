@@ -15,7 +15,7 @@ import { ProductionSnapshot } from '../db/snapshot.js';
 import type { PreparedValidation, ValidationResult, Validator } from './validator.js';
 import { accessChecks } from './access.js';
 import { readCatalogSide } from './catalog-side.js';
-import { loadChecksFile, type ChecksFile } from './checks-file.js';
+import { loadChecksFile, type ChecksFile } from '../inputs/checks-file-schema.js';
 import { planComparisons } from './comparison-plan.js';
 import { customChecks } from './custom.js';
 import type { Side } from './data.js';

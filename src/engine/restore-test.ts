@@ -3,7 +3,7 @@
  * too), publishes outputs, summary and annotations, and commits the evidence when asked.
  */
 import { createValidator } from '../checks/validation.js';
-import { loadChecksFile, type ChecksFile } from '../checks/checks-file.js';
+import { loadChecksFile, type ChecksFile } from '../inputs/checks-file-schema.js';
 import { runDrill } from '../drill/drill.js';
 import type { EngineIO } from '../host/io.js';
 import { providerForPlan } from '../providers/registry.js';

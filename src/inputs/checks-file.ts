@@ -3,7 +3,7 @@
  * Its errors are InputErrors naming checks-file, one line each with the key path and what it accepts.
  */
 import { readFileSync } from 'node:fs';
-import { parseChecksFile, type ChecksFile } from '../checks/custom.js';
+import { parseChecksFile, type ChecksFile } from './checks-file-schema.js';
 import { InputError } from './input-error.js';
 import type { InputReader } from './raw-inputs.js';
 import { existingFile } from './values.js';

@@ -12,7 +12,7 @@
  */
 import type { KeyObject } from 'node:crypto';
 import type { Partition } from '../aws/arn.js';
-import type { ChecksFile } from '../checks/custom.js';
+import type { ChecksFile } from './checks-file-schema.js';
 import type { ConnectionSettings, Plan as LegacyPlan, SslMode } from '../model/types.js';
 
 /** A postgres:// URL, parsed once. */

@@ -1,7 +1,7 @@
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadChecksFile, parseChecksFile } from '../../../src/checks/checks-file.js';
+import { loadChecksFile, parseChecksFile } from '../../../src/inputs/checks-file-schema.js';
 
 test('a valid checks file parses', () => {
   const file = parseChecksFile(`
