@@ -132,7 +132,7 @@ export function rowStatus(
   exercises: ExerciseReport[],
   now: Date,
 ): RowStatus {
-  const runs = runsFor(type, reports, exercises);
+  const runs = runsFor(type, reports, exercises).filter((r) => Date.parse(r.startedAt) <= now.getTime());
   const evidence = runs.filter((r) => r.verdict === 'evidence');
   const lastRun = runs.at(-1) ?? null;
   const lastEvidence = evidence.at(-1) ?? null;

@@ -1,0 +1,189 @@
+import {
+  DEFAULT_TEST_TYPES,
+  parseEvidenceConfig,
+  type TestType,
+} from '../../../src/report/evidence-config.js';
+import { countSlots, dueSlots } from '../../../src/report/schedule-compliance.js';
+import {
+  isCrossRegionDrill,
+  judgeDrill,
+  rowStatus,
+  runsFor,
+  scheduleStatus,
+  type ScheduledRun,
+} from '../../../src/report/schedule-status.js';
+import { renderScheduleTable, statusLabel } from '../../../src/report/render/schedule-table.js';
+import {
+  drillReport,
+  exerciseReport,
+  sampleDrills,
+  sampleExercises,
+  TABLETOP_YAML,
+} from '../../fixtures/report/sample-year.js';
+
+const type = (id: string): TestType => DEFAULT_TEST_TYPES.find((t) => t.id === id)!;
+const fullDr = type('full-dr');
+
+describe('judgeDrill', () => {
+  it('a passing full-DR drill without a smoke command is not evidenced, naming the skipped smoke check', () => {
+    const report = drillReport('2026-04-18T05:00:00Z', { cadence: 'quarterly', smoke: false });
+    expect(report.result).toBe('pass');
+    expect(judgeDrill(fullDr, report)).toEqual({
+      verdict: 'not-evidenced',
+      reasons: ['smoke: skip (no smoke-command)'],
+    });
+  });
+
+  it('a smoke check that ran and passed evidences "all services operational"', () => {
+    expect(judgeDrill(fullDr, drillReport('2026-04-18T05:00:00Z', { cadence: 'quarterly' })).verdict).toBe(
+      'evidence',
+    );
+  });
+
+  it('a restore slower than the criterion fails the row even when the drill passed', () => {
+    const slow = drillReport('2026-02-01T04:00:00Z', { cadence: 'monthly', restoreSeconds: 1800 });
+    expect(judgeDrill(type('point-in-time'), slow)).toEqual({
+      verdict: 'failed',
+      reasons: ['restore took 30 min, not < 30 min'],
+    });
+  });
+
+  it('a failed drill never evidences', () => {
+    const failed = drillReport('2026-03-14T03:00:00Z', { cadence: 'weekly', fail: true });
+    expect(judgeDrill(type('weekly-validation'), failed)).toEqual({
+      verdict: 'failed',
+      reasons: ['the drill failed'],
+    });
+  });
+
+  it('cross-region needs a drill that restored in another region', () => {
+    const same = drillReport('2026-03-10T06:00:00Z', { cadence: 'annual' });
+    const other = drillReport('2026-03-10T06:00:00Z', { cadence: 'annual', crossRegion: true });
+    expect(isCrossRegionDrill(same)).toBe(false);
+    expect(judgeDrill(type('cross-region'), same)).toEqual({
+      verdict: 'not-evidenced',
+      reasons: ['not a cross-region drill'],
+    });
+    expect(judgeDrill(type('cross-region'), other).verdict).toBe('evidence');
+  });
+});
+
+describe('rowStatus', () => {
+  const drills = sampleDrills();
+  const exercises = sampleExercises();
+
+  it('fills a drill row from the reports of its drill cadence only', () => {
+    const runs = runsFor(type('point-in-time'), drills, exercises);
+    expect(runs).toHaveLength(13);
+    expect(runs.filter((r) => !r.file.includes('-monthly-'))).toEqual([]);
+  });
+
+  it('passed on time, with the next due date from the last evidence', () => {
+    const row = rowStatus(type('point-in-time'), drills, exercises, new Date('2026-12-20T00:00:00Z'));
+    expect(row).toMatchObject({ state: 'on-time', nextDue: '2027-01-01T04:00:00.000Z', dueNow: false });
+    expect(statusLabel(row)).toBe('passed on time; next due 2027-01-01');
+  });
+
+  it('due now once the due date passed, OVERDUE once its grace passed too', () => {
+    // January's and February's due dates both passed their following period: 2 missed.
+    const dueNow = rowStatus(type('point-in-time'), drills, exercises, new Date('2027-01-03T00:00:00Z'));
+    expect(statusLabel(dueNow)).toBe('passed on time; due now (2027-01-01)');
+    const overdue = rowStatus(type('point-in-time'), drills, exercises, new Date('2027-03-20T00:00:00Z'));
+    expect(overdue).toMatchObject({ state: 'overdue', missed: 2 });
+    expect(statusLabel(overdue)).toBe('**OVERDUE** since 2027-01-01 (2 due dates missed)');
+  });
+
+  it('a late quarterly reads "passed late"', () => {
+    const row = rowStatus(fullDr, drills, exercises, new Date('2026-08-15T00:00:00Z'));
+    expect(row.state).toBe('late');
+    expect(row.lastEvidence?.startedAt).toBe('2026-07-29T05:00:00.000Z');
+  });
+
+  it('reads "not evidenced" when the last run passed without showing the criteria and no evidence stands', () => {
+    const onlyNoSmoke = [drillReport('2026-07-20T05:00:00Z', { cadence: 'quarterly', smoke: false })];
+    const row = rowStatus(fullDr, onlyNoSmoke, [], new Date('2026-08-01T00:00:00Z'));
+    expect(row.state).toBe('not-evidenced');
+    expect(statusLabel(row)).toBe('**not evidenced**: smoke: skip (no smoke-command)');
+  });
+
+  it('OVERDUE for the cross-region row whose only drill is more than a year old', () => {
+    const row = rowStatus(type('cross-region'), drills, exercises, new Date('2026-06-01T00:00:00Z'));
+    expect(row.state).toBe('overdue');
+    expect(statusLabel(row)).toBe('**OVERDUE** since 2026-03-10');
+  });
+
+  it('never performed, and not run by this team (never OVERDUE)', () => {
+    expect(statusLabel(rowStatus(type('tabletop'), [], [], new Date('2026-06-01T00:00:00Z')))).toBe(
+      '**OVERDUE**: never performed',
+    );
+    const disabled = { ...type('tabletop'), enabled: false };
+    const row = rowStatus(disabled, [], [], new Date('2030-01-01T00:00:00Z'));
+    expect(row.state).toBe('not-run');
+    expect(statusLabel(row)).toBe('not run by this team');
+  });
+
+  it('an exercise fills the row whose id its record names', () => {
+    const row = rowStatus(
+      type('tabletop'),
+      [],
+      [exerciseReport(TABLETOP_YAML)],
+      new Date('2026-07-01T00:00:00Z'),
+    );
+    expect(row).toMatchObject({ state: 'on-time', nextDue: '2026-12-12T00:00:00.000Z' });
+    expect(row.lastRun?.kind).toBe('exercise');
+  });
+
+  it('renders the index table from the configuration, in its order', () => {
+    const config = parseEvidenceConfig('');
+    const lines = renderScheduleTable(
+      scheduleStatus(config, drills, exercises, new Date('2026-12-20T00:00:00Z')),
+    );
+    const rows = lines.filter(
+      (l) => l.startsWith('| ') && !l.startsWith('| Test type') && !l.startsWith('| ---'),
+    );
+    expect(rows.map((r) => r.split(' | ')[0])).toEqual(config.testTypes.map((t) => `| ${t.name}`));
+    expect(rows[1]).toContain('Restore completes in \\< 30 min');
+    expect(lines.join('\n')).not.toMatch(/&[a-z]+;/);
+  });
+});
+
+describe('dueSlots', () => {
+  const run = (startedAt: string): ScheduledRun => ({
+    kind: 'drill',
+    file: `${startedAt}.json`,
+    markdownFile: `${startedAt}.md`,
+    startedAt,
+    verdict: 'evidence',
+    reasons: [],
+  });
+  const year = { from: new Date('2026-01-01T00:00:00Z'), to: new Date('2027-01-01T00:00:00Z') };
+  const after = new Date('2027-01-15T00:00:00Z');
+
+  it('on time within grace, late within the following period, missed after it', () => {
+    const slots = dueSlots(
+      'quarterly',
+      ['2025-10-20T05:00:00Z', '2026-01-25T05:00:00Z', '2026-05-20T05:00:00Z'].map(run),
+      year,
+      after,
+    );
+    expect(slots.map((s) => [s.due.slice(0, 10), s.outcome])).toEqual([
+      ['2026-01-20', 'on-time'],
+      ['2026-04-25', 'late'],
+      ['2026-08-20', 'missed'],
+      ['2026-11-20', 'missed'],
+    ]);
+    expect(countSlots(slots)).toEqual({ onTime: 1, late: 1, missed: 2, overdue: 0, open: 0 });
+  });
+
+  it('with no history the first due date is one period into the window', () => {
+    const slots = dueSlots('semiannual', [], year, new Date('2026-03-01T00:00:00Z'));
+    expect(slots).toEqual([
+      { due: '2026-07-01T00:00:00.000Z', deadline: '2026-07-08T00:00:00.000Z', outcome: 'open', run: null },
+    ]);
+  });
+
+  it('overdue while a late run may still come', () => {
+    const slots = dueSlots('monthly', [run('2026-01-05T00:00:00Z')], year, new Date('2026-02-20T00:00:00Z'));
+    expect(slots.map((s) => s.outcome)).toEqual(['on-time', 'overdue']);
+  });
+});
