@@ -29,5 +29,7 @@ export function parseValidatedYaml<S extends z.ZodType>(schema: S, text: string,
   }
   const parsed = schema.safeParse(raw);
   if (parsed.success) return parsed.data;
-  throw new Error(issueLine(name, parsed.error.issues[0]!));
+  // A misspelt key explains a "missing" one better than the other way round.
+  const issues = parsed.error.issues;
+  throw new Error(issueLine(name, issues.find((i) => i.code === 'unrecognized_keys') ?? issues[0]!));
 }
