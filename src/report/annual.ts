@@ -67,13 +67,17 @@ export interface AnnualCompliance {
   notEvidencedRuns: number;
 }
 
-/** One month's worst restore time and data loss against the strictest target that month. */
+/**
+ * One month's worst restore and worst data loss, each with its own drill's target: the drill that came
+ * closest to (or furthest past) its target. Drills of different cadences carry different targets (30 min for
+ * the weekly, 2 h for a full DR), so the month's slowest drill alone would misread as a miss.
+ */
 export interface TrendPoint {
   month: string;
   drills: number;
-  maxRestoreSeconds: number;
+  restoreSeconds: number;
   rtoTargetSeconds: number;
-  maxDataLossSeconds: number;
+  dataLossSeconds: number;
   rpoTargetSeconds: number;
 }
 
@@ -214,6 +218,13 @@ function compliance(type: TestType, input: AnnualInput, from: Date, to: Date): A
   };
 }
 
+/** The drill that came closest to (or went furthest past) its own target wins: measured / target. */
+const closer = (measured: number, target: number, best: number, bestTarget: number): boolean => {
+  const ratio = target > 0 ? measured / target : Number.POSITIVE_INFINITY;
+  const bestRatio = bestTarget > 0 ? best / bestTarget : Number.POSITIVE_INFINITY;
+  return ratio > bestRatio || (ratio === bestRatio && measured > best);
+};
+
 function trend(reports: Report[]): TrendPoint[] {
   const months = new Map<string, TrendPoint>();
   for (const r of reports) {
@@ -222,19 +233,28 @@ function trend(reports: Report[]): TrendPoint[] {
     const m = months.get(month) ?? {
       month,
       drills: 0,
-      maxRestoreSeconds: 0,
-      rtoTargetSeconds: Number.POSITIVE_INFINITY,
-      maxDataLossSeconds: 0,
-      rpoTargetSeconds: Number.POSITIVE_INFINITY,
+      restoreSeconds: -1,
+      rtoTargetSeconds: 1,
+      dataLossSeconds: -1,
+      rpoTargetSeconds: 1,
     };
     m.drills += 1;
-    m.maxRestoreSeconds = Math.max(m.maxRestoreSeconds, r.restore.seconds);
-    m.rtoTargetSeconds = Math.min(m.rtoTargetSeconds, r.objectives.rto.targetSeconds);
-    m.maxDataLossSeconds = Math.max(m.maxDataLossSeconds, r.objectives.rpo.measuredSeconds ?? 0);
-    m.rpoTargetSeconds = Math.min(m.rpoTargetSeconds, r.objectives.rpo.targetSeconds);
+    const rto = r.objectives.rto.targetSeconds;
+    if (closer(r.restore.seconds, rto, m.restoreSeconds, m.rtoTargetSeconds)) {
+      m.restoreSeconds = r.restore.seconds;
+      m.rtoTargetSeconds = rto;
+    }
+    const loss = r.objectives.rpo.measuredSeconds;
+    const rpo = r.objectives.rpo.targetSeconds;
+    if (loss !== null && closer(loss, rpo, m.dataLossSeconds, m.rpoTargetSeconds)) {
+      m.dataLossSeconds = loss;
+      m.rpoTargetSeconds = rpo;
+    }
     months.set(month, m);
   }
-  return [...months.values()].sort((a, b) => (a.month < b.month ? -1 : 1));
+  return [...months.values()]
+    .map((m) => (m.dataLossSeconds < 0 ? { ...m, dataLossSeconds: 0 } : m))
+    .sort((a, b) => (a.month < b.month ? -1 : 1));
 }
 
 function failures(reports: Report[], drills: AnnualDrill[]): AnnualFailure[] {
