@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { validUntil } from './cadence.js';
+import type { EvidenceConfig, TestType } from './evidence-config.js';
 import { fileStamp, slug, type ReportSignature, type RunContext } from './model.js';
 import { sanitizeDeep } from './sanitize.js';
 import { parseValidatedYaml } from './validated-yaml.js';
@@ -66,6 +67,28 @@ export type ExerciseRecord = z.output<typeof exerciseRecordSchema>;
 /** Parses an exercise record's YAML. Throws one line naming the file and the key. */
 export function parseExerciseRecord(yamlText: string, name = 'exercise-file'): ExerciseRecord {
   return parseValidatedYaml(exerciseRecordSchema, yamlText, name);
+}
+
+/**
+ * The test type an exercise record fills, from restore-proof.yml: it must name an exercise type. Throws one
+ * line naming the key and the ids it accepts. Its cadence is the one buildExerciseReport takes.
+ */
+export function exerciseTypeFor(
+  config: EvidenceConfig,
+  record: ExerciseRecord,
+  name = 'exercise-file',
+): TestType {
+  const id = record['test-type'];
+  const types = config.testTypes.filter((t) => t.evidence === 'exercise');
+  const type = types.find((t) => t.id === id);
+  if (type) return type;
+  const accepted =
+    types.length > 0
+      ? `one of ${types.map((t) => t.id).join(', ')}`
+      : 'none: restore-proof.yml names no exercise test type';
+  throw new Error(
+    `${name}: test-type: ${id} is not an exercise test type in restore-proof.yml (accepts ${accepted})`,
+  );
 }
 
 /** The signed, chained document of one exercise (beside the drill reports, in the same chain). */

@@ -4,9 +4,11 @@ import {
   buildExerciseReport,
   EXERCISE_SCHEMA,
   exerciseStem,
+  exerciseTypeFor,
   isExerciseReport,
   parseExerciseRecord,
 } from '../../../src/report/exercise.js';
+import { DEFAULT_EVIDENCE_CONFIG, parseEvidenceConfig } from '../../../src/report/evidence-config.js';
 import { REPORT_FILE, runContextFromEnv } from '../../../src/report/model.js';
 import {
   loadSigningKey,
@@ -14,7 +16,6 @@ import {
   signedBytes,
   verifySignature,
 } from '../../../src/report/signing.js';
-import { renderExerciseMarkdown } from '../../../src/report/render/exercise-markdown.js';
 import { exerciseReport, TABLETOP_YAML } from '../../fixtures/report/sample-year.js';
 import { testKey } from '../../support/report-keys.js';
 
@@ -139,25 +140,24 @@ describe('buildExerciseReport', () => {
   });
 });
 
-describe('renderExerciseMarkdown', () => {
-  const markdown = renderExerciseMarkdown(
-    exerciseReport(TABLETOP_YAML.replace('for six hours', 'for <six> hours')),
-    { signingFingerprint: 'SHA256:abc', reportDir: 'docs/tests' },
-  );
-
-  it('shows the scenario, roles, findings and actions', () => {
-    expect(markdown).toMatch(/^# Exercise: us-east-1 is unavailable/);
-    expect(markdown).toContain('held on 2026-06-12 by 4 participants, with 2 findings and 2 actions.');
-    expect(markdown).toContain('- DBA on call');
-    expect(markdown).toContain('2. Restoring in us-west-2 needs a KMS key there; nobody knew its alias.');
-    expect(markdown).toContain(
-      '| Record the us-west-2 KMS key alias in the plan | DBA on call | 2026-06-30 |',
-    );
-    expect(markdown).toContain('restore-proof verify-reports --report-dir docs/tests');
+describe('exerciseTypeFor', () => {
+  it('finds the exercise test type the record names', () => {
+    const type = exerciseTypeFor(DEFAULT_EVIDENCE_CONFIG, parseExerciseRecord(TABLETOP_YAML));
+    expect(type).toMatchObject({ id: 'tabletop', cadence: 'semiannual' });
   });
 
-  it('escapes angle brackets without HTML entities', () => {
-    expect(markdown).toContain('for \\<six\\> hours');
-    expect(markdown).not.toMatch(/&[a-z]+;|(^|[^\\])<[a-z]/im);
+  it('refuses a drill type or an unknown id, naming the ids it accepts', () => {
+    const record = parseExerciseRecord(`test-type: full-dr\n${TABLETOP_YAML}`);
+    expect(() => exerciseTypeFor(DEFAULT_EVIDENCE_CONFIG, record)).toThrow(
+      new Error(
+        'exercise-file: test-type: full-dr is not an exercise test type in restore-proof.yml (accepts one of tabletop)',
+      ),
+    );
+    const noExercises = parseEvidenceConfig(
+      'test-types:\n  - { id: weekly, name: Weekly, cadence: weekly }\n',
+    );
+    expect(() => exerciseTypeFor(noExercises, parseExerciseRecord(TABLETOP_YAML))).toThrow(
+      /accepts none: restore-proof.yml names no exercise test type\)$/,
+    );
   });
 });

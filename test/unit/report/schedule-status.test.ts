@@ -1,18 +1,6 @@
-import {
-  DEFAULT_TEST_TYPES,
-  parseEvidenceConfig,
-  type TestType,
-} from '../../../src/report/evidence-config.js';
-import { countSlots, dueSlots } from '../../../src/report/schedule-compliance.js';
-import {
-  isCrossRegionDrill,
-  judgeDrill,
-  rowStatus,
-  runsFor,
-  scheduleStatus,
-  type ScheduledRun,
-} from '../../../src/report/schedule-status.js';
-import { renderScheduleTable, statusLabel } from '../../../src/report/render/schedule-table.js';
+import { DEFAULT_TEST_TYPES, type TestType } from '../../../src/report/evidence-config.js';
+import { isCrossRegionDrill, judgeDrill, rowStatus, runsFor } from '../../../src/report/schedule-status.js';
+import { statusLabel } from '../../../src/report/render/schedule-table.js';
 import {
   drillReport,
   exerciseReport,
@@ -131,59 +119,5 @@ describe('rowStatus', () => {
     );
     expect(row).toMatchObject({ state: 'on-time', nextDue: '2026-12-12T00:00:00.000Z' });
     expect(row.lastRun?.kind).toBe('exercise');
-  });
-
-  it('renders the index table from the configuration, in its order', () => {
-    const config = parseEvidenceConfig('');
-    const lines = renderScheduleTable(
-      scheduleStatus(config, drills, exercises, new Date('2026-12-20T00:00:00Z')),
-    );
-    const rows = lines.filter(
-      (l) => l.startsWith('| ') && !l.startsWith('| Test type') && !l.startsWith('| ---'),
-    );
-    expect(rows.map((r) => r.split(' | ')[0])).toEqual(config.testTypes.map((t) => `| ${t.name}`));
-    expect(rows[1]).toContain('Restore completes in \\< 30 min');
-    expect(lines.join('\n')).not.toMatch(/&[a-z]+;/);
-  });
-});
-
-describe('dueSlots', () => {
-  const run = (startedAt: string): ScheduledRun => ({
-    kind: 'drill',
-    file: `${startedAt}.json`,
-    markdownFile: `${startedAt}.md`,
-    startedAt,
-    verdict: 'evidence',
-    reasons: [],
-  });
-  const year = { from: new Date('2026-01-01T00:00:00Z'), to: new Date('2027-01-01T00:00:00Z') };
-  const after = new Date('2027-01-15T00:00:00Z');
-
-  it('on time within grace, late within the following period, missed after it', () => {
-    const slots = dueSlots(
-      'quarterly',
-      ['2025-10-20T05:00:00Z', '2026-01-25T05:00:00Z', '2026-05-20T05:00:00Z'].map(run),
-      year,
-      after,
-    );
-    expect(slots.map((s) => [s.due.slice(0, 10), s.outcome])).toEqual([
-      ['2026-01-20', 'on-time'],
-      ['2026-04-25', 'late'],
-      ['2026-08-20', 'missed'],
-      ['2026-11-20', 'missed'],
-    ]);
-    expect(countSlots(slots)).toEqual({ onTime: 1, late: 1, missed: 2, overdue: 0, open: 0 });
-  });
-
-  it('with no history the first due date is one period into the window', () => {
-    const slots = dueSlots('semiannual', [], year, new Date('2026-03-01T00:00:00Z'));
-    expect(slots).toEqual([
-      { due: '2026-07-01T00:00:00.000Z', deadline: '2026-07-08T00:00:00.000Z', outcome: 'open', run: null },
-    ]);
-  });
-
-  it('overdue while a late run may still come', () => {
-    const slots = dueSlots('monthly', [run('2026-01-05T00:00:00Z')], year, new Date('2026-02-20T00:00:00Z'));
-    expect(slots.map((s) => s.outcome)).toEqual(['on-time', 'overdue']);
   });
 });
