@@ -152,7 +152,7 @@ export function buildAnnualReport(input: AnnualInput): AnnualReport {
     exercises: exercises.map(annualExercise),
     compliance: config.testTypes.map((type) => compliance(type, input, from, to)),
     trend: trend(reports),
-    failures: failures(reports, drills),
+    failures: failures(reports, drills, input.reports, config),
     verification: verification(input.verification),
     hipaa: hipaaCoverage(reports, exercises),
   };
@@ -257,18 +257,24 @@ function trend(reports: Report[]): TrendPoint[] {
     .sort((a, b) => (a.month < b.month ? -1 : 1));
 }
 
-function failures(reports: Report[], drills: AnnualDrill[]): AnnualFailure[] {
+/** Each failure of the year and the next pass of its source, which may fall in the next year. */
+function failures(
+  reports: Report[],
+  drills: AnnualDrill[],
+  all: Report[],
+  config: EvidenceConfig,
+): AnnualFailure[] {
+  const passes = all.filter((r) => r.result === 'pass').sort((a, b) => compareReportFiles(a.file, b.file));
   return drills
     .map((failed, i) => ({ failed, report: reports[i]! }))
     .filter(({ failed }) => failed.result === 'fail')
     .map(({ failed, report }) => {
-      const nextPass =
-        drills.find(
-          (d) =>
-            d.result === 'pass' &&
-            d.source === failed.source &&
-            Date.parse(d.startedAt) > Date.parse(failed.startedAt),
-        ) ?? null;
+      const next = passes.find(
+        (r) =>
+          clusterName(r.source.cluster) === failed.source &&
+          Date.parse(r.startedAt) > Date.parse(failed.startedAt),
+      );
+      const nextPass = next ? annualDrill(next, config) : null;
       return {
         failed,
         reasons: failureReasons(report),

@@ -2,6 +2,7 @@ import { buildAnnualReport, type AnnualReport } from '../../../src/report/annual
 import { DEFAULT_EVIDENCE_CONFIG } from '../../../src/report/evidence-config.js';
 import { coverageClausesFor } from '../../../src/report/hipaa-coverage.js';
 import {
+  drillReport,
   SAMPLE_NOW,
   sampleDrills,
   sampleExercises,
@@ -69,6 +70,16 @@ describe('buildAnnualReport', () => {
     expect(failure!.reasons).toEqual(['checksums:public.observations']);
     expect(failure!.nextPass?.startedAt).toBe('2026-03-15T03:00:00.000Z');
     expect(failure!.secondsToNextPass).toBe(86400);
+  });
+
+  it('finds the next pass of a December failure in January', () => {
+    const reports = [
+      drillReport('2026-12-26T03:00:00Z', { cadence: 'weekly', fail: true }),
+      drillReport('2027-01-02T03:00:00Z', { cadence: 'weekly' }),
+    ];
+    const [failure] = sampleAnnual({ reports, exercises: [] }).failures;
+    expect(failure!.nextPass?.startedAt).toBe('2027-01-02T03:00:00.000Z');
+    expect(failure!.secondsToNextPass).toBe(7 * 86400);
   });
 
   it('trends, per month, the drill closest to its own RTO and RPO targets', () => {
