@@ -123,7 +123,7 @@ test-types:
     } catch (error) {
       thrown = error as Error;
     }
-    expect(thrown?.message.startsWith(message)).toBe(true);
+    expect(thrown?.message.slice(0, message.length)).toBe(message);
     expect(thrown?.message).not.toContain('\n');
   });
 });
