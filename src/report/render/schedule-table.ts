@@ -4,7 +4,7 @@ import { plural, utcDate } from './format.js';
 import { tableText } from './markdown-text.js';
 
 /** What the row's status reads: passed on time, due now, OVERDUE, not evidenced, not run by this team. */
-export function statusLabel(row: RowStatus): string {
+export function scheduleStatusLabel(row: RowStatus): string {
   switch (row.state) {
     case 'not-run':
       return 'not run by this team';
@@ -57,12 +57,12 @@ export function renderScheduleTable(rows: RowStatus[]): string[] {
     const frequency = frequencyLabel(row.type.cadence);
     if (row.state === 'not-run') {
       out.push(
-        `| ${tableText(row.type.name)} | ${frequency} | — | — | ${statusLabel(row)} | ${tableText(row.criteria)} |`,
+        `| ${tableText(row.type.name)} | ${frequency} | — | — | ${scheduleStatusLabel(row)} | ${tableText(row.criteria)} |`,
       );
       continue;
     }
     out.push(
-      `| ${tableText(row.type.name)} | ${frequency} | ${performed(row.lastRun)} | ${resultOf(row.lastRun)} | ${statusLabel(row)} | ${tableText(row.criteria)} |`,
+      `| ${tableText(row.type.name)} | ${frequency} | ${performed(row.lastRun)} | ${resultOf(row.lastRun)} | ${scheduleStatusLabel(row)} | ${tableText(row.criteria)} |`,
     );
   }
   return out;

@@ -1,6 +1,6 @@
 import { DEFAULT_TEST_TYPES, type TestType } from '../../../src/report/evidence-config.js';
 import { isCrossRegionDrill, judgeDrill, rowStatus, runsFor } from '../../../src/report/schedule-status.js';
-import { statusLabel } from '../../../src/report/render/schedule-table.js';
+import { scheduleStatusLabel } from '../../../src/report/render/schedule-table.js';
 import {
   drillReport,
   exerciseReport,
@@ -69,16 +69,16 @@ describe('rowStatus', () => {
   it('passed on time, with the next due date from the last evidence', () => {
     const row = rowStatus(type('point-in-time'), drills, exercises, new Date('2026-12-20T00:00:00Z'));
     expect(row).toMatchObject({ state: 'on-time', nextDue: '2027-01-01T04:00:00.000Z', dueNow: false });
-    expect(statusLabel(row)).toBe('passed on time; next due 2027-01-01');
+    expect(scheduleStatusLabel(row)).toBe('passed on time; next due 2027-01-01');
   });
 
   it('due now once the due date passed, OVERDUE once its grace passed too', () => {
     // January's and February's due dates both passed their following period: 2 missed.
     const dueNow = rowStatus(type('point-in-time'), drills, exercises, new Date('2027-01-03T00:00:00Z'));
-    expect(statusLabel(dueNow)).toBe('passed on time; due now (2027-01-01)');
+    expect(scheduleStatusLabel(dueNow)).toBe('passed on time; due now (2027-01-01)');
     const overdue = rowStatus(type('point-in-time'), drills, exercises, new Date('2027-03-20T00:00:00Z'));
     expect(overdue).toMatchObject({ state: 'overdue', missed: 2 });
-    expect(statusLabel(overdue)).toBe('**OVERDUE** since 2027-01-01 (2 due dates missed)');
+    expect(scheduleStatusLabel(overdue)).toBe('**OVERDUE** since 2027-01-01 (2 due dates missed)');
   });
 
   it('a late quarterly reads "passed late"', () => {
@@ -91,23 +91,23 @@ describe('rowStatus', () => {
     const onlyNoSmoke = [drillReport('2026-07-20T05:00:00Z', { cadence: 'quarterly', smoke: false })];
     const row = rowStatus(fullDr, onlyNoSmoke, [], new Date('2026-08-01T00:00:00Z'));
     expect(row.state).toBe('not-evidenced');
-    expect(statusLabel(row)).toBe('**not evidenced**: smoke: skip (no smoke-command)');
+    expect(scheduleStatusLabel(row)).toBe('**not evidenced**: smoke: skip (no smoke-command)');
   });
 
   it('OVERDUE for the cross-region row whose only drill is more than a year old', () => {
     const row = rowStatus(type('cross-region'), drills, exercises, new Date('2026-06-01T00:00:00Z'));
     expect(row.state).toBe('overdue');
-    expect(statusLabel(row)).toBe('**OVERDUE** since 2026-03-10');
+    expect(scheduleStatusLabel(row)).toBe('**OVERDUE** since 2026-03-10');
   });
 
   it('never performed, and not run by this team (never OVERDUE)', () => {
-    expect(statusLabel(rowStatus(type('tabletop'), [], [], new Date('2026-06-01T00:00:00Z')))).toBe(
+    expect(scheduleStatusLabel(rowStatus(type('tabletop'), [], [], new Date('2026-06-01T00:00:00Z')))).toBe(
       '**OVERDUE**: never performed',
     );
     const disabled = { ...type('tabletop'), enabled: false };
     const row = rowStatus(disabled, [], [], new Date('2030-01-01T00:00:00Z'));
     expect(row.state).toBe('not-run');
-    expect(statusLabel(row)).toBe('not run by this team');
+    expect(scheduleStatusLabel(row)).toBe('not run by this team');
   });
 
   it('an exercise fills the row whose id its record names', () => {
