@@ -121,11 +121,11 @@ export async function sequencesCheck(client: pg.Client, tables: TableInfo[]): Pr
   const errors: string[] = [];
   let n = 0;
   for (const table of tables) {
-    for (const { column, sequence } of table.sequences) {
+    for (const { column, sequence, schema, name } of table.sequences) {
       n++;
       try {
-        const [seqSchema, ...rest] = sequence.split('.');
-        const seq = qualified(client, seqSchema!, rest.join('.'));
+        if (schema === undefined || name === undefined) throw new Error('sequence without schema and name');
+        const seq = qualified(client, schema, name);
         const { rows: s } = await client.query<{ last: string; called: boolean; inc: string }>(
           `SELECT s.last_value::text AS last, s.is_called AS called, p.seqincrement::text AS inc
              FROM ${seq} s, pg_sequence p WHERE p.seqrelid = $1::regclass`,

@@ -104,6 +104,8 @@ export async function fingerprintTable(
       sql,
       params,
     ));
+  } catch (error) {
+    throw rowSecurityError(error, table) ?? error;
   } finally {
     if ((options.buckets ?? 0) > 0) await client.query('RESET enable_sort').catch(() => undefined);
   }
@@ -132,6 +134,26 @@ export async function fingerprintTable(
     newestEpoch,
     ms: Date.now() - started,
   };
+}
+
+/**
+ * The session runs with row_security off, so a table whose policies would hide rows from this role raises
+ * 42501 instead of answering with fewer rows (a non-owner would otherwise see 0 rows on both sides and
+ * pass). That error names the table and the fix; any other error is left as it is.
+ */
+export function rowSecurityError(
+  error: unknown,
+  table: Pick<TableInfo, 'key' | 'rowSecurity'>,
+): Error | undefined {
+  const e = error as { code?: string; message?: string };
+  if (e?.code !== '42501') return undefined;
+  if (!table.rowSecurity && !/row.level security/i.test(String(e.message))) return undefined;
+  return Object.assign(
+    new Error(
+      `row-level security policies on ${table.key} would hide rows from this role, so the table cannot be read whole: connect as the table owner or a role with BYPASSRLS`,
+    ),
+    { code: e.code },
+  );
 }
 
 /** A short, stable digest of a table fingerprint for reports (names, counts and hashes only). */
