@@ -3,7 +3,7 @@
  * indexes, sequences ahead of their columns, foreign keys without orphans (bounded in cost).
  */
 import type pg from 'pg';
-import type { TableInfo } from '../db/catalog.js';
+import { keyPartSql, type TableInfo } from '../db/catalog.js';
 import { qualified, safeError } from '../db/session.js';
 import type { CheckResult } from '../model/types.js';
 import { elapsed, listSome, result } from './result.js';
@@ -239,10 +239,14 @@ export async function foreignKeysCheck(
     return result('integrity:foreign-keys', 'integrity', 'skip', 'disabled in the checks file', 0);
   const maxRows = options.maxRows ?? 10_000_000;
   const timeoutMs = options.timeoutMs ?? 120_000;
-  const { rows } = await client.query<ForeignKey & { cs: string; ct: string; ps: string; pt: string }>(`
-    SELECT cn.nspname || '.' || c.relname || '.' || k.conname AS name,
+  const { rows } = await client.query<
+    ForeignKey & { cs: string; ct: string; ps: string; pt: string; ck: string; pk: string }
+  >(`
+    SELECT ${keyPartSql('cn.nspname')} || '.' || ${keyPartSql('c.relname')} || '.' || ${keyPartSql('k.conname')} AS name,
            cn.nspname AS cs, c.relname AS ct, pn.nspname AS ps, p.relname AS pt,
-           cn.nspname || '.' || c.relname AS child, pn.nspname || '.' || p.relname AS parent,
+           c.relkind::text AS ck, p.relkind::text AS pk,
+           ${keyPartSql('cn.nspname')} || '.' || ${keyPartSql('c.relname')} AS child,
+           ${keyPartSql('pn.nspname')} || '.' || ${keyPartSql('p.relname')} AS parent,
            (SELECT array_agg(a.attname::text ORDER BY o) FROM unnest(k.conkey) WITH ORDINALITY u(n, o)
               JOIN pg_attribute a ON a.attrelid = k.conrelid AND a.attnum = u.n) AS "childCols",
            (SELECT array_agg(a.attname::text ORDER BY o) FROM unnest(k.confkey) WITH ORDINALITY u(n, o)
@@ -257,8 +261,11 @@ export async function foreignKeysCheck(
   const skipped = todo.filter((fk) => fk.estimated > maxRows).map((fk) => fk.name);
   const checked = todo.filter((fk) => fk.estimated <= maxRows);
   const outcomes = await run(checked, async (conn, fk) => {
-    const child = qualified(conn, fk.cs, fk.ct);
-    const parent = qualified(conn, fk.ps, fk.pt);
+    // A foreign key binds the table's own rows only, not those of inheritance children (partitions of a
+    // partitioned table, relkind p, are its rows: read them all).
+    const only = (relkind: string): string => (relkind === 'r' ? 'ONLY ' : '');
+    const child = `${only(fk.ck)}${qualified(conn, fk.cs, fk.ct)}`;
+    const parent = `${only(fk.pk)}${qualified(conn, fk.ps, fk.pt)}`;
     const notNull = fk.childCols.map((col) => `c.${conn.escapeIdentifier(col)} IS NOT NULL`).join(' AND ');
     const join = fk.childCols
       .map((col, i) => `p.${conn.escapeIdentifier(fk.parentCols[i]!)} = c.${conn.escapeIdentifier(col)}`)

@@ -49,7 +49,7 @@ export function tableKey(schema: string, name: string): string {
 }
 
 /** keyPart in SQL, for keys built by the server. */
-const k = (expr: string): string =>
+export const keyPartSql = (expr: string): string =>
   `(CASE WHEN ${expr} ~ '^[a-z_][a-z0-9_$]*$' THEN ${expr}::text ELSE '"' || replace(${expr}, '"', '""') || '"' END)`;
 
 export interface Catalog {
@@ -134,12 +134,12 @@ export async function readSchemaObjects(client: pg.Client): Promise<Record<Schem
   };
   // In SCHEMA_KINDS order, one query at a time (a pg client runs them in sequence anyway).
   const sqls = [
-    `SELECT ${k('n.nspname')} || '.' || ${k('c.relname')} AS k,
+    `SELECT ${keyPartSql('n.nspname')} || '.' || ${keyPartSql('c.relname')} AS k,
               CASE c.relkind WHEN 'p' THEN 'partitioned table' ELSE 'table' END
               || CASE c.relpersistence WHEN 'u' THEN ', unlogged' ELSE '' END AS v
          FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
         WHERE c.relkind IN ('r', 'p', 'f') AND ${USER_NS} AND ${NOT_EXTENSION_MEMBER('pg_class', 'c.oid')}`,
-    `SELECT ${k('n.nspname')} || '.' || ${k('c.relname')} || '.' || ${k('a.attname')} AS k,
+    `SELECT ${keyPartSql('n.nspname')} || '.' || ${keyPartSql('c.relname')} || '.' || ${keyPartSql('a.attname')} AS k,
               format_type(a.atttypid, a.atttypmod)
               || CASE WHEN a.attnotnull THEN ' not null' ELSE '' END
               || CASE WHEN a.attidentity <> '' THEN ' identity' ELSE '' END
@@ -152,24 +152,24 @@ export async function readSchemaObjects(client: pg.Client): Promise<Record<Schem
          LEFT JOIN pg_collation co ON co.oid = a.attcollation
         WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f') AND a.attnum > 0 AND NOT a.attisdropped AND ${USER_NS}
           AND ${NOT_EXTENSION_MEMBER('pg_class', 'c.oid')}`,
-    `SELECT ${k('n.nspname')} || '.' || ${k('i.relname')} AS k, pg_get_indexdef(i.oid)
+    `SELECT ${keyPartSql('n.nspname')} || '.' || ${keyPartSql('i.relname')} AS k, pg_get_indexdef(i.oid)
               || CASE WHEN x.indisvalid THEN '' ELSE ' (invalid)' END AS v
          FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_namespace n ON n.oid = i.relnamespace
         WHERE ${USER_NS} AND ${NOT_EXTENSION_MEMBER('pg_class', 'x.indrelid')}`,
-    `SELECT ${k('n.nspname')} || '.' || ${k('c.relname')} || '.' || ${k('x.conname')} AS k,
+    `SELECT ${keyPartSql('n.nspname')} || '.' || ${keyPartSql('c.relname')} || '.' || ${keyPartSql('x.conname')} AS k,
               pg_get_constraintdef(x.oid) || CASE WHEN x.convalidated THEN '' ELSE ' (not validated)' END AS v
          FROM pg_constraint x JOIN pg_class c ON c.oid = x.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace
         WHERE ${USER_NS} AND ${NOT_EXTENSION_MEMBER('pg_class', 'c.oid')}`,
-    `SELECT ${k('schemaname')} || '.' || ${k('sequencename')} AS k,
+    `SELECT ${keyPartSql('schemaname')} || '.' || ${keyPartSql('sequencename')} AS k,
               concat_ws(' ', data_type::text, 'start', start_value, 'increment', increment_by,
                         'min', min_value, 'max', max_value, CASE WHEN cycle THEN 'cycle' END) AS v
          FROM pg_sequences`,
-    `SELECT ${k('n.nspname')} || '.' || ${k('c.relname')} AS k,
+    `SELECT ${keyPartSql('n.nspname')} || '.' || ${keyPartSql('c.relname')} AS k,
               CASE c.relkind WHEN 'm' THEN 'materialized view ' ELSE 'view ' END
               || md5(pg_get_viewdef(c.oid)) AS v
          FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
         WHERE c.relkind IN ('v', 'm') AND ${USER_NS} AND ${NOT_EXTENSION_MEMBER('pg_class', 'c.oid')}`,
-    `SELECT ${k('n.nspname')} || '.' || ${k('p.proname')} || '(' || pg_get_function_identity_arguments(p.oid) || ')' AS k,
+    `SELECT ${keyPartSql('n.nspname')} || '.' || ${keyPartSql('p.proname')} || '(' || pg_get_function_identity_arguments(p.oid) || ')' AS k,
               p.prokind::text || ' returns ' || format_type(p.prorettype, NULL) || ' ' || l.lanname
               || ' ' || md5(coalesce(p.prosrc, '') || coalesce(p.probin, '')) AS v
          FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace JOIN pg_language l ON l.oid = p.prolang
@@ -200,7 +200,7 @@ export async function readRoles(client: pg.Client): Promise<Map<string, string>>
 /** Table privileges as a set of "schema.table grantee PRIVILEGE[ grantable]". */
 export async function readTablePrivileges(client: pg.Client): Promise<Set<string>> {
   const { rows } = await client.query<{ k: string }>(`
-    SELECT ${k('n.nspname')} || '.' || ${k('c.relname')} || ' ' ||
+    SELECT ${keyPartSql('n.nspname')} || '.' || ${keyPartSql('c.relname')} || ' ' ||
            CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE pg_get_userbyid(a.grantee) END || ' ' ||
            a.privilege_type || CASE WHEN a.is_grantable THEN ' grantable' ELSE '' END AS k
       FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace

@@ -5,7 +5,7 @@
 import pg from 'pg';
 import { LocalServer } from '../../../src/db/local-server.js';
 import { openSession } from '../../../src/db/session.js';
-import { amcheckCheck } from '../../../src/checks/integrity.js';
+import { amcheckCheck, foreignKeysCheck } from '../../../src/checks/integrity.js';
 import type { ConnectionSettings } from '../../../src/model/types.js';
 
 let server: LocalServer;
@@ -140,4 +140,37 @@ test('a drill alone drops the amcheck it created, and never one it found', async
   );
   expect(found.status).toBe('pass');
   expect(await installed()).toBe(true);
+});
+
+test("rows of an inheritance child are not orphans of the parent's foreign key", async () => {
+  const app = new pg.Client({ connectionString: server.url('app') });
+  await app.connect();
+  try {
+    await app.query('CREATE TABLE owners (id int PRIMARY KEY)');
+    await app.query('CREATE TABLE pets (id int, owner_id int REFERENCES owners)');
+    // Foreign keys are not inherited: the archive may hold any owner_id.
+    await app.query('CREATE TABLE pets_archive () INHERITS (pets)');
+    await app.query('INSERT INTO owners VALUES (1)');
+    await app.query('INSERT INTO pets VALUES (1, 1)');
+    await app.query('INSERT INTO pets_archive VALUES (2, 99)');
+    const check = (): ReturnType<typeof foreignKeysCheck> =>
+      open().then((client) =>
+        foreignKeysCheck(
+          client,
+          runAfter(async () => undefined),
+          {},
+          () => false,
+        ).finally(() => client.end()),
+      );
+    expect(await check()).toMatchObject({ status: 'pass', measured: 0 });
+
+    // A real orphan in the parent itself is still found.
+    await app.query('SET session_replication_role = replica');
+    await app.query('INSERT INTO pets VALUES (3, 42)');
+    const orphan = await check();
+    expect(orphan.status).toBe('fail');
+    expect(orphan.summary).toContain('public.pets.pets_owner_id_fkey');
+  } finally {
+    await app.end();
+  }
 });
