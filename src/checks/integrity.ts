@@ -3,7 +3,7 @@
  * indexes, sequences ahead of their columns, foreign keys without orphans (bounded in cost).
  */
 import type pg from 'pg';
-import type { TableInfo } from '../db/catalog.js';
+import { keyPartSql, type TableInfo } from '../db/catalog.js';
 import { qualified, safeError } from '../db/session.js';
 import type { CheckResult } from '../model/types.js';
 import { elapsed, listSome, result } from './result.js';
@@ -36,7 +36,33 @@ export function readCheck(tables: { key: string; rows?: bigint; error?: string; 
   );
 }
 
-/** Runs bt_index_check on every valid btree index of the given tables; creates amcheck on the copy if it may. */
+/**
+ * Several drills may check one database at once, and each may find amcheck missing and create it. So:
+ * - every drill holds a shared advisory lock (AMCHECK_LOCK) while it uses amcheck;
+ * - a drill creates the extension with a plain CREATE EXTENSION; if another session created it first
+ *   (42710 duplicate object, or 23505 when both inserted at once), it uses that one and never drops it;
+ * - the drill that created it drops it only if it is still the extension it created (same oid) and only
+ *   under the exclusive advisory lock, i.e. when no other drill is using it; otherwise it leaves it
+ *   installed and says so;
+ * - amcheck found missing while the check runs is an error of the check, never a failing index.
+ */
+export const AMCHECK_LOCK = `pg_catalog.hashtext('restore-proof:amcheck')`;
+const GONE = new Set(['42883', '3F000', '42704']); // undefined function, schema, object
+
+async function amcheckStatus(
+  admin: pg.Client,
+): Promise<{ oid: number | null; schema: string | null; available: boolean }> {
+  const { rows } = await admin.query<{ oid: number | null; schema: string | null; available: boolean }>(
+    `SELECT e.oid::int AS oid, n.nspname AS schema,
+            EXISTS (SELECT 1 FROM pg_available_extensions WHERE name = 'amcheck') AS available
+       FROM (SELECT 1) one
+       LEFT JOIN pg_extension e ON e.extname = 'amcheck'
+       LEFT JOIN pg_namespace n ON n.oid = e.extnamespace`,
+  );
+  return rows[0]!;
+}
+
+/** Runs bt_index_check on every valid btree index; creates amcheck on the copy if it may (see above). */
 export async function amcheckCheck(
   open: () => Promise<pg.Client>,
   run: <T>(
@@ -45,37 +71,43 @@ export async function amcheckCheck(
   ) => Promise<(string | undefined)[]>,
 ): Promise<CheckResult> {
   const started = Date.now();
+  const done = (status: 'skip' | 'error', summary: string): CheckResult =>
+    result('integrity:amcheck', 'integrity', status, summary, elapsed(started));
   const admin = await open();
-  let created = false;
+  let createdOid: number | undefined;
+  let released = false;
+  /** Stops using amcheck; drops it when this drill created it and no other drill uses it. */
+  const release = async (): Promise<string> => {
+    if (released) return '';
+    released = true;
+    await admin.query(`SELECT pg_catalog.pg_advisory_unlock_shared(${AMCHECK_LOCK})`);
+    if (createdOid === undefined) return '';
+    const dropped = await dropIfUnused(admin, createdOid).catch(() => false);
+    return dropped
+      ? ''
+      : '; the amcheck extension this drill created is left installed: another drill uses it';
+  };
   try {
-    const { rows: ext } = await admin.query<{ installed: string | null; available: boolean }>(
-      `SELECT (SELECT extversion FROM pg_extension WHERE extname = 'amcheck') AS installed,
-              EXISTS (SELECT 1 FROM pg_available_extensions WHERE name = 'amcheck') AS available`,
-    );
-    if (!ext[0]?.installed) {
-      if (!ext[0]?.available) {
-        return result(
-          'integrity:amcheck',
-          'integrity',
-          'skip',
-          'the amcheck extension is not available on the copy',
-          elapsed(started),
-        );
-      }
+    await admin.query(`SELECT pg_catalog.pg_advisory_lock_shared(${AMCHECK_LOCK})`);
+    let status = await amcheckStatus(admin);
+    if (status.oid === null) {
+      if (!status.available) return done('skip', 'the amcheck extension is not available on the copy');
       try {
         await admin.query('SET default_transaction_read_only = off');
-        await admin.query('CREATE EXTENSION IF NOT EXISTS amcheck');
-        created = true;
+        await admin.query('CREATE EXTENSION amcheck');
+        createdOid = (await amcheckStatus(admin)).oid ?? undefined;
       } catch (error) {
-        return result(
-          'integrity:amcheck',
-          'integrity',
-          'skip',
-          `cannot create the amcheck extension on the copy: ${safeError(error)}`,
-          elapsed(started),
-        );
+        const code = (error as { code?: string }).code;
+        if (code !== '42710' && code !== '23505')
+          return done('skip', `cannot create the amcheck extension on the copy: ${safeError(error)}`);
+        // Another session created it at the same moment: use theirs, never drop it.
+      } finally {
+        await admin.query('SET default_transaction_read_only = on').catch(() => undefined);
       }
+      status = await amcheckStatus(admin);
     }
+    if (status.oid === null || status.schema === null)
+      return done('error', 'the amcheck extension disappeared before the check could use it');
     const { rows: indexes } = await admin.query<{ oid: number; name: string }>(`
       SELECT i.oid::int AS oid, n.nspname || '.' || i.relname AS name
         FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_am a ON a.oid = i.relam
@@ -83,34 +115,50 @@ export async function amcheckCheck(
        WHERE a.amname = 'btree' AND x.indisvalid AND x.indisready AND t.relpersistence <> 't'
          AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname !~ '^pg_toast'
        ORDER BY 2`);
-    const schemaOf = (
-      await admin.query<{ s: string }>(
-        `SELECT n.nspname AS s FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = 'amcheck'`,
-      )
-    ).rows[0]!.s;
-    const fn = `${admin.escapeIdentifier(schemaOf)}.bt_index_check`;
+    const fn = `${admin.escapeIdentifier(status.schema)}.bt_index_check`;
+    let vanished = false;
     const errors = await run(indexes, async (client, index) => {
       try {
         await client.query(`SELECT ${fn}($1::oid::regclass, false)`, [index.oid]);
         return undefined;
       } catch (error) {
+        if (GONE.has((error as { code?: string }).code ?? '')) vanished = true;
         return `${index.name} (${safeError(error)})`;
       }
     });
+    if (vanished)
+      return done('error', 'the amcheck extension was dropped by another session while the check ran');
     const bad = errors.filter((e): e is string => !!e);
+    const left = await release();
     return result(
       'integrity:amcheck',
       'integrity',
       bad.length ? 'fail' : 'pass',
       bad.length
-        ? `${bad.length} of ${indexes.length} btree indexes fail amcheck: ${listSome(bad, 3)}`
-        : `${indexes.length} btree indexes pass bt_index_check`,
+        ? `${bad.length} of ${indexes.length} btree indexes fail amcheck: ${listSome(bad, 3)}${left}`
+        : `${indexes.length} btree indexes pass bt_index_check${left}`,
       elapsed(started),
       { measured: indexes.length - bad.length, expected: indexes.length },
     );
   } finally {
-    if (created) await admin.query('DROP EXTENSION IF EXISTS amcheck').catch(() => undefined);
+    await release().catch(() => undefined);
     await admin.end().catch(() => undefined);
+  }
+}
+
+/** Drops the amcheck extension this drill created, if it is still that one and no other drill uses it. */
+async function dropIfUnused(admin: pg.Client, oid: number): Promise<boolean> {
+  const { rows } = await admin.query<{ ok: boolean }>(
+    `SELECT pg_catalog.pg_try_advisory_lock(${AMCHECK_LOCK}) AS ok`,
+  );
+  if (!rows[0]?.ok) return false;
+  try {
+    if ((await amcheckStatus(admin)).oid !== oid) return false;
+    await admin.query('SET default_transaction_read_only = off');
+    await admin.query('DROP EXTENSION amcheck');
+    return true;
+  } finally {
+    await admin.query(`SELECT pg_catalog.pg_advisory_unlock(${AMCHECK_LOCK})`).catch(() => undefined);
   }
 }
 
@@ -121,11 +169,11 @@ export async function sequencesCheck(client: pg.Client, tables: TableInfo[]): Pr
   const errors: string[] = [];
   let n = 0;
   for (const table of tables) {
-    for (const { column, sequence } of table.sequences) {
+    for (const { column, sequence, schema, name } of table.sequences) {
       n++;
       try {
-        const [seqSchema, ...rest] = sequence.split('.');
-        const seq = qualified(client, seqSchema!, rest.join('.'));
+        if (schema === undefined || name === undefined) throw new Error('sequence without schema and name');
+        const seq = qualified(client, schema, name);
         const { rows: s } = await client.query<{ last: string; called: boolean; inc: string }>(
           `SELECT s.last_value::text AS last, s.is_called AS called, p.seqincrement::text AS inc
              FROM ${seq} s, pg_sequence p WHERE p.seqrelid = $1::regclass`,
@@ -191,10 +239,14 @@ export async function foreignKeysCheck(
     return result('integrity:foreign-keys', 'integrity', 'skip', 'disabled in the checks file', 0);
   const maxRows = options.maxRows ?? 10_000_000;
   const timeoutMs = options.timeoutMs ?? 120_000;
-  const { rows } = await client.query<ForeignKey & { cs: string; ct: string; ps: string; pt: string }>(`
-    SELECT cn.nspname || '.' || c.relname || '.' || k.conname AS name,
+  const { rows } = await client.query<
+    ForeignKey & { cs: string; ct: string; ps: string; pt: string; ck: string; pk: string }
+  >(`
+    SELECT ${keyPartSql('cn.nspname')} || '.' || ${keyPartSql('c.relname')} || '.' || ${keyPartSql('k.conname')} AS name,
            cn.nspname AS cs, c.relname AS ct, pn.nspname AS ps, p.relname AS pt,
-           cn.nspname || '.' || c.relname AS child, pn.nspname || '.' || p.relname AS parent,
+           c.relkind::text AS ck, p.relkind::text AS pk,
+           ${keyPartSql('cn.nspname')} || '.' || ${keyPartSql('c.relname')} AS child,
+           ${keyPartSql('pn.nspname')} || '.' || ${keyPartSql('p.relname')} AS parent,
            (SELECT array_agg(a.attname::text ORDER BY o) FROM unnest(k.conkey) WITH ORDINALITY u(n, o)
               JOIN pg_attribute a ON a.attrelid = k.conrelid AND a.attnum = u.n) AS "childCols",
            (SELECT array_agg(a.attname::text ORDER BY o) FROM unnest(k.confkey) WITH ORDINALITY u(n, o)
@@ -209,8 +261,11 @@ export async function foreignKeysCheck(
   const skipped = todo.filter((fk) => fk.estimated > maxRows).map((fk) => fk.name);
   const checked = todo.filter((fk) => fk.estimated <= maxRows);
   const outcomes = await run(checked, async (conn, fk) => {
-    const child = qualified(conn, fk.cs, fk.ct);
-    const parent = qualified(conn, fk.ps, fk.pt);
+    // A foreign key binds the table's own rows only, not those of inheritance children (partitions of a
+    // partitioned table, relkind p, are its rows: read them all).
+    const only = (relkind: string): string => (relkind === 'r' ? 'ONLY ' : '');
+    const child = `${only(fk.ck)}${qualified(conn, fk.cs, fk.ct)}`;
+    const parent = `${only(fk.pk)}${qualified(conn, fk.ps, fk.pt)}`;
     const notNull = fk.childCols.map((col) => `c.${conn.escapeIdentifier(col)} IS NOT NULL`).join(' AND ');
     const join = fk.childCols
       .map((col, i) => `p.${conn.escapeIdentifier(fk.parentCols[i]!)} = c.${conn.escapeIdentifier(col)}`)

@@ -20,16 +20,37 @@ export interface ColumnInfo {
 export interface TableInfo {
   schema: string;
   name: string;
-  /** schema.name, as used in check ids. */
+  /** schema.name as used in check ids: each part double-quoted unless a plain lower-case name (tableKey). */
   key: string;
   /** p: permanent, u: unlogged (empty after any restore). */
   persistence: string;
   columns: ColumnInfo[];
   primaryKey: string[];
-  /** Columns fed by a sequence (serial or identity), with the sequence's schema.name. */
-  sequences: { column: string; sequence: string }[];
+  /** Columns fed by a sequence (serial or identity): the sequence's key, schema and name. */
+  sequences: { column: string; sequence: string; schema?: string; name?: string }[];
   estimatedRows: number;
+  /** Row-level security is enabled on the table (policies may hide rows from a non-owner). */
+  rowSecurity?: boolean;
 }
+
+const PLAIN_NAME = /^[a-z_][a-z0-9_$]*$/;
+
+/** A name as it appears in a key: as is when plain (lower case, digits, _ and $), else double-quoted. */
+export function keyPart(name: string): string {
+  return PLAIN_NAME.test(name) ? name : `"${name.replace(/"/g, '""')}"`;
+}
+
+/**
+ * The key of schema.name, unambiguous: x."y.z" and "x.y".z differ, while plain names read as they always
+ * did (public.orders), so exclude-tables and watermark entries written that way keep matching.
+ */
+export function tableKey(schema: string, name: string): string {
+  return `${keyPart(schema)}.${keyPart(name)}`;
+}
+
+/** keyPart in SQL, for keys built by the server. */
+export const keyPartSql = (expr: string): string =>
+  `(CASE WHEN ${expr} ~ '^[a-z_][a-z0-9_$]*$' THEN ${expr}::text ELSE '"' || replace(${expr}, '"', '""') || '"' END)`;
 
 export interface Catalog {
   tables: TableInfo[];
@@ -62,9 +83,10 @@ export async function readTables(client: pg.Client): Promise<TableInfo[]> {
     estimated: string;
     columns: ColumnInfo[];
     pk: string[] | null;
-    seqs: { column: string; sequence: string }[] | null;
+    seqs: { column: string; schema: string; name: string }[] | null;
+    rls: boolean;
   }>(`
-    SELECT n.nspname AS schema, c.relname AS name, c.relpersistence AS persistence,
+    SELECT n.nspname AS schema, c.relname AS name, c.relpersistence AS persistence, c.relrowsecurity AS rls,
            greatest(c.reltuples, 0)::bigint::text AS estimated,
            (SELECT json_agg(json_build_object(
                      'name', a.attname, 'attnum', a.attnum, 'type', format_type(a.atttypid, a.atttypmod),
@@ -81,8 +103,8 @@ export async function readTables(client: pg.Client): Promise<TableInfo[]> {
               CROSS JOIN LATERAL unnest(pk.conkey) WITH ORDINALITY AS k(attnum, ord)
               JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = k.attnum
              WHERE pk.conrelid = c.oid AND pk.contype = 'p') AS pk,
-           (SELECT json_agg(json_build_object('column', a.attname,
-                     'sequence', sn.nspname || '.' || s.relname) ORDER BY a.attnum)
+           (SELECT json_agg(json_build_object('column', a.attname, 'schema', sn.nspname, 'name', s.relname)
+                     ORDER BY a.attnum)
               FROM pg_depend d
               JOIN pg_class s ON s.oid = d.objid AND s.relkind = 'S'
               JOIN pg_namespace sn ON sn.oid = s.relnamespace
@@ -94,12 +116,13 @@ export async function readTables(client: pg.Client): Promise<TableInfo[]> {
   return rows.map((r) => ({
     schema: r.schema,
     name: r.name,
-    key: `${r.schema}.${r.name}`,
+    key: tableKey(r.schema, r.name),
     persistence: r.persistence,
     columns: r.columns ?? [],
     primaryKey: r.pk ?? [],
-    sequences: r.seqs ?? [],
+    sequences: (r.seqs ?? []).map((q) => ({ ...q, sequence: tableKey(q.schema, q.name) })),
     estimatedRows: Number(r.estimated),
+    rowSecurity: r.rls,
   }));
 }
 
@@ -111,12 +134,12 @@ export async function readSchemaObjects(client: pg.Client): Promise<Record<Schem
   };
   // In SCHEMA_KINDS order, one query at a time (a pg client runs them in sequence anyway).
   const sqls = [
-    `SELECT n.nspname || '.' || c.relname AS k,
+    `SELECT ${keyPartSql('n.nspname')} || '.' || ${keyPartSql('c.relname')} AS k,
               CASE c.relkind WHEN 'p' THEN 'partitioned table' ELSE 'table' END
               || CASE c.relpersistence WHEN 'u' THEN ', unlogged' ELSE '' END AS v
          FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
         WHERE c.relkind IN ('r', 'p', 'f') AND ${USER_NS} AND ${NOT_EXTENSION_MEMBER('pg_class', 'c.oid')}`,
-    `SELECT n.nspname || '.' || c.relname || '.' || a.attname AS k,
+    `SELECT ${keyPartSql('n.nspname')} || '.' || ${keyPartSql('c.relname')} || '.' || ${keyPartSql('a.attname')} AS k,
               format_type(a.atttypid, a.atttypmod)
               || CASE WHEN a.attnotnull THEN ' not null' ELSE '' END
               || CASE WHEN a.attidentity <> '' THEN ' identity' ELSE '' END
@@ -129,24 +152,24 @@ export async function readSchemaObjects(client: pg.Client): Promise<Record<Schem
          LEFT JOIN pg_collation co ON co.oid = a.attcollation
         WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f') AND a.attnum > 0 AND NOT a.attisdropped AND ${USER_NS}
           AND ${NOT_EXTENSION_MEMBER('pg_class', 'c.oid')}`,
-    `SELECT n.nspname || '.' || i.relname AS k, pg_get_indexdef(i.oid)
+    `SELECT ${keyPartSql('n.nspname')} || '.' || ${keyPartSql('i.relname')} AS k, pg_get_indexdef(i.oid)
               || CASE WHEN x.indisvalid THEN '' ELSE ' (invalid)' END AS v
          FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_namespace n ON n.oid = i.relnamespace
         WHERE ${USER_NS} AND ${NOT_EXTENSION_MEMBER('pg_class', 'x.indrelid')}`,
-    `SELECT n.nspname || '.' || c.relname || '.' || k.conname AS k, pg_get_constraintdef(k.oid)
-              || CASE WHEN k.convalidated THEN '' ELSE ' (not validated)' END AS v
-         FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+    `SELECT ${keyPartSql('n.nspname')} || '.' || ${keyPartSql('c.relname')} || '.' || ${keyPartSql('x.conname')} AS k,
+              pg_get_constraintdef(x.oid) || CASE WHEN x.convalidated THEN '' ELSE ' (not validated)' END AS v
+         FROM pg_constraint x JOIN pg_class c ON c.oid = x.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace
         WHERE ${USER_NS} AND ${NOT_EXTENSION_MEMBER('pg_class', 'c.oid')}`,
-    `SELECT schemaname || '.' || sequencename AS k,
+    `SELECT ${keyPartSql('schemaname')} || '.' || ${keyPartSql('sequencename')} AS k,
               concat_ws(' ', data_type::text, 'start', start_value, 'increment', increment_by,
                         'min', min_value, 'max', max_value, CASE WHEN cycle THEN 'cycle' END) AS v
          FROM pg_sequences`,
-    `SELECT n.nspname || '.' || c.relname AS k,
+    `SELECT ${keyPartSql('n.nspname')} || '.' || ${keyPartSql('c.relname')} AS k,
               CASE c.relkind WHEN 'm' THEN 'materialized view ' ELSE 'view ' END
               || md5(pg_get_viewdef(c.oid)) AS v
          FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
         WHERE c.relkind IN ('v', 'm') AND ${USER_NS} AND ${NOT_EXTENSION_MEMBER('pg_class', 'c.oid')}`,
-    `SELECT n.nspname || '.' || p.proname || '(' || pg_get_function_identity_arguments(p.oid) || ')' AS k,
+    `SELECT ${keyPartSql('n.nspname')} || '.' || ${keyPartSql('p.proname')} || '(' || pg_get_function_identity_arguments(p.oid) || ')' AS k,
               p.prokind::text || ' returns ' || format_type(p.prorettype, NULL) || ' ' || l.lanname
               || ' ' || md5(coalesce(p.prosrc, '') || coalesce(p.probin, '')) AS v
          FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace JOIN pg_language l ON l.oid = p.prolang
@@ -177,7 +200,7 @@ export async function readRoles(client: pg.Client): Promise<Map<string, string>>
 /** Table privileges as a set of "schema.table grantee PRIVILEGE[ grantable]". */
 export async function readTablePrivileges(client: pg.Client): Promise<Set<string>> {
   const { rows } = await client.query<{ k: string }>(`
-    SELECT n.nspname || '.' || c.relname || ' ' ||
+    SELECT ${keyPartSql('n.nspname')} || '.' || ${keyPartSql('c.relname')} || ' ' ||
            CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE pg_get_userbyid(a.grantee) END || ' ' ||
            a.privilege_type || CASE WHEN a.is_grantable THEN ' grantable' ELSE '' END AS k
       FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace

@@ -5,12 +5,7 @@
  * memory is flat whatever the table's size. The plain form is the fast path: grouping every row into
  * buckets costs a hash aggregation, paid only for tables that differ.
  *
- * Row hash. Each column is hashed with PostgreSQL's own 64-bit extended hash for its type (the functions
- * behind hash indexes and hash partitioning: uuid_hash_extended, hashtextextended, jsonb_hash_extended...),
- * seeded by the column's position so equal values in different columns hash differently, with a distinct
- * constant standing for NULL. Types without a built-in extended hash are hashed through their text form.
- * The per-column hashes are combined with XOR inside the row; that is safe there because every column
- * has its own seed.
+ * Row hash: see row-hash.ts (a chain over the columns; a changed text form changes the hash).
  *
  * Fold. Rows are folded with sum() over the 64-bit row hashes, exact in numeric (no modulo), alongside
  * count(*). The sum is order-independent, and unlike XOR a duplicated row adds twice instead of
@@ -19,64 +14,18 @@
  * someone who can write to the database and wants to hide a change can construct a collision; the check
  * is built to catch restore faults (lost, duplicated, torn or stale data), not an attacker.
  *
- * Known equivalences (values that compare equal hash equal): numeric 1.5 and 1.50, float -0 and 0, and
- * the interval '1 day' and '24 hours'. Hashes are stable between servers of the same major version and
- * architecture, which a restored copy always is.
+ * Hashes are stable between servers of the same major version and architecture, which a restored copy
+ * always is.
  */
 import type pg from 'pg';
 import type { ColumnInfo, TableInfo } from './catalog.js';
+import { rowHashSql } from './row-hash.js';
 
 export const DEFAULT_BUCKETS = 256;
+/** The bucket chain starts from its own seed, so a bucket id says nothing about the row hash. */
+const BUCKET_SEED = '1000';
 
-const DIRECT: Record<string, string> = {
-  int2: 'hashint2extended',
-  int4: 'hashint4extended',
-  int8: 'hashint8extended',
-  oid: 'hashoidextended',
-  float4: 'hashfloat4extended',
-  float8: 'hashfloat8extended',
-  numeric: 'hash_numeric_extended',
-  uuid: 'uuid_hash_extended',
-  jsonb: 'jsonb_hash_extended',
-  time: 'time_hash_extended',
-  timetz: 'timetz_hash_extended',
-  interval: 'interval_hash_extended',
-  inet: 'hashinetextended',
-  cidr: 'hashinetextended',
-  macaddr: 'hashmacaddrextended',
-  macaddr8: 'hashmacaddr8extended',
-  pg_lsn: 'pg_lsn_hash_extended',
-};
-const TEXTLIKE = new Set(['text', 'varchar', 'bpchar', 'name']);
-
-/** SQL for one column's 64-bit hash (never NULL). `ref` is the quoted column reference. */
-export function columnHashSql(column: ColumnInfo, ref: string, seed: number): string {
-  const base = column.baseType;
-  let expr: string;
-  if (base && DIRECT[base]) {
-    expr = `pg_catalog.${DIRECT[base]}((${ref})::pg_catalog.${base}, ${seed})`;
-  } else if (base && TEXTLIKE.has(base)) {
-    expr = `pg_catalog.hashtextextended((${ref})::pg_catalog.text COLLATE "C", ${seed})`;
-  } else if (base === 'bool') {
-    expr = `pg_catalog.hashint4extended((${ref})::pg_catalog.int4, ${seed})`;
-  } else if (base === 'timestamp' || base === 'timestamptz') {
-    // The session runs in UTC, so timestamptz -> timestamp is a fixed, injective shift.
-    expr = `pg_catalog.timestamp_hash_extended((${ref})::pg_catalog.timestamp, ${seed})`;
-  } else if (column.elementType && (DIRECT[column.elementType] || column.elementType === 'bool')) {
-    expr = `pg_catalog.hash_array_extended(${ref}, ${seed})`;
-  } else {
-    // Every type has a text form; the collation is pinned so no nondeterministic collation folds values.
-    expr = `pg_catalog.hashtextextended((${ref})::pg_catalog.text COLLATE "C", ${seed})`;
-  }
-  return column.notNull ? expr : `coalesce(${expr}, ${-1 - seed})`;
-}
-
-export function rowHashSql(client: pg.Client, columns: ColumnInfo[], alias: string, seedBase = 0): string {
-  if (columns.length === 0) return '0::int8';
-  return columns
-    .map((c, i) => columnHashSql(c, `${alias}.${client.escapeIdentifier(c.name)}`, seedBase + i + 1))
-    .join(' # ');
-}
+export { columnHashSql } from './row-hash.js';
 
 export interface FingerprintOptions {
   /** Group by this many hash buckets; 0 (the default) brings back one row for the table. */
@@ -116,7 +65,7 @@ export function fingerprintSql(
   const rowHash = rowHashSql(client, table.columns, 't');
   // Bucket by the primary key's hash (without a key: the first column's), so a changed row stays in its
   // bucket and a bucket id never reveals a value.
-  const bucketHash = rowHashSql(client, bucketColumns(table), 't', 1000);
+  const bucketHash = rowHashSql(client, bucketColumns(table), 't', BUCKET_SEED);
   const newestCol = options.newestColumn ? `, t.${client.escapeIdentifier(options.newestColumn)} AS w` : '';
   const newest = options.newestColumn
     ? 'extract(epoch FROM max(w)::pg_catalog.timestamptz)::float8'
@@ -125,10 +74,10 @@ export function fingerprintSql(
     ? ` WHERE t.${client.escapeIdentifier(options.watermark.column)} <= $1::pg_catalog.timestamptz`
     : '';
   if (buckets <= 0) {
-    const inner = `SELECT ${rowHash} AS h${newestCol} FROM ${rel} t${where}`;
+    const inner = `SELECT ${rowHash} AS h${newestCol} FROM ONLY ${rel} t${where}`;
     return `SELECT 0 AS b, count(*)::text AS n, sum(h)::text AS s, ${newest} AS newest FROM (${inner}) x`;
   }
-  const inner = `SELECT ${rowHash} AS h, ((${bucketHash}) & 2147483647) % ${buckets} AS b${newestCol} FROM ${rel} t${where}`;
+  const inner = `SELECT ${rowHash} AS h, ((${bucketHash}) & 2147483647) % ${buckets} AS b${newestCol} FROM ONLY ${rel} t${where}`;
   return `SELECT b::int AS b, count(*)::text AS n, sum(h)::text AS s, ${newest} AS newest FROM (${inner}) x GROUP BY 1`;
 }
 
@@ -155,6 +104,8 @@ export async function fingerprintTable(
       sql,
       params,
     ));
+  } catch (error) {
+    throw rowSecurityError(error, table) ?? error;
   } finally {
     if ((options.buckets ?? 0) > 0) await client.query('RESET enable_sort').catch(() => undefined);
   }
@@ -183,6 +134,26 @@ export async function fingerprintTable(
     newestEpoch,
     ms: Date.now() - started,
   };
+}
+
+/**
+ * The session runs with row_security off, so a table whose policies would hide rows from this role raises
+ * 42501 instead of answering with fewer rows (a non-owner would otherwise see 0 rows on both sides and
+ * pass). That error names the table and the fix; any other error is left as it is.
+ */
+export function rowSecurityError(
+  error: unknown,
+  table: Pick<TableInfo, 'key' | 'rowSecurity'>,
+): Error | undefined {
+  const e = error as { code?: string; message?: string };
+  if (e?.code !== '42501') return undefined;
+  if (!table.rowSecurity && !/row.level security/i.test(String(e.message))) return undefined;
+  return Object.assign(
+    new Error(
+      `row-level security policies on ${table.key} would hide rows from this role, so the table cannot be read whole: connect as the table owner or a role with BYPASSRLS`,
+    ),
+    { code: e.code },
+  );
 }
 
 /** A short, stable digest of a table fingerprint for reports (names, counts and hashes only). */

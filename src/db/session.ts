@@ -11,11 +11,36 @@ export interface SessionOptions {
   parallelWorkers: number;
   /** Read-only session: the default for every validation connection. */
   readOnly?: boolean;
+  /** How long any statement may wait for a lock before it fails (lock_timeout). Default 5 s. */
+  lockTimeoutMs?: number;
+  /** How long any statement may run (statement_timeout); 0, the default, is no limit. */
+  statementTimeoutMs?: number;
+  /** The drill's run id, shown in pg_stat_activity after the application name. */
+  runId?: string;
 }
 
+export const DEFAULT_LOCK_TIMEOUT_MS = 5_000;
+export const APPLICATION_NAME = 'restore-proof';
+
+/** application_name for a session: restore-proof, then the run id when given (the server keeps 63 bytes). */
+export function applicationName(runId?: string): string {
+  const id = (runId ?? '').replace(/[^\x20-\x7e]/g, '').trim();
+  return (id ? `${APPLICATION_NAME} ${id}` : APPLICATION_NAME).slice(0, 63);
+}
+
+const ms = (value: number | undefined, fallback: number): number =>
+  value === undefined || !Number.isFinite(value) || value < 0 ? fallback : Math.floor(value);
+
 /**
- * Settings that make hashes and text forms identical on both sides whatever the servers' defaults:
- * UTC, ISO dates, full float precision, no JIT (its compile time dwarfs small tables).
+ * Every setting that changes a value's text form (and so its hash), or what a query may see, pinned to the
+ * same value on both sides whatever the servers', databases' or roles' defaults:
+ * - text forms: TimeZone, DateStyle, IntervalStyle, extra_float_digits (shortest exact), bytea_output,
+ *   lc_monetary (money), search_path (regclass and the other reg* types print names relative to it),
+ *   quote_all_identifiers, standard_conforming_strings, xmloption, client_encoding;
+ * - what is read: row_security off, so a policy that would hide rows raises an error instead of
+ *   returning fewer rows (see fingerprint.ts); read-only transactions;
+ * - politeness: lock_timeout on every statement, a statement_timeout, no JIT (its compile time dwarfs
+ *   small tables), the session's parallel workers.
  */
 export function sessionSql(options: SessionOptions): string {
   const lines = [
@@ -24,8 +49,18 @@ export function sessionSql(options: SessionOptions): string {
     "SET IntervalStyle = 'postgres'",
     'SET extra_float_digits = 3',
     "SET bytea_output = 'hex'",
+    "SET lc_monetary = 'C'",
+    // One fixed path on both sides (not "$user", which differs when the two sides log in as different roles):
+    // custom checks still find public's tables unqualified, and a reg* value prints alike on both sides.
+    "SET search_path = 'public'",
+    'SET quote_all_identifiers = off',
+    'SET standard_conforming_strings = on',
+    "SET xmloption = 'content'",
+    "SET client_encoding = 'UTF8'",
+    'SET row_security = off',
     'SET jit = off',
-    'SET statement_timeout = 0',
+    `SET lock_timeout = ${ms(options.lockTimeoutMs, DEFAULT_LOCK_TIMEOUT_MS)}`,
+    `SET statement_timeout = ${ms(options.statementTimeoutMs, 0)}`,
     `SET max_parallel_workers_per_gather = ${Math.max(0, Math.floor(options.parallelWorkers))}`,
   ];
   if (options.readOnly !== false) lines.push('SET default_transaction_read_only = on');
@@ -33,7 +68,7 @@ export function sessionSql(options: SessionOptions): string {
 }
 
 export async function openSession(settings: ConnectionSettings, options: SessionOptions): Promise<pg.Client> {
-  const client = await connect(settings, { application_name: 'restore-proof-validate' });
+  const client = await connect(settings, { application_name: applicationName(options.runId) });
   try {
     await client.query(sessionSql(options));
   } catch (error) {
