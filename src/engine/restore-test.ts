@@ -1,17 +1,15 @@
 /**
- * command: restore-test. Runs the drill, then always writes the signed report (a failed or errored drill
- * too), publishes outputs, summary and annotations, and commits the evidence when asked.
+ * command: restore-test. Plan, drill, sinks: the drill owns its lifecycle (cancel, cleanup, cost), and the
+ * outcome is always published, a failed or errored drill too.
  */
 import { createValidator, loadChecksFile, type ChecksFile } from '../checks/validation.js';
+import type { Validator } from '../checks/validator.js';
 import { runDrill } from '../drill/drill.js';
 import type { EngineIO } from '../host/io.js';
-import { providerForPlan } from '../providers/registry.js';
+import type { Plan } from '../model/types.js';
 import type { Provider } from '../providers/provider.js';
-import { estimateDrillCost } from '../drill/cost.js';
+import { providerForPlan } from '../providers/registry.js';
 import { publishDrill } from '../sinks/publish.js';
-import { readDrillState } from '../drill/state.js';
-import type { DrillOutcome, Plan } from '../model/types.js';
-import type { Validator } from '../checks/validator.js';
 
 export interface RestoreTestOptions {
   signal?: AbortSignal;
@@ -33,16 +31,7 @@ export async function restoreTestCommand(
   }
   const provider = (options.provider ?? providerForPlan)(plan);
   const validator = (options.validator ?? (() => createValidator({ checksFile })))(plan);
-  // On cancel, start deleting what exists at once; the drill's own cleanup follows for anything newer.
-  let early: Promise<unknown> = Promise.resolve();
-  const onCancel = (): void => {
-    const saved = readDrillState(io.state);
-    if (saved.resources.length === 0 || plan.cleanup === 'never') return;
-    io.logger.warning(`cancelled: deleting ${saved.resources.map((r) => r.id).join(', ')} now`);
-    early = provider.cleanup(saved.resources, saved.runId, io.logger).catch(() => undefined);
-  };
-  options.signal?.addEventListener('abort', onCancel, { once: true });
-  const { outcome: drilled, target } = await runDrill({
+  const { outcome } = await runDrill({
     plan,
     provider,
     validator,
@@ -50,13 +39,5 @@ export async function restoreTestCommand(
     logger: io.logger,
     signal: options.signal,
   });
-  options.signal?.removeEventListener('abort', onCancel);
-  await early;
-  const cost = estimateDrillCost({
-    outcome: drilled,
-    plan,
-    instanceClass: target?.source.writerInstanceClass,
-  });
-  const outcome: DrillOutcome = cost ? { ...drilled, cost } : drilled;
   return publishDrill(plan, io, outcome);
 }

@@ -1,0 +1,98 @@
+/**
+ * What one drill created, and its removal. Every resource is saved to state the moment its create call
+ * returns (before anything waits on it), so the post step can delete it after a crash. On cancel, deletion
+ * of what exists starts at once; the drill's own cleanup at its end then deletes anything newer.
+ */
+import type { Logger } from '../log/logger.js';
+import type { CreatedResource, Provider } from '../providers/provider.js';
+import type { CleanupOutcome, Plan } from '../model/types.js';
+import { cleanupAction, keptMessage, type DrillEnding } from './cleanup-policy.js';
+import { STATE, type StateStore } from './state.js';
+
+export interface CreatedResourcesDeps {
+  plan: Pick<Plan, 'cleanup'>;
+  provider: Pick<Provider, 'cleanup'>;
+  state: StateStore;
+  logger: Logger;
+  runId: string;
+}
+
+export class CreatedResources {
+  readonly list: CreatedResource[] = [];
+  private early?: { deleting: CreatedResource[]; done: Promise<CleanupOutcome> };
+
+  constructor(private readonly deps: CreatedResourcesDeps) {}
+
+  /** Records a resource in memory and in state; the provider calls it before waiting on the resource. */
+  readonly record = async (resource: CreatedResource): Promise<void> => {
+    this.list.push(resource);
+    this.deps.state.save(STATE.resources, JSON.stringify(this.list));
+  };
+
+  /** On cancel: starts deleting what exists now, unless the policy keeps it. Returns at once. */
+  deleteNow(): void {
+    if (this.early || this.action('cancelled') !== 'delete') return;
+    const deleting = [...this.list];
+    this.deps.logger.warning(`cancelled: deleting ${deleting.map((r) => r.id).join(', ')} now`);
+    this.early = { deleting, done: this.delete(deleting) };
+  }
+
+  /** The drill's own cleanup, per policy; waits for a deletion started on cancel and deletes anything newer. */
+  async cleanUp(ending: DrillEnding): Promise<CleanupOutcome> {
+    const { state, logger, plan } = this.deps;
+    const earlier = this.early ? await this.early.done : undefined;
+    const action = this.action(ending);
+    if (action === 'nothing-created') {
+      state.save(STATE.cleanedUp, 'done');
+      return { status: 'none', resources: [] };
+    }
+    if (action === 'keep') {
+      logger.warning(
+        keptMessage(
+          plan.cleanup,
+          this.list.map((r) => r.id),
+        ),
+      );
+      state.save(STATE.cleanedUp, 'done');
+      return {
+        status: 'kept',
+        resources: this.list.map((r) => ({ kind: r.kind, id: r.id, outcome: 'kept' as const })),
+      };
+    }
+    const newer = this.list.filter((r) => !this.early?.deleting.includes(r));
+    const outcomes = [...(earlier ? [earlier] : []), ...(newer.length ? [await this.delete(newer)] : [])];
+    const outcome: CleanupOutcome =
+      outcomes.length === 1
+        ? outcomes[0]!
+        : {
+            status: outcomes.some((o) => o.status === 'failed') ? 'failed' : 'deleted',
+            resources: outcomes.flatMap((o) => o.resources),
+          };
+    if (outcome.status !== 'failed') state.save(STATE.cleanedUp, 'done');
+    return outcome;
+  }
+
+  private action(ending: DrillEnding) {
+    return cleanupAction({
+      policy: this.deps.plan.cleanup,
+      ending,
+      created: this.list.length,
+      cleanedUp: false,
+    });
+  }
+
+  /** provider.cleanup, with a thrown error turned into a failed outcome (the post step and janitor retry). */
+  private async delete(resources: CreatedResource[]): Promise<CleanupOutcome> {
+    const { provider, runId, logger } = this.deps;
+    try {
+      return await provider.cleanup(resources, runId, logger);
+    } catch (e) {
+      const error = ((e as Error).message ?? String(e)).split('\n')[0];
+      logger.error(`cleanup failed: ${error}`);
+      return {
+        status: 'failed',
+        resources: resources.map((r) => ({ kind: r.kind, id: r.id, outcome: 'failed' as const, error })),
+      };
+    }
+  }
+}
