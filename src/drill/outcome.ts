@@ -74,8 +74,7 @@ export function drillOutcome(input: OutcomeInput): DrillOutcome {
     },
     restore: {
       restoredCluster:
-        target?.restoredCluster ??
-        created.find((r) => r.kind === 'cluster' || r.kind === 'local-server')?.id,
+        target?.restoredCluster ?? created.find((r) => r.kind === 'cluster' || r.kind === 'local-server')?.id,
       restoredInstance: target?.restoredInstance,
       type: plan.restoreType,
       targetTime: target?.targetTime,

@@ -4,7 +4,7 @@
  */
 import { createValidator, loadChecksFile, type ChecksFile } from '../checks/validation.js';
 import type { Validator } from '../checks/validator.js';
-import { runDrill } from '../drill/drill.js';
+import { runDrill, type DrillDeps } from '../drill/drill.js';
 import type { EngineIO } from '../host/io.js';
 import type { Plan } from '../model/types.js';
 import type { Provider } from '../providers/provider.js';
@@ -15,6 +15,9 @@ export interface RestoreTestOptions {
   signal?: AbortSignal;
   provider?: (plan: Plan) => Provider;
   validator?: (plan: Plan) => Validator;
+  /** The drill's clock and first query (tests inject them); default the system clock and a real connection. */
+  clock?: DrillDeps['clock'];
+  firstQuery?: DrillDeps['firstQuery'];
 }
 
 export async function restoreTestCommand(
@@ -38,6 +41,8 @@ export async function restoreTestCommand(
     state: io.state,
     logger: io.logger,
     signal: options.signal,
+    clock: options.clock,
+    firstQuery: options.firstQuery,
   });
   return publishDrill(plan, io, outcome);
 }

@@ -4,23 +4,17 @@
  * step is post.ts. Tests call them the same way.
  */
 import type { RDSClient } from '@aws-sdk/client-rds';
-import type { Validator } from '../checks/validator.js';
 import { janitorCommand } from './janitor.js';
 import { preflightCommand } from './preflight.js';
-import { restoreTestCommand } from './restore-test.js';
+import { restoreTestCommand, type RestoreTestOptions } from './restore-test.js';
 import { verifyReportsCommand } from './verify-reports.js';
 import type { EngineIO } from '../host/io.js';
 import type { Logger } from '../log/logger.js';
 import { InputError, buildPlan } from '../inputs/plan.js';
-import type { Provider } from '../providers/provider.js';
 import type { Plan } from '../model/types.js';
 
-export interface MainOptions {
-  /** Aborted when the runner cancels the job. */
-  signal?: AbortSignal;
-  /** Build the provider (tests inject one). */
-  provider?: (plan: Plan) => Provider;
-  validator?: (plan: Plan) => Validator;
+/** signal (the runner cancels the job), provider, validator, clock, first query: see RestoreTestOptions. */
+export interface MainOptions extends RestoreTestOptions {
   /** The RDS client for commands that sweep or describe without a provider (tests inject one). */
   rds?: (region: string) => RDSClient;
   now?: () => Date;
