@@ -1,7 +1,7 @@
 /**
  * What one drill created, and its removal. Every resource is saved to state the moment its create call
  * returns (before anything waits on it), so the post step can delete it after a crash. On cancel, deletion
- * of what exists starts at once; the drill's own cleanup at its end then deletes anything newer.
+ * of what exists starts at once; the drill's own cleanup at its end then covers anything newer.
  */
 import type { Logger } from '../log/logger.js';
 import type { CreatedResource, Provider } from '../providers/provider.js';
@@ -19,7 +19,8 @@ export interface CreatedResourcesDeps {
 
 export class CreatedResources {
   readonly list: CreatedResource[] = [];
-  private early?: { deleting: CreatedResource[]; done: Promise<CleanupOutcome> };
+  /** The deletion started on cancel. */
+  private early?: Promise<CleanupOutcome>;
 
   constructor(private readonly deps: CreatedResourcesDeps) {}
 
@@ -34,13 +35,12 @@ export class CreatedResources {
     if (this.early || this.action('cancelled') !== 'delete') return;
     const deleting = [...this.list];
     this.deps.logger.warning(`cancelled: deleting ${deleting.map((r) => r.id).join(', ')} now`);
-    this.early = { deleting, done: this.delete(deleting) };
+    this.early = this.delete(deleting);
   }
 
-  /** The drill's own cleanup, per policy; waits for a deletion started on cancel and deletes anything newer. */
+  /** The drill's own cleanup, per policy: deletes everything it created, and waits for a deletion begun on cancel. */
   async cleanUp(ending: DrillEnding): Promise<CleanupOutcome> {
     const { state, logger, plan } = this.deps;
-    const earlier = this.early ? await this.early.done : undefined;
     const action = this.action(ending);
     if (action === 'nothing-created') {
       state.save(STATE.cleanedUp, 'done');
@@ -59,15 +59,10 @@ export class CreatedResources {
         resources: this.list.map((r) => ({ kind: r.kind, id: r.id, outcome: 'kept' as const })),
       };
     }
-    const newer = this.list.filter((r) => !this.early?.deleting.includes(r));
-    const outcomes = [...(earlier ? [earlier] : []), ...(newer.length ? [await this.delete(newer)] : [])];
-    const outcome: CleanupOutcome =
-      outcomes.length === 1
-        ? outcomes[0]!
-        : {
-            status: outcomes.some((o) => o.status === 'failed') ? 'failed' : 'deleted',
-            resources: outcomes.flatMap((o) => o.resources),
-          };
+    // Everything again, without waiting for a deletion started on cancel: that one may be waiting on
+    // something only this one deletes (an instance created after the cancel, before its cluster can go).
+    // Deleting is idempotent: what is already gone counts as deleted.
+    const [outcome] = await Promise.all([this.delete(this.list), this.early]);
     if (outcome.status !== 'failed') state.save(STATE.cleanedUp, 'done');
     return outcome;
   }

@@ -33,6 +33,8 @@ export interface FakeProviderOptions {
   onFirstWait?: () => void;
   /** cleanup resolves with status failed. */
   cleanupFails?: boolean;
+  /** As RDS: a cluster cannot go while its instance exists, so deleting it alone waits for the instance's deletion. */
+  clusterWaitsForInstance?: boolean;
 }
 
 export interface FakeProvider extends Provider {
@@ -42,6 +44,8 @@ export interface FakeProvider extends Provider {
 
 export function fakeProvider(o: FakeProviderOptions): FakeProvider {
   const cleanups: string[][] = [];
+  let instanceDeleted: () => void = () => undefined;
+  const instanceGone = new Promise<void>((resolve) => (instanceDeleted = resolve));
   const provider: FakeProvider = {
     name: 'aurora',
     cleanups,
@@ -79,6 +83,8 @@ export function fakeProvider(o: FakeProviderOptions): FakeProvider {
     },
     async cleanup(resources): Promise<CleanupOutcome> {
       cleanups.push(resources.map((r) => r.id));
+      if (resources.some((r) => r.kind === 'instance')) instanceDeleted();
+      else if (o.clusterWaitsForInstance) await instanceGone;
       o.clock.advance(60);
       const outcome = o.cleanupFails ? ('failed' as const) : ('deleted' as const);
       return {

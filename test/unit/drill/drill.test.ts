@@ -166,13 +166,14 @@ describe('cleanup follows the policy', () => {
 });
 
 describe('cancel', () => {
-  async function cancelled(policy: string) {
+  async function cancelled(policy: string, options: Partial<FakeProviderOptions> = {}) {
     const controller = new AbortController();
     let cancel: () => void = () => undefined;
     const d = drill(
       { cleanup: policy },
       {
         waitForCancel: true,
+        ...options,
         signal: controller.signal,
         onFirstWait: () => {
           cancel = () => controller.abort(new Error('runner sent SIGINT'));
@@ -187,10 +188,11 @@ describe('cancel', () => {
     return { ...d, result: await d.run, atCancel };
   }
 
-  test('deletes what exists at once, then anything created after, and says it was cancelled', async () => {
+  test('deletes what exists at once, then everything including what came after, and says it was cancelled', async () => {
     const { result, provider, atCancel, state } = await cancelled('always');
     expect(atCancel).toEqual([[CLUSTER]]);
-    expect(provider.cleanups).toEqual([[CLUSTER], [INSTANCE]]);
+    // The second pass covers the cluster too: the first may wait on the instance only the second deletes.
+    expect(provider.cleanups).toEqual([[CLUSTER], [CLUSTER, INSTANCE]]);
     expect(result.outcome.error).toBe('cancelled: runner sent SIGINT');
     expect(result.outcome.cleanup).toEqual({
       status: 'deleted',
@@ -202,9 +204,15 @@ describe('cancel', () => {
     expect(state.get(STATE.cleanedUp)).toBe('done');
   });
 
+  test('a deletion begun on cancel that waits on a newer resource does not hold up the drill', async () => {
+    const { provider, result } = await cancelled('always', { clusterWaitsForInstance: true });
+    expect(provider.cleanups).toEqual([[CLUSTER], [CLUSTER, INSTANCE]]);
+    expect(result.outcome.cleanup.status).toBe('deleted');
+  });
+
   test('on-success deletes on cancel: a cancelled drill has nothing to look at', async () => {
     const { provider, result } = await cancelled('on-success');
-    expect(provider.cleanups).toEqual([[CLUSTER], [INSTANCE]]);
+    expect(provider.cleanups).toEqual([[CLUSTER], [CLUSTER, INSTANCE]]);
     expect(result.outcome.cleanup.status).toBe('deleted');
   });
 
