@@ -1,7 +1,7 @@
 // jest globalSetup of the e2e project: the built-bundle tests run a bundle of the current src/, never a stale
 // one. Bundles main, post and cli with ncc (the flags of scripts/build.mjs) into
 // node_modules/.cache/restore-proof-e2e/<entry>/index.js, only when the sources changed: the bundle is keyed
-// by a hash of src/**, package-lock.json and this file. CI checks separately that the committed dist/
+// by a hash of src/**, package-lock.json, tsconfig.json and this file. CI checks separately that the committed dist/
 // matches a fresh build.
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -27,6 +27,7 @@ export function sourceHash() {
   const inputs = [
     ...files(join(ROOT, 'src')).sort(),
     join(ROOT, 'package-lock.json'),
+    join(ROOT, 'tsconfig.json'),
     fileURLToPath(import.meta.url),
   ];
   for (const file of inputs) {
