@@ -230,7 +230,7 @@ const FAULTS: Fault[] = [
   {
     name: 'a check query erroring',
     main: (base) => {
-      const file = join(base.inputs!['report-dir']!, '..', `checks-${Date.now()}.yml`);
+      const file = join(tempDir('checks'), 'checks.yml');
       writeFileSync(
         file,
         'checks:\n  - name: broken\n    query: select count(*) from no_such_table\n    expect: { equals: 0 }\n',
