@@ -21,6 +21,8 @@ export class CreatedResources {
   readonly list: CreatedResource[] = [];
   /** The deletion started on cancel. */
   private early?: Promise<CleanupOutcome>;
+  /** Set once the drill's own cleanup began: a cancel after that has nothing to start. */
+  private finishing = false;
 
   constructor(private readonly deps: CreatedResourcesDeps) {}
 
@@ -32,7 +34,7 @@ export class CreatedResources {
 
   /** On cancel: starts deleting what exists now, unless the policy keeps it. Returns at once. */
   deleteNow(): void {
-    if (this.early || this.action('cancelled') !== 'delete') return;
+    if (this.finishing || this.early || this.action('cancelled') !== 'delete') return;
     const deleting = [...this.list];
     this.deps.logger.warning(`cancelled: deleting ${deleting.map((r) => r.id).join(', ')} now`);
     this.early = this.delete(deleting);
@@ -41,6 +43,7 @@ export class CreatedResources {
   /** The drill's own cleanup, per policy: deletes everything it created, and waits for a deletion begun on cancel. */
   async cleanUp(ending: DrillEnding): Promise<CleanupOutcome> {
     const { state, logger, plan } = this.deps;
+    this.finishing = true;
     const action = this.action(ending);
     if (action === 'nothing-created') {
       state.save(STATE.cleanedUp, 'done');
