@@ -8,7 +8,8 @@ import { join } from 'node:path';
 export const RUN_TMPDIR = 'RESTORE_PROOF_TEST_TMPDIR';
 
 export default function makeRunTmpdir() {
-  const dir = mkdtempSync(join(tmpdir(), 'rp-jest-'));
+  // Short: PostgreSQL's Unix sockets live a few directories below it, and a socket path is limited to 107 bytes.
+  const dir = mkdtempSync(join(tmpdir(), 'rp'));
   // Like /tmp: the postgres user (local servers run as it under root) must reach its directories.
   chmodSync(dir, 0o1777);
   process.env[RUN_TMPDIR] = dir;
