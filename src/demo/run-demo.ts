@@ -21,7 +21,8 @@ import { hasOwnedName } from '../providers/ownership.js';
 import { LocalPitrProvider } from '../providers/local-pitr/provider.js';
 import { deleteCopy } from '../providers/local-pitr/copy-server.js';
 import { INDEX_FILE, listReportFiles, type Report } from '../report/evidence.js';
-import { runMain, type EngineIO } from '../engine/run.js';
+import { runMain } from '../engine/run.js';
+import type { EngineIO } from '../host/io.js';
 import { memoryState } from '../drill/state.js';
 import {
   DEMO_SIZE,

@@ -11,6 +11,7 @@ import { freePort } from '../db/local-server.js';
 import type { Logger } from '../log/logger.js';
 import { abortError, pollUntil, sleep as realSleep, type Sleep } from '../time/poll.js';
 import { maskSecrets } from '../log/redact.js';
+import type { Target } from '../model/types.js';
 
 export interface TunnelRemote {
   host: string;
@@ -200,4 +201,13 @@ export async function startTunnel(
   }
   logger.info(`tunnel: 127.0.0.1:${localPort} is open`);
   return { localPort, pid: pgid, stop };
+}
+
+/** The target reached through 127.0.0.1:localPort; TLS still names (and verifies) the copy's own endpoint. */
+export function throughTunnel(target: Target, localPort: number): Target {
+  const { host } = target.connection;
+  return {
+    ...target,
+    connection: { ...target.connection, host: '127.0.0.1', port: localPort, tlsServername: host },
+  };
 }

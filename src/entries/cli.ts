@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-/** The restore-proof command line: see command-line.ts. */
+/** The restore-proof command line: see host/terminal.ts. */
 import { cli } from '../host/terminal.js';
 
 const controller = new AbortController();

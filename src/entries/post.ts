@@ -1,6 +1,6 @@
 /** The action's post step: deletes whatever main created and did not delete. */
 import { actionIO } from '../host/action.js';
-import { runPost } from '../engine/run.js';
+import { runPost } from '../engine/post.js';
 
 runPost(actionIO()).then(
   (code) => {

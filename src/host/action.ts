@@ -2,7 +2,7 @@
 import * as core from '@actions/core';
 import type { Logger } from '../log/logger.js';
 import { INPUT_NAMES, type RawInputs } from '../inputs/plan.js';
-import type { EngineIO } from '../engine/run.js';
+import type { EngineIO } from './io.js';
 
 export const actionLogger: Logger = {
   info: (m) => core.info(m),

@@ -6,7 +6,8 @@
 import { parseArgs } from 'node:util';
 import { streamLogger } from '../log/logger.js';
 import { INPUT_DEFAULTS, INPUT_NAMES, type RawInputs } from '../inputs/plan.js';
-import { runMain, type EngineIO } from '../engine/run.js';
+import { runMain } from '../engine/run.js';
+import type { EngineIO } from './io.js';
 import { memoryState } from '../drill/state.js';
 import { COMMANDS } from '../model/types.js';
 

@@ -36,15 +36,20 @@ function actionsTheCodeCalls(): Set<string> {
       if (statSync(path).isDirectory()) walk(path);
       else if (path.endsWith('.ts')) {
         const text = readFileSync(path, 'utf8');
-        const service = (name: string): string | undefined => {
+        const service = (imported: string): string | undefined => {
           const from = new RegExp(
-            `\\b${name}Command\\b[^;]*?from '@aws-sdk/client-(rds|kms|cloudwatch)'`,
+            `\\b${imported}\\b[^;]*?from '@aws-sdk/client-(rds|kms|cloudwatch)'`,
             's',
           ).exec(text);
           return from?.[1];
         };
+        // A command sent directly, or every page of one through the SDK's paginator.
         for (const m of text.matchAll(/new ([A-Za-z]+)Command\(/g)) {
-          const svc = service(m[1]!);
+          const svc = service(`${m[1]}Command`);
+          if (svc) out.add(`${svc}:${m[1]}`);
+        }
+        for (const m of text.matchAll(/\bpaginate([A-Za-z]+)\(/g)) {
+          const svc = service(`paginate${m[1]}`);
           if (svc) out.add(`${svc}:${m[1]}`);
         }
       }

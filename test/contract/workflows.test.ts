@@ -5,8 +5,7 @@
  * quiet skip when a fork has no configuration, and the action run at the workflow's own commit.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import {
   convertWorkflowTemplate,
@@ -17,6 +16,7 @@ import {
 import { parseAction } from '@actions/workflow-parser/actions/action-parser';
 import type { FileReference } from '@actions/workflow-parser/workflows/file-reference';
 import { parse } from 'yaml';
+import { tempDir } from '../support/temp-dir.js';
 
 const ROOT = resolve(import.meta.dirname ?? '.', '../..');
 const WORKFLOWS = join(ROOT, '.github', 'workflows');
@@ -375,7 +375,7 @@ describe('fleet.yml: one drill per cluster', () => {
 
   const listScript = (wf.jobs.clusters!.steps!.find((s) => s.id === 'list')!.run ?? '').toString();
   const runList = (clusters: string, maxParallel = '2') => {
-    const dir = mkdtempSync(join(tmpdir(), 'restore-proof-fleet-'));
+    const dir = tempDir('fleet');
     const output = join(dir, 'output');
     writeFileSync(output, '');
     const result = spawnSync('bash', ['-c', listScript], {

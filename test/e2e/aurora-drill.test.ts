@@ -2,9 +2,7 @@
  * The built action, driven as the runner drives it, against moto_server (through the fault proxy) and a real
  * PostgreSQL standing in for the restored cluster's endpoint (restored-host / restored-port).
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { DescribeDBClustersCommand, type RDSClient } from '@aws-sdk/client-rds';
 import {
   createSourceCluster,
@@ -20,6 +18,7 @@ import {
   type DrillServers,
 } from '../support/drill-servers.js';
 import { parseFileCommands, runStep, type StepResult } from '../support/runner.js';
+import { tempDir } from '../support/temp-dir.js';
 
 let servers: DrillServers;
 let rds: RDSClient;
@@ -52,7 +51,7 @@ function inputs(extra: Record<string, string> = {}): Record<string, string> {
     'restored-port': String(servers.server.port),
     'ssl-mode': 'disable',
     'timeout-minutes': '2',
-    'report-dir': mkdtempSync(join(tmpdir(), 'restore-proof-reports-')),
+    'report-dir': tempDir('reports'),
     ...extra,
   };
 }

@@ -4,9 +4,7 @@
  * copied to us-west-2, restored there, validated against a real PostgreSQL (restored-host), and both the
  * copy and the cluster are deleted in us-west-2.
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { CreateKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import { CreateDBClusterSnapshotCommand, type RDSClient } from '@aws-sdk/client-rds';
 import {
@@ -23,6 +21,7 @@ import {
   type DrillServers,
 } from '../support/drill-servers.js';
 import { parseFileCommands, runStep } from '../support/runner.js';
+import { tempDir } from '../support/temp-dir.js';
 
 const TARGET = 'us-west-2';
 let servers: DrillServers;
@@ -81,7 +80,7 @@ function inputs(extra: Record<string, string> = {}): Record<string, string> {
     'ssl-mode': 'disable',
     'timeout-minutes': '2',
     cadence: 'annual',
-    'report-dir': mkdtempSync(join(tmpdir(), 'restore-proof-reports-')),
+    'report-dir': tempDir('reports'),
     ...extra,
   };
 }

@@ -3,8 +3,7 @@
  * throttled, failed, held, dropped, lagged or cancelled. Every drill must end with the right exit code, a
  * report written (with the error when it failed), and no restore-proof resource left once the post step ran.
  */
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import type { RDSClient } from '@aws-sdk/client-rds';
@@ -19,6 +18,7 @@ import {
 import { startDrillServers, type DrillServers } from '../support/drill-servers.js';
 import type { FaultRule } from '../support/fault-proxy.js';
 import { parseFileCommands, runStep, type StepOptions, type StepResult } from '../support/runner.js';
+import { tempDir } from '../support/temp-dir.js';
 
 let servers: DrillServers;
 let passwordServer: LocalServer;
@@ -85,7 +85,7 @@ function inputs(extra: Record<string, string> = {}): Record<string, string> {
     'restored-port': String(servers.server.port),
     'ssl-mode': 'disable',
     'timeout-minutes': '1',
-    'report-dir': mkdtempSync(join(tmpdir(), 'restore-proof-faults-')),
+    'report-dir': tempDir('faults'),
     ...extra,
   };
 }
@@ -230,7 +230,7 @@ const FAULTS: Fault[] = [
   {
     name: 'a check query erroring',
     main: (base) => {
-      const file = join(base.inputs!['report-dir']!, '..', `checks-${Date.now()}.yml`);
+      const file = join(tempDir('checks'), 'checks.yml');
       writeFileSync(
         file,
         'checks:\n  - name: broken\n    query: select count(*) from no_such_table\n    expect: { equals: 0 }\n',

@@ -2,15 +2,13 @@
  * metrics-namespace through the built action against moto (RDS and CloudWatch on one endpoint): the drill's
  * PutMetricData lands in moto and is read back with ListMetrics and GetMetricData, dimension Source.
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import pg from 'pg';
 import { CloudWatchClient, GetMetricDataCommand, ListMetricsCommand } from '@aws-sdk/client-cloudwatch';
 import { LocalServer } from '../../src/db/local-server.js';
 import { createSourceCluster, leftovers, motoClient, REGION } from '../support/aurora-fixture.js';
 import { startMoto, type Moto } from '../support/moto.js';
 import { runStep } from '../support/runner.js';
+import { tempDir } from '../support/temp-dir.js';
 
 let moto: Moto;
 let server: LocalServer;
@@ -43,7 +41,7 @@ const inputs = (extra: Record<string, string> = {}) => ({
   'ssl-mode': 'disable',
   'timeout-minutes': '2',
   'metrics-namespace': 'RestoreProof/Test',
-  'report-dir': mkdtempSync(join(tmpdir(), 'restore-proof-reports-')),
+  'report-dir': tempDir('reports'),
   ...extra,
 });
 const env = (extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv => ({

@@ -2,9 +2,6 @@
  * RDS for PostgreSQL sources that are not Aurora (source-instance), driven through the built action against
  * moto_server (through the fault proxy) and a real PostgreSQL standing in for the restored instance.
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { DescribeDBSnapshotsCommand, type RDSClient } from '@aws-sdk/client-rds';
 import {
   createSourceInstance,
@@ -20,6 +17,7 @@ import {
   type DrillServers,
 } from '../support/drill-servers.js';
 import { runStep, type StepResult } from '../support/runner.js';
+import { tempDir } from '../support/temp-dir.js';
 
 let servers: DrillServers;
 let rds: RDSClient;
@@ -59,7 +57,7 @@ function inputs(extra: Record<string, string> = {}): Record<string, string> {
     'restored-port': String(servers.server.port),
     'ssl-mode': 'disable',
     'timeout-minutes': '2',
-    'report-dir': mkdtempSync(join(tmpdir(), 'restore-proof-reports-')),
+    'report-dir': tempDir('reports'),
     ...extra,
   };
 }

@@ -4,14 +4,14 @@
  * are scanned for the secrets, the copy's reset password and the sentinel.
  */
 import { generateKeyPairSync } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import type { RDSClient } from '@aws-sdk/client-rds';
 import { createSourceCluster, leftovers, motoClient, REGION } from '../support/aurora-fixture.js';
 import { startDrillServers, type DrillServers } from '../support/drill-servers.js';
 import { runStep, type StepResult } from '../support/runner.js';
+import { tempDir } from '../support/temp-dir.js';
 
 const SENTINEL = 'SENTINEL-PHI-7f3a9c2e';
 const DB_PASSWORD = 'Pr0d-Reader-Passw0rd-5e1d';
@@ -47,7 +47,7 @@ beforeEach(async () => {
 });
 
 function inputs(extra: Record<string, string> = {}): Record<string, string> {
-  const dir = mkdtempSync(join(tmpdir(), 'restore-proof-secrets-'));
+  const dir = tempDir('secrets');
   const checks = join(dir, 'checks.yml');
   writeFileSync(
     checks,

@@ -4,8 +4,7 @@
  * The copy is a real PostgreSQL serving TLS with a self-signed certificate.
  */
 import { execFileSync } from 'node:child_process';
-import { chmodSync, chownSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, chownSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import type { RDSClient } from '@aws-sdk/client-rds';
@@ -13,6 +12,7 @@ import { LocalServer } from '../../src/db/local-server.js';
 import { createSourceCluster, leftovers, motoClient, REGION } from '../support/aurora-fixture.js';
 import { startMoto, type Moto } from '../support/moto.js';
 import { runStep } from '../support/runner.js';
+import { tempDir } from '../support/temp-dir.js';
 
 let moto: Moto;
 let server: LocalServer;
@@ -78,7 +78,7 @@ const inputs = (sslMode?: string) => ({
   'restored-host': '127.0.0.1',
   'restored-port': String(server.port),
   'timeout-minutes': '1',
-  'report-dir': mkdtempSync(join(tmpdir(), 'restore-proof-tls-')),
+  'report-dir': tempDir('tls'),
   ...(sslMode ? { 'ssl-mode': sslMode } : {}),
 });
 

@@ -8,9 +8,8 @@
  * to the local PostgreSQL named by FORWARD_TO_HOST / FORWARD_TO_PORT, which stands in for the copy. The
  * drill itself only ever connects to 127.0.0.1:{localPort}.
  */
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createServer, connect, type Server } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import type { RDSClient } from '@aws-sdk/client-rds';
@@ -20,6 +19,7 @@ import { startTunnel } from '../../src/drill/tunnel.js';
 import { createSourceCluster, leftovers, motoClient, REGION } from '../support/aurora-fixture.js';
 import { startMoto, type Moto } from '../support/moto.js';
 import { ROOT, runStep, type StepResult } from '../support/runner.js';
+import { tempDir } from '../support/temp-dir.js';
 
 const FORWARDER = join(ROOT, 'test', 'support', 'tcp-forward.mjs');
 const TEMPLATE = `node ${FORWARDER} {localPort} {host} {port}`;
@@ -41,7 +41,7 @@ async function waitFor(what: string, predicate: () => boolean, ms = 10_000): Pro
   }
 }
 
-const pidFile = (): string => join(mkdtempSync(join(tmpdir(), 'restore-proof-tunnel-')), 'forwarder.pid');
+const pidFile = (): string => join(tempDir('tunnel'), 'forwarder.pid');
 
 describe('startTunnel with a local TCP forwarder', () => {
   let echo: Server;
@@ -148,7 +148,7 @@ describe('startTunnel with a local TCP forwarder', () => {
 
   test('{host} is shell-quoted: a hostile value stays one argument', async () => {
     const file = pidFile();
-    const marker = join(tmpdir(), `restore-proof-injected-${process.pid}`);
+    const marker = join(tempDir('injected'), 'marker');
     const tunnel = await startTunnel(
       TEMPLATE,
       { host: `x; touch ${marker}`, port: echoPort },
@@ -193,7 +193,7 @@ describe('the built action with tunnel-command (moto + a real PostgreSQL behind 
     'tunnel-command': TEMPLATE,
     'ssl-mode': 'disable',
     'timeout-minutes': '2',
-    'report-dir': mkdtempSync(join(tmpdir(), 'restore-proof-reports-')),
+    'report-dir': tempDir('reports'),
     ...extra,
   });
   const env = (file: string, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv => ({

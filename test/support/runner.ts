@@ -1,13 +1,16 @@
 /**
  * Runs the built action the way the GitHub runner does: INPUT_* variables, GITHUB_OUTPUT and GITHUB_STATE
- * files for main, then the post step with the saved state as STATE_* variables.
+ * files for main, then the post step with the saved state as STATE_* variables. The action is the bundle of
+ * the current src/ that the e2e project's globalSetup (e2e-bundle.mjs) builds, not the committed dist/.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 export const ROOT = resolve(import.meta.dirname ?? '.', '../..');
+/** Where e2e-bundle.mjs puts the bundles: <BUNDLES>/<main|post|cli>/index.js. */
+export const BUNDLES = join(ROOT, 'node_modules', '.cache', 'restore-proof-e2e');
 
 export interface StepResult {
   code: number | null;
@@ -46,6 +49,7 @@ export interface StepOptions {
   env?: NodeJS.ProcessEnv;
   /** For post: the state main saved. */
   state?: Record<string, string>;
+  /** The step's working directory; default a fresh one, removed when the step ends. */
   workdir?: string;
   /** Called once the process is running, e.g. to send it signals. */
   onSpawn?: (child: ChildProcess, files: { state: string; output: string }) => void;
@@ -53,6 +57,9 @@ export interface StepOptions {
 
 export function runStep(entry: 'main' | 'post', options: StepOptions = {}): Promise<StepResult> {
   const dir = options.workdir ?? mkdtempSync(join(tmpdir(), 'restore-proof-runner-'));
+  const removeDir = (): void => {
+    if (!options.workdir) rmSync(dir, { recursive: true, force: true });
+  };
   const files = {
     output: join(dir, `${entry}-output`),
     state: join(dir, `${entry}-state`),
@@ -62,6 +69,8 @@ export function runStep(entry: 'main' | 'post', options: StepOptions = {}): Prom
   const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,
     HOME: process.env.HOME,
+    // The test run's own temp dir (test/support/run-tmpdir.mjs), so what the action leaves there is seen.
+    ...(process.env.TMPDIR ? { TMPDIR: process.env.TMPDIR } : {}),
     GITHUB_OUTPUT: files.output,
     GITHUB_STATE: files.state,
     GITHUB_STEP_SUMMARY: files.summary,
@@ -73,7 +82,7 @@ export function runStep(entry: 'main' | 'post', options: StepOptions = {}): Prom
     env[`INPUT_${name.toUpperCase()}`] = value;
   for (const [name, value] of Object.entries(options.state ?? {})) env[`STATE_${name}`] = value;
   const started = Date.now();
-  const child = spawn(process.execPath, [join(ROOT, 'dist', entry, 'index.js')], {
+  const child = spawn(process.execPath, [join(BUNDLES, entry, 'index.js')], {
     env,
     cwd: dir,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -85,7 +94,7 @@ export function runStep(entry: 'main' | 'post', options: StepOptions = {}): Prom
   options.onSpawn?.(child, files);
   return new Promise((resolvePromise) => {
     child.on('close', (code, signal) => {
-      resolvePromise({
+      const result: StepResult = {
         code,
         signal,
         stdout,
@@ -94,7 +103,9 @@ export function runStep(entry: 'main' | 'post', options: StepOptions = {}): Prom
         state: parseFileCommands(readFileSync(files.state, 'utf8')),
         summary: readFileSync(files.summary, 'utf8'),
         ms: Date.now() - started,
-      });
+      };
+      removeDir();
+      resolvePromise(result);
     });
   });
 }

@@ -1,12 +1,12 @@
-import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFleetIndex } from '../../../src/sinks/fleet-index.js';
 import { writeReport } from '../../../src/report/evidence.js';
 import { failingOutcome, passingOutcome } from '../../fixtures/report/outcomes.js';
+import { tempDir } from '../../support/temp-dir.js';
 
 test('the fleet index: a row per source across the per-cluster directories, and the monthly cost', async () => {
-  const fleet = mkdtempSync(join(tmpdir(), 'restore-proof-fleet-'));
+  const fleet = tempDir('fleet');
   const write = (dir: string, outcome: typeof passingOutcome, cluster: string) =>
     writeReport({
       plan: { reportDir: join(fleet, dir), signingKey: undefined },

@@ -1,7 +1,11 @@
-import { throughTunnel } from '../../../src/drill/drill.js';
 import { clientConfig } from '../../../src/db/connect.js';
 import { smokeEnvironment } from '../../../src/checks/smoke.js';
-import { fillTunnelTemplate, maskTunnelOutput, shellQuote } from '../../../src/drill/tunnel.js';
+import {
+  fillTunnelTemplate,
+  maskTunnelOutput,
+  shellQuote,
+  throughTunnel,
+} from '../../../src/drill/tunnel.js';
 import type { Target } from '../../../src/model/types.js';
 
 describe('tunnel-command template', () => {

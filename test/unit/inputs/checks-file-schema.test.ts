@@ -1,7 +1,7 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { loadChecksFile, parseChecksFile } from '../../../src/inputs/checks-file-schema.js';
+import { tempDir } from '../../support/temp-dir.js';
 
 test('a valid checks file parses', () => {
   const file = parseChecksFile(`
@@ -52,7 +52,7 @@ test.each([
 });
 
 test('loadChecksFile reads a file and names it in errors', async () => {
-  const dir = await mkdtemp(join(tmpdir(), 'rp-checks-'));
+  const dir = tempDir('checks');
   const good = join(dir, 'good.yml');
   await writeFile(good, 'checks:\n  - name: a\n    query: select 1\n    expect: { equals: 1 }\n');
   expect((await loadChecksFile(good)).checks[0]!.name).toBe('a');

@@ -1,12 +1,12 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { planChecksFile } from '../../../src/inputs/checks-file.js';
 import { InputError } from '../../../src/inputs/input-error.js';
 import { buildPlan } from '../../../src/inputs/plan.js';
 import { readInputs } from '../../../src/inputs/raw-inputs.js';
+import { tempDir } from '../../support/temp-dir.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'restore-proof-checks-'));
+const dir = tempDir('checks');
 const file = (name: string, text: string): string => {
   const path = join(dir, name);
   writeFileSync(path, text);

@@ -1,12 +1,11 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { basename, join } from 'node:path';
+import { basename } from 'node:path';
 import { planConnections } from '../../../src/inputs/connections.js';
 import { planLocalPitr } from '../../../src/inputs/local-pitr.js';
 import type { RawInputs } from '../../../src/inputs/names.js';
 import { readInputs } from '../../../src/inputs/raw-inputs.js';
+import { tempDir } from '../../support/temp-dir.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'restore-proof-pitr-'));
+const dir = tempDir('pitr');
 const plan = (raw: RawInputs, command: 'restore-test' | 'preflight' = 'restore-test') => {
   const inputs = readInputs(raw);
   const { sourceUrl } = planConnections(inputs, { provider: 'local-pitr', sslMode: 'verify-full' });

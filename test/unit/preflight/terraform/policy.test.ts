@@ -1,9 +1,9 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { checkTerraform, type Annotation } from '../../../../src/preflight/terraform/policy.js';
 import { classify, parseHcl, HclSyntaxError } from '../../../../src/preflight/terraform/hcl.js';
 import type { CheckResult } from '../../../../src/model/types.js';
+import { tempDir } from '../../../support/temp-dir.js';
 
 const FIXTURES = resolve(import.meta.dirname ?? '.', '../../../fixtures/terraform');
 const fixture = (p: string): string => join(FIXTURES, p);
@@ -172,7 +172,7 @@ describe('Terraform policy on HCL (terraform-dir)', () => {
     ]);
     expect(broken.annotations[0]).toMatchObject({ file: 'broken/main.tf', line: 4, level: 'error' });
 
-    const empty = mkdtempSync(join(tmpdir(), 'restore-proof-tf-'));
+    const empty = tempDir('tf');
     writeFileSync(join(empty, 'main.tf'), 'resource "aws_s3_bucket" "b" {\n  bucket = "x"\n}\n');
     const none = checkTerraform({ minRetentionDays: 35, dir: empty });
     expect(none.checks).toEqual([expect.objectContaining({ id: 'posture:terraform', status: 'fail' })]);
@@ -239,7 +239,7 @@ describe('Terraform policy on a plan (terraform-plan)', () => {
   });
 
   test('single-line plan JSON (as terraform writes it) annotates line 1', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'restore-proof-plan-'));
+    const dir = tempDir('plan');
     const file = join(dir, 'plan.json');
     writeFileSync(file, JSON.stringify(JSON.parse(readFileSync(fixture('plan/violations.json'), 'utf8'))));
     const { annotations } = checkTerraform({ minRetentionDays: 35, planFile: file, cwd: dir });

@@ -1,0 +1,61 @@
+/** The first query on the copy: the moment the recovery is complete, retried while DNS and the endpoint settle. */
+import { connect } from '../db/connect.js';
+import type { Logger } from '../log/logger.js';
+import type { Plan, Target } from '../model/types.js';
+import { pollUntil, type Sleep } from '../time/poll.js';
+import type { Clock } from '../time/timeline.js';
+
+/** Connects to the copy and runs one query; resolves once it answered. */
+export type FirstQuery = (target: Target, context: FirstQueryContext) => Promise<void>;
+
+export interface FirstQueryContext {
+  plan: Pick<Plan, 'timeoutMinutes'>;
+  /** When the drill started; the wait never outlasts the drill's timeout. */
+  startedAt: Date;
+  clock: Clock;
+  signal: AbortSignal;
+  logger: Logger;
+  sleep?: Sleep;
+}
+
+/** Refusals that waiting cannot change: the first query fails at once rather than at the deadline. */
+const PERMANENT_CONNECT_ERRORS =
+  /password authentication failed|no pg_hba.conf entry|does not exist|does not support SSL|self[- ]signed certificate|unable to verify|certificate has expired|Hostname\/IP does not match|ERR_TLS_CERT/;
+
+/** At most this long after the copy is reported available. */
+const MAX_WAIT_MS = 10 * 60_000;
+
+export const firstQuery: FirstQuery = async (target, { plan, startedAt, clock, signal, logger, sleep }) => {
+  const deadline = new Date(
+    Math.min(startedAt.getTime() + plan.timeoutMinutes * 60_000, clock.now().getTime() + MAX_WAIT_MS),
+  );
+  let lastError = '';
+  await pollUntil(
+    async () => {
+      try {
+        const client = await connect(target.connection);
+        try {
+          await client.query('select 1');
+        } finally {
+          await client.end().catch(() => undefined);
+        }
+        return { done: true, status: 'answered' };
+      } catch (e) {
+        lastError = (e as Error).message;
+        if (PERMANENT_CONNECT_ERRORS.test(lastError)) throw e;
+        return { done: undefined, status: `not yet: ${lastError}` };
+      }
+    },
+    {
+      what: `first query on ${target.connection.host}:${target.connection.port}`,
+      deadline,
+      now: () => clock.now(),
+      signal,
+      sleep,
+      backoff: { initialMs: 1000, maxMs: 10_000, factor: 2, jitter: 0.1 },
+      onProgress: (line) => logger.info(line),
+    },
+  ).catch((e: Error) => {
+    throw new Error(lastError && e.name === 'TimeoutError' ? `${e.message}: ${lastError}` : e.message);
+  });
+};
