@@ -5,11 +5,9 @@
  */
 import type { CreatedResource } from '../providers/provider.js';
 import type { CleanupPolicy, ProviderName } from '../model/types.js';
+import type { StateStore } from '../host/io.js';
 
-export interface StateStore {
-  save(key: string, value: string): void;
-  get(key: string): string;
-}
+export type { StateStore } from '../host/io.js';
 
 export function memoryState(
   initial: Record<string, string> = {},

@@ -1,6 +1,11 @@
 import type { Logger } from '../log/logger.js';
-import type { RawInputs } from '../inputs/plan.js';
-import type { StateStore } from '../drill/state.js';
+import type { RawInputs } from '../inputs/names.js';
+
+/** Key/value state that outlives the main step (the runner's state file; memory in the CLI and tests). */
+export interface StateStore {
+  save(key: string, value: string): void;
+  get(key: string): string;
+}
 
 export interface AnnotationProperties {
   title?: string;
