@@ -19,7 +19,8 @@ import { findPgBindir, makeServerDir } from '../db/local-server.js';
 import { streamLogger } from '../log/logger.js';
 import { hasOwnedName } from '../providers/ownership.js';
 import { deleteCopy, LocalPitrProvider } from '../providers/local-pitr/provider.js';
-import { INDEX_FILE, listReportFiles, type Report } from '../report/evidence.js';
+import { EVIDENCE_INDEX_FILE, type Report } from '../report/model.js';
+import { listReportFiles } from '../sinks/report-dir.js';
 import { runMain, type EngineIO } from '../engine/run.js';
 import { memoryState } from '../drill/state.js';
 import {
@@ -223,7 +224,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
     say('4/4 signed evidence');
     for (const file of [...reportFiles, ...reportFiles.map((f) => f.replace(/\.json$/, '.md'))])
       say(`      ${file}`);
-    say(`      ${join(reportDir, INDEX_FILE)} (the docs/tests index)`);
+    say(`      ${join(reportDir, EVIDENCE_INDEX_FILE)} (the docs/tests index)`);
     const verifyExitCode = await runMain(io({ command: 'verify-reports', 'report-dir': reportDir }));
     say(
       `      verify-reports: ${verifyExitCode === 0 ? 'every report signed, chained and intact' : 'FAILED'}`,

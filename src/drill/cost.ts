@@ -157,10 +157,3 @@ function billedText(seconds: number, billed: number): string {
     ? `${minutes(seconds)} (billed the 10-minute minimum)`
     : `${minutes(billed)} (per-second billing)`;
 }
-
-/** A cost as text: `$1.23`, `<$0.01`, or `unknown`. */
-export function usd(value: number | null | undefined): string {
-  if (value === null || value === undefined) return 'unknown';
-  if (value > 0 && value < 0.01) return '<$0.01';
-  return `$${value.toFixed(2)}`;
-}

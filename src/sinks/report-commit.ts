@@ -8,7 +8,8 @@ import { resolve } from 'node:path';
 import type { Logger } from '../log/logger.js';
 import { verdictSentence } from '../report/render/markdown.js';
 import { clusterName, REPORT_FILE } from '../report/model.js';
-import { listReportFiles, repositoryPath, type WrittenReport } from './report-files.js';
+import { listReportFiles } from './report-dir.js';
+import { repositoryPath, type WrittenReport } from './report-files.js';
 import { CommitError, commitFiles, type CommitFilesInput, type GraphqlClient } from './github-commit.js';
 
 export interface CommitReportInput {

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeFleetIndex } from '../../../src/sinks/fleet-index.js';
-import { writeReport } from '../../../src/report/evidence.js';
+import { writeReport } from '../../../src/sinks/report-files.js';
 import { failingOutcome, passingOutcome } from '../../fixtures/report/outcomes.js';
 
 test('the fleet index: a row per source across the per-cluster directories, and the monthly cost', async () => {

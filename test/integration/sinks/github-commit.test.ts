@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { memoryLogger } from '../../../src/log/logger.js';
 import { CommitError, commitFiles } from '../../../src/sinks/github-commit.js';
 import { commitReport } from '../../../src/sinks/report-commit.js';
-import { writeReport } from '../../../src/report/evidence.js';
+import { writeReport } from '../../../src/sinks/report-files.js';
 import { actionsEnv, passingOutcome } from '../../fixtures/report/outcomes.js';
 import { testKey, workspace } from '../../support/report-keys.js';
 import { GitHubStandIn, oid } from '../../support/github-standin.js';

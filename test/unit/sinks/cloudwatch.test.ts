@@ -3,7 +3,7 @@ import { DescribeDBClustersCommand, DescribeDBClusterSnapshotsCommand, RDSClient
 import { mockClient } from 'aws-sdk-client-mock';
 import { memoryLogger } from '../../../src/log/logger.js';
 import { drillMetrics, publishMetrics } from '../../../src/sinks/cloudwatch.js';
-import { buildReport, runContextFromEnv } from '../../../src/report/evidence.js';
+import { buildReport, runContextFromEnv } from '../../../src/report/model.js';
 import type { DrillOutcome } from '../../../src/model/types.js';
 import { erroredOutcome, failingOutcome, passingOutcome } from '../../fixtures/report/outcomes.js';
 
