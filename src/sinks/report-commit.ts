@@ -117,6 +117,7 @@ export async function commitReport(input: CommitReportInput): Promise<CommitRepo
       files: additions,
       message: commitMessage(written),
       checkHead: chainGuard(repository, dirPath, await listReportFiles(plan.reportDir)),
+      env,
       logger,
       ...input.commit,
     });
