@@ -1,10 +1,13 @@
 /**
  * What a drill cost, estimated from what it did: the copy's instance class times the time its instance
- * existed (Aurora bills instances per second with a 10-minute minimum), plus storage, I/O and cross-region
- * transfer where their size is known. An estimate for budgeting a cadence, never a bill: the prices are a
- * fixed table below, not read from the AWS Price List API, and they are us-east-1 on-demand list prices.
+ * existed (Aurora and RDS for PostgreSQL bill instances per second with a 10-minute minimum), plus storage,
+ * I/O and cross-region transfer where their size is known. Each RDS provider has its own rate card: an Aurora
+ * cluster's at Aurora rates, an RDS for PostgreSQL instance's (source-instance) at single-AZ RDS rates. An
+ * estimate for budgeting a cadence, never a bill: the prices are fixed tables below, not read from the AWS
+ * Price List API, and they are us-east-1 on-demand list prices.
  */
-import type { CostItem, DrillCost, DrillOutcome, Plan } from '../model/types.js';
+import type { CostItem, DrillCost, DrillOutcome, Plan, ProviderName } from '../model/types.js';
+import { PRICING_REGION } from '../report/model.js';
 
 /**
  * Aurora PostgreSQL, Aurora Standard storage configuration, on-demand, us-east-1, USD per instance-hour.
@@ -12,7 +15,6 @@ import type { CostItem, DrillCost, DrillOutcome, Plan } from '../model/types.js'
  * check https://aws.amazon.com/rds/aurora/pricing/ before relying on a figure, and update PRICES_AS_OF with them.
  */
 export const PRICES_AS_OF = '2025-06';
-export const PRICING_REGION = 'us-east-1';
 
 export const AURORA_POSTGRESQL_HOURLY_USD: Readonly<Record<string, number>> = {
   'db.t3.medium': 0.082,
@@ -39,6 +41,46 @@ export const AURORA_POSTGRESQL_HOURLY_USD: Readonly<Record<string, number>> = {
   'db.r7g.4xlarge': 2.211,
 };
 
+/**
+ * RDS for PostgreSQL, Single-AZ deployment, on-demand, us-east-1, USD per instance-hour, as of PRICES_AS_OF
+ * (AWS RDS for PostgreSQL pricing page). Check https://aws.amazon.com/rds/postgresql/pricing/ before relying on
+ * a figure. A drill's copy is always single-AZ (MultiAZ false).
+ */
+export const RDS_POSTGRESQL_HOURLY_USD: Readonly<Record<string, number>> = {
+  'db.t3.micro': 0.018,
+  'db.t3.small': 0.036,
+  'db.t3.medium': 0.072,
+  'db.t3.large': 0.145,
+  'db.t4g.micro': 0.016,
+  'db.t4g.small': 0.032,
+  'db.t4g.medium': 0.065,
+  'db.t4g.large': 0.129,
+  'db.m5.large': 0.178,
+  'db.m5.xlarge': 0.356,
+  'db.m5.2xlarge': 0.712,
+  'db.m5.4xlarge': 1.424,
+  'db.m6g.large': 0.159,
+  'db.m6g.xlarge': 0.318,
+  'db.m6g.2xlarge': 0.636,
+  'db.m6g.4xlarge': 1.272,
+  'db.m6i.large': 0.178,
+  'db.m6i.xlarge': 0.356,
+  'db.m6i.2xlarge': 0.712,
+  'db.r5.large': 0.25,
+  'db.r5.xlarge': 0.5,
+  'db.r5.2xlarge': 1.0,
+  'db.r5.4xlarge': 2.0,
+  'db.r6g.large': 0.225,
+  'db.r6g.xlarge': 0.449,
+  'db.r6g.2xlarge': 0.898,
+  'db.r6g.4xlarge': 1.796,
+  'db.r6i.large': 0.25,
+  'db.r6i.xlarge': 0.5,
+  'db.r6i.2xlarge': 1.0,
+};
+/** RDS General Purpose (gp2, gp3) storage, Single-AZ, USD per GB-month (billed pro rata). */
+export const RDS_STORAGE_USD_PER_GB_MONTH = 0.115;
+
 /** Aurora Standard storage, USD per GB-month (billed pro rata); I/O per million requests; inter-region transfer per GB. */
 export const STORAGE_USD_PER_GB_MONTH = 0.1;
 export const IO_USD_PER_MILLION = 0.2;
@@ -56,6 +98,26 @@ export interface CostInput {
   storageGb?: number;
 }
 
+/** What one provider's copy is priced at. */
+interface RateCard {
+  hourly: Readonly<Record<string, number>>;
+  storageUsdPerGbMonth: number;
+  io: string;
+}
+
+const RATE_CARDS: Partial<Record<ProviderName, RateCard>> = {
+  aurora: {
+    hourly: AURORA_POSTGRESQL_HOURLY_USD,
+    storageUsdPerGbMonth: STORAGE_USD_PER_GB_MONTH,
+    io: `validation reads not metered by the drill ($${IO_USD_PER_MILLION.toFixed(2)} per million I/Os on Aurora Standard; none on I/O-Optimized)`,
+  },
+  'rds-instance': {
+    hourly: RDS_POSTGRESQL_HOURLY_USD,
+    storageUsdPerGbMonth: RDS_STORAGE_USD_PER_GB_MONTH,
+    io: 'no per-request I/O charge on gp2/gp3 storage; provisioned IOPS (io1, io2, gp3 above its baseline) are billed per IOPS-month and not metered by the drill',
+  },
+};
+
 const money = (usd: number): number => Math.round(usd * 10_000) / 10_000;
 
 /** Seconds the copy's instance existed: from its create request (after restore-request) to the end of cleanup. */
@@ -70,7 +132,9 @@ export function instanceSeconds(outcome: CostInput['outcome']): number {
 /** The estimate for one drill, or undefined for a provider that creates nothing billable (local-pitr). */
 export function estimateDrillCost(input: CostInput): DrillCost | undefined {
   const { outcome, plan } = input;
-  if (outcome.provider !== 'aurora') return undefined;
+  const card = RATE_CARDS[outcome.provider];
+  if (!card) return undefined;
+  const storageRate = card.storageUsdPerGbMonth;
   const items: CostItem[] = [];
   const notes: string[] = [];
   const region = plan.targetRegion ?? plan.awsRegion;
@@ -83,7 +147,7 @@ export function estimateDrillCost(input: CostInput): DrillCost | undefined {
   const seconds = createdInstance ? instanceSeconds(outcome) : 0;
   const billed = createdInstance ? Math.max(MINIMUM_BILLED_SECONDS, Math.ceil(seconds)) : 0;
   const hours = billed / 3600;
-  const rate = instanceClass ? AURORA_POSTGRESQL_HOURLY_USD[instanceClass] : undefined;
+  const rate = instanceClass ? card.hourly[instanceClass] : undefined;
   if (!createdInstance) {
     items.push({ item: 'instance', detail: 'no instance was created', usd: 0 });
   } else if (rate === undefined) {
@@ -109,21 +173,17 @@ export function estimateDrillCost(input: CostInput): DrillCost | undefined {
   if (input.storageGb !== undefined && createdInstance) {
     items.push({
       item: 'storage',
-      detail: `${input.storageGb} GB for ${storageHours.toFixed(2)} h at $${STORAGE_USD_PER_GB_MONTH.toFixed(2)}/GB-month`,
-      usd: money((input.storageGb * STORAGE_USD_PER_GB_MONTH * storageHours) / HOURS_PER_MONTH),
+      detail: `${input.storageGb} GB for ${storageHours.toFixed(2)} h at $${perGbMonth(storageRate)}/GB-month`,
+      usd: money((input.storageGb * storageRate * storageHours) / HOURS_PER_MONTH),
     });
   } else {
     items.push({
       item: 'storage',
-      detail: `restored volume size unknown ($${STORAGE_USD_PER_GB_MONTH.toFixed(2)}/GB-month pro rata; about $${((100 * STORAGE_USD_PER_GB_MONTH) / HOURS_PER_MONTH).toFixed(4)} per 100 GB-hour)`,
+      detail: `restored volume size unknown ($${perGbMonth(storageRate)}/GB-month pro rata; about $${((100 * storageRate) / HOURS_PER_MONTH).toFixed(4)} per 100 GB-hour)`,
       usd: null,
     });
   }
-  items.push({
-    item: 'io',
-    detail: `validation reads not metered by the drill ($${IO_USD_PER_MILLION.toFixed(2)} per million I/Os on Aurora Standard; none on I/O-Optimized)`,
-    usd: null,
-  });
+  items.push({ item: 'io', detail: card.io, usd: null });
   if (plan.targetRegion) {
     items.push(
       input.storageGb !== undefined
@@ -150,6 +210,10 @@ export function estimateDrillCost(input: CostInput): DrillCost | undefined {
     notes,
   };
 }
+
+/** A per-GB-month price as the estimate prints it: cents, or tenths of a cent when it has them ($0.10, $0.115). */
+const perGbMonth = (usd: number): string =>
+  Math.round(usd * 100) === usd * 100 ? usd.toFixed(2) : String(usd);
 
 function billedText(seconds: number, billed: number): string {
   const minutes = (s: number) => `${Math.round(s / 6) / 10} min`;

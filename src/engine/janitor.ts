@@ -1,7 +1,7 @@
 import type { RDSClient } from '@aws-sdk/client-rds';
 import type { EngineIO } from '../host/io.js';
 import { renderSweep, sweep } from '../janitor/sweep.js';
-import { rdsClient } from '../providers/rds/aurora.js';
+import { rdsClient, RdsRegion } from '../providers/rds/region.js';
 import type { Plan } from '../model/types.js';
 
 /** command: janitor. Exit 0 unless a delete failed. */
@@ -10,9 +10,10 @@ export async function janitorCommand(
   io: EngineIO,
   options: { rds?: (region: string) => RDSClient; now?: () => Date },
 ): Promise<number> {
-  const client = (options.rds ?? rdsClient)(plan.awsRegion!);
+  const region = plan.awsRegion!;
+  const api = new RdsRegion(region, (options.rds ?? rdsClient)(region));
   const dryRun = plan.dryRun ?? false;
-  const result = await sweep(client, {
+  const result = await sweep(api, {
     now: (options.now ?? (() => new Date()))(),
     dryRun,
     logger: io.logger,

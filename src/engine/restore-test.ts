@@ -2,7 +2,8 @@
  * command: restore-test. Runs the drill, then always writes the signed report (a failed or errored drill
  * too), publishes outputs, summary and annotations, and commits the evidence when asked.
  */
-import { createValidator, loadChecksFile, type ChecksFile } from '../checks/validation.js';
+import { createValidator } from '../checks/validation.js';
+import { loadChecksFile, type ChecksFile } from '../inputs/checks-file-schema.js';
 import { runDrill } from '../drill/drill.js';
 import type { EngineIO } from '../host/io.js';
 import { providerForPlan } from '../providers/registry.js';

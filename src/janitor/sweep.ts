@@ -1,21 +1,12 @@
 /**
  * command: janitor. Sweeps clusters, instances and cluster snapshots whose restore-proof tags say they have
- * expired (restore-proof:expires-at in the past) and deletes them, instances first. Anything without the
- * tags is never touched; anything tagged restore-proof whose identifier lacks the restore-proof-<run> name
- * is refused and reported.
+ * expired (restore-proof:expires-at in the past) and deletes them through the drill's own cleanup loop
+ * (instances first, ownership checked again right before each delete). Anything without the tags is never
+ * touched; anything tagged restore-proof whose identifier lacks the restore-proof-<run> name is refused and
+ * reported. Listing goes through the SDK's paginators (src/providers/rds/region.ts).
  */
-import {
-  DeleteDBClusterCommand,
-  DeleteDBClusterSnapshotCommand,
-  DeleteDBInstanceCommand,
-  DescribeDBClustersCommand,
-  DescribeDBClusterSnapshotsCommand,
-  DescribeDBInstancesCommand,
-  ModifyDBClusterCommand,
-  ModifyDBInstanceCommand,
-  type RDSClient,
-} from '@aws-sdk/client-rds';
 import type { Logger } from '../log/logger.js';
+import type { CreatedResource } from '../providers/provider.js';
 import {
   assertOwned,
   OwnershipError,
@@ -24,6 +15,8 @@ import {
   tagValue,
   type Tag,
 } from '../providers/ownership.js';
+import { DELETE_ORDER, deleteOwned } from '../providers/rds/cleanup.js';
+import type { RdsRegion } from '../providers/rds/region.js';
 
 export type SweepKind = 'instance' | 'cluster' | 'snapshot';
 
@@ -48,59 +41,44 @@ interface Candidate {
   kind: SweepKind;
   id: string;
   tags: Tag[];
-  deletionProtection?: boolean;
 }
 
-async function collect(client: RDSClient): Promise<Candidate[]> {
-  const found: Candidate[] = [];
-  let marker: string | undefined;
-  do {
-    const out = await client.send(new DescribeDBInstancesCommand({ Marker: marker }));
-    for (const i of out.DBInstances ?? []) {
-      found.push({
-        kind: 'instance',
-        id: i.DBInstanceIdentifier!,
-        tags: (i.TagList ?? []) as Tag[],
-        deletionProtection: i.DeletionProtection,
-      });
-    }
-    marker = out.Marker;
-  } while (marker);
-  do {
-    const out = await client.send(new DescribeDBClustersCommand({ Marker: marker }));
-    for (const c of out.DBClusters ?? []) {
-      found.push({
-        kind: 'cluster',
-        id: c.DBClusterIdentifier!,
-        tags: (c.TagList ?? []) as Tag[],
-        deletionProtection: c.DeletionProtection,
-      });
-    }
-    marker = out.Marker;
-  } while (marker);
-  do {
-    const out = await client.send(
-      new DescribeDBClusterSnapshotsCommand({ SnapshotType: 'manual', Marker: marker }),
-    );
-    for (const s of out.DBClusterSnapshots ?? []) {
-      found.push({ kind: 'snapshot', id: s.DBClusterSnapshotIdentifier!, tags: (s.TagList ?? []) as Tag[] });
-    }
-    marker = out.Marker;
-  } while (marker);
-  return found;
+/** Every instance, cluster and manual cluster snapshot in the region, all pages. */
+export async function listCandidates(api: RdsRegion): Promise<Candidate[]> {
+  const [instances, clusters, snapshots] = [
+    await api.listInstances(),
+    await api.listClusters(),
+    await api.listClusterSnapshots('manual'),
+  ];
+  return [
+    ...instances.map((i) => ({
+      kind: 'instance' as const,
+      id: i.DBInstanceIdentifier!,
+      tags: (i.TagList ?? []) as Tag[],
+    })),
+    ...clusters.map((c) => ({
+      kind: 'cluster' as const,
+      id: c.DBClusterIdentifier!,
+      tags: (c.TagList ?? []) as Tag[],
+    })),
+    ...snapshots.map((s) => ({
+      kind: 'snapshot' as const,
+      id: s.DBClusterSnapshotIdentifier!,
+      tags: (s.TagList ?? []) as Tag[],
+    })),
+  ];
 }
-
-const ORDER: SweepKind[] = ['instance', 'cluster', 'snapshot'];
 
 export async function sweep(
-  client: RDSClient,
+  api: RdsRegion,
   options: { now: Date; dryRun: boolean; logger: Logger },
 ): Promise<SweepResult> {
   const { now, dryRun, logger } = options;
   const items: SweepItem[] = [];
-  const candidates = (await collect(client))
+  const expired = new Map<string, SweepItem>();
+  const candidates = (await listCandidates(api))
     .filter((c) => tagValue(c.tags, TAG_RUN) !== undefined)
-    .sort((a, b) => ORDER.indexOf(a.kind) - ORDER.indexOf(b.kind));
+    .sort((a, b) => DELETE_ORDER.indexOf(a.kind) - DELETE_ORDER.indexOf(b.kind));
   for (const c of candidates) {
     const runId = tagValue(c.tags, TAG_RUN);
     const expires = tagValue(c.tags, TAG_EXPIRES);
@@ -130,65 +108,37 @@ export async function sweep(
       logger.info(`janitor: would delete ${c.kind} ${c.id} (expired ${expires})`);
       continue;
     }
-    try {
-      await remove(client, c);
-      item.action = 'deleted';
-      logger.info(`janitor: deleted ${c.kind} ${c.id} (expired ${expires})`);
-    } catch (error) {
-      if (/NotFound/.test((error as Error).name)) {
-        item.action = 'deleted';
-        continue;
-      }
-      item.action = 'failed';
-      item.reason = (error as Error).message;
-      logger.error(`janitor: ${c.kind} ${c.id} could not be deleted: ${item.reason}`);
-    }
+    expired.set(`${c.kind} ${c.id}`, item);
   }
+
+  const resources: CreatedResource[] = [...expired.values()].map((i) => ({
+    kind: i.kind,
+    id: i.id,
+    region: api.region,
+    runId: i.runId!,
+  }));
+  await deleteOwned(resources, {
+    api: () => api,
+    defaultRegion: api.region,
+    logger,
+    onResult: (entry) => {
+      const item = expired.get(`${entry.kind} ${entry.id}`)!;
+      if (entry.outcome === 'failed') {
+        item.action = 'failed';
+        item.reason = entry.error;
+        logger.error(`janitor: ${item.kind} ${item.id} could not be deleted: ${item.reason}`);
+      } else {
+        item.action = 'deleted';
+        logger.info(`janitor: deleted ${item.kind} ${item.id} (expired ${item.expiresAt})`);
+      }
+    },
+  });
   return {
     items,
     deleted: items.filter((i) => i.action === 'deleted').length,
     refused: items.filter((i) => i.action === 'refused').length,
     failed: items.filter((i) => i.action === 'failed').length,
   };
-}
-
-async function remove(client: RDSClient, c: Candidate): Promise<void> {
-  switch (c.kind) {
-    case 'instance':
-      if (c.deletionProtection) {
-        // A standalone instance restore (source-instance) can inherit protection; ours only, as asserted above.
-        await client.send(
-          new ModifyDBInstanceCommand({
-            DBInstanceIdentifier: c.id,
-            DeletionProtection: false,
-            ApplyImmediately: true,
-          }),
-        );
-      }
-      await client.send(
-        new DeleteDBInstanceCommand({
-          DBInstanceIdentifier: c.id,
-          SkipFinalSnapshot: true,
-          DeleteAutomatedBackups: true,
-        }),
-      );
-      return;
-    case 'cluster':
-      if (c.deletionProtection) {
-        await client.send(
-          new ModifyDBClusterCommand({
-            DBClusterIdentifier: c.id,
-            DeletionProtection: false,
-            ApplyImmediately: true,
-          }),
-        );
-      }
-      await client.send(new DeleteDBClusterCommand({ DBClusterIdentifier: c.id, SkipFinalSnapshot: true }));
-      return;
-    case 'snapshot':
-      await client.send(new DeleteDBClusterSnapshotCommand({ DBClusterSnapshotIdentifier: c.id }));
-      return;
-  }
 }
 
 export function renderSweep(result: SweepResult, dryRun: boolean): string {

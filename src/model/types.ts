@@ -6,8 +6,10 @@
 export const COMMANDS = ['restore-test', 'preflight', 'janitor', 'verify-reports'] as const;
 export type Command = (typeof COMMANDS)[number];
 
+/** What the provider input accepts. */
 export const PROVIDERS = ['aurora', 'local-pitr'] as const;
-export type ProviderName = (typeof PROVIDERS)[number];
+/** Who restored: the input's providers, and 'rds-instance' (provider aurora with source-instance). */
+export type ProviderName = (typeof PROVIDERS)[number] | 'rds-instance';
 
 export const RESTORE_TYPES = ['latest', 'point-in-time', 'snapshot'] as const;
 export type RestoreType = (typeof RESTORE_TYPES)[number];
@@ -18,58 +20,103 @@ export type SslMode = (typeof SSL_MODES)[number];
 export const CLEANUP_POLICIES = ['always', 'on-success', 'never'] as const;
 export type CleanupPolicy = (typeof CLEANUP_POLICIES)[number];
 
-/** Every input resolved, typed and defaulted. Built only by plan.ts. */
+/**
+ * Every input resolved, typed and defaulted, as strings where the input was one. Built only by buildPlan
+ * (src/inputs/plan.ts), which returns a CommandPlan (src/inputs/plan-types.ts): this shape plus the parsed
+ * values, one type per command. The fields marked @deprecated are parsed there once; read those instead.
+ */
 export interface Plan {
   command: Command;
   provider: ProviderName;
+  /** @deprecated legacy: read plan.source (kind aurora-cluster: id, arn, region, partition) */
   sourceCluster?: string;
+  /** @deprecated legacy: read plan.source.region (janitor: plan.region) */
   awsRegion?: string;
   restoreType: RestoreType;
-  /** A fixed instant, 'random' (picked inside the restorable window once the source is described), or absent. */
+  /**
+   * A fixed instant, 'random' (picked inside the restorable window once the source is described), or absent.
+   * @deprecated legacy: read plan.restorePoint.time
+   */
   restoreTime?: Date | 'random';
+  /** @deprecated legacy: read plan.restorePoint.snapshotId */
   snapshotId?: string;
+  /** @deprecated legacy: read plan.copy.instanceClass */
   instanceClass?: string;
+  /** @deprecated legacy: read plan.copy.dbSubnetGroup */
   dbSubnetGroup?: string;
+  /** @deprecated legacy: read plan.copy.vpcSecurityGroupIds */
   vpcSecurityGroupIds?: string[];
+  /** @deprecated legacy: read plan.copy.kmsKeyId */
   kmsKeyId?: string;
+  /** @deprecated legacy: read plan.databaseName (the database input, else production-url's) */
   database?: string;
+  /** @deprecated legacy: read plan.production.settings (parsed; secretsOf for masking) */
   productionUrl?: string;
+  /** @deprecated legacy: read plan.copy.restoredHost */
   restoredHost?: string;
+  /** @deprecated legacy: read plan.copy.restoredPort */
   restoredPort?: number;
   sslMode: SslMode;
+  /** @deprecated legacy: read plan.checks (read and validated while planning) */
   checksFile?: string;
+  /** @deprecated legacy: read plan.limits.maxRestoreMinutes */
   maxRestoreMinutes: number;
+  /** @deprecated legacy: read plan.limits.maxDataLossMinutes */
   maxDataLossMinutes: number;
+  /** @deprecated legacy: read plan.limits.timeoutMinutes */
   timeoutMinutes: number;
   cleanup: CleanupPolicy;
   reportDir: string;
+  /** @deprecated legacy: read plan.evidence.signingKey (a KeyObject; secretsOf for masking) */
   signingKey?: string;
   publicKey?: string;
   cadence: string;
   smokeCommand?: string;
+  /** @deprecated legacy: read plan.evidence.githubToken */
   githubToken?: string;
   commitReport: boolean;
   /** janitor: list only. */
   dryRun?: boolean;
-  /** An RDS for PostgreSQL instance source (instead of sourceCluster). */
+  /**
+   * An RDS for PostgreSQL instance source (instead of sourceCluster).
+   * @deprecated legacy: read plan.source (kind rds-instance: id, arn, region, partition)
+   */
   sourceInstance?: string;
-  /** Cross-region drill: copy the snapshot to this region and restore there. */
+  /**
+   * Cross-region drill: copy the snapshot to this region and restore there.
+   * @deprecated legacy: read plan.crossRegion.region
+   */
   targetRegion?: string;
+  /** @deprecated legacy: read plan.crossRegion.kmsKeyId */
   targetKmsKeyId?: string;
-  /** CloudWatch namespace for per-drill metrics. */
+  /**
+   * CloudWatch namespace for per-drill metrics.
+   * @deprecated legacy: read plan.evidence.metricsNamespace
+   */
   metricsNamespace?: string;
-  /** Command template that opens a tunnel to the copy ({host}, {port}, {localPort}). */
+  /**
+   * Command template that opens a tunnel to the copy ({host}, {port}, {localPort}).
+   * @deprecated legacy: read plan.copy.tunnelCommand
+   */
   tunnelCommand?: string;
-  /** local-pitr only */
+  // local-pitr only
+  /** @deprecated legacy: read plan.source.url (local-pitr) or plan.production */
   sourceUrl?: string;
+  /** @deprecated legacy: read plan.source.backupDir (local-pitr) */
   backupDir?: string;
+  /** @deprecated legacy: read plan.source.walArchiveDir (local-pitr) */
   walArchiveDir?: string;
-  /** preflight: backup posture thresholds (the customer's alarm thresholds); defaulted in src/preflight. */
+  // preflight: backup posture thresholds (the customer's alarm thresholds); defaulted in src/preflight.
+  /** @deprecated legacy: read plan.posture.minRetentionDays */
   minRetentionDays?: number;
+  /** @deprecated legacy: read plan.posture.maxPitrGapMinutes */
   maxPitrGapMinutes?: number;
+  /** @deprecated legacy: read plan.posture.maxSnapshotAgeHours */
   maxSnapshotAgeHours?: number;
-  /** preflight: Terraform policy input, checked without AWS credentials. */
+  // preflight: Terraform policy input, checked without AWS credentials.
+  /** @deprecated legacy: read plan.posture.terraformPlan */
   terraformPlan?: string;
+  /** @deprecated legacy: read plan.posture.terraformDir */
   terraformDir?: string;
 }
 

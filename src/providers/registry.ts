@@ -5,15 +5,18 @@ import type { Provider } from './provider.js';
 import { RdsInstanceProvider } from './rds/instance.js';
 
 /**
- * The provider a plan (or, in the post step, saved state) asks for. The post step only cleans up: the
- * Aurora provider's cleanup deletes instances, clusters and copied snapshots of either RDS source, each in
- * the region its state entry names (a cross-region drill's copy lives in target-region).
+ * The provider a plan (or, in the post step, saved state) asks for. The post step only cleans up: both RDS
+ * providers clean up through the same loop, deleting instances, clusters and copied snapshots each in the
+ * region its state entry names (a cross-region drill's copy lives in target-region).
  */
 export function createProvider(name: ProviderName, region: string | undefined): Provider {
   switch (name) {
     case 'aurora':
       if (!region) throw new Error('aws-region is required for provider aurora');
       return new AuroraProvider({ region });
+    case 'rds-instance':
+      if (!region) throw new Error('aws-region is required for source-instance');
+      return new RdsInstanceProvider({ region });
     case 'local-pitr':
       return new LocalPitrProvider();
   }
@@ -21,9 +24,7 @@ export function createProvider(name: ProviderName, region: string | undefined): 
 
 /** Routes a drill: source-instance to the RDS instance restore, else by the provider input. */
 export function providerForPlan(plan: Plan): Provider {
-  if (plan.provider === 'aurora' && plan.sourceInstance) {
-    if (!plan.awsRegion) throw new Error('aws-region is required for source-instance');
-    return new RdsInstanceProvider({ region: plan.awsRegion });
-  }
+  if (plan.provider === 'aurora' && plan.sourceInstance)
+    return createProvider('rds-instance', plan.awsRegion);
   return createProvider(plan.provider, plan.awsRegion);
 }

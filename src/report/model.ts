@@ -14,6 +14,9 @@ import { validUntil } from './cadence.js';
 import { hipaaFor, type HipaaClause } from './hipaa.js';
 import { sanitizeDeep } from './sanitize.js';
 
+/** The region whose on-demand list prices a report's cost estimate uses (drill/cost.ts prices in it). */
+export const PRICING_REGION = 'us-east-1';
+
 /**
  * Bumped on any change to the fields below that a reader or verifier must know about. Optional fields a
  * reader may ignore (cost) are added without a bump, so earlier reports keep verifying.

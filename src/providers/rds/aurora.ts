@@ -2,58 +2,33 @@
  * Restores an Aurora PostgreSQL cluster through the RDS API: resolve the source (describe only), restore a
  * uniquely named, tagged cluster, create its instance as early as the API allows, wait with backoff, reset
  * the copy's master password, and delete both afterwards. Every modify and delete checks ownership first.
- *
- * Cross-region (target-region, the regional-outage drill): the chosen cluster snapshot (snapshot-id, or the
- * newest automated one for restore-type latest or snapshot) is copied to the target region with
- * CopyDBClusterSnapshot, re-encrypted with target-kms-key-id, and the cluster is restored there from the
- * copy. The copy is its own phase, 'snapshot-copy'. Point-in-time is refused: no snapshot exists at an
- * arbitrary instant, and making one would mean a full restore in the source region first. The source's
- * subnet group, security groups and cluster parameter group are regional, so the target uses
- * db-subnet-group and vpc-security-group-ids when given, else the target region's defaults.
+ * A cross-region drill restores in target-region from a copied snapshot (src/providers/rds/cross-region.ts).
  */
 import {
-  CopyDBClusterSnapshotCommand,
   CreateDBInstanceCommand,
-  DescribeDBClusterSnapshotsCommand,
   RestoreDBClusterFromSnapshotCommand,
   RestoreDBClusterToPointInTimeCommand,
   type DBCluster,
-  type DBClusterSnapshot,
 } from '@aws-sdk/client-rds';
 import { InputError, clusterIdentifier } from '../../inputs/plan.js';
 import { abortError } from '../../time/poll.js';
 import type { CopyInfo, Plan, SourceInfo, Target } from '../../model/types.js';
-import { clusterName, drillTags, instanceName, type Tag } from '../ownership.js';
+import { clusterName, drillTags, instanceName } from '../ownership.js';
 import type { Provider, ResolvedSource, RestoreRequest } from '../provider.js';
-import { errorName, RdsRegion } from './region.js';
 import {
-  allPages,
   databaseFor,
-  newestAvailable,
   newPassword,
   RdsProviderBase,
   securityGroups,
   untilAvailable,
   type RdsProviderOptions,
-  type Wait,
-} from './restore.js';
+} from './base.js';
+import { copySnapshot, resolveCrossRegion, type Placement } from './cross-region.js';
+import { errorName, type RdsRegion } from './region.js';
+import { CLUSTER_SNAPSHOTS, resolveSnapshot } from './snapshots.js';
 
 export { rdsClient } from './region.js';
-export { databaseFor } from './restore.js';
 export type AuroraOptions = RdsProviderOptions;
-
-/** Where the cluster is restored, from what, and with which regional settings. */
-interface Placement {
-  api: RdsRegion;
-  /** Restore from this cluster snapshot (in api's region); absent: a point-in-time restore of the source. */
-  snapshotId?: string;
-  settings: {
-    DBSubnetGroupName?: string;
-    VpcSecurityGroupIds?: string[];
-    DBClusterParameterGroupName?: string;
-    KmsKeyId?: string;
-  };
-}
 
 export class AuroraProvider extends RdsProviderBase implements Provider {
   readonly name = 'aurora' as const;
@@ -100,7 +75,7 @@ export class AuroraProvider extends RdsProviderBase implements Provider {
         'is required: the source cluster has no writer instance to copy the class from',
       );
     }
-    if (plan.targetRegion) return this.resolveCrossRegion(plan, source);
+    if (plan.targetRegion) return resolveCrossRegion(plan, source, api);
 
     const resolved: ResolvedSource = { source };
     if (plan.restoreType === 'point-in-time') {
@@ -112,78 +87,12 @@ export class AuroraProvider extends RdsProviderBase implements Provider {
       );
     }
     if (plan.restoreType === 'snapshot') {
-      const snapshot = await this.resolveSnapshot(plan, source.identifier);
+      const snapshot = await resolveSnapshot(plan, api, source.identifier, CLUSTER_SNAPSHOTS);
       resolved.snapshotId = plan.snapshotId ?? snapshot.DBClusterSnapshotIdentifier;
       // A snapshot holds the data as of its creation: that is the restore point data loss is measured from.
       resolved.restoreTime = snapshot.SnapshotCreateTime;
     }
     return resolved;
-  }
-
-  /** Cross-region: everything that could refuse the drill is checked here, before the copy is requested. */
-  private async resolveCrossRegion(plan: Plan, source: SourceInfo): Promise<ResolvedSource> {
-    const target = plan.targetRegion!;
-    if (plan.restoreType === 'point-in-time') {
-      throw new InputError(
-        'restore-type',
-        `accepts latest | snapshot with target-region: a cross-region drill copies a cluster snapshot to ${target}, and no snapshot exists at an arbitrary point in time`,
-        plan.restoreType,
-      );
-    }
-    if (plan.kmsKeyId) {
-      throw new InputError(
-        'kms-key-id',
-        `goes only with a same-region drill: with target-region name a key in ${target} as target-kms-key-id`,
-      );
-    }
-    const snapshot = await this.resolveSnapshot(plan, source.identifier);
-    const arn = snapshot.DBClusterSnapshotArn;
-    if (!arn)
-      throw new Error(`snapshot ${snapshot.DBClusterSnapshotIdentifier} reports no ARN to copy it by`);
-    if (snapshot.StorageEncrypted && !plan.targetKmsKeyId) {
-      throw new InputError(
-        'target-kms-key-id',
-        `is required: snapshot ${snapshot.DBClusterSnapshotIdentifier} of ${source.identifier} is encrypted, and its key does not reach ${target}; name a KMS key in ${target}`,
-      );
-    }
-    // The copy is requested by ARN: an ARN from another region is what makes the SDK presign the request.
-    return { source, snapshotId: arn, restoreTime: snapshot.SnapshotCreateTime };
-  }
-
-  private async resolveSnapshot(plan: Plan, sourceId: string): Promise<DBClusterSnapshot> {
-    const region = this.options.region;
-    if (plan.snapshotId) {
-      const snapshot = await this.api().describeClusterSnapshot(plan.snapshotId);
-      if (!snapshot) {
-        throw new InputError('snapshot-id', `names no DB cluster snapshot in ${region}`, plan.snapshotId);
-      }
-      if (snapshot.Status !== 'available') {
-        throw new InputError(
-          'snapshot-id',
-          `names a snapshot that is not available (status ${snapshot.Status})`,
-          plan.snapshotId,
-        );
-      }
-      return snapshot;
-    }
-    const snapshots = await allPages(async (Marker) => {
-      const out = await this.client.send(
-        new DescribeDBClusterSnapshotsCommand({
-          DBClusterIdentifier: sourceId,
-          SnapshotType: 'automated',
-          Marker,
-        }),
-      );
-      return { items: out.DBClusterSnapshots, marker: out.Marker };
-    });
-    const newest = newestAvailable(snapshots, (s) => s.SnapshotCreateTime);
-    if (!newest?.DBClusterSnapshotIdentifier) {
-      throw new InputError(
-        'snapshot-id',
-        `is required: source cluster ${sourceId} has no available automated snapshot`,
-      );
-    }
-    return newest;
   }
 
   async restore(request: RestoreRequest): Promise<Target> {
@@ -192,18 +101,16 @@ export class AuroraProvider extends RdsProviderBase implements Provider {
     const wait = this.waiter(request);
     const tags = drillTags(runId, source.identifier, request.expiresAt, plan.cadence);
     const placement = plan.targetRegion
-      ? await this.copySnapshot(request, wait, tags)
+      ? await copySnapshot(request, this.api(plan.targetRegion), wait, tags)
       : this.inPlace(plan, resolved);
     const api = placement.api;
 
-    const restoreTime =
-      request.pinnedTime && !placement.snapshotId
-        ? await this.restorablePast(
-            request,
-            wait,
-            async () => (await this.api().describeCluster(source.identifier))?.LatestRestorableTime,
-          )
-        : resolved.restoreTime;
+    const restoreTime = await this.restorePoint(
+      request,
+      wait,
+      placement.snapshotId !== undefined,
+      async () => (await this.api().describeCluster(source.identifier))?.LatestRestorableTime,
+    );
 
     const id = clusterName(runId);
     const common = {
@@ -347,46 +254,6 @@ export class AuroraProvider extends RdsProviderBase implements Provider {
         VpcSecurityGroupIds: plan.vpcSecurityGroupIds ?? source.vpcSecurityGroupIds,
         DBClusterParameterGroupName: source.clusterParameterGroup,
         KmsKeyId: plan.kmsKeyId ?? source.kmsKeyId,
-      },
-    };
-  }
-
-  /**
-   * Cross-region: copies the resolved snapshot (by ARN) into the target region, tagged and named as the
-   * drill's own, records it, and waits until it is available. Network settings come from the inputs or the
-   * target region's defaults; the cluster parameter group is the engine default there.
-   */
-  private async copySnapshot(request: RestoreRequest, wait: Wait, tags: Tag[]): Promise<Placement> {
-    const { plan, resolved, runId, timeline, logger } = request;
-    const api = this.api(plan.targetRegion!);
-    const id = `${clusterName(runId)}-snap`;
-    logger.info(`copying snapshot ${resolved.snapshotId} to ${api.region} as ${id}`);
-    await api.client.send(
-      new CopyDBClusterSnapshotCommand({
-        // An ARN in another region: the SDK's RDS middleware adds the PreSignedUrl signed for that region.
-        SourceDBClusterSnapshotIdentifier: resolved.snapshotId,
-        TargetDBClusterSnapshotIdentifier: id,
-        KmsKeyId: plan.targetKmsKeyId,
-        CopyTags: false,
-        Tags: tags,
-      }),
-    );
-    await request.record({ kind: 'snapshot', id, region: api.region, runId });
-    await untilAvailable(
-      wait,
-      `snapshot copy ${id} in ${api.region}`,
-      () => api.describeClusterSnapshot(id),
-      (s) => s.Status,
-      (s) => (s.PercentProgress !== undefined ? ` ${s.PercentProgress}%` : ''),
-    );
-    timeline.mark('snapshot-copy', { counts: 'recovery' });
-    return {
-      api,
-      snapshotId: id,
-      settings: {
-        DBSubnetGroupName: plan.dbSubnetGroup,
-        VpcSecurityGroupIds: plan.vpcSecurityGroupIds,
-        KmsKeyId: plan.targetKmsKeyId,
       },
     };
   }

@@ -9,33 +9,22 @@
  * backups, no final snapshot); the drill creates no snapshot of its own.
  */
 import {
-  DescribeDBInstanceAutomatedBackupsCommand,
-  DescribeDBSnapshotsCommand,
   RestoreDBInstanceFromDBSnapshotCommand,
   RestoreDBInstanceToPointInTimeCommand,
   type DBInstance,
-  type DBSnapshot,
 } from '@aws-sdk/client-rds';
 import { InputError } from '../../inputs/plan.js';
 import type { CopyInfo, Plan, SourceInfo, Target } from '../../model/types.js';
 import { clusterName, drillTags } from '../ownership.js';
 import type { Provider, ResolvedSource, RestoreRequest } from '../provider.js';
-import { isNotFound } from './region.js';
-import {
-  allPages,
-  databaseFor,
-  newestAvailable,
-  newPassword,
-  RdsProviderBase,
-  securityGroups,
-  untilAvailable,
-} from './restore.js';
+import { databaseFor, newPassword, RdsProviderBase, securityGroups, untilAvailable } from './base.js';
+import { DB_SNAPSHOTS, resolveSnapshot } from './snapshots.js';
 
 const INSTANCE_ARN = /^arn:aws[a-z-]*:rds:[a-z0-9-]+:\d{12}:db:(.+)$/;
 
 export class RdsInstanceProvider extends RdsProviderBase implements Provider {
-  // The RDS API family the action's provider input names; post-step cleanup is the same for both sources.
-  readonly name = 'aurora' as const;
+  // Its own name (priced at RDS for PostgreSQL rates); the provider input still says aurora for both sources.
+  readonly name = 'rds-instance' as const;
 
   async resolve(plan: Plan): Promise<ResolvedSource> {
     const api = this.api();
@@ -92,7 +81,7 @@ export class RdsInstanceProvider extends RdsProviderBase implements Provider {
       );
     }
     if (plan.restoreType === 'snapshot') {
-      const snapshot = await this.resolveSnapshot(plan, source.identifier);
+      const snapshot = await resolveSnapshot(plan, api, source.identifier, DB_SNAPSHOTS);
       resolved.snapshotId = snapshot.DBSnapshotIdentifier;
       resolved.restoreTime = snapshot.SnapshotCreateTime;
     }
@@ -105,63 +94,18 @@ export class RdsInstanceProvider extends RdsProviderBase implements Provider {
    */
   private async earliestRestorableTime(instance: DBInstance): Promise<Date | undefined> {
     const id = instance.DBInstanceIdentifier!;
-    const backups = await this.client
-      .send(new DescribeDBInstanceAutomatedBackupsCommand({ DBInstanceIdentifier: id }))
-      .then((out) => out.DBInstanceAutomatedBackups ?? [])
+    const backups = await this.api()
+      .listInstanceAutomatedBackups(id)
       .catch(() => []);
     const window = backups.find(
       (b) => b.Status === 'active' && (!b.DBInstanceArn || b.DBInstanceArn === instance.DBInstanceArn),
     )?.RestoreWindow?.EarliestTime;
     if (window) return window;
-    const oldest = (await this.automatedSnapshots(id))
+    const oldest = (await this.api().listDBSnapshots('automated', id))
       .map((s) => s.SnapshotCreateTime)
       .filter((t): t is Date => t !== undefined)
       .sort((a, b) => a.getTime() - b.getTime())[0];
     return oldest ?? instance.InstanceCreateTime;
-  }
-
-  private automatedSnapshots(instanceId: string): Promise<DBSnapshot[]> {
-    return allPages(async (Marker) => {
-      const out = await this.client.send(
-        new DescribeDBSnapshotsCommand({
-          DBInstanceIdentifier: instanceId,
-          SnapshotType: 'automated',
-          Marker,
-        }),
-      );
-      return { items: out.DBSnapshots, marker: out.Marker };
-    });
-  }
-
-  private async resolveSnapshot(plan: Plan, sourceId: string): Promise<DBSnapshot> {
-    const region = this.options.region;
-    if (plan.snapshotId) {
-      const snapshot = await this.client
-        .send(new DescribeDBSnapshotsCommand({ DBSnapshotIdentifier: plan.snapshotId }))
-        .then((out) => out.DBSnapshots?.[0])
-        .catch((error: unknown) => {
-          if (isNotFound(error)) return undefined;
-          throw error;
-        });
-      if (!snapshot)
-        throw new InputError('snapshot-id', `names no DB snapshot in ${region}`, plan.snapshotId);
-      if (snapshot.Status !== 'available') {
-        throw new InputError(
-          'snapshot-id',
-          `names a snapshot that is not available (status ${snapshot.Status})`,
-          plan.snapshotId,
-        );
-      }
-      return snapshot;
-    }
-    const newest = newestAvailable(await this.automatedSnapshots(sourceId), (s) => s.SnapshotCreateTime);
-    if (!newest?.DBSnapshotIdentifier) {
-      throw new InputError(
-        'snapshot-id',
-        `is required: source instance ${sourceId} has no available automated snapshot`,
-      );
-    }
-    return newest;
   }
 
   async restore(request: RestoreRequest): Promise<Target> {
@@ -170,14 +114,12 @@ export class RdsInstanceProvider extends RdsProviderBase implements Provider {
     const api = this.api();
     const wait = this.waiter(request);
 
-    const restoreTime =
-      request.pinnedTime && plan.restoreType !== 'snapshot'
-        ? await this.restorablePast(
-            request,
-            wait,
-            async () => (await api.describeInstance(source.identifier))?.LatestRestorableTime,
-          )
-        : resolved.restoreTime;
+    const restoreTime = await this.restorePoint(
+      request,
+      wait,
+      plan.restoreType === 'snapshot',
+      async () => (await api.describeInstance(source.identifier))?.LatestRestorableTime,
+    );
 
     const id = clusterName(runId);
     const common = {
@@ -251,7 +193,7 @@ export class RdsInstanceProvider extends RdsProviderBase implements Provider {
       forceSsl: await api.forceSsl(parameterGroup, 'instance'),
     };
     return {
-      provider: 'aurora',
+      provider: this.name,
       restoredCluster: id,
       restoredInstance: id,
       restoreType: plan.restoreType,

@@ -1,30 +1,36 @@
 /**
- * The RDS API in one region, as the drill uses it: describe freely; modify and delete only what carries the
- * restore-proof name and this run's tag (assertOwned right before every such call). Cleanup picks the region
- * of each resource, so a cross-region drill's copied snapshot and cluster are deleted where they live.
+ * The RDS API in one region, as the drill and the janitor use it: describe and list freely (the SDK's
+ * paginators); modify and delete only what carries the restore-proof name and the run's tag (assertOwned
+ * right before every such call). NotFound reads as undefined, a delete of something gone as 'not-found'.
  */
 import {
   DeleteDBClusterCommand,
   DeleteDBClusterSnapshotCommand,
   DeleteDBInstanceCommand,
-  DescribeDBClusterParametersCommand,
   DescribeDBClustersCommand,
   DescribeDBClusterSnapshotsCommand,
   DescribeDBInstancesCommand,
-  DescribeDBParametersCommand,
+  DescribeDBSnapshotsCommand,
   ModifyDBClusterCommand,
   ModifyDBInstanceCommand,
+  paginateDescribeDBClusterParameters,
+  paginateDescribeDBClusters,
+  paginateDescribeDBClusterSnapshots,
+  paginateDescribeDBInstanceAutomatedBackups,
+  paginateDescribeDBInstances,
+  paginateDescribeDBParameters,
+  paginateDescribeDBSnapshots,
   RDSClient,
   type DBCluster,
   type DBClusterSnapshot,
   type DBInstance,
+  type DBInstanceAutomatedBackup,
+  type DBSnapshot,
   type Parameter,
 } from '@aws-sdk/client-rds';
 import type { Logger } from '../../log/logger.js';
 import { DEFAULT_BACKOFF, sleep as realSleep, type Backoff, type Sleep } from '../../time/poll.js';
-import type { CleanupOutcome } from '../../model/types.js';
 import { assertOwned, type Tag } from '../ownership.js';
-import type { CreatedResource } from '../provider.js';
 
 /** Statuses of a restored cluster, instance or copied snapshot that will never become available. */
 export const FAILED_STATES = new Set([
@@ -55,7 +61,15 @@ async function orMissing<T>(call: Promise<T>): Promise<T | undefined> {
   }
 }
 
+/** Every item of every page a paginator yields. */
+async function allItems<P, T>(pages: AsyncIterable<P>, items: (page: P) => T[] | undefined): Promise<T[]> {
+  const all: T[] = [];
+  for await (const page of pages) all.push(...(items(page) ?? []));
+  return all;
+}
+
 export type DeleteResult = 'deleted' | 'not-found';
+type Change = { MasterUserPassword?: string; DeletionProtection?: boolean };
 
 export class RdsRegion {
   constructor(
@@ -84,41 +98,76 @@ export class RdsRegion {
     return out?.DBClusterSnapshots?.[0];
   }
 
+  async describeDBSnapshot(id: string): Promise<DBSnapshot | undefined> {
+    const out = await orMissing(
+      this.client.send(new DescribeDBSnapshotsCommand({ DBSnapshotIdentifier: id })),
+    );
+    return out?.DBSnapshots?.[0];
+  }
+
+  listClusters(): Promise<DBCluster[]> {
+    return allItems(paginateDescribeDBClusters({ client: this.client }, {}), (p) => p.DBClusters);
+  }
+
+  listInstances(): Promise<DBInstance[]> {
+    return allItems(paginateDescribeDBInstances({ client: this.client }, {}), (p) => p.DBInstances);
+  }
+
+  /** Cluster snapshots of one type ('manual', 'automated'), of one cluster when `clusterId` is given. */
+  listClusterSnapshots(type: string, clusterId?: string): Promise<DBClusterSnapshot[]> {
+    return allItems(
+      paginateDescribeDBClusterSnapshots(
+        { client: this.client },
+        { SnapshotType: type, ...(clusterId ? { DBClusterIdentifier: clusterId } : {}) },
+      ),
+      (p) => p.DBClusterSnapshots,
+    );
+  }
+
+  /** DB (instance) snapshots of one type, of one instance. */
+  listDBSnapshots(type: string, instanceId: string): Promise<DBSnapshot[]> {
+    return allItems(
+      paginateDescribeDBSnapshots(
+        { client: this.client },
+        { DBInstanceIdentifier: instanceId, SnapshotType: type },
+      ),
+      (p) => p.DBSnapshots,
+    );
+  }
+
+  /** The automated backups RDS keeps for an instance (they carry its restorable window). */
+  listInstanceAutomatedBackups(instanceId: string): Promise<DBInstanceAutomatedBackup[]> {
+    return allItems(
+      paginateDescribeDBInstanceAutomatedBackups(
+        { client: this.client },
+        { DBInstanceIdentifier: instanceId },
+      ),
+      (p) => p.DBInstanceAutomatedBackups,
+    );
+  }
+
   /** rds.force_ssl in a cluster (or, for an RDS instance, a DB) parameter group; undefined when unreadable. */
   async forceSsl(
     group: string | undefined,
     kind: 'cluster' | 'instance' = 'cluster',
   ): Promise<string | undefined> {
     if (!group) return undefined;
+    const pages: AsyncIterable<{ Parameters?: Parameter[] }> =
+      kind === 'cluster'
+        ? paginateDescribeDBClusterParameters({ client: this.client }, { DBClusterParameterGroupName: group })
+        : paginateDescribeDBParameters({ client: this.client }, { DBParameterGroupName: group });
     try {
-      let marker: string | undefined;
-      do {
-        const out: { Parameters?: Parameter[]; Marker?: string } =
-          kind === 'cluster'
-            ? await this.client.send(
-                new DescribeDBClusterParametersCommand({
-                  DBClusterParameterGroupName: group,
-                  Marker: marker,
-                }),
-              )
-            : await this.client.send(
-                new DescribeDBParametersCommand({ DBParameterGroupName: group, Marker: marker }),
-              );
-        const p = out.Parameters?.find((x) => x.ParameterName === 'rds.force_ssl');
+      for await (const page of pages) {
+        const p = page.Parameters?.find((x) => x.ParameterName === 'rds.force_ssl');
         if (p) return p.ParameterValue ?? undefined;
-        marker = out.Marker;
-      } while (marker);
+      }
     } catch {
       return undefined;
     }
     return undefined;
   }
 
-  async modifyClusterOwned(
-    id: string,
-    runId: string,
-    change: { MasterUserPassword?: string; DeletionProtection?: boolean },
-  ): Promise<void> {
+  async modifyClusterOwned(id: string, runId: string, change: Change): Promise<void> {
     const cluster = await this.describeCluster(id);
     assertOwned('cluster', id, cluster?.TagList as Tag[] | undefined, runId);
     await this.client.send(
@@ -126,11 +175,7 @@ export class RdsRegion {
     );
   }
 
-  async modifyInstanceOwned(
-    id: string,
-    runId: string,
-    change: { MasterUserPassword?: string; DeletionProtection?: boolean },
-  ): Promise<void> {
+  async modifyInstanceOwned(id: string, runId: string, change: Change): Promise<void> {
     const instance = await this.describeInstance(id);
     assertOwned('instance', id, instance?.TagList as Tag[] | undefined, runId);
     await this.client.send(
@@ -210,42 +255,4 @@ export class RdsRegion {
       }
     }
   }
-}
-
-const DELETE_ORDER: CreatedResource['kind'][] = ['instance', 'cluster', 'snapshot'];
-
-/**
- * Deletes what a drill created: instances, then clusters, then snapshots, each in its own region (the
- * resource's `region`, else `defaultRegion`). Idempotent: NotFound counts as deleted.
- */
-export async function cleanupRds(
-  resources: CreatedResource[],
-  runId: string,
-  logger: Logger,
-  regionApi: (region: string) => RdsRegion,
-  defaultRegion: string,
-): Promise<CleanupOutcome> {
-  const outcome: CleanupOutcome = { status: 'deleted', resources: [] };
-  const ordered = DELETE_ORDER.flatMap((kind) => resources.filter((r) => r.kind === kind));
-  for (const resource of ordered) {
-    const api = regionApi(resource.region || defaultRegion);
-    const where = api.region === defaultRegion ? '' : ` in ${api.region}`;
-    try {
-      const result =
-        resource.kind === 'instance'
-          ? await api.deleteInstance(resource.id, runId, logger)
-          : resource.kind === 'cluster'
-            ? await api.deleteCluster(resource.id, runId, logger)
-            : await api.deleteClusterSnapshot(resource.id, runId, logger);
-      outcome.resources.push({ kind: resource.kind, id: resource.id, outcome: result });
-      logger.info(`cleanup: ${resource.kind} ${resource.id}${where} ${result}`);
-    } catch (error) {
-      outcome.status = 'failed';
-      const message = (error as Error).message;
-      outcome.resources.push({ kind: resource.kind, id: resource.id, outcome: 'failed', error: message });
-      logger.error(`cleanup: ${resource.kind} ${resource.id}${where} could not be deleted: ${message}`);
-    }
-  }
-  if (ordered.length === 0) outcome.status = 'none';
-  return outcome;
 }

@@ -105,7 +105,7 @@ export function costs(entries: IndexedReport[]): string[] {
     m.drills += 1;
     const c = report.cost;
     if (!c || c.totalUsd === null) {
-      if (report.provider === 'aurora') m.unpriced += 1;
+      if (report.provider !== 'local-pitr') m.unpriced += 1;
     } else {
       m.total += c.totalUsd;
       if (!c.complete) m.partial += 1;

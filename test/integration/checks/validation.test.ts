@@ -2,8 +2,9 @@ import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { LocalServer } from '../../../src/db/local-server.js';
-import { createValidator, objectiveChecks, type ValidatorOptions } from '../../../src/checks/validation.js';
-import { parseChecksFile } from '../../../src/checks/custom.js';
+import { createValidator, type ValidatorOptions } from '../../../src/checks/validation.js';
+import { objectiveChecks } from '../../../src/checks/objectives.js';
+import { parseChecksFile } from '../../../src/inputs/checks-file-schema.js';
 import { memoryLogger } from '../../../src/log/logger.js';
 import type { CheckResult, Plan, Target } from '../../../src/model/types.js';
 

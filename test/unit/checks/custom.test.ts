@@ -1,65 +1,5 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { judgeCustom, loadChecksFile, parseChecksFile } from '../../../src/checks/custom.js';
-
-test('a valid checks file parses', () => {
-  const file = parseChecksFile(`
-version: 1
-checks:
-  - name: orders
-    query: select count(*) from orders
-    expect: { min: 1 }
-  - name: same
-    query: select 1
-    expect: { matches-production: true }
-watermarks:
-  public.orders: created_at
-  public.tags: none
-exclude-tables: [public.audit]
-foreign-keys: { max-rows: 1000, timeout-seconds: 5 }
-`);
-  expect(file.checks).toHaveLength(2);
-  expect(file.watermarks?.['public.orders']).toBe('created_at');
-});
-
-test.each([
-  ['checks: [{ name: a, query: "select 1", expect: { between: 1 } }]', /checks\[0\]\.expect: expects one of/],
-  ['checks: [{ name: a, query: "select 1" }]', /checks\[0\]\.expect/],
-  [
-    'checks: [{ name: "bad name", query: "select 1", expect: { min: 1 } }]',
-    /checks\[0\]\.name: a name of letters/,
-  ],
-  ['checks: [{ name: a, query: "", expect: { min: 1 } }]', /checks\[0\]\.query: a SQL query/],
-  ['checks: [{ name: a, query: "q", expect: { min: 1 }, extra: 1 }]', /checks\[0\]: unknown key extra/],
-  ['watermarks: { orders: created_at }', /watermarks\.orders: keys are schema\.table/],
-  ['colour: blue', /\(top level\): unknown key colour/],
-  [
-    'checks: [{ name: a, query: q, expect: { min: 1 } }, { name: a, query: q, expect: { min: 1 } }]',
-    /checks: check names must be unique/,
-  ],
-  ['checks: [a: b', /not valid YAML/],
-])('a bad file names the key: %s', (text, message) => {
-  let thrown: Error | undefined;
-  try {
-    parseChecksFile(text, 'checks-file x.yml');
-  } catch (error) {
-    thrown = error as Error;
-  }
-  expect(thrown?.message).toMatch(/^checks-file x\.yml: /);
-  expect(thrown?.message).toMatch(message);
-  expect(thrown?.message.split('\n')).toHaveLength(1);
-});
-
-test('loadChecksFile reads a file and names it in errors', async () => {
-  const dir = await mkdtemp(join(tmpdir(), 'rp-checks-'));
-  const good = join(dir, 'good.yml');
-  await writeFile(good, 'checks:\n  - name: a\n    query: select 1\n    expect: { equals: 1 }\n');
-  expect((await loadChecksFile(good)).checks[0]!.name).toBe('a');
-  await expect(loadChecksFile(join(dir, 'missing.yml'))).rejects.toThrow(
-    /missing\.yml: cannot read it \(ENOENT\)/,
-  );
-});
+import type pg from 'pg';
+import { customChecks, judgeCustom, runOnProduction } from '../../../src/checks/custom.js';
 
 const check = (expect: object) => ({ name: 'c', query: 'q', expect }) as Parameters<typeof judgeCustom>[0];
 
@@ -89,4 +29,55 @@ test('judging never shows a text value from the database', () => {
       { digest: 'b'.repeat(64), ms: 1 },
     ).status,
   ).toBe('fail');
+});
+
+/** A stand-in connection: answers each check query with one row, or fails it; records every statement. */
+function fakeClient(answers: Record<string, unknown | Error>): { client: pg.Client; statements: string[] } {
+  const statements: string[] = [];
+  const query = async (q: string | { text: string }): Promise<{ rows: unknown[][] }> => {
+    const text = typeof q === 'string' ? q : q.text;
+    statements.push(text);
+    if (!(text in answers)) return { rows: [] };
+    const answer = answers[text];
+    if (answer instanceof Error) throw answer;
+    return { rows: [[answer]] };
+  };
+  return { client: { query } as unknown as pg.Client, statements };
+}
+
+const checks = [
+  { name: 'orders', query: 'select count(*) from orders', expect: { min: 1 } },
+  { name: 'same', query: 'select sum(x) from t', expect: { 'matches-production': true as const } },
+];
+
+test('production runs only matches-production checks, inside its transaction by savepoint', async () => {
+  const { client, statements } = fakeClient({ 'select sum(x) from t': 5 });
+  const outcomes = await runOnProduction(client, checks, true);
+  expect([...outcomes.keys()]).toEqual(['same']);
+  expect(outcomes.get('same')?.value).toBe(5);
+  expect(statements).not.toContain('select count(*) from orders');
+  expect(statements[0]).toBe('SAVEPOINT restore_proof_custom');
+});
+
+test('custom checks judge the copy against production, and say when production is not the restore point', async () => {
+  const copy = fakeClient({ 'select count(*) from orders': 3, 'select sum(x) from t': 5 }).client;
+  const production = await runOnProduction(fakeClient({ 'select sum(x) from t': 5 }).client, checks, false);
+  const pinned = await customChecks(copy, checks, { custom: production }, true);
+  expect(pinned.map((c) => [c.id, c.status])).toEqual([
+    ['custom:orders', 'pass'],
+    ['custom:same', 'pass'],
+  ]);
+  expect(pinned[1]!.summary).toBe('result matches production');
+  const live = await customChecks(copy, checks, { custom: production }, false);
+  expect(live[1]!.summary).toBe('result matches production (production now, not as of the restore point)');
+  const none = await customChecks(copy, checks, undefined, false);
+  expect(none[1]).toMatchObject({ status: 'skip', summary: 'no production-url: comparison skipped' });
+  const unread = await customChecks(copy, checks, { custom: new Map(), error: 'refused' }, true);
+  expect(unread[1]).toMatchObject({ status: 'error', summary: 'query failed on production: refused' });
+  const failing = fakeClient({
+    'select count(*) from orders': new Error('relation "orders" does not exist'),
+  });
+  const failed = await customChecks(failing.client, checks, { custom: new Map() }, true);
+  expect(failed[0]!.status).toBe('error');
+  expect(failed[1]).toMatchObject({ status: 'skip', summary: 'not run on production' });
 });

@@ -1,4 +1,10 @@
-import { AURORA_POSTGRESQL_HOURLY_USD, estimateDrillCost, instanceSeconds } from '../../../src/drill/cost.js';
+import {
+  AURORA_POSTGRESQL_HOURLY_USD,
+  PRICES_AS_OF,
+  RDS_POSTGRESQL_HOURLY_USD,
+  estimateDrillCost,
+  instanceSeconds,
+} from '../../../src/drill/cost.js';
 import { buildReport, runContextFromEnv } from '../../../src/report/model.js';
 import { renderEvidenceIndex } from '../../../src/report/render/evidence-index.js';
 import { usd } from '../../../src/report/render/format.js';
@@ -80,6 +86,35 @@ describe('estimateDrillCost', () => {
     ).toBeUndefined();
   });
 
+  test('an RDS for PostgreSQL instance is priced at single-AZ RDS rates, not Aurora rates', () => {
+    const rds = (minutes: number, extra: Partial<DrillOutcome> = {}) =>
+      withPhases(minutes, { provider: 'rds-instance', ...extra });
+    const cost = estimateDrillCost({ outcome: rds(60), plan: { instanceClass: 'db.m6g.large' } })!;
+    expect(cost.items[0]).toEqual({
+      item: 'instance',
+      detail: 'db.m6g.large at $0.159/h for 60 min (per-second billing)',
+      usd: 0.159,
+    });
+    expect(cost.pricesAsOf).toBe(PRICES_AS_OF);
+    expect(cost.items.map((i) => i.item)).toEqual(['instance', 'storage', 'io']);
+    expect(cost.items[1]!.detail).toMatch(/^restored volume size unknown \(\$0\.115\/GB-month pro rata/);
+    expect(cost.items[2]!.detail).toMatch(/no per-request I\/O charge on gp2\/gp3 storage/);
+
+    // The same class costs less than on Aurora; each provider reads its own table.
+    const aurora = estimateDrillCost({ outcome: withPhases(60), plan })!.items[0]!.usd!;
+    const instance = estimateDrillCost({ outcome: rds(60), plan })!.items[0]!.usd!;
+    expect(instance).toBe(RDS_POSTGRESQL_HOURLY_USD['db.r6g.large']);
+    expect(instance).toBeLessThan(aurora);
+
+    // RDS bills the same 10-minute minimum; storage at the gp2/gp3 rate when the size is known.
+    const short = estimateDrillCost({ outcome: rds(3), plan, storageGb: 100 })!;
+    expect(short.items[0]!.detail).toMatch(/billed the 10-minute minimum/);
+    expect(short.items[1]!.usd).toBeCloseTo((100 * 0.115 * (10 / 60)) / 730, 4);
+    expect(short.items[1]!.detail).toMatch(/at \$0\.115\/GB-month$/);
+    const unknown = estimateDrillCost({ outcome: rds(30), plan: { instanceClass: 'db.x9z.huge' } })!;
+    expect(unknown.totalUsd).toBeNull();
+  });
+
   test('usd()', () => {
     expect([usd(null), usd(0), usd(0.004), usd(1.234)]).toEqual(['unknown', '$0.00', '<$0.01', '$1.23']);
   });
@@ -114,5 +149,26 @@ describe('the index: estimated cost by month', () => {
     expect(page).toContain('| 2026-04 | 1 | $0.26 | storage/I-O of 1 drill |');
     expect(page).toContain('| 2026-03 | 3 | $0.52 | 1 drill without a price; storage/I-O of 2 drills |');
     expect(page.indexOf('| 2026-04 |')).toBeLessThan(page.indexOf('| 2026-03 |'));
+  });
+
+  test('an RDS instance drill without a price counts as unpriced, a local-pitr drill does not', () => {
+    const a = { ...passingOutcome, cost: estimateDrillCost({ outcome: withPhases(60), plan }) };
+    const page = renderEvidenceIndex(
+      [
+        entry(a, '2026-04-06T03:00:00.000Z', '2026-04-06T030000Z-weekly-x.json'),
+        entry(
+          { ...a, provider: 'rds-instance', cost: undefined },
+          '2026-04-13T03:00:00.000Z',
+          '2026-04-13T030000Z-weekly-x.json',
+        ),
+        entry(
+          { ...a, provider: 'local-pitr', cost: undefined },
+          '2026-04-20T03:00:00.000Z',
+          '2026-04-20T030000Z-weekly-x.json',
+        ),
+      ],
+      new Date('2026-04-21T00:00:00Z'),
+    );
+    expect(page).toContain('| 2026-04 | 3 | $0.26 | 1 drill without a price; storage/I-O of 1 drill |');
   });
 });

@@ -1,9 +1,9 @@
+import { createPrivateKey } from 'node:crypto';
 import {
   buildPlan,
   clusterIdentifier,
   INPUT_DEFAULTS,
   InputError,
-  parseRestoreTime,
   regionFromArn,
   type RawInputs,
 } from '../../../src/inputs/plan.js';
@@ -13,8 +13,9 @@ const base: RawInputs = { 'source-cluster': 'prod-db', 'aws-region': 'us-east-1'
 const plan = (extra: RawInputs = {}, env: NodeJS.ProcessEnv = {}) => buildPlan({ ...base, ...extra }, env);
 
 describe('defaults', () => {
-  test('a minimal aurora plan resolves every default', () => {
-    expect(plan()).toEqual({
+  test('a minimal aurora plan resolves every default, legacy fields and parsed ones', () => {
+    const p = plan();
+    expect(p).toMatchObject({
       command: 'restore-test',
       provider: 'aurora',
       sourceCluster: 'prod-db',
@@ -33,6 +34,22 @@ describe('defaults', () => {
       maxPitrGapMinutes: 10,
       maxSnapshotAgeHours: 25,
     });
+    expect(p.command).toBe('restore-test');
+    if (p.command !== 'restore-test') return;
+    expect(p.source).toEqual({
+      kind: 'aurora-cluster',
+      id: 'prod-db',
+      region: 'us-east-1',
+      partition: 'aws',
+    });
+    expect(p.restorePoint).toEqual({ type: 'latest' });
+    expect(p.copy).toEqual({ sslMode: 'verify-full' });
+    expect(p.checks).toEqual({ checks: [] });
+    expect(p.evidence).toEqual({ reportDir: 'docs/tests', cadence: 'adhoc', commitReport: false });
+    expect(p.limits).toEqual({ maxRestoreMinutes: 30, maxDataLossMinutes: 5, timeoutMinutes: 120 });
+    expect(p.secrets).toEqual([]);
+    for (const absent of ['crossRegion', 'production', 'databaseName', 'restoreTime', 'signingKey'] as const)
+      expect(p).not.toHaveProperty(absent);
   });
 
   test('empty strings count as absent, as the runner passes them', () => {
@@ -79,6 +96,31 @@ describe('defaults', () => {
     expect(p.restoredPort).toBe(15432);
     expect(p.maxDataLossMinutes).toBe(0.5);
     expect(p.commitReport).toBe(true);
+    if (p.command !== 'restore-test') throw new Error('a restore-test plan');
+    expect(p.restorePoint).toEqual({ type: 'point-in-time', time: new Date('2026-01-31T03:15:00Z') });
+    expect(p.copy).toEqual({
+      instanceClass: 'db.r6g.large',
+      dbSubnetGroup: 'restore subnets',
+      vpcSecurityGroupIds: ['sg-0123456789abcdef0', 'sg-12345678'],
+      kmsKeyId: 'alias/restore-proof',
+      restoredHost: 'localhost',
+      restoredPort: 15432,
+      sslMode: 'require',
+    });
+    expect(p.production?.settings).toEqual({
+      host: 'db.internal',
+      port: 5432,
+      database: 'app',
+      user: 'reader',
+      password: 'secret',
+      sslMode: 'require',
+    });
+    expect(p.databaseName).toBe('app');
+    expect(p.evidence.signingKey?.asymmetricKeyType).toBe('ed25519');
+    expect(p.evidence.signingKey?.equals(createPrivateKey(ed25519))).toBe(true);
+    expect(p.signingKey).toBe(ed25519.trim());
+    expect(p.productionUrl).toBe('postgres://reader:secret@db.internal:5432/app');
+    expect(p.checksFile).toBe(checksFile);
     expect(plan({ 'restore-type': 'point-in-time', 'restore-time': 'random' }).restoreTime).toBe('random');
     expect(
       plan({ 'restore-type': 'snapshot', 'snapshot-id': 'rds:prod-db-2026-01-31-03-10' }).snapshotId,
@@ -89,16 +131,41 @@ describe('defaults', () => {
     const p = buildPlan({ provider: 'local-pitr', 'backup-dir': dir, 'wal-archive-dir': dir }, {});
     expect(p.provider).toBe('local-pitr');
     expect(p.awsRegion).toBeUndefined();
+    if (p.command !== 'restore-test') throw new Error('a restore-test plan');
+    expect(p.source).toMatchObject({ kind: 'local-pitr', backupDir: dir, walArchiveDir: dir });
   });
 
   test('a Terraform-only preflight needs no AWS inputs', () => {
     const p = buildPlan({ command: 'preflight', 'terraform-dir': dir }, {});
     expect(p.terraformDir).toBe(dir);
     expect(p.sourceCluster).toBeUndefined();
+    if (p.command !== 'preflight') throw new Error('a preflight plan');
+    expect(p.source).toBeUndefined();
+    expect(p.posture).toEqual({
+      minRetentionDays: 35,
+      maxPitrGapMinutes: 10,
+      maxSnapshotAgeHours: 25,
+      terraformDir: dir,
+    });
+  });
+
+  test('a preflight against AWS carries its source', () => {
+    const p = buildPlan(
+      { command: 'preflight', 'source-instance': 'prod-pg', 'aws-region': 'eu-west-1' },
+      {},
+    );
+    if (p.command !== 'preflight') throw new Error('a preflight plan');
+    expect(p.source).toEqual({ kind: 'rds-instance', id: 'prod-pg', region: 'eu-west-1', partition: 'aws' });
+  });
+
+  test('janitor carries the region it sweeps', () => {
+    const p = buildPlan({ command: 'janitor' }, { AWS_REGION: 'cn-north-1' });
+    expect(p).toMatchObject({ command: 'janitor', region: 'cn-north-1', dryRun: false });
   });
 
   test('verify-reports needs no source', () => {
-    expect(buildPlan({ command: 'verify-reports' }, {}).command).toBe('verify-reports');
+    const p = buildPlan({ command: 'verify-reports', 'public-key': 'keys.pem' }, {});
+    expect(p).toMatchObject({ command: 'verify-reports', reportDir: 'docs/tests', publicKey: 'keys.pem' });
   });
 });
 
@@ -139,20 +206,13 @@ describe('bad input: one line naming the input and what it accepts', () => {
   });
 });
 
-describe('helpers', () => {
+describe('legacy helpers, re-exported for the callers that import them from here', () => {
   test('regionFromArn and clusterIdentifier read cluster ARNs', () => {
     const arn = 'arn:aws-us-gov:rds:us-gov-west-1:123456789012:cluster:prod-db';
     expect(regionFromArn(arn)).toBe('us-gov-west-1');
     expect(clusterIdentifier(arn)).toBe('prod-db');
+    expect(regionFromArn('arn:aws-cn:rds:cn-north-1:123456789012:db:prod-pg')).toBe('cn-north-1');
     expect(regionFromArn('prod-db')).toBeUndefined();
     expect(clusterIdentifier('prod-db')).toBe('prod-db');
-  });
-
-  test('parseRestoreTime accepts Z and +00:00 and fractional seconds', () => {
-    expect(parseRestoreTime('2026-01-31T03:15:00.250Z').toString()).toBe(
-      new Date('2026-01-31T03:15:00.250Z').toString(),
-    );
-    expect(parseRestoreTime('2026-01-31T03:15:00+00:00')).toEqual(new Date('2026-01-31T03:15:00Z'));
-    expect(parseRestoreTime('random')).toBe('random');
   });
 });

@@ -11,7 +11,7 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { memoryLogger } from '../../../../src/log/logger.js';
 import { buildPlan } from '../../../../src/inputs/plan.js';
-import { providerForPlan } from '../../../../src/providers/registry.js';
+import { createProvider, providerForPlan } from '../../../../src/providers/registry.js';
 import { RdsInstanceProvider } from '../../../../src/providers/rds/instance.js';
 import { Timeline } from '../../../../src/time/timeline.js';
 
@@ -61,8 +61,15 @@ function setup(source: Record<string, unknown> = SOURCE) {
 const plan = (extra: Record<string, string> = {}) =>
   buildPlan({ 'source-instance': 'prod-pg', 'aws-region': 'us-east-1', ...extra }, {});
 
-test('source-instance routes to the instance provider', () => {
-  expect(providerForPlan(plan())).toBeInstanceOf(RdsInstanceProvider);
+test('source-instance routes to the instance provider, which has its own name', () => {
+  const provider = providerForPlan(plan());
+  expect(provider).toBeInstanceOf(RdsInstanceProvider);
+  expect(provider.name).toBe('rds-instance');
+});
+
+test('the post step builds it again from the name it saved', () => {
+  expect(createProvider('rds-instance', 'us-east-1')).toBeInstanceOf(RdsInstanceProvider);
+  expect(() => createProvider('rds-instance', undefined)).toThrow(/aws-region is required/);
 });
 
 test("the restorable window starts at the automated backups' RestoreWindow", async () => {
@@ -170,6 +177,7 @@ test('restore: one private, single-AZ instance with the source settings; passwor
   expect(modify.DBInstanceIdentifier).toBe(`restore-proof-${RUN}`);
   expect(logger.lines.join('\n')).not.toContain(modify.MasterUserPassword!);
   expect(target).toMatchObject({
+    provider: 'rds-instance',
     restoredCluster: `restore-proof-${RUN}`,
     restoredInstance: `restore-proof-${RUN}`,
     targetTime: '2026-11-20T00:00:00.000Z',

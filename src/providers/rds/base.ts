@@ -1,16 +1,18 @@
 /**
- * What the two RDS restores (an Aurora cluster, an RDS for PostgreSQL instance) share: a client per region,
- * waiting with backoff against the drill's deadline, the restore-time pick inside the restorable window,
- * the newest available automated snapshot, the copy's fresh password, and region-aware cleanup.
+ * The base both RDS providers (an Aurora cluster, an RDS for PostgreSQL instance) stand on: a client per
+ * region, waiting with backoff against the drill's deadline, the restore point (a pinned instant once it is
+ * restorable, else the pick made at resolve: src/providers/rds/window.ts), the copy's fresh password, and
+ * cleanup through the one RDS cleanup loop (src/providers/rds/cleanup.ts).
  */
 import { randomBytes } from 'node:crypto';
 import type { RDSClient } from '@aws-sdk/client-rds';
 import type { Logger } from '../../log/logger.js';
-import { InputError } from '../../inputs/plan.js';
 import { DEFAULT_BACKOFF, pollUntil, sleep as realSleep, type Backoff, type Sleep } from '../../time/poll.js';
 import type { CleanupOutcome, Plan, SourceInfo } from '../../model/types.js';
 import type { CreatedResource, RestoreRequest } from '../provider.js';
-import { cleanupRds, FAILED_STATES, rdsClient, RdsRegion } from './region.js';
+import { deleteOwned } from './cleanup.js';
+import { FAILED_STATES, rdsClient, RdsRegion } from './region.js';
+import { pickRestoreTime } from './window.js';
 
 export interface RdsProviderOptions {
   /** The source's region (and the post step's default for resources that name none). */
@@ -55,8 +57,25 @@ export abstract class RdsProviderBase {
     return api;
   }
 
+  /**
+   * Deletes what the drill created, of either RDS source (the post step builds the provider from saved
+   * state): instances, clusters, copied snapshots, each where it lives; every one must belong to `runId`.
+   */
   cleanup(resources: CreatedResource[], runId: string, logger: Logger): Promise<CleanupOutcome> {
-    return cleanupRds(resources, runId, logger, (region) => this.api(region), this.options.region);
+    return deleteOwned(
+      resources.map((r) => ({ ...r, runId })),
+      { api: (region) => this.api(region), defaultRegion: this.options.region, logger },
+    );
+  }
+
+  /** The restore time for restore-type point-in-time, inside the source's restorable window. */
+  protected pickRestoreTime(
+    plan: Plan,
+    source: string,
+    earliest: Date | undefined,
+    latest: Date | undefined,
+  ): Date {
+    return pickRestoreTime(plan, source, earliest, latest, this.random);
   }
 
   /** Polls until `check` is done, printing progress, stopping at the drill's timeout or on cancel. */
@@ -75,15 +94,18 @@ export abstract class RdsProviderBase {
   }
 
   /**
-   * Waits until the source's LatestRestorableTime (`latest`) passes the pinned instant production was
-   * fingerprinted at, marks 'restorable-wait', and returns the instant to restore to.
+   * The instant to restore to: undefined for the latest restorable time, the pick made at resolve, or, when
+   * production was fingerprinted at a pinned instant (and the copy is not a snapshot's), that instant once
+   * the source's LatestRestorableTime (`latest`) has passed it; the wait is marked 'restorable-wait'.
    */
-  protected async restorablePast(
+  protected async restorePoint(
     request: RestoreRequest,
     wait: Wait,
+    fromSnapshot: boolean,
     latest: () => Promise<Date | undefined>,
-  ): Promise<Date> {
-    const pinned = request.pinnedTime!;
+  ): Promise<Date | undefined> {
+    const pinned = request.pinnedTime;
+    if (!pinned || fromSnapshot) return request.resolved.restoreTime;
     await wait(
       `source ${request.resolved.source.identifier} restorable past ${pinned.toISOString()}`,
       async () => {
@@ -96,38 +118,6 @@ export abstract class RdsProviderBase {
     );
     request.timeline.mark('restorable-wait', { counts: 'restore-point-wait' });
     return pinned;
-  }
-
-  /**
-   * The restore time for restore-type point-in-time: the plan's instant (refused outside the window), or a
-   * uniform pick inside it for 'random'. `source` names the source in the error.
-   */
-  protected pickRestoreTime(
-    plan: Plan,
-    source: string,
-    earliest: Date | undefined,
-    latest: Date | undefined,
-  ): Date {
-    if (!earliest || !latest) {
-      throw new InputError(
-        'restore-time',
-        `cannot be used: source ${source} reports no restorable window (are automated backups on?)`,
-      );
-    }
-    if (plan.restoreTime === 'random') {
-      const span = latest.getTime() - earliest.getTime();
-      const pick = new Date(Math.floor((earliest.getTime() + this.random() * span) / 1000) * 1000);
-      return pick < earliest ? new Date(earliest.getTime()) : pick;
-    }
-    const time = plan.restoreTime as Date;
-    if (time < earliest || time > latest) {
-      throw new InputError(
-        'restore-time',
-        `must lie inside the restorable window of ${source}: ${earliest.toISOString()} .. ${latest.toISOString()}`,
-        time.toISOString(),
-      );
-    }
-    return time;
   }
 }
 
@@ -151,30 +141,6 @@ export function untilAvailable<T>(
       status: `${status}${item ? detail(item) : ''}`,
     };
   });
-}
-
-/** The newest item with status available, by `created`; undefined when none. */
-export function newestAvailable<T extends { Status?: string }>(
-  items: T[],
-  created: (item: T) => Date | undefined,
-): T | undefined {
-  return items
-    .filter((s) => s.Status === 'available' && created(s))
-    .sort((a, b) => created(b)!.getTime() - created(a)!.getTime())[0];
-}
-
-/** Pages through a Marker-paginated describe call. */
-export async function allPages<T>(
-  page: (marker?: string) => Promise<{ items?: T[]; marker?: string }>,
-): Promise<T[]> {
-  const all: T[] = [];
-  let marker: string | undefined;
-  do {
-    const out = await page(marker);
-    all.push(...(out.items ?? []));
-    marker = out.marker;
-  } while (marker);
-  return all;
 }
 
 /** A fresh master password for the copy, registered as a secret before it is used anywhere. */

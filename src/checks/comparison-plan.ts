@@ -1,0 +1,65 @@
+/**
+ * How each table of the copy is compared with production. When the copy was restored to the instant
+ * production was pinned at, inside that snapshot; else production now: restricted on both sides to rows
+ * at or before the restore point by the table's watermark column, or, without one, as drift. Unlogged
+ * tables and a missing production-url are skips.
+ */
+import type { TableInfo } from '../db/catalog.js';
+import type { FingerprintOptions } from '../db/fingerprint.js';
+import type { Comparison } from './data.js';
+import { watermarkFor, type Watermark } from './watermark.js';
+
+export interface ComparisonPlan {
+  /** Production is the snapshot pinned before the restore. */
+  pinned: boolean;
+  /** Production is read now, in parallel with the copy. */
+  live: boolean;
+  comparisonFor(table: TableInfo): Comparison;
+  /** The filter both sides fingerprint a table with: its watermark bound, or none. */
+  filterFor(table: TableInfo): FingerprintOptions;
+  /** The copy table's watermark column (configured or detected), if any. */
+  watermarkOf(table: TableInfo): Watermark | undefined;
+}
+
+export interface ComparisonInputs {
+  /** The copy's tables in scope. */
+  tables: TableInfo[];
+  /** The checks file's watermark columns (schema.table -> column or "none"). */
+  configuredWatermarks?: Record<string, string>;
+  /** A production-url was given. */
+  hasProduction: boolean;
+  /** The instant production was pinned at, when its snapshot pass was started. */
+  pinnedAt?: Date;
+  /** The time the copy was restored to (its target time), when the provider knows it. */
+  restorePoint?: Date;
+}
+
+/** The pinned snapshot is used when the copy's restore point is within a second of it (or unknown). */
+export function planComparisons(inputs: ComparisonInputs): ComparisonPlan {
+  const watermarks = new Map<string, Watermark | undefined>(
+    inputs.tables.map((t) => [t.key, watermarkFor(t, inputs.configuredWatermarks)]),
+  );
+  const { pinnedAt, restorePoint, hasProduction } = inputs;
+  const pinned =
+    pinnedAt !== undefined && (!restorePoint || Math.abs(restorePoint.getTime() - pinnedAt.getTime()) < 1000);
+  const comparisonFor = (table: TableInfo): Comparison => {
+    if (table.persistence === 'u')
+      return { kind: 'skip', reason: 'unlogged table: not in backups, empty after a restore' };
+    if (!hasProduction) return { kind: 'skip', reason: 'no production-url: comparison skipped' };
+    if (pinned) return { kind: 'snapshot', at: pinnedAt! };
+    const w = watermarks.get(table.key);
+    if (w && restorePoint)
+      return { kind: 'watermark', column: w.column, updateStyle: w.updateStyle, notAfter: restorePoint };
+    return { kind: 'drift' };
+  };
+  return {
+    pinned,
+    live: !pinned && hasProduction,
+    comparisonFor,
+    filterFor: (table) => {
+      const c = comparisonFor(table);
+      return c.kind === 'watermark' ? { watermark: { column: c.column, notAfter: c.notAfter } } : {};
+    },
+    watermarkOf: (table) => watermarks.get(table.key),
+  };
+}

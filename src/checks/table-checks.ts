@@ -1,0 +1,136 @@
+/**
+ * Judging the copy from the two sides once both are read: schema, roles and privileges against
+ * production's catalog; counts and checksums per table (a table missing on either side named as such);
+ * and the integrity of the copy itself (every table read, indexes, sequences, foreign keys).
+ */
+import type pg from 'pg';
+import { SCHEMA_KINDS, type TableInfo } from '../db/catalog.js';
+import { safeError, withPool } from '../db/session.js';
+import type { CheckResult } from '../model/types.js';
+import { comparePrivileges, compareRoles } from './access.js';
+import type { CatalogSide } from './catalog-side.js';
+import type { ChecksFile } from '../inputs/checks-file-schema.js';
+import { compareTable, type Comparison, type Side } from './data.js';
+import type { SidePool } from './fingerprint-pass.js';
+import { amcheckCheck, foreignKeysCheck, readCheck, sequencesCheck } from './integrity.js';
+import type { ProductionSide } from './production-side.js';
+import { result } from './result.js';
+import { compareSchemaKind } from './schema.js';
+import { excludedObject, excludedTable } from './scope.js';
+
+/** Schema per kind, roles and table privileges; one error (or skip) per family when production is unread. */
+export function catalogChecks(
+  production: ProductionSide | undefined,
+  copy: CatalogSide,
+  catalogMs: number,
+  checksFile: ChecksFile,
+): CheckResult[] {
+  if (!production || production.error || !production.objects) {
+    const reason = !production
+      ? 'no production-url: comparison skipped'
+      : `production could not be read: ${production.error ?? 'unknown error'}`;
+    const status = production ? 'error' : 'skip';
+    return [
+      result('schema:all', 'schema', status, reason, 0),
+      result('access:roles', 'access', status, reason, 0),
+      result('access:table-privileges', 'access', status, reason, 0),
+    ];
+  }
+  return [
+    ...SCHEMA_KINDS.map((kind) =>
+      compareSchemaKind(
+        kind,
+        production.objects![kind],
+        copy.objects[kind],
+        catalogMs,
+        excludedObject(kind, checksFile),
+      ),
+    ),
+    compareRoles(production.roles!, copy.roles, catalogMs),
+    comparePrivileges(production.privileges!, copy.privileges, catalogMs),
+  ];
+}
+
+/** Counts and checksums of every table on either side, in the copy's order, then those only on production. */
+export function countsAndChecksums(
+  copyTables: TableInfo[],
+  copyFps: Map<string, Side>,
+  production: ProductionSide | undefined,
+  comparisonFor: (table: TableInfo) => Comparison,
+): CheckResult[] {
+  const checks: CheckResult[] = [];
+  const both = (key: string, status: 'skip' | 'fail', reason: string): void => {
+    checks.push(result(`counts:${key}`, 'counts', status, reason, 0));
+    checks.push(result(`checksums:${key}`, 'checksums', status, reason, 0));
+  };
+  const prodKeys = new Set((production?.tables ?? []).map((t) => t.key));
+  for (const table of copyTables) {
+    const comparison = comparisonFor(table);
+    if (comparison.kind === 'skip') {
+      const side = copyFps.get(table.key);
+      if (!side) both(table.key, 'skip', comparison.reason);
+      else checks.push(...compareTable(table.key, comparison, undefined, side));
+      continue;
+    }
+    if (production && !production.error && !prodKeys.has(table.key)) {
+      both(table.key, 'skip', 'table not on production');
+      continue;
+    }
+    const prodSide: Side | undefined = production?.error
+      ? { error: production.error }
+      : production?.fingerprints.get(table.key);
+    checks.push(
+      ...compareTable(table.key, comparison, prodSide, copyFps.get(table.key) ?? { error: 'not read' }),
+    );
+  }
+  const copyKeys = new Set(copyTables.map((t) => t.key));
+  for (const table of production?.tables ?? []) {
+    if (!copyKeys.has(table.key)) both(table.key, 'fail', 'table missing on the copy');
+  }
+  return checks;
+}
+
+/**
+ * The copy on its own: every table read (from its fingerprints), then amcheck, sequences and foreign keys
+ * at once over a pool of copy connections; a check that throws is an error result, not a thrown error.
+ */
+export async function integrityChecks(
+  copy: pg.Client,
+  copyPool: SidePool,
+  copyTables: TableInfo[],
+  copyFps: Map<string, Side>,
+  checksFile: ChecksFile,
+): Promise<CheckResult[]> {
+  const run = <T>(
+    items: T[],
+    fn: (c: pg.Client, item: T) => Promise<string | undefined>,
+  ): Promise<(string | undefined)[]> =>
+    withPool(items, copyPool.concurrency, copyPool.open, fn, copyPool.signal);
+  const read = readCheck(
+    [...copyFps.entries()].map(([key, side]) =>
+      'ok' in side ? { key, rows: side.ok.count, ms: side.ok.ms } : { key, error: side.error, ms: 0 },
+    ),
+  );
+  const foreignKeys = checksFile['foreign-keys'];
+  const rest = await Promise.all([
+    checksFile.amcheck === false
+      ? result('integrity:amcheck', 'integrity', 'skip', 'disabled in the checks file', 0)
+      : amcheckCheck(copyPool.open, run).catch((e) =>
+          result('integrity:amcheck', 'integrity', 'error', safeError(e), 0),
+        ),
+    sequencesCheck(copy, copyTables).catch((e) =>
+      result('integrity:sequences', 'integrity', 'error', safeError(e), 0),
+    ),
+    foreignKeysCheck(
+      copy,
+      run,
+      {
+        enabled: foreignKeys?.enabled,
+        maxRows: foreignKeys?.['max-rows'],
+        timeoutMs: (foreignKeys?.['timeout-seconds'] ?? 120) * 1000,
+      },
+      excludedTable(checksFile),
+    ).catch((e) => result('integrity:foreign-keys', 'integrity', 'error', safeError(e), 0)),
+  ]);
+  return [read, ...rest];
+}

@@ -1,0 +1,78 @@
+/** How the copy is created (instance class, network, KMS key) and reached (restored-host, tunnel). */
+import type { SslMode } from '../model/types.js';
+import { InputError } from './input-error.js';
+import type { CopySettings } from './plan-types.js';
+import { defined, type InputReader } from './raw-inputs.js';
+import { kmsKey, pattern, portNumber } from './values.js';
+
+const INSTANCE_CLASS = /^db\.[a-z0-9]+\.[a-z0-9]+$/;
+const SUBNET_GROUP = /^[A-Za-z0-9 ._-]{1,255}$/;
+const SECURITY_GROUP = /^sg-[0-9a-f]{8}([0-9a-f]{9})?$/;
+const HOST =
+  /^(?=.{1,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$|^\d{1,3}(\.\d{1,3}){3}$|^\[?[0-9a-fA-F:]+\]?$/;
+
+function securityGroupIds(value: string): string[] {
+  const ids = value.split(',').map((s) => s.trim());
+  if (!ids.every((id) => SECURITY_GROUP.test(id))) {
+    throw new InputError(
+      'vpc-security-group-ids',
+      'accepts comma-separated security group ids such as sg-0123456789abcdef0',
+      value,
+    );
+  }
+  return ids;
+}
+
+export function planCopy(
+  inputs: InputReader,
+  context: { sslMode: SslMode; sourceIsInstance: boolean },
+): CopySettings {
+  const read = inputs.parse;
+  const copy = defined<CopySettings>({
+    instanceClass: read('instance-class', (v) =>
+      pattern('instance-class', v, INSTANCE_CLASS, 'accepts a DB instance class such as db.r6g.large'),
+    ),
+    dbSubnetGroup: read('db-subnet-group', (v) =>
+      pattern(
+        'db-subnet-group',
+        v,
+        SUBNET_GROUP,
+        'accepts a DB subnet group name (letters, digits, spaces, . _ -)',
+      ),
+    ),
+    vpcSecurityGroupIds: read('vpc-security-group-ids', securityGroupIds),
+    kmsKeyId: read('kms-key-id', (v) =>
+      kmsKey('kms-key-id', v, 'accepts a KMS key id, key ARN, alias/name or alias ARN'),
+    ),
+    restoredHost: read('restored-host', (v) =>
+      pattern('restored-host', v, HOST, 'accepts a host name or IP address'),
+    ),
+    restoredPort: read('restored-port', (v) => portNumber('restored-port', v)),
+    tunnelCommand: read('tunnel-command', (v) => {
+      if (!v.includes('{localPort}')) {
+        throw new InputError(
+          'tunnel-command',
+          'must contain {localPort}, the local port the drill connects through',
+        );
+      }
+      return v;
+    }),
+    sslMode: context.sslMode,
+  });
+  if (copy.restoredPort !== undefined && copy.restoredHost === undefined) {
+    throw new InputError(
+      'restored-port',
+      'goes only with restored-host (the tunnel or proxy to connect through)',
+    );
+  }
+  if (copy.tunnelCommand !== undefined && copy.restoredHost !== undefined) {
+    throw new InputError('tunnel-command', 'goes instead of restored-host, not with it');
+  }
+  if (copy.kmsKeyId !== undefined && context.sourceIsInstance) {
+    throw new InputError(
+      'kms-key-id',
+      "goes only with source-cluster: an RDS instance restore keeps the source's KMS key",
+    );
+  }
+  return copy;
+}

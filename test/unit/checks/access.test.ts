@@ -1,0 +1,30 @@
+import { accessChecks, comparePrivileges, compareRoles } from '../../../src/checks/access.js';
+import { target } from '../../fixtures/checks/target.js';
+
+test('roles and privileges differences', () => {
+  const roles = compareRoles(
+    new Map([['app', 'superuser=false login=true createrole=false bypassrls=false']]),
+    new Map([['app', 'superuser=true login=true createrole=false bypassrls=false']]),
+    1,
+  );
+  expect(roles.status).toBe('fail');
+  expect(roles.summary).toContain('app superuser=true on copy');
+  const privs = comparePrivileges(
+    new Set(['public.t app SELECT', 'public.t app INSERT']),
+    new Set(['public.t app SELECT']),
+    1,
+  );
+  expect(privs.summary).toContain('missing on copy: public.t app INSERT');
+});
+
+test('access from the provider description', () => {
+  const t = target({ copy: { ...target().copy, publiclyAccessible: true, vpcSecurityGroupIds: ['sg-2'] } });
+  expect(accessChecks({}, t).map((c) => [c.id, c.status])).toEqual([
+    ['access:public', 'fail'],
+    ['access:iam-auth', 'pass'],
+    ['access:security-groups', 'fail'],
+  ]);
+  expect(accessChecks({ vpcSecurityGroupIds: ['sg-2'] }, t)[2]!.status).toBe('pass');
+  const local = target({ source: { identifier: 'x', engine: 'postgres' }, copy: {} });
+  expect(accessChecks({}, local).every((c) => c.status === 'skip')).toBe(true);
+});

@@ -1,0 +1,130 @@
+import { catalogChecks, countsAndChecksums } from '../../../src/checks/table-checks.js';
+import type { CatalogSide } from '../../../src/checks/catalog-side.js';
+import type { Comparison, Side } from '../../../src/checks/data.js';
+import type { ProductionSide } from '../../../src/checks/production-side.js';
+import { SCHEMA_KINDS, type SchemaKind, type TableInfo } from '../../../src/db/catalog.js';
+
+const catalog = (extra: Partial<Record<SchemaKind, [string, string][]>> = {}): CatalogSide => ({
+  objects: Object.fromEntries(SCHEMA_KINDS.map((k) => [k, new Map(extra[k] ?? [])])) as Record<
+    SchemaKind,
+    Map<string, string>
+  >,
+  roles: new Map([['app', 'superuser=false']]),
+  privileges: new Set(['public.t app SELECT']),
+});
+
+const production = (over: Partial<ProductionSide> = {}): ProductionSide => ({
+  ...catalog(),
+  tables: [],
+  fingerprints: new Map(),
+  custom: new Map(),
+  ...over,
+});
+
+test('catalog checks: one per schema kind plus roles and privileges; excluded tables ignored', () => {
+  const copy = catalog({ tables: [['public.audit', 'p']] });
+  const checks = catalogChecks(production(), copy, 7, { checks: [], 'exclude-tables': ['public.audit'] });
+  expect(checks.map((c) => c.id)).toEqual([
+    ...SCHEMA_KINDS.map((k) => `schema:${k}`),
+    'access:roles',
+    'access:table-privileges',
+  ]);
+  expect(checks.every((c) => c.status === 'pass')).toBe(true);
+  expect(catalogChecks(production(), copy, 7, { checks: [] })[0]).toMatchObject({
+    id: 'schema:tables',
+    status: 'fail',
+  });
+});
+
+test('catalog checks without production: a skip, or an error naming why production is unread', () => {
+  expect(catalogChecks(undefined, catalog(), 0, { checks: [] }).map((c) => [c.id, c.status])).toEqual([
+    ['schema:all', 'skip'],
+    ['access:roles', 'skip'],
+    ['access:table-privileges', 'skip'],
+  ]);
+  const unread = catalogChecks(
+    { tables: [], fingerprints: new Map(), custom: new Map(), error: 'connection refused' },
+    catalog(),
+    0,
+    { checks: [] },
+  );
+  expect(unread.map((c) => c.status)).toEqual(['error', 'error', 'error']);
+  expect(unread[0]!.summary).toBe('production could not be read: connection refused');
+});
+
+const table = (key: string): TableInfo => {
+  const [schema, name] = key.split('.') as [string, string];
+  return {
+    schema,
+    name,
+    key,
+    persistence: 'p',
+    columns: [],
+    primaryKey: [],
+    sequences: [],
+    estimatedRows: 0,
+  };
+};
+const side = (count: number, sum: number): Side => ({
+  ok: {
+    table: 't',
+    count: BigInt(count),
+    sum: BigInt(sum),
+    buckets: new Map(),
+    bucketed: false,
+    bucketBy: 'primary key',
+    ms: 1,
+  },
+});
+const snapshot: Comparison = { kind: 'snapshot', at: new Date('2026-01-01T00:00:00Z') };
+const statuses = (checks: { id: string; status: string }[]): string[][] =>
+  checks.map((c) => [c.id, c.status]);
+
+test('counts and checksums: equal, only on the copy, only on production', () => {
+  const copyTables = [table('public.a'), table('public.new')];
+  const copyFps = new Map([
+    ['public.a', side(3, 10)],
+    ['public.new', side(1, 1)],
+  ]);
+  const prod = production({
+    tables: [table('public.a'), table('public.gone')],
+    fingerprints: new Map([
+      ['public.a', side(3, 10)],
+      ['public.gone', side(2, 2)],
+    ]),
+  });
+  const checks = countsAndChecksums(copyTables, copyFps, prod, () => snapshot);
+  expect(statuses(checks)).toEqual([
+    ['counts:public.a', 'pass'],
+    ['checksums:public.a', 'pass'],
+    ['counts:public.new', 'skip'],
+    ['checksums:public.new', 'skip'],
+    ['counts:public.gone', 'fail'],
+    ['checksums:public.gone', 'fail'],
+  ]);
+  expect(checks[2]!.summary).toBe('table not on production');
+  expect(checks[4]!.summary).toBe('table missing on the copy');
+});
+
+test('counts and checksums: unread production is an error per table; a skip still reports the copy', () => {
+  const copyTables = [table('public.a'), table('public.b')];
+  const copyFps = new Map([['public.a', side(3, 10)]]);
+  const unread = countsAndChecksums(
+    copyTables,
+    copyFps,
+    { tables: [], fingerprints: new Map(), custom: new Map(), error: 'timeout' },
+    () => snapshot,
+  );
+  expect(unread.map((c) => c.status)).toEqual(['error', 'error', 'error', 'error']);
+  expect(unread[2]!.summary).toContain('cannot read the table on the copy: not read');
+  const skip: Comparison = { kind: 'skip', reason: 'no production-url: comparison skipped' };
+  const skipped = countsAndChecksums(copyTables, copyFps, undefined, () => skip);
+  expect(statuses(skipped)).toEqual([
+    ['counts:public.a', 'skip'],
+    ['checksums:public.a', 'skip'],
+    ['counts:public.b', 'skip'],
+    ['checksums:public.b', 'skip'],
+  ]);
+  expect(skipped[0]!.summary).toBe('no production-url: comparison skipped; copy has 3 rows');
+  expect(skipped[2]!.summary).toBe('no production-url: comparison skipped');
+});
