@@ -1,7 +1,8 @@
 /**
  * One commit of several files through GitHub's GraphQL createCommitOnBranch mutation, over
- * @actions/github's Octokit: GitHub signs it, so it shows as Verified. The branch head is an optimistic lock (expectedHeadOid); when the
- * branch moved, the head is read again and the commit retried with backoff.
+ * @actions/github's Octokit: GitHub signs it, so it shows as Verified. The branch head is an optimistic
+ * lock (expectedHeadOid); when the branch moved, the head is read again and the commit retried with
+ * backoff, after checkHead (the report chain's fork guard) approves the new head.
  */
 import { getOctokit } from '@actions/github';
 import type { Logger } from '../log/logger.js';
