@@ -1,4 +1,5 @@
-// Bundles the three entry points with ncc into dist/ (committed): main and post for the action, cli for the bin.
+// Bundles the three entry points with ncc into dist/ (committed): main and post for the action, cli for the bin
+// (every command, fleet-index among them).
 import { execFileSync } from 'node:child_process';
 import { chmodSync, rmSync } from 'node:fs';
 
@@ -6,7 +7,6 @@ const entries = {
   main: 'src/entries/main.ts',
   post: 'src/entries/post.ts',
   cli: 'src/entries/cli.ts',
-  'fleet-index': 'src/entries/fleet-index.ts',
 };
 const flags = ['--external', 'pg-native', '--license', 'licenses.txt', '--quiet', '--target', 'es2022'];
 rmSync('dist', { recursive: true, force: true });

@@ -20,7 +20,8 @@ import { streamLogger } from '../log/logger.js';
 import { hasOwnedName } from '../providers/ownership.js';
 import { LocalPitrProvider } from '../providers/local-pitr/provider.js';
 import { deleteCopy } from '../providers/local-pitr/copy-server.js';
-import { INDEX_FILE, listReportFiles, type Report } from '../report/evidence.js';
+import { EVIDENCE_INDEX_FILE, type Report } from '../report/model.js';
+import { listReportFiles } from '../sinks/report-dir.js';
 import { runMain } from '../engine/run.js';
 import type { EngineIO } from '../host/io.js';
 import { memoryState } from '../drill/state.js';
@@ -225,7 +226,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
     say('4/4 signed evidence');
     for (const file of [...reportFiles, ...reportFiles.map((f) => f.replace(/\.json$/, '.md'))])
       say(`      ${file}`);
-    say(`      ${join(reportDir, INDEX_FILE)} (the docs/tests index)`);
+    say(`      ${join(reportDir, EVIDENCE_INDEX_FILE)} (the docs/tests index)`);
     const verifyExitCode = await runMain(io({ command: 'verify-reports', 'report-dir': reportDir }));
     say(
       `      verify-reports: ${verifyExitCode === 0 ? 'every report signed, chained and intact' : 'FAILED'}`,

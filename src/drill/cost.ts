@@ -7,6 +7,7 @@
  * Price List API, and they are us-east-1 on-demand list prices.
  */
 import type { CostItem, DrillCost, DrillOutcome, Plan, ProviderName } from '../model/types.js';
+import { PRICING_REGION } from '../report/model.js';
 
 /**
  * Aurora PostgreSQL, Aurora Standard storage configuration, on-demand, us-east-1, USD per instance-hour.
@@ -14,7 +15,6 @@ import type { CostItem, DrillCost, DrillOutcome, Plan, ProviderName } from '../m
  * check https://aws.amazon.com/rds/aurora/pricing/ before relying on a figure, and update PRICES_AS_OF with them.
  */
 export const PRICES_AS_OF = '2025-06';
-export const PRICING_REGION = 'us-east-1';
 
 export const AURORA_POSTGRESQL_HOURLY_USD: Readonly<Record<string, number>> = {
   'db.t3.medium': 0.082,
@@ -220,11 +220,4 @@ function billedText(seconds: number, billed: number): string {
   return billed > Math.ceil(seconds)
     ? `${minutes(seconds)} (billed the 10-minute minimum)`
     : `${minutes(billed)} (per-second billing)`;
-}
-
-/** A cost as text: `$1.23`, `<$0.01`, or `unknown`. */
-export function usd(value: number | null | undefined): string {
-  if (value === null || value === undefined) return 'unknown';
-  if (value > 0 && value < 0.01) return '<$0.01';
-  return `$${value.toFixed(2)}`;
 }

@@ -5,6 +5,9 @@
 import {
   DescribeDBClustersCommand,
   DescribeDBClusterSnapshotsCommand,
+  DescribeDBInstancesCommand,
+  paginateDescribeDBClusterSnapshots,
+  paginateDescribeDBSnapshots,
   type DBClusterSnapshot,
   type RDSClient,
 } from '@aws-sdk/client-rds';
@@ -64,4 +67,56 @@ export async function collectPostureFacts(
     }
   }
   return { cluster, describeMs, snapshots, snapshotsMs, keyManager: manager, keyMs: Date.now() - started };
+}
+
+/** When a source can last be restored to, and when its newest available automated snapshot was taken. */
+export interface BackupRecency {
+  latestRestorableTime?: Date;
+  newestSnapshotTime?: Date;
+  /** Why the snapshots could not be listed (the restorable time still stands). */
+  snapshotsError?: string;
+}
+
+/**
+ * The two posture figures a drill's metrics carry (PITR gap, snapshot age), for a cluster or an RDS
+ * instance: one describe of the source and every page of its automated snapshots. Describe calls only.
+ */
+export async function collectBackupRecency(
+  rds: RDSClient,
+  source: { cluster: string } | { instance: string },
+): Promise<BackupRecency> {
+  const recency: BackupRecency = {};
+  const times: (Date | undefined)[] = [];
+  try {
+    if ('cluster' in source) {
+      const out = await rds.send(new DescribeDBClustersCommand({ DBClusterIdentifier: source.cluster }));
+      recency.latestRestorableTime = out.DBClusters?.[0]?.LatestRestorableTime;
+      const pages = paginateDescribeDBClusterSnapshots(
+        { client: rds },
+        { DBClusterIdentifier: source.cluster, SnapshotType: 'automated' },
+      );
+      for await (const page of pages)
+        for (const s of page.DBClusterSnapshots ?? [])
+          if (s.Status === 'available') times.push(s.SnapshotCreateTime);
+    } else {
+      const out = await rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: source.instance }));
+      recency.latestRestorableTime = out.DBInstances?.[0]?.LatestRestorableTime;
+      const pages = paginateDescribeDBSnapshots(
+        { client: rds },
+        { DBInstanceIdentifier: source.instance, SnapshotType: 'automated' },
+      );
+      for await (const page of pages)
+        for (const s of page.DBSnapshots ?? [])
+          if (s.Status === 'available') times.push(s.SnapshotCreateTime);
+    }
+  } catch (error) {
+    // A failed describe of the source itself is the caller's to report; a failed listing keeps the rest.
+    if (recency.latestRestorableTime === undefined) throw error;
+    recency.snapshotsError = errorName(error);
+  }
+  if (recency.snapshotsError) return recency;
+  recency.newestSnapshotTime = times
+    .filter((t): t is Date => t instanceof Date)
+    .sort((a, b) => b.getTime() - a.getTime())[0];
+  return recency;
 }

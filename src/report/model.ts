@@ -14,6 +14,9 @@ import { validUntil } from './cadence.js';
 import { hipaaFor, type HipaaClause } from './hipaa.js';
 import { sanitizeDeep } from './sanitize.js';
 
+/** The region whose on-demand list prices a report's cost estimate uses (drill/cost.ts prices in it). */
+export const PRICING_REGION = 'us-east-1';
+
 /**
  * Bumped on any change to the fields below that a reader or verifier must know about. Optional fields a
  * reader may ignore (cost) are added without a bump, so earlier reports keep verifying.
@@ -171,6 +174,12 @@ export function reportStem(outcome: Pick<DrillOutcome, 'startedAt' | 'cadence' |
 
 /** Matches report JSON file names (and nothing else in the directory: not README.md, not the key). */
 export const REPORT_FILE = /^\d{4}-\d{2}-\d{2}T\d{6}Z-[a-z0-9-]+\.json$/;
+
+/** The evidence index's file name, beside the reports (render/evidence-index.ts). */
+export const EVIDENCE_INDEX_FILE = 'README.md';
+
+/** The fleet index's file name, at the top of a fleet's report directory (render/fleet-index.ts). */
+export const FLEET_INDEX_FILE = 'README.md';
 
 /**
  * The chain's order: by file name without its extension, so `x-2.json` (a second drill in the same

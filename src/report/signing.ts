@@ -1,6 +1,4 @@
 import { createHash, createPrivateKey, createPublicKey, sign, verify, type KeyObject } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { canonicalJson } from './canonical.js';
 import type { Report, ReportSignature } from './model.js';
 
@@ -60,6 +58,12 @@ export function signReport(report: Report, privateKey: KeyObject): ReportSignatu
   };
 }
 
+/** Trusted public keys by fingerprint, and where they came from: 'input', a path, or null when there are none. */
+export interface ResolvedPublicKeys {
+  keys: Map<string, KeyObject>;
+  origin: string | null;
+}
+
 /** Public keys by fingerprint, from PEM text holding one or more Ed25519 public keys. */
 export function parsePublicKeys(pemText: string): Map<string, KeyObject> {
   const keys = new Map<string, KeyObject>();
@@ -81,30 +85,6 @@ export function parsePublicKeys(pemText: string): Map<string, KeyObject> {
   if (keys.size === 0)
     throw new Error('public-key: no PEM public key found (expected -----BEGIN PUBLIC KEY-----)');
   return keys;
-}
-
-export interface ResolvedPublicKeys {
-  keys: Map<string, KeyObject>;
-  /** Where they came from: 'input', a path, or null when there are none. */
-  origin: string | null;
-}
-
-/**
- * The public-key input is PEM text or a path to a PEM file; without it, the key committed beside the
- * reports is used (an auditor should still pin its fingerprint out of band: whoever can commit a
- * report can commit a key).
- */
-export function resolvePublicKeys(input: string | undefined, reportDir: string): ResolvedPublicKeys {
-  const given = input?.trim();
-  if (given) {
-    if (given.includes('-----BEGIN')) return { keys: parsePublicKeys(given), origin: 'input' };
-    if (!existsSync(given)) throw new Error(`public-key: ${given} is neither PEM text nor a readable file`);
-    return { keys: parsePublicKeys(readFileSync(given, 'utf8')), origin: given };
-  }
-  const committed = join(reportDir, PUBLIC_KEY_FILE);
-  if (existsSync(committed))
-    return { keys: parsePublicKeys(readFileSync(committed, 'utf8')), origin: committed };
-  return { keys: new Map(), origin: null };
 }
 
 export function verifySignature(report: object, signature: ReportSignature, key: KeyObject): boolean {

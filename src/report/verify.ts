@@ -1,10 +1,11 @@
-import { existsSync } from 'node:fs';
-import { readdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+/**
+ * Checks a report directory's chain, pure: the caller (sinks/report-dir.ts) reads the directory and the
+ * trusted keys and passes their contents here.
+ */
 import type { KeyObject } from 'node:crypto';
 import { sha256Hex } from './canonical.js';
 import { compareReportFiles, REPORT_FILE, REPORT_SCHEMA, type ReportSignature } from './model.js';
-import { resolvePublicKeys, signedBytes, verifySignature } from './signing.js';
+import { signedBytes, verifySignature, type ResolvedPublicKeys } from './signing.js';
 
 export type ReportStatus = 'verified' | 'unsigned' | 'failed';
 
@@ -30,49 +31,54 @@ export interface VerifyResult {
   message: string;
 }
 
-export interface VerifyOptions {
-  /** PEM text or a path; default: restore-proof.pub.pem beside the reports. */
-  publicKey?: string;
-  /** Accept unsigned reports (still reported as unsigned, never as verified). Default false. */
-  allowUnsigned?: boolean;
+/** A report directory as read: every name in it and the bytes of each regular file. */
+export interface ReportDirectory {
+  /** Shown in messages. */
+  dir: string;
+  names: string[];
+  files: ReadonlyMap<string, Uint8Array>;
 }
 
 const STEM = (name: string): string => name.replace(/\.(json|md)$/, '');
 
-/**
- * Checks every report in the directory: its own name, its Markdown's hash, its link to the report
- * before it (so deletion, reordering or editing breaks the chain), and its signature.
- */
-export async function verifyReports(dir: string, options: VerifyOptions = {}): Promise<VerifyResult> {
-  const fail = (message: string): VerifyResult => ({
+/** A result that verified nothing: the directory is missing or the keys could not be read. */
+export function verificationFailed(
+  dir: string,
+  message: string,
+  trusted: ResolvedPublicKeys = { keys: new Map(), origin: null },
+): VerifyResult {
+  return {
     ok: false,
     dir,
     reports: [],
     firstFailure: null,
-    keys: [],
-    keyOrigin: null,
+    keys: [...trusted.keys.keys()],
+    keyOrigin: trusted.origin,
     message,
-  });
-  if (!existsSync(dir)) return fail(`verify-reports: ${dir} does not exist`);
-  let keys: Map<string, KeyObject>;
-  let keyOrigin: string | null;
-  try {
-    ({ keys, origin: keyOrigin } = resolvePublicKeys(options.publicKey, dir));
-  } catch (error) {
-    return fail(error instanceof Error ? error.message : String(error));
-  }
+  };
+}
 
-  const names = await readdir(dir);
+/**
+ * Checks every report in the directory: its own name, its Markdown's hash, its link to the report
+ * before it (so deletion, reordering or editing breaks the chain), and its signature. Unsigned reports
+ * fail unless allowUnsigned (they are still reported as unsigned, never as verified).
+ */
+export function verifyReportChain(
+  directory: ReportDirectory,
+  trusted: ResolvedPublicKeys,
+  allowUnsigned = false,
+): VerifyResult {
+  const { dir, names } = directory;
+  const { keys, origin: keyOrigin } = trusted;
   const files = names.filter((n) => REPORT_FILE.test(n)).sort(compareReportFiles);
-  if (files.length === 0)
-    return { ...fail(`verify-reports: no reports in ${dir}`), keyOrigin, keys: [...keys.keys()] };
+  if (files.length === 0) return verificationFailed(dir, `verify-reports: no reports in ${dir}`, trusted);
 
   const reports: ReportVerification[] = [];
-  let previousBytes: Buffer | null = null;
+  let previousBytes: Uint8Array | null = null;
   let previousName: string | null = null;
   for (const file of files) {
-    const bytes = await readFile(join(dir, file));
-    reports.push(await verifyOne(dir, file, bytes, previousName, previousBytes, keys, names));
+    const bytes = directory.files.get(file) ?? new Uint8Array();
+    reports.push(verifyOne(directory, file, bytes, previousName, previousBytes, keys));
     previousName = file;
     previousBytes = bytes;
   }
@@ -92,7 +98,6 @@ export async function verifyReports(dir: string, options: VerifyOptions = {}): P
     }
   }
 
-  const allowUnsigned = options.allowUnsigned ?? false;
   const firstFailure =
     reports.find((r) => r.status === 'failed') ??
     (allowUnsigned ? undefined : reports.find((r) => r.status === 'unsigned')) ??
@@ -113,19 +118,19 @@ export async function verifyReports(dir: string, options: VerifyOptions = {}): P
   };
 }
 
-async function verifyOne(
-  dir: string,
+function verifyOne(
+  directory: ReportDirectory,
   file: string,
-  bytes: Buffer,
+  bytes: Uint8Array,
   previousName: string | null,
-  previousBytes: Buffer | null,
+  previousBytes: Uint8Array | null,
   keys: Map<string, KeyObject>,
-  names: string[],
-): Promise<ReportVerification> {
+): ReportVerification {
+  const { names } = directory;
   const reasons: string[] = [];
   let report: Record<string, unknown>;
   try {
-    const parsed: unknown = JSON.parse(bytes.toString('utf8'));
+    const parsed: unknown = JSON.parse(Buffer.from(bytes).toString('utf8'));
     if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('not an object');
     report = parsed as Record<string, unknown>;
   } catch {
@@ -140,10 +145,14 @@ async function verifyOne(
   const markdown = report.markdown as { file?: unknown; sha256?: unknown } | undefined;
   if (!markdown || typeof markdown.file !== 'string' || typeof markdown.sha256 !== 'string') {
     reasons.push('no markdown hash');
-  } else if (!names.includes(markdown.file) || markdown.file.includes('/')) {
+  } else if (
+    !names.includes(markdown.file) ||
+    markdown.file.includes('/') ||
+    !directory.files.has(markdown.file)
+  ) {
     reasons.push(`its Markdown ${markdown.file} is missing`);
   } else {
-    const actual = sha256Hex(await readFile(join(dir, markdown.file)));
+    const actual = sha256Hex(directory.files.get(markdown.file)!);
     if (actual !== markdown.sha256)
       reasons.push(
         `its Markdown ${markdown.file} was changed (SHA-256 ${actual}, recorded ${markdown.sha256})`,

@@ -1,18 +1,13 @@
 /**
  * metrics-namespace: one drill's numbers to CloudWatch (PutMetricData, in the source's region), so the plan's
  * alarms (failed restore tests, PITR gap, snapshot age, RTO) fire from real drills. Report metrics come from
- * reportMetrics(report); the backup posture (PITR gap, newest automated snapshot's age) is read with two
- * describe calls at publish time. A failed publish is a warning: it never changes the verdict, never throws.
+ * reportMetrics(report); the backup posture (PITR gap, newest automated snapshot's age) is read at publish
+ * time by preflight's collection (one describe and every page of automated snapshots). A failed publish is a warning: it never changes the verdict, never throws.
  */
 import { CloudWatchClient, PutMetricDataCommand, type MetricDatum } from '@aws-sdk/client-cloudwatch';
-import {
-  DescribeDBClustersCommand,
-  DescribeDBClusterSnapshotsCommand,
-  DescribeDBInstancesCommand,
-  DescribeDBSnapshotsCommand,
-  RDSClient,
-} from '@aws-sdk/client-rds';
+import { RDSClient } from '@aws-sdk/client-rds';
 import type { Logger } from '../log/logger.js';
+import { collectBackupRecency, type BackupRecency } from '../preflight/collect.js';
 import { clusterIdentifier } from '../inputs/plan.js';
 import { clusterName, type Report } from '../report/model.js';
 import { reportMetrics, type Metric } from '../report/render/summary.js';
@@ -45,52 +40,40 @@ const errorText = (error: unknown): string => {
   return [e.name, e.message].filter(Boolean).join(': ') || String(error);
 };
 
-/** PITR gap and snapshot age of the source; a describe that fails leaves its value out. */
+/** PITR gap and snapshot age of the source, from preflight's collection; what could not be read is left out. */
 export async function samplePosture(
   rds: RDSClient,
   plan: PublishMetricsInput['plan'],
   now: Date,
   logger: Logger,
 ): Promise<PostureSample> {
-  const sample: PostureSample = {};
-  const hours = (d: Date) => Math.round(((now.getTime() - d.getTime()) / 3_600_000) * 100) / 100;
-  const newest = (times: (Date | undefined)[]) =>
-    times.filter((t): t is Date => t instanceof Date).sort((a, b) => b.getTime() - a.getTime())[0];
+  const source = plan.sourceCluster
+    ? { cluster: clusterIdentifier(plan.sourceCluster) }
+    : plan.sourceInstance
+      ? { instance: clusterName(plan.sourceInstance) }
+      : null;
+  if (!source) return {};
   try {
-    if (plan.sourceCluster) {
-      const id = clusterIdentifier(plan.sourceCluster);
-      const cluster = (await rds.send(new DescribeDBClustersCommand({ DBClusterIdentifier: id })))
-        .DBClusters?.[0];
-      const latest = cluster?.LatestRestorableTime;
-      if (latest) sample.pitrGapSeconds = Math.max(0, Math.round((now.getTime() - latest.getTime()) / 1000));
-      const snapshots = await rds.send(
-        new DescribeDBClusterSnapshotsCommand({ DBClusterIdentifier: id, SnapshotType: 'automated' }),
+    const recency = await collectBackupRecency(rds, source);
+    if (recency.snapshotsError) {
+      logger.warning(
+        `metrics: could not list the automated snapshots (${recency.snapshotsError}); publishing the rest`,
       );
-      const time = newest(
-        (snapshots.DBClusterSnapshots ?? [])
-          .filter((s) => s.Status === 'available')
-          .map((s) => s.SnapshotCreateTime),
-      );
-      if (time) sample.snapshotAgeHours = hours(time);
-    } else if (plan.sourceInstance) {
-      const id = clusterName(plan.sourceInstance);
-      const instance = (await rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: id })))
-        .DBInstances?.[0];
-      const latest = instance?.LatestRestorableTime;
-      if (latest) sample.pitrGapSeconds = Math.max(0, Math.round((now.getTime() - latest.getTime()) / 1000));
-      const snapshots = await rds.send(
-        new DescribeDBSnapshotsCommand({ DBInstanceIdentifier: id, SnapshotType: 'automated' }),
-      );
-      const time = newest(
-        (snapshots.DBSnapshots ?? [])
-          .filter((s) => s.Status === 'available')
-          .map((s) => s.SnapshotCreateTime),
-      );
-      if (time) sample.snapshotAgeHours = hours(time);
     }
+    return postureSample(recency, now);
   } catch (error) {
     logger.warning(`metrics: could not read the backup posture (${errorText(error)}); publishing the rest`);
+    return {};
   }
+}
+
+/** Seconds since the source's latest restorable time; hours (2 decimals) since its newest automated snapshot. */
+export function postureSample(recency: BackupRecency, now: Date): PostureSample {
+  const sample: PostureSample = {};
+  const { latestRestorableTime: latest, newestSnapshotTime: snapshot } = recency;
+  if (latest) sample.pitrGapSeconds = Math.max(0, Math.round((now.getTime() - latest.getTime()) / 1000));
+  if (snapshot)
+    sample.snapshotAgeHours = Math.round(((now.getTime() - snapshot.getTime()) / 3_600_000) * 100) / 100;
   return sample;
 }
 

@@ -1,8 +1,10 @@
 /**
- * One commit of several files through GitHub's GraphQL createCommitOnBranch mutation: GitHub signs
- * it, so it shows as Verified. The branch head is an optimistic lock (expectedHeadOid); when the
- * branch moved, the head is read again and the commit retried with backoff.
+ * One commit of several files through GitHub's GraphQL createCommitOnBranch mutation, over
+ * @actions/github's Octokit: GitHub signs it, so it shows as Verified. The branch head is an optimistic
+ * lock (expectedHeadOid); when the branch moved, the head is read again and the commit retried with
+ * backoff, after checkHead (the report chain's fork guard) approves the new head.
  */
+import { getOctokit } from '@actions/github';
 import type { Logger } from '../log/logger.js';
 
 export interface FileAddition {
@@ -20,8 +22,10 @@ export interface CommitFilesInput {
   expectedHeadOid?: string;
   files: FileAddition[];
   message: { headline: string; body?: string };
-  /** Default: GITHUB_GRAPHQL_URL, then https://api.github.com/graphql. */
+  /** The GraphQL endpoint. Default: GITHUB_GRAPHQL_URL, else from GITHUB_API_URL (GitHub Enterprise Server). */
   apiUrl?: string;
+  /** Where GITHUB_API_URL and GITHUB_GRAPHQL_URL are read from; default process.env. */
+  env?: Record<string, string | undefined>;
   sleep?: (ms: number) => Promise<void>;
   /** Attempts in all, including the first. Default 5. */
   maxAttempts?: number;
@@ -72,64 +76,103 @@ const isStale = (errors: GraphqlError[]): boolean =>
 /** Errors a retry can fix: network failures, 5xx, secondary rate limits. */
 class Transient extends Error {}
 
-export function graphqlClient(options: {
-  token: string;
-  apiUrl?: string;
-  fetch?: typeof fetch;
-}): GraphqlClient & { url: string } {
-  const url = options.apiUrl ?? process.env.GITHUB_GRAPHQL_URL ?? 'https://api.github.com/graphql';
-  const doFetch = options.fetch ?? fetch;
-  return {
-    url,
-    async query<T>(query: string, variables: Record<string, unknown>): Promise<T> {
-      let response: Response;
-      try {
-        response = await doFetch(url, {
-          method: 'POST',
-          headers: {
-            authorization: `bearer ${options.token}`,
-            'content-type': 'application/json',
-            accept: 'application/json',
-            'user-agent': 'restore-proof',
-          },
-          body: JSON.stringify({ query, variables }),
-        });
-      } catch (error) {
-        throw new Transient(
-          `GitHub API unreachable at ${url}: ${error instanceof Error ? error.message : String(error)}`,
-        );
-      }
-      const text = await response.text();
-      if (response.status === 401 || response.status === 403) {
-        const limited = response.headers.get('retry-after') || /rate limit/i.test(text);
-        if (limited) throw new Transient(`GitHub API rate limit (HTTP ${response.status})`);
-        throw new CommitError(
-          `GitHub API refused the token (HTTP ${response.status}); github-token needs contents: write`,
-          'auth',
-          0,
-        );
-      }
-      if (response.status >= 500 || response.status === 429)
-        throw new Transient(`GitHub API HTTP ${response.status}`);
-      let body: { data?: T; errors?: GraphqlError[] };
-      try {
-        body = JSON.parse(text) as { data?: T; errors?: GraphqlError[] };
-      } catch {
-        throw new CommitError(`GitHub API HTTP ${response.status} returned no JSON`, 'graphql', 0);
-      }
-      if (body.errors && body.errors.length > 0) throw new GraphqlErrors(body.errors);
-      if (!response.ok || body.data === undefined) {
-        throw new CommitError(`GitHub API HTTP ${response.status} without data`, 'graphql', 0);
-      }
-      return body.data;
-    },
-  };
-}
-
 class GraphqlErrors extends Error {
   constructor(readonly errors: GraphqlError[]) {
     super(errors.map((e) => e.message ?? e.type ?? 'unknown error').join('; '));
   }
+}
+
+/** What @octokit/request throws for an HTTP error or an unreachable host (status 500, no response). */
+interface OctokitRequestError {
+  name: string;
+  status: number;
+  message: string;
+  response?: { headers: Record<string, string | undefined> };
+}
+const isRequestError = (error: unknown): error is OctokitRequestError =>
+  error instanceof Error &&
+  error.name === 'HttpError' &&
+  typeof (error as { status?: unknown }).status === 'number';
+
+/** What @octokit/graphql throws when the response carries errors (a stale head among them). */
+const graphqlErrorsOf = (error: unknown): GraphqlError[] | null =>
+  error instanceof Error &&
+  error.name === 'GraphqlResponseError' &&
+  Array.isArray((error as { errors?: unknown }).errors)
+    ? (error as unknown as { errors: GraphqlError[] }).errors
+    : null;
+
+export interface GraphqlClientOptions {
+  token: string;
+  /** The GraphQL endpoint; default GITHUB_GRAPHQL_URL, else derived from GITHUB_API_URL by Octokit. */
+  apiUrl?: string;
+  env?: Record<string, string | undefined>;
+  fetch?: typeof fetch;
+}
+
+/**
+ * GraphQL through @actions/github's Octokit (its proxy-aware fetch, GITHUB_API_URL as the base), with
+ * errors sorted into what a retry can fix (Transient), a stale head (GraphqlErrors) and the rest (CommitError).
+ */
+export function graphqlClient(options: GraphqlClientOptions): GraphqlClient & { url: string } {
+  const env = options.env ?? process.env;
+  // The REST base: https://HOST/api/v3 on GitHub Enterprise Server.
+  const baseUrl = env.GITHUB_API_URL || 'https://api.github.com';
+  const endpoint = options.apiUrl ?? (env.GITHUB_GRAPHQL_URL || undefined);
+  const octokit = getOctokit(options.token, {
+    baseUrl,
+    userAgent: 'restore-proof',
+    ...(options.fetch ? { request: { fetch: options.fetch } } : {}),
+  });
+  // An explicit endpoint wins over the base (Octokit would send an /api/v3 base's GraphQL to /api/graphql).
+  const graphql = endpoint
+    ? octokit.graphql.defaults({ url: endpoint, baseUrl: originOf(endpoint) })
+    : octokit.graphql;
+  const url = endpoint ?? graphqlUrlOf(baseUrl);
+  return {
+    url,
+    async query<T>(query: string, variables: Record<string, unknown>): Promise<T> {
+      let data: T | undefined;
+      try {
+        data = await graphql<T>(query, variables);
+      } catch (error) {
+        const errors = graphqlErrorsOf(error);
+        if (errors) throw new GraphqlErrors(errors);
+        if (!isRequestError(error)) throw error;
+        if (!error.response) throw new Transient(`GitHub API unreachable at ${url}: ${error.message}`);
+        const { status } = error;
+        if (status === 401 || status === 403) {
+          const limited = error.response.headers['retry-after'] || /rate limit/i.test(error.message);
+          if (limited) throw new Transient(`GitHub API rate limit (HTTP ${status})`);
+          throw new CommitError(
+            `GitHub API refused the token (HTTP ${status}); github-token needs contents: write`,
+            'auth',
+            0,
+          );
+        }
+        if (status >= 500 || status === 429) throw new Transient(`GitHub API HTTP ${status}`);
+        throw new CommitError(`GitHub API HTTP ${status}: ${error.message}`, 'graphql', 0);
+      }
+      if (data === undefined || data === null || typeof data !== 'object')
+        throw new CommitError(`GitHub API at ${url} answered without data`, 'graphql', 0);
+      return data;
+    },
+  };
+}
+
+function originOf(endpoint: string): string {
+  try {
+    return new URL(endpoint).origin;
+  } catch {
+    throw new CommitError(`the GraphQL endpoint ${JSON.stringify(endpoint)} is not a URL`, 'not-found', 0);
+  }
+}
+
+/** Where Octokit sends GraphQL for a REST base: /api/graphql on Enterprise Server, else <base>/graphql. */
+function graphqlUrlOf(baseUrl: string): string {
+  return /\/api\/v3\/?$/.test(baseUrl)
+    ? baseUrl.replace(/\/api\/v3\/?$/, '/api/graphql')
+    : `${baseUrl.replace(/\/+$/, '')}/graphql`;
 }
 
 const HEAD_QUERY = `query($owner: String!, $name: String!, $ref: String!) {
@@ -165,7 +208,12 @@ export async function commitFiles(input: CommitFilesInput): Promise<CommitResult
   if (!/^[^/\s]+\/[^/\s]+$/.test(input.repository)) {
     throw new CommitError(`repository ${JSON.stringify(input.repository)} is not owner/name`, 'not-found', 0);
   }
-  const client = graphqlClient({ token: input.token, apiUrl: input.apiUrl, fetch: input.fetch });
+  const client = graphqlClient({
+    token: input.token,
+    apiUrl: input.apiUrl,
+    env: input.env,
+    fetch: input.fetch,
+  });
   const sleep = input.sleep ?? defaultSleep;
   const maxAttempts = Math.max(1, input.maxAttempts ?? 5);
   const baseDelay = input.baseDelayMs ?? 1000;

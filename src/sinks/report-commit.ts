@@ -8,7 +8,8 @@ import { resolve } from 'node:path';
 import type { Logger } from '../log/logger.js';
 import { verdictSentence } from '../report/render/markdown.js';
 import { clusterName, REPORT_FILE } from '../report/model.js';
-import { listReportFiles, repositoryPath, type WrittenReport } from './report-files.js';
+import { listReportFiles } from './report-dir.js';
+import { repositoryPath, type WrittenReport } from './report-files.js';
 import { CommitError, commitFiles, type CommitFilesInput, type GraphqlClient } from './github-commit.js';
 
 export interface CommitReportInput {
@@ -116,6 +117,7 @@ export async function commitReport(input: CommitReportInput): Promise<CommitRepo
       files: additions,
       message: commitMessage(written),
       checkHead: chainGuard(repository, dirPath, await listReportFiles(plan.reportDir)),
+      env,
       logger,
       ...input.commit,
     });

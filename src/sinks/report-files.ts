@@ -1,19 +1,16 @@
+/**
+ * Writes a drill's evidence into the report directory: the report JSON and Markdown composed by
+ * report/compose.ts, the public key beside them once, and the regenerated evidence index.
+ */
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
 import type { Logger } from '../log/logger.js';
 import type { DrillOutcome, Plan } from '../model/types.js';
-import { canonicalJson, sha256Hex } from '../report/canonical.js';
-import { renderIndex, type IndexedReport } from '../report/render/index-page.js';
-import { renderMarkdown } from '../report/render/markdown.js';
-import {
-  buildReport,
-  compareReportFiles,
-  REPORT_FILE,
-  reportStem,
-  runContextFromEnv,
-  type Report,
-} from '../report/model.js';
+import { sha256Hex } from '../report/canonical.js';
+import { composeReport } from '../report/compose.js';
+import { renderEvidenceIndex } from '../report/render/evidence-index.js';
+import { compareReportFiles, EVIDENCE_INDEX_FILE, runContextFromEnv, type Report } from '../report/model.js';
 import { secretsFrom } from '../report/sanitize.js';
 import {
   loadSigningKey,
@@ -21,10 +18,8 @@ import {
   PUBLIC_KEY_FILE,
   publicKeyFingerprint,
   publicKeyPem,
-  signReport,
 } from '../report/signing.js';
-
-export const INDEX_FILE = 'README.md';
+import { listReportFiles, readIndexedReports } from './report-dir.js';
 
 export interface WriteReportInput {
   plan: Pick<Plan, 'reportDir' | 'signingKey'> &
@@ -44,29 +39,18 @@ export interface WrittenReport {
   markdown: string;
   jsonPath: string;
   markdownPath: string;
-  indexPath: string;
+  /** The evidence index (README.md beside the reports). */
+  evidenceIndexPath: string;
   /** Set when this run wrote (or extended) the public key file beside the reports. */
   publicKeyPath: string | null;
   /** Every file this run wrote, for the commit: report JSON and Markdown, index, and a new public key. */
   files: string[];
 }
 
-/** Report JSON files in the directory, in chain (file-name) order. */
-export async function listReportFiles(dir: string): Promise<string[]> {
-  if (!existsSync(dir)) return [];
-  return (await readdir(dir)).filter((name) => REPORT_FILE.test(name)).sort(compareReportFiles);
-}
-
-/** The JSON file as written: readable, signature last; verification reads it back canonically. */
-export function serializeReport(report: Report): string {
-  canonicalJson(report); // refuses anything the canonical form cannot carry before it is written
-  return `${JSON.stringify(report, null, 2)}\n`;
-}
-
 /**
  * Writes the drill's evidence: builds the model, links it to the previous report, renders Markdown,
  * binds the Markdown's hash into the model, signs, writes both files, commits the public key beside
- * them once, and regenerates the index. Works the same for passed, failed and errored drills.
+ * them once, and regenerates the evidence index. Works the same for passed, failed and errored drills.
  */
 export async function writeReport(input: WriteReportInput): Promise<WrittenReport> {
   const { plan, outcome } = input;
@@ -84,37 +68,30 @@ export async function writeReport(input: WriteReportInput): Promise<WrittenRepor
 
   await mkdir(dir, { recursive: true });
   const existing = await listReportFiles(dir);
-  const stem = uniqueStem(reportStem(outcome), new Set(await readdir(dir)));
-  const file = `${stem}.json`;
-  const markdownFile = `${stem}.md`;
   const last = existing.at(-1);
+  const previous = last ? { file: last, sha256: sha256Hex(await readFile(join(dir, last))) } : null;
+  const workspace = env.GITHUB_WORKSPACE || process.cwd();
+  const { report, markdown, json } = composeReport({
+    outcome,
+    run: runContextFromEnv(env, outcome.cadence),
+    taken: new Set(await readdir(dir)),
+    previous,
+    generatedAt: now,
+    toolVersion: input.toolVersion ?? 'dev',
+    secrets,
+    signingKey,
+    shownDir: repositoryPath(resolve(dir), workspace) ?? toPosix(dir),
+  });
+  const file = report.file;
   if (last && compareReportFiles(last, file) > 0) {
     input.logger?.warning(
       `report: ${file} sorts before the existing ${last}; the chain follows file-name order, so verify-reports will flag it (is the clock right?)`,
     );
   }
-  const previous = last ? { file: last, sha256: sha256Hex(await readFile(join(dir, last))) } : null;
-
-  const report = buildReport({
-    outcome,
-    run: runContextFromEnv(env, outcome.cadence),
-    file,
-    markdownFile,
-    previous,
-    generatedAt: now,
-    toolVersion: input.toolVersion ?? 'dev',
-    secrets,
-  });
-  const fingerprint = signingKey ? publicKeyFingerprint(signingKey) : null;
-  const workspace = env.GITHUB_WORKSPACE || process.cwd();
-  const shownDir = repositoryPath(resolve(dir), workspace) ?? toPosix(dir);
-  const markdown = renderMarkdown(report, { signingFingerprint: fingerprint, reportDir: shownDir });
-  report.markdown.sha256 = sha256Hex(markdown);
-  if (signingKey) report.signature = signReport(report, signingKey);
+  const fingerprint = report.signature?.publicKeyFingerprint ?? null;
 
   const jsonPath = join(dir, file);
-  const markdownPath = join(dir, markdownFile);
-  const json = serializeReport(report);
+  const markdownPath = join(dir, report.markdown.file);
   await writeFile(markdownPath, markdown, { flag: 'wx' });
   await writeFile(jsonPath, json, { flag: 'wx' });
   const files = [jsonPath, markdownPath];
@@ -125,19 +102,12 @@ export async function writeReport(input: WriteReportInput): Promise<WrittenRepor
     if (publicKeyPath) files.push(publicKeyPath);
   }
 
-  const indexPath = await writeIndex(dir, now, input.logger);
-  files.push(indexPath);
+  const evidenceIndexPath = await writeEvidenceIndex(dir, now, input.logger);
+  files.push(evidenceIndexPath);
   input.logger?.info(
     `report: ${report.result} written to ${jsonPath} and ${markdownPath}${fingerprint ? ` (signed ${fingerprint})` : ' (unsigned)'}`,
   );
-  return { report, markdown, jsonPath, markdownPath, indexPath, publicKeyPath, files };
-}
-
-/** Two drills in the same second for the same source and cadence get -2, -3, ... */
-function uniqueStem(stem: string, taken: Set<string>): string {
-  const free = (s: string) => !taken.has(`${s}.json`) && !taken.has(`${s}.md`);
-  if (free(stem)) return stem;
-  for (let n = 2; ; n++) if (free(`${stem}-${n}`)) return `${stem}-${n}`;
+  return { report, markdown, jsonPath, markdownPath, evidenceIndexPath, publicKeyPath, files };
 }
 
 /**
@@ -176,23 +146,11 @@ async function ensurePublicKey(
   return path;
 }
 
-/** Reads every report in the directory and regenerates README.md from them. */
-export async function writeIndex(dir: string, now: Date, logger?: Logger): Promise<string> {
-  const entries: IndexedReport[] = [];
-  const unreadable: string[] = [];
-  for (const name of await listReportFiles(dir)) {
-    try {
-      const report = JSON.parse(await readFile(join(dir, name), 'utf8')) as Report;
-      if (!report || typeof report !== 'object' || !report.restore || !report.objectives)
-        throw new Error('shape');
-      entries.push({ file: name, report });
-    } catch {
-      unreadable.push(name);
-      logger?.warning(`report: ${name} could not be read for the index`);
-    }
-  }
-  const path = join(dir, INDEX_FILE);
-  await writeFile(path, renderIndex(entries, now, unreadable));
+/** Reads every report in the directory and regenerates its evidence index (README.md). */
+export async function writeEvidenceIndex(dir: string, now: Date, logger?: Logger): Promise<string> {
+  const { entries, unreadable } = await readIndexedReports(dir, null, logger);
+  const path = join(dir, EVIDENCE_INDEX_FILE);
+  await writeFile(path, renderEvidenceIndex(entries, now, unreadable));
   return path;
 }
 

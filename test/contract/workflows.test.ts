@@ -369,7 +369,7 @@ describe('fleet.yml: one drill per cluster', () => {
       ref: '${{ github.ref }}',
     });
     expect(index.steps!.map((s) => s.run ?? '').join('\n')).toContain(
-      'node .restore-proof/action/dist/fleet-index/index.js',
+      'node .restore-proof/action/dist/cli/index.js fleet-index',
     );
   });
 

@@ -1,4 +1,7 @@
-/** A local stand-in for the three GitHub GraphQL operations restore-proof uses, on 127.0.0.1. */
+/**
+ * A local stand-in for the three GitHub GraphQL operations restore-proof uses, on 127.0.0.1. It answers on
+ * any path and records it, so a test can see where GITHUB_API_URL or GITHUB_GRAPHQL_URL sent a request.
+ */
 import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -14,7 +17,14 @@ export interface RecordedCommit {
 export class GitHubStandIn {
   head = oid('initial');
   readonly commits: RecordedCommit[] = [];
-  readonly requests: { query: string; variables: Record<string, unknown>; authorization?: string }[] = [];
+  readonly requests: {
+    path?: string;
+    query: string;
+    variables: Record<string, unknown>;
+    authorization?: string;
+  }[] = [];
+  /** http://127.0.0.1:<port>, once started. */
+  origin = '';
   /** Report file names the tree at any head holds under the report directory. */
   treeEntries: string[] = [];
   /** Before each of the next N mutations, another push moves the branch. */
@@ -33,7 +43,8 @@ export class GitHubStandIn {
     });
     await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
     const { port } = this.server.address() as AddressInfo;
-    return `http://127.0.0.1:${port}/graphql`;
+    this.origin = `http://127.0.0.1:${port}`;
+    return `${this.origin}/graphql`;
   }
 
   async stop(): Promise<void> {
@@ -48,10 +59,12 @@ export class GitHubStandIn {
     let text = '';
     for await (const chunk of req) text += chunk;
     const { query, variables } = JSON.parse(text) as { query: string; variables: Record<string, unknown> };
-    this.requests.push({ query, variables, authorization: req.headers.authorization });
+    this.requests.push({ path: req.url, query, variables, authorization: req.headers.authorization });
     const status = this.failWith.shift();
     if (status) return { status, body: { message: `stand-in says ${status}` } };
-    if (req.headers.authorization !== `bearer ${this.token}`) {
+    // GitHub takes either scheme; Octokit sends `token` for an installation or personal token.
+    const [scheme, credential] = (req.headers.authorization ?? '').split(' ');
+    if (!/^(bearer|token)$/i.test(scheme ?? '') || credential !== this.token) {
       return { status: 401, body: { message: 'Bad credentials' } };
     }
     if (query.includes('createCommitOnBranch')) return { status: 200, body: this.commit(variables) };

@@ -64,3 +64,10 @@ export const plural = (n: number, one: string, many = `${one}s`): string => `${n
 
 export const yesNo = (met: boolean | null): string =>
   met === null ? 'not measured' : met ? 'yes' : '**NO**';
+
+/** A cost as text: `$1.23`, `<$0.01`, or `unknown`. */
+export function usd(value: number | null | undefined): string {
+  if (value === null || value === undefined) return 'unknown';
+  if (value > 0 && value < 0.01) return '<$0.01';
+  return `$${value.toFixed(2)}`;
+}

@@ -1,8 +1,7 @@
 import { CHECK_CATEGORIES, type CheckCategory } from '../../model/types.js';
-import { PRICING_REGION, usd } from '../../drill/cost.js';
 import { HIPAA_CLAUSES, type HipaaClause } from '../hipaa.js';
-import { cell, code, duration, plural, STATUS_ORDER, statusLabel, utc, value, yesNo } from './format.js';
-import { clusterName, type Report, type ReportCheck } from '../model.js';
+import { cell, code, duration, plural, STATUS_ORDER, statusLabel, usd, utc, value, yesNo } from './format.js';
+import { clusterName, PRICING_REGION, type Report, type ReportCheck } from '../model.js';
 import { PUBLIC_KEY_FILE } from '../signing.js';
 
 export interface MarkdownOptions {

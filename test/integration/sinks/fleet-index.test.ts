@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFleetIndex } from '../../../src/sinks/fleet-index.js';
-import { writeReport } from '../../../src/report/evidence.js';
+import { writeReport } from '../../../src/sinks/report-files.js';
 import { failingOutcome, passingOutcome } from '../../fixtures/report/outcomes.js';
 import { tempDir } from '../../support/temp-dir.js';
 

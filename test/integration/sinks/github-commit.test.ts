@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { memoryLogger } from '../../../src/log/logger.js';
 import { CommitError, commitFiles } from '../../../src/sinks/github-commit.js';
 import { commitReport } from '../../../src/sinks/report-commit.js';
-import { writeReport } from '../../../src/report/evidence.js';
+import { writeReport } from '../../../src/sinks/report-files.js';
 import { actionsEnv, passingOutcome } from '../../fixtures/report/outcomes.js';
 import { testKey, workspace } from '../../support/report-keys.js';
 import { GitHubStandIn, oid } from '../../support/github-standin.js';
@@ -49,7 +49,7 @@ describe('commitFiles against a local stand-in of the GitHub GraphQL API', () =>
       body: 'body',
       files: { 'docs/tests/a.json': '{"a":1}\n', 'docs/tests/README.md': '# Index\n' },
     });
-    expect(api.requests[0]?.authorization).toBe('bearer test-token');
+    expect(api.requests[0]?.authorization).toBe('token test-token');
     expect(sleeps).toEqual([]);
   });
 
@@ -89,6 +89,30 @@ describe('commitFiles against a local stand-in of the GitHub GraphQL API', () =>
     const refused = await commitFiles({ ...base(), token: 'wrong' }).catch((e: unknown) => e);
     expect(refused).toMatchObject({ kind: 'auth', attempts: 1 });
     expect(String(refused)).not.toContain('wrong');
+  });
+
+  it('honours GITHUB_API_URL: on GitHub Enterprise Server, GraphQL goes to /api/graphql', async () => {
+    const env = { GITHUB_API_URL: `${api.origin}/api/v3` };
+    await expect(commitFiles({ ...base(), apiUrl: undefined, env })).resolves.toMatchObject({ attempts: 1 });
+    expect(api.requests.map((r) => r.path)).toEqual(['/api/graphql', '/api/graphql']);
+    expect(api.commits).toHaveLength(1);
+  });
+
+  it('honours GITHUB_GRAPHQL_URL over GITHUB_API_URL', async () => {
+    const env = {
+      GITHUB_API_URL: 'http://127.0.0.1:9/api/v3',
+      GITHUB_GRAPHQL_URL: `${api.origin}/custom/graphql`,
+    };
+    await expect(commitFiles({ ...base(), apiUrl: undefined, env })).resolves.toMatchObject({ attempts: 1 });
+    expect(api.requests.map((r) => r.path)).toEqual(['/custom/graphql', '/custom/graphql']);
+  });
+
+  it('retries an unreachable API, then names it', async () => {
+    await api.stop();
+    const error = await commitFiles({ ...base(), maxAttempts: 2 }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ kind: 'network', attempts: 2 });
+    expect((error as Error).message).toContain(`GitHub API unreachable at ${apiUrl}`);
+    expect(sleeps).toEqual([1000]);
   });
 
   it('stops when the head check refuses the moved head', async () => {

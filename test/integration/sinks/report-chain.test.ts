@@ -1,14 +1,9 @@
 import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  formatVerifyResult,
-  PUBLIC_KEY_FILE,
-  renderVerifySummary,
-  verifyExitCode,
-  verifyReports,
-  writeReport,
-  type WrittenReport,
-} from '../../../src/report/evidence.js';
+import { PUBLIC_KEY_FILE } from '../../../src/report/signing.js';
+import { formatVerifyResult, renderVerifySummary, verifyExitCode } from '../../../src/report/verify.js';
+import { verifyReportDir } from '../../../src/sinks/report-dir.js';
+import { writeReport, type WrittenReport } from '../../../src/sinks/report-files.js';
 import { memoryLogger } from '../../../src/log/logger.js';
 import type { DrillOutcome } from '../../../src/model/types.js';
 import {
@@ -97,7 +92,7 @@ describe('writeReport and the chain', () => {
     expect(b.report.file).toBe(a.report.file.replace('.json', '-2.json'));
     expect(b.report.previous?.file).toBe(a.report.file);
     expect(c.report.previous?.file).toBe(b.report.file);
-    const result = await verifyReports(dir, { allowUnsigned: true });
+    const result = await verifyReportDir(dir, { allowUnsigned: true });
     expect(result.reports.map((r) => r.file)).toEqual([a.report.file, b.report.file, c.report.file]);
     expect(result.ok).toBe(true);
   });
@@ -120,14 +115,14 @@ describe('writeReport and the chain', () => {
     });
     expect(readFileSync(join(dir, PUBLIC_KEY_FILE), 'utf8').match(/BEGIN PUBLIC KEY/g)).toHaveLength(2);
     expect(logger.lines.some((l) => l.startsWith('warning: report: signing key SHA256:'))).toBe(true);
-    expect((await verifyReports(dir)).ok).toBe(true);
+    expect((await verifyReportDir(dir)).ok).toBe(true);
   });
 });
 
-describe('verifyReports', () => {
+describe('verifyReportDir', () => {
   it('verifies an untouched directory with the committed key', async () => {
     const { dir } = await threeReports();
-    const result = await verifyReports(dir);
+    const result = await verifyReportDir(dir);
     expect(result.ok).toBe(true);
     expect(result.reports.map((r) => r.status)).toEqual(['verified', 'verified', 'verified']);
     expect(result.firstFailure).toBeNull();
@@ -138,9 +133,9 @@ describe('verifyReports', () => {
   it('accepts the public key as PEM text or a path', async () => {
     const { dir } = await threeReports();
     const pem = readFileSync(join(dir, PUBLIC_KEY_FILE), 'utf8');
-    expect((await verifyReports(dir, { publicKey: pem })).ok).toBe(true);
-    expect((await verifyReports(dir, { publicKey: join(dir, PUBLIC_KEY_FILE) })).ok).toBe(true);
-    await expect(verifyReports(dir, { publicKey: '/nope.pem' })).resolves.toMatchObject({
+    expect((await verifyReportDir(dir, { publicKey: pem })).ok).toBe(true);
+    expect((await verifyReportDir(dir, { publicKey: join(dir, PUBLIC_KEY_FILE) })).ok).toBe(true);
+    await expect(verifyReportDir(dir, { publicKey: '/nope.pem' })).resolves.toMatchObject({
       ok: false,
       message: 'public-key: /nope.pem is neither PEM text nor a readable file',
     });
@@ -150,7 +145,7 @@ describe('verifyReports', () => {
     const { dir, names } = await threeReports();
     const path = join(dir, names[1]!);
     writeFileSync(path, readFileSync(path, 'utf8').replace('"seconds": 2412.5', '"seconds": 1412.5'));
-    const result = await verifyReports(dir);
+    const result = await verifyReportDir(dir);
     expect(result.ok).toBe(false);
     expect(verifyExitCode(result)).toBe(1);
     expect(result.firstFailure?.file).toBe(names[1]);
@@ -168,7 +163,7 @@ describe('verifyReports', () => {
     const { dir, written } = await threeReports();
     const md = written[0]!.markdownPath;
     writeFileSync(md, readFileSync(md, 'utf8').replace('**PASS**', '**PASS!**'));
-    const result = await verifyReports(dir);
+    const result = await verifyReportDir(dir);
     expect(result.firstFailure?.file).toBe(written[0]!.report.file);
     expect(result.firstFailure?.reasons[0]).toMatch(/its Markdown .* was changed/);
   });
@@ -177,7 +172,7 @@ describe('verifyReports', () => {
     const { dir, written, names } = await threeReports();
     rmSync(written[1]!.jsonPath);
     rmSync(written[1]!.markdownPath);
-    const result = await verifyReports(dir);
+    const result = await verifyReportDir(dir);
     expect(result.firstFailure?.file).toBe(names[2]);
     expect(result.firstFailure?.reasons).toEqual([
       `links to ${names[1]} but the report before it is ${names[0]} (a report was deleted)`,
@@ -187,7 +182,7 @@ describe('verifyReports', () => {
   it('fails when only the JSON of a middle report is deleted, and names the orphaned Markdown', async () => {
     const { dir, written } = await threeReports();
     rmSync(written[1]!.jsonPath);
-    const result = await verifyReports(dir);
+    const result = await verifyReportDir(dir);
     expect(result.reports.map((r) => [r.file, r.status])).toEqual([
       [written[0]!.report.file, 'verified'],
       [written[2]!.report.file, 'failed'],
@@ -199,7 +194,7 @@ describe('verifyReports', () => {
     const { dir, written, names } = await threeReports();
     rmSync(written[0]!.jsonPath);
     rmSync(written[0]!.markdownPath);
-    const result = await verifyReports(dir);
+    const result = await verifyReportDir(dir);
     expect(result.firstFailure?.file).toBe(names[1]);
     expect(result.firstFailure?.reasons[0]).toMatch(/an earlier report was deleted/);
   });
@@ -210,7 +205,7 @@ describe('verifyReports', () => {
     renameSync(a, `${a}.tmp`);
     renameSync(b, a);
     renameSync(`${a}.tmp`, b);
-    const result = await verifyReports(dir);
+    const result = await verifyReportDir(dir);
     expect(result.firstFailure?.file).toBe(names[0]);
     expect(result.firstFailure?.reasons).toContain(`names itself "${names[1]}" (renamed or reordered)`);
     expect(result.reports[1]?.reasons).toContain(
@@ -226,7 +221,7 @@ describe('verifyReports', () => {
       outcome: passingOutcome,
       env: { GITHUB_WORKSPACE: otherRoot },
     });
-    const result = await verifyReports(dir, { publicKey: join(otherDir, PUBLIC_KEY_FILE) });
+    const result = await verifyReportDir(dir, { publicKey: join(otherDir, PUBLIC_KEY_FILE) });
     expect(result.ok).toBe(false);
     expect(result.reports.every((r) => r.status === 'failed')).toBe(true);
     expect(result.firstFailure?.reasons[0]).toMatch(
@@ -245,7 +240,7 @@ describe('verifyReports', () => {
     const report = JSON.parse(readFileSync(path, 'utf8'));
     report.signature.value = forged.report.signature!.value;
     writeFileSync(path, JSON.stringify(report, null, 2));
-    const result = await verifyReports(dir);
+    const result = await verifyReportDir(dir);
     expect(result.firstFailure).toMatchObject({ file: names[2], status: 'failed' });
     expect(result.firstFailure?.reasons).toEqual([
       'signature does not match the content (the JSON was edited)',
@@ -254,11 +249,11 @@ describe('verifyReports', () => {
 
   it('reports unsigned reports as unsigned, never verified, and fails unless allowed', async () => {
     const { dir, names } = await threeReports(null);
-    const result = await verifyReports(dir);
+    const result = await verifyReportDir(dir);
     expect(result.reports.map((r) => r.status)).toEqual(['unsigned', 'unsigned', 'unsigned']);
     expect(result.ok).toBe(false);
     expect(result.message).toBe(`verify-reports: ${names[0]} is unsigned: no signature`);
-    const allowed = await verifyReports(dir, { allowUnsigned: true });
+    const allowed = await verifyReportDir(dir, { allowUnsigned: true });
     expect(allowed.ok).toBe(true);
     expect(allowed.reports.map((r) => r.status)).toEqual(['unsigned', 'unsigned', 'unsigned']);
     expect(allowed.message).toMatch(/0 of 3 reports verified, 3 unsigned \(allowed\)/);
@@ -270,7 +265,7 @@ describe('verifyReports', () => {
     const report = JSON.parse(readFileSync(path, 'utf8'));
     report.signature = null;
     writeFileSync(path, JSON.stringify(report, null, 2));
-    const result = await verifyReports(dir, { allowUnsigned: true });
+    const result = await verifyReportDir(dir, { allowUnsigned: true });
     // Stripping the signature changes the bytes the next report's link holds.
     expect(result.reports[0]?.status).toBe('unsigned');
     expect(result.firstFailure?.file).toBe(names[1]);
@@ -280,17 +275,17 @@ describe('verifyReports', () => {
   it('fails invalid JSON and an empty directory', async () => {
     const { dir, names } = await threeReports();
     writeFileSync(join(dir, names[2]!), '{"truncated":');
-    expect((await verifyReports(dir)).firstFailure).toMatchObject({
+    expect((await verifyReportDir(dir)).firstFailure).toMatchObject({
       file: names[2],
       reasons: ['not valid JSON (edited or truncated)'],
     });
     const { dir: empty } = workspace();
-    expect((await verifyReports(empty)).message).toBe(`verify-reports: ${empty} does not exist`);
+    expect((await verifyReportDir(empty)).message).toBe(`verify-reports: ${empty} does not exist`);
   });
 
   it('formats one line per report and the verdict', async () => {
     const { dir, names } = await threeReports();
-    const lines = formatVerifyResult(await verifyReports(dir));
+    const lines = formatVerifyResult(await verifyReportDir(dir));
     expect(lines[0]).toBe(`verified ${names[0]}`);
     expect(lines.at(-2)).toMatch(/^trusted keys \(.*restore-proof\.pub\.pem\): SHA256:/);
     expect(lines.at(-1)).toMatch(/3 of 3 reports verified/);
@@ -299,7 +294,7 @@ describe('verifyReports', () => {
   it('renders a job summary that names the failing file', async () => {
     const { dir, names } = await threeReports();
     writeFileSync(join(dir, names[1]!), '{}');
-    const summary = renderVerifySummary(await verifyReports(dir));
+    const summary = renderVerifySummary(await verifyReportDir(dir));
     expect(summary.split('\n')[0]).toBe('## restore-proof verify-reports: FAILED');
     expect(summary).toContain(`| \`${names[1]}\` | **failed** |`);
     expect(summary).toContain('Trusted keys (from');

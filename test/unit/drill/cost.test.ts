@@ -4,9 +4,10 @@ import {
   RDS_POSTGRESQL_HOURLY_USD,
   estimateDrillCost,
   instanceSeconds,
-  usd,
 } from '../../../src/drill/cost.js';
-import { renderIndex, buildReport, runContextFromEnv } from '../../../src/report/evidence.js';
+import { buildReport, runContextFromEnv } from '../../../src/report/model.js';
+import { renderEvidenceIndex } from '../../../src/report/render/evidence-index.js';
+import { usd } from '../../../src/report/render/format.js';
 import type { DrillOutcome } from '../../../src/model/types.js';
 import { erroredOutcome, passingOutcome } from '../../fixtures/report/outcomes.js';
 
@@ -136,7 +137,7 @@ describe('the index: estimated cost by month', () => {
 
   test('sums each calendar month, newest first, and counts reports without a price', () => {
     const a = { ...passingOutcome, cost: estimateDrillCost({ outcome: withPhases(60), plan }) };
-    const page = renderIndex(
+    const page = renderEvidenceIndex(
       [
         entry(a, '2026-03-02T03:00:00.000Z', '2026-03-02T030000Z-weekly-x.json'),
         entry(a, '2026-03-09T03:00:00.000Z', '2026-03-09T030000Z-weekly-x.json'),
@@ -152,7 +153,7 @@ describe('the index: estimated cost by month', () => {
 
   test('an RDS instance drill without a price counts as unpriced, a local-pitr drill does not', () => {
     const a = { ...passingOutcome, cost: estimateDrillCost({ outcome: withPhases(60), plan }) };
-    const page = renderIndex(
+    const page = renderEvidenceIndex(
       [
         entry(a, '2026-04-06T03:00:00.000Z', '2026-04-06T030000Z-weekly-x.json'),
         entry(

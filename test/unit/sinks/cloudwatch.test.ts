@@ -1,9 +1,15 @@
 import { CloudWatchClient, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
-import { DescribeDBClustersCommand, DescribeDBClusterSnapshotsCommand, RDSClient } from '@aws-sdk/client-rds';
+import {
+  DescribeDBClustersCommand,
+  DescribeDBClusterSnapshotsCommand,
+  DescribeDBInstancesCommand,
+  DescribeDBSnapshotsCommand,
+  RDSClient,
+} from '@aws-sdk/client-rds';
 import { mockClient } from 'aws-sdk-client-mock';
 import { memoryLogger } from '../../../src/log/logger.js';
 import { drillMetrics, publishMetrics } from '../../../src/sinks/cloudwatch.js';
-import { buildReport, runContextFromEnv } from '../../../src/report/evidence.js';
+import { buildReport, runContextFromEnv } from '../../../src/report/model.js';
 import type { DrillOutcome } from '../../../src/model/types.js';
 import { erroredOutcome, failingOutcome, passingOutcome } from '../../fixtures/report/outcomes.js';
 
@@ -130,4 +136,53 @@ test('without metrics-namespace nothing is called', async () => {
   });
   expect(result.status).toBe('skipped');
   expect(cw.calls()).toHaveLength(0);
+});
+
+test('every page of automated snapshots counts: the newest may be on the last page', async () => {
+  rds.on(DescribeDBClusterSnapshotsCommand).callsFake((input: { Marker?: string }) =>
+    input.Marker === 'page-2'
+      ? {
+          DBClusterSnapshots: [{ Status: 'available', SnapshotCreateTime: new Date('2026-01-31T01:40:00Z') }],
+        }
+      : {
+          DBClusterSnapshots: [{ Status: 'available', SnapshotCreateTime: new Date('2026-01-29T03:10:00Z') }],
+          Marker: 'page-2',
+        },
+  );
+  const result = await publish(passingOutcome);
+  expect(rds.commandCalls(DescribeDBClusterSnapshotsCommand)).toHaveLength(2);
+  expect(result.metrics.find((m) => m.name === 'SnapshotAgeHours')?.value).toBe(2);
+});
+
+test('an RDS instance source: its restorable time and automated DB snapshots', async () => {
+  rds.on(DescribeDBInstancesCommand).resolves({
+    DBInstances: [{ LatestRestorableTime: new Date('2026-01-31T03:39:00Z') }],
+  });
+  rds.on(DescribeDBSnapshotsCommand).resolves({
+    DBSnapshots: [{ Status: 'available', SnapshotCreateTime: new Date('2026-01-30T15:40:00Z') }],
+  });
+  const result = await publishMetrics({
+    plan: { ...plan, sourceCluster: undefined, sourceInstance: 'billing-pg' },
+    report: report(passingOutcome),
+    logger: memoryLogger(),
+    cloudwatch: new CloudWatchClient({ region: 'us-east-1' }),
+    rds: new RDSClient({ region: 'us-east-1' }),
+    now: () => now,
+  });
+  expect(rds.commandCalls(DescribeDBInstancesCommand)[0]!.args[0].input).toEqual({
+    DBInstanceIdentifier: 'billing-pg',
+  });
+  expect(rds.commandCalls(DescribeDBClustersCommand)).toHaveLength(0);
+  const value = (name: string) => result.metrics.find((m) => m.name === name)?.value;
+  expect([value('PitrGapSeconds'), value('SnapshotAgeHours')]).toEqual([60, 12]);
+});
+
+test('snapshots that cannot be listed leave the snapshot age out and keep the PITR gap', async () => {
+  rds.on(DescribeDBClusterSnapshotsCommand).rejects(Object.assign(new Error('no'), { name: 'AccessDenied' }));
+  const logger = memoryLogger();
+  const result = await publish(passingOutcome, logger);
+  const names = result.metrics.map((m) => m.name);
+  expect(names).toContain('PitrGapSeconds');
+  expect(names).not.toContain('SnapshotAgeHours');
+  expect(logger.lines.join('\n')).toMatch(/could not list the automated snapshots \(AccessDenied\)/);
 });

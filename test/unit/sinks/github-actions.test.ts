@@ -1,13 +1,13 @@
 import type * as Core from '@actions/core';
-import { memoryLogger } from '../../../src/log/logger.js';
 import {
   publishToActions,
   type ActionsCore,
   type AnnotationProperties,
 } from '../../../src/sinks/github-actions.js';
-import { writeReport } from '../../../src/report/evidence.js';
+import { join } from 'node:path';
+import type { WrittenReport } from '../../../src/sinks/report-files.js';
 import { failingOutcome } from '../../fixtures/report/outcomes.js';
-import { testKey, workspace } from '../../support/report-keys.js';
+import { composeFirst } from '../../support/report-keys.js';
 
 /** @actions/core itself fits the interface (checked by the compiler, not at run time). */
 const _coreFits: typeof Core extends ActionsCore ? true : never = true;
@@ -33,16 +33,30 @@ function fakeCore() {
   return { core, outputs, annotations, summary, writes: () => written };
 }
 
+/** What writeReport returns for a report in <root>/docs/tests, composed in memory (nothing is written). */
+function writtenIn(root: string, signingKey?: string): WrittenReport {
+  const { report, markdown } = composeFirst({ outcome: failingOutcome }, signingKey);
+  const dir = join(root, 'docs', 'tests');
+  const jsonPath = join(dir, report.file);
+  const markdownPath = join(dir, report.markdown.file);
+  const evidenceIndexPath = join(dir, 'README.md');
+  return {
+    report,
+    markdown,
+    jsonPath,
+    markdownPath,
+    evidenceIndexPath,
+    publicKeyPath: null,
+    files: [jsonPath, markdownPath, evidenceIndexPath],
+  };
+}
+
 describe('publishToActions', () => {
+  const root = '/home/runner/work/platform/platform';
+
   it('sets the outputs, annotates each failure on its line of the report and writes the summary', async () => {
-    const { root, dir } = workspace();
     const env = { GITHUB_WORKSPACE: root, GITHUB_STEP_SUMMARY: '/dev/null' };
-    const written = await writeReport({
-      plan: { reportDir: dir, signingKey: testKey },
-      outcome: failingOutcome,
-      env,
-      logger: memoryLogger(),
-    });
+    const written = writtenIn(root);
     const fake = fakeCore();
     await publishToActions({ written, core: fake.core, env });
 
@@ -66,11 +80,7 @@ describe('publishToActions', () => {
   });
 
   it('skips the job summary outside GitHub Actions', async () => {
-    const { root, dir } = workspace();
-    const written = await writeReport({
-      plan: { reportDir: dir, signingKey: undefined },
-      outcome: failingOutcome,
-    });
+    const written = writtenIn(root, ''); // unsigned
     const fake = fakeCore();
     await publishToActions({ written, core: fake.core, env: { GITHUB_WORKSPACE: root } });
     expect(fake.writes()).toBe(0);

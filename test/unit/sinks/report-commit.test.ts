@@ -1,5 +1,6 @@
 import { branchFromEnv, commitMessage } from '../../../src/sinks/report-commit.js';
-import { buildReport, runContextFromEnv, type WrittenReport } from '../../../src/report/evidence.js';
+import { buildReport, runContextFromEnv } from '../../../src/report/model.js';
+import type { WrittenReport } from '../../../src/sinks/report-files.js';
 import { failingOutcome } from '../../fixtures/report/outcomes.js';
 
 describe('report commits', () => {

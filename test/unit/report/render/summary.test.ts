@@ -1,13 +1,11 @@
+import { buildReport, runContextFromEnv, type Report } from '../../../../src/report/model.js';
+import { renderMarkdown } from '../../../../src/report/render/markdown.js';
 import {
   annotationsFor,
-  buildReport,
   renderJobSummary,
-  renderMarkdown,
   reportMetrics,
   reportOutputs,
-  runContextFromEnv,
-  type Report,
-} from '../../../../src/report/evidence.js';
+} from '../../../../src/report/render/summary.js';
 import { erroredOutcome, failingOutcome, passingOutcome } from '../../../fixtures/report/outcomes.js';
 import type { DrillOutcome } from '../../../../src/model/types.js';
 

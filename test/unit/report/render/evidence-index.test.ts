@@ -1,4 +1,5 @@
-import { buildReport, renderIndex, runContextFromEnv, type Report } from '../../../../src/report/evidence.js';
+import { buildReport, runContextFromEnv, type Report } from '../../../../src/report/model.js';
+import { renderEvidenceIndex } from '../../../../src/report/render/evidence-index.js';
 import type { DrillOutcome } from '../../../../src/model/types.js';
 import { failingOutcome, passingOutcome } from '../../../fixtures/report/outcomes.js';
 
@@ -22,12 +23,12 @@ const entry = (outcome: DrillOutcome, startedAt: string, signed = true): { file:
 const row = (page: string, testType: string): string =>
   page.split('\n').find((l) => l.startsWith(`| ${testType} |`)) ?? '';
 
-describe('docs/tests index', () => {
+describe('the evidence index (docs/tests/README.md)', () => {
   const weekly = (d: string, signed = true) => entry(passingOutcome, d, signed);
   const monthly = (d: string, outcome = { ...passingOutcome, cadence: 'monthly' }) => entry(outcome, d);
 
   it("fills the plan's schedule from the reports", () => {
-    const page = renderIndex(
+    const page = renderEvidenceIndex(
       [
         weekly('2026-01-24T03:00:00.000Z'),
         weekly('2026-01-31T03:00:00.000Z'),
@@ -49,15 +50,15 @@ describe('docs/tests index', () => {
   it('marks an overdue test once its grace has passed, and a due one before that', () => {
     const entries = [weekly('2026-01-31T03:00:00.000Z')];
     expect(
-      row(renderIndex(entries, new Date('2026-02-08T00:00:00Z')), 'Weekly restore validation'),
+      row(renderEvidenceIndex(entries, new Date('2026-02-08T00:00:00Z')), 'Weekly restore validation'),
     ).toContain('| due now (2026-02-07) |');
     expect(
-      row(renderIndex(entries, new Date('2026-02-10T00:00:00Z')), 'Weekly restore validation'),
+      row(renderEvidenceIndex(entries, new Date('2026-02-10T00:00:00Z')), 'Weekly restore validation'),
     ).toContain('| **OVERDUE** since 2026-02-07 |');
   });
 
   it('counts next due from the last passing run and shows a failure', () => {
-    const page = renderIndex(
+    const page = renderEvidenceIndex(
       [monthly('2026-01-05T04:00:00.000Z'), entry(failingOutcome, '2026-02-01T04:00:00.000Z')],
       new Date('2026-02-04T00:00:00Z'),
     );
@@ -65,7 +66,7 @@ describe('docs/tests index', () => {
   });
 
   it('lists unscheduled cadences as their own rows', () => {
-    const page = renderIndex(
+    const page = renderEvidenceIndex(
       [entry({ ...passingOutcome, cadence: 'audit' }, '2026-01-31T03:00:00.000Z')],
       new Date(),
     );
@@ -73,7 +74,7 @@ describe('docs/tests index', () => {
   });
 
   it('draws the trend as Mermaid charts and the history newest first', () => {
-    const page = renderIndex(
+    const page = renderEvidenceIndex(
       [weekly('2026-01-24T03:00:00.000Z'), weekly('2026-01-31T03:00:00.000Z', false)],
       new Date('2026-02-01T00:00:00Z'),
     );
@@ -88,7 +89,7 @@ describe('docs/tests index', () => {
   });
 
   it('says so when there is nothing yet', () => {
-    const page = renderIndex([], new Date('2026-02-01T00:00:00Z'));
+    const page = renderEvidenceIndex([], new Date('2026-02-01T00:00:00Z'));
     expect(page).toContain('No drill has completed a restore yet.');
     expect(page).toContain('No report yet.');
   });

@@ -1,6 +1,8 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { canonicalJson, signedBytes, writeReport } from '../../../src/report/evidence.js';
+import { canonicalJson } from '../../../src/report/canonical.js';
+import { signedBytes } from '../../../src/report/signing.js';
+import { writeReport } from '../../../src/sinks/report-files.js';
 import {
   actionsEnv,
   erroredOutcome,
