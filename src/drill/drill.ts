@@ -18,6 +18,7 @@ import { firstQuery as queryCopy, type FirstQuery } from './first-query.js';
 import { drillOutcome, judge, outcomeLine, sourceName, type DrillFindings } from './outcome.js';
 import { STATE, type StateStore } from './state.js';
 import { startTunnel as startTunnelProcess, throughTunnel, type Tunnel } from './tunnel.js';
+import { secretsOf } from '../inputs/secrets.js';
 
 export interface DrillDeps {
   plan: Plan;
@@ -159,5 +160,5 @@ function describeError(e: unknown, signal: AbortSignal, cancel: AbortSignal | un
   if (cancel?.aborted) return `cancelled: ${String((cancel.reason as Error)?.message ?? cancel.reason)}`;
   if (signal.aborted) return `timed out after timeout-minutes ${plan.timeoutMinutes}`;
   const message = e instanceof Error ? e.message : String(e);
-  return redact(message.split('\n')[0] ?? message, plan.productionUrl, plan.signingKey, plan.githubToken);
+  return redact(message.split('\n')[0] ?? message, ...secretsOf(plan));
 }

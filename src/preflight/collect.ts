@@ -11,7 +11,7 @@ import {
   type DBClusterSnapshot,
   type RDSClient,
 } from '@aws-sdk/client-rds';
-import { InputError, clusterIdentifier } from '../inputs/plan.js';
+import { InputError } from '../inputs/input-error.js';
 import type { KeyManagerResolver } from './key-manager.js';
 import type { PostureFacts } from './posture.js';
 
@@ -21,18 +21,19 @@ const errorName = (error: unknown): string =>
 export async function collectPostureFacts(
   rds: RDSClient,
   keyManager: KeyManagerResolver,
-  source: string,
+  source: { id: string; arn?: string },
   region: string,
 ): Promise<PostureFacts> {
+  const named = source.arn ?? source.id;
   let started = Date.now();
   let cluster;
   try {
-    const out = await rds.send(new DescribeDBClustersCommand({ DBClusterIdentifier: source }));
+    const out = await rds.send(new DescribeDBClustersCommand({ DBClusterIdentifier: named }));
     cluster = out.DBClusters?.[0];
   } catch (error) {
     if (!/NotFound/.test(errorName(error))) throw error;
   }
-  if (!cluster) throw new InputError('source-cluster', `names no DB cluster in ${region}`, source);
+  if (!cluster) throw new InputError('source-cluster', `names no DB cluster in ${region}`, named);
   const describeMs = Date.now() - started;
 
   started = Date.now();
@@ -43,7 +44,7 @@ export async function collectPostureFacts(
     do {
       const out = await rds.send(
         new DescribeDBClusterSnapshotsCommand({
-          DBClusterIdentifier: cluster.DBClusterIdentifier ?? clusterIdentifier(source),
+          DBClusterIdentifier: cluster.DBClusterIdentifier ?? source.id,
           SnapshotType: 'automated',
           Marker: marker,
         }),

@@ -9,8 +9,9 @@
 import type { RDSClient } from '@aws-sdk/client-rds';
 import type { KMSClient } from '@aws-sdk/client-kms';
 import type { Logger } from '../log/logger.js';
-import { InputError, clusterIdentifier, regionFromArn } from '../inputs/plan.js';
-import { rdsClient } from '../providers/rds/aurora.js';
+import { InputError } from '../inputs/input-error.js';
+import type { PlanSource } from '../inputs/plan-types.js';
+import { rdsClient } from '../providers/rds/region.js';
 import { checkTerraform, type Annotation } from './terraform/policy.js';
 import type { CheckResult, Plan } from '../model/types.js';
 import { collectPostureFacts } from './collect.js';
@@ -55,10 +56,14 @@ export function preflightThresholds(plan: Plan): PostureThresholds {
  * Runs every preflight check the plan asks for. Throws InputError when the source cluster does not exist
  * (or nothing was given to check); AWS errors on a single figure become that check's 'error' status.
  */
-export async function runPreflight(plan: Plan, deps: PreflightDeps = {}): Promise<CheckResult[]> {
+export async function runPreflight(
+  plan: Plan & { source?: PlanSource },
+  deps: PreflightDeps = {},
+): Promise<CheckResult[]> {
   const thresholds = preflightThresholds(plan);
   const checks: CheckResult[] = [];
-  const posture = Boolean(plan.sourceCluster) && plan.provider === 'aurora';
+  const cluster = plan.source?.kind === 'aurora-cluster' ? plan.source : undefined;
+  const posture = cluster !== undefined && plan.provider === 'aurora';
   if (!posture && !plan.terraformPlan && !plan.terraformDir) {
     throw new InputError(
       'source-cluster',
@@ -66,14 +71,13 @@ export async function runPreflight(plan: Plan, deps: PreflightDeps = {}): Promis
     );
   }
 
-  if (posture && plan.sourceCluster) {
-    const region = plan.awsRegion ?? regionFromArn(plan.sourceCluster);
+  if (posture && cluster) {
+    const region = cluster.region;
     if (!region) throw new Error('preflight: the plan names a source cluster but no region');
     const rds = deps.rds ?? rdsClient(region);
     const keyManager = deps.keyManager ?? describeKeyManager(deps.kms ?? kmsClient(region));
-    const source = clusterIdentifier(plan.sourceCluster);
-    deps.logger?.info(`preflight: describing ${source} in ${region} (describe calls only)`);
-    const facts = await collectPostureFacts(rds, keyManager, plan.sourceCluster, region);
+    deps.logger?.info(`preflight: describing ${cluster.id} in ${region} (describe calls only)`);
+    const facts = await collectPostureFacts(rds, keyManager, cluster, region);
     checks.push(...postureChecks(facts, thresholds, (deps.now ?? (() => new Date()))()));
   }
 
