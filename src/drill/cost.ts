@@ -6,7 +6,8 @@
  * estimate for budgeting a cadence, never a bill: the prices are fixed tables below, not read from the AWS
  * Price List API, and they are us-east-1 on-demand list prices.
  */
-import type { CostItem, DrillCost, DrillOutcome, Plan, ProviderName } from '../model/types.js';
+import type { CostItem, DrillCost, DrillOutcome, ProviderName } from '../model/types.js';
+import type { RestoreTestPlan as Plan } from '../inputs/plan-types.js';
 import { PRICING_REGION } from '../report/model.js';
 
 /**

@@ -5,7 +5,8 @@
  */
 import type { Logger } from '../log/logger.js';
 import type { CreatedResource, Provider } from '../providers/provider.js';
-import type { CleanupOutcome, Plan } from '../model/types.js';
+import type { CleanupOutcome } from '../model/types.js';
+import type { RestoreTestPlan as Plan } from '../inputs/plan-types.js';
 import { cleanupAction, keptMessage, type DrillEnding } from './cleanup-policy.js';
 import { STATE, type StateStore } from './state.js';
 

@@ -1,7 +1,8 @@
 /** The first query on the copy: the moment the recovery is complete, retried while DNS and the endpoint settle. */
 import { connect } from '../db/connect.js';
 import type { Logger } from '../log/logger.js';
-import type { Plan, Target } from '../model/types.js';
+import type { Target } from '../model/types.js';
+import type { RestoreTestPlan as Plan } from '../inputs/plan-types.js';
 import { pollUntil, type Sleep } from '../time/poll.js';
 import type { Clock } from '../time/timeline.js';
 

@@ -4,7 +4,8 @@
  */
 import { objectiveChecks } from '../checks/objectives.js';
 import type { CreatedResource, Provider } from '../providers/provider.js';
-import type { CheckResult, CleanupOutcome, DrillOutcome, Plan, Target } from '../model/types.js';
+import type { CheckResult, CleanupOutcome, DrillOutcome, Target } from '../model/types.js';
+import type { RestoreTestPlan as Plan } from '../inputs/plan-types.js';
 import type { Clock, Timeline } from '../time/timeline.js';
 import { estimateDrillCost } from './cost.js';
 

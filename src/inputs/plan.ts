@@ -19,7 +19,8 @@ import { planCopy } from './copy.js';
 import { planCrossRegion } from './cross-region.js';
 import { planEvidence } from './evidence.js';
 import { planLocalPitr } from './local-pitr.js';
-import type { CommandPlan, Limits } from './plan-types.js';
+import type { CommandPlan, Limits, RestoreTestPlan } from './plan-types.js';
+import { InputError } from './input-error.js';
 import { planPosture } from './posture.js';
 import type { RawInputs } from './names.js';
 import { defined, readInputs, type InputReader } from './raw-inputs.js';
@@ -153,4 +154,13 @@ export function buildPlan(raw: RawInputs, env: NodeJS.ProcessEnv = process.env):
     case 'verify-reports':
       return { ...legacy, command, secrets, ...defined({ publicKey }) };
   }
+}
+
+/** buildPlan for command restore-test (the default command), typed as its plan. */
+export function buildRestoreTestPlan(raw: RawInputs, env: NodeJS.ProcessEnv = process.env): RestoreTestPlan {
+  const plan = buildPlan({ ...raw, command: raw.command ?? 'restore-test' }, env);
+  if (plan.command !== 'restore-test') {
+    throw new InputError('command', `must be restore-test here; got ${plan.command}`);
+  }
+  return plan;
 }

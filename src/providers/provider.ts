@@ -1,6 +1,7 @@
 import type { Logger } from '../log/logger.js';
 import type { Clock, Timeline } from '../time/timeline.js';
-import type { CleanupOutcome, Plan, ProviderName, SourceInfo, Target } from '../model/types.js';
+import type { CleanupOutcome, ProviderName, SourceInfo, Target } from '../model/types.js';
+import type { RestoreTestPlan as Plan } from '../inputs/plan-types.js';
 
 /** Something a drill created and must delete. Recorded in state the moment its create call returns. */
 export interface CreatedResource {

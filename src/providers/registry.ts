@@ -1,4 +1,5 @@
-import type { Plan, ProviderName } from '../model/types.js';
+import type { ProviderName } from '../model/types.js';
+import type { RestoreTestPlan as Plan } from '../inputs/plan-types.js';
 import { AuroraProvider } from './rds/aurora.js';
 import { LocalPitrProvider } from './local-pitr/provider.js';
 import type { Provider } from './provider.js';

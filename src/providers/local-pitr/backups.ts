@@ -7,9 +7,9 @@ import { existsSync } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import pg from 'pg';
-import { settingsFromUrl } from '../../db/connect.js';
+import type { ConnectionSettings } from '../../model/types.js';
 import { InputError } from '../../inputs/plan.js';
-import type { Plan } from '../../model/types.js';
+import type { RestoreTestPlan as Plan } from '../../inputs/plan-types.js';
 
 /** One base backup in backup-dir, as read from its backup_label and the archived backup history file. */
 export interface BaseBackup {
@@ -132,9 +132,10 @@ export async function listBackups(plan: Plan): Promise<BaseBackup[]> {
 /** Reads a label time: UTC or an offset here; any other zone through the source (source-url). */
 async function readLabelTime(raw: string, plan: Plan): Promise<Date | undefined> {
   const local = parsePgTimestamp(raw);
-  if (local || !plan.sourceUrl) return local;
+  const source = sourceUrl(plan);
+  if (local || !source) return local;
   const client = new pg.Client({
-    ...settingsFromUrl(plan.sourceUrl, 'disable'),
+    ...source,
     connectionTimeoutMillis: 5000,
   });
   client.on('error', () => undefined);
@@ -148,3 +149,7 @@ async function readLabelTime(raw: string, plan: Plan): Promise<Date | undefined>
     await client.end().catch(() => undefined);
   }
 }
+
+/** source-url's connection settings, parsed while planning (ssl-mode disable: a local server). */
+export const sourceUrl = (plan: Plan): ConnectionSettings | undefined =>
+  plan.source.kind === 'local-pitr' ? plan.source.url?.settings : undefined;

@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import type { Plan } from '../../model/types.js';
+import type { RestoreTestPlan as Plan } from '../../inputs/plan-types.js';
 
 /** A restore_command that copies from the archive; the path is quoted for the shell and for postgresql.conf. */
 export function restoreCommand(archiveDir: string): string {

@@ -10,13 +10,13 @@ import { cp, mkdir, readFile, rm } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
-import { settingsFromUrl } from '../../db/connect.js';
 import { findPgBindirFor, LocalServer, makeServerDir, stopServer } from '../../db/local-server.js';
 import type { Logger } from '../../log/logger.js';
 import { pollUntil, type Backoff, type Sleep } from '../../time/poll.js';
-import type { Plan } from '../../model/types.js';
+import type { RestoreTestPlan as Plan } from '../../inputs/plan-types.js';
 import { clusterName, hasOwnedName, OwnershipError } from '../ownership.js';
 import type { RestoreRequest } from '../provider.js';
+import { sourceUrl } from './backups.js';
 
 const execFileAsync = promisify(execFile);
 
@@ -108,9 +108,7 @@ export async function waitForPromotion(
   wait: PromotionWait,
 ): Promise<string> {
   const { plan, request } = wait;
-  const users = [
-    ...new Set([plan.sourceUrl ? settingsFromUrl(plan.sourceUrl, 'disable').user : '', 'postgres']),
-  ].filter(Boolean);
+  const users = [...new Set([sourceUrl(plan)?.user ?? '', 'postgres'])].filter(Boolean);
   let userIndex = 0;
   let seenRunning = false;
   const launched = Date.now();

@@ -21,14 +21,14 @@
  */
 import { tmpdir } from 'node:os';
 import { basename, resolve } from 'node:path';
-import { settingsFromUrl } from '../../db/connect.js';
 import { LocalServer } from '../../db/local-server.js';
 import type { Logger } from '../../log/logger.js';
 import { InputError } from '../../inputs/plan.js';
 import { sleep as realSleep, type Backoff, type Sleep } from '../../time/poll.js';
-import type { CleanupOutcome, Plan, SourceInfo, Target } from '../../model/types.js';
+import type { CleanupOutcome, SourceInfo, Target } from '../../model/types.js';
+import type { RestoreTestPlan as Plan } from '../../inputs/plan-types.js';
 import type { CreatedResource, Provider, ResolvedSource, RestoreRequest } from '../provider.js';
-import { listBackups, type BaseBackup } from './backups.js';
+import { listBackups, sourceUrl, type BaseBackup } from './backups.js';
 import { configureCopy } from './copy-config.js';
 import {
   copyBackup,
@@ -279,8 +279,8 @@ function describeSource(plan: Plan, newest: BaseBackup): SourceInfo {
   let databaseName: string | undefined;
   let port: number | undefined;
   let masterUsername: string | undefined;
-  if (plan.sourceUrl) {
-    const s = settingsFromUrl(plan.sourceUrl, 'disable');
+  const s = sourceUrl(plan);
+  if (s) {
     identifier = `${s.host}:${s.port}/${s.database}`;
     databaseName = s.database;
     port = s.port;

@@ -10,7 +10,7 @@ import { findPgBindir, findPgBindirFor } from '../../db/local-server.js';
 import type { Logger } from '../../log/logger.js';
 import { InputError } from '../../inputs/plan.js';
 import { pollUntil, TimeoutError, type Sleep } from '../../time/poll.js';
-import type { Plan } from '../../model/types.js';
+import type { RestoreTestPlan as Plan } from '../../inputs/plan-types.js';
 import { parsePgTimestamp, type BaseBackup } from './backups.js';
 
 const execFileAsync = promisify(execFile);

@@ -12,7 +12,8 @@ import {
 } from '@aws-sdk/client-rds';
 import { InputError, clusterIdentifier } from '../../inputs/plan.js';
 import { abortError } from '../../time/poll.js';
-import type { CopyInfo, Plan, SourceInfo, Target } from '../../model/types.js';
+import type { CopyInfo, SourceInfo, Target } from '../../model/types.js';
+import type { RestoreTestPlan as Plan } from '../../inputs/plan-types.js';
 import { clusterName, drillTags, instanceName } from '../ownership.js';
 import type { Provider, ResolvedSource, RestoreRequest } from '../provider.js';
 import {

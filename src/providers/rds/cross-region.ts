@@ -9,7 +9,8 @@
  */
 import { CopyDBClusterSnapshotCommand } from '@aws-sdk/client-rds';
 import { InputError } from '../../inputs/plan.js';
-import type { Plan, SourceInfo } from '../../model/types.js';
+import type { SourceInfo } from '../../model/types.js';
+import type { RestoreTestPlan as Plan } from '../../inputs/plan-types.js';
 import { clusterName, type Tag } from '../ownership.js';
 import type { ResolvedSource, RestoreRequest } from '../provider.js';
 import { untilAvailable, type Wait } from './base.js';

@@ -14,7 +14,8 @@ import {
   type DBInstance,
 } from '@aws-sdk/client-rds';
 import { InputError } from '../../inputs/plan.js';
-import type { CopyInfo, Plan, SourceInfo, Target } from '../../model/types.js';
+import type { CopyInfo, SourceInfo, Target } from '../../model/types.js';
+import type { RestoreTestPlan as Plan } from '../../inputs/plan-types.js';
 import { clusterName, drillTags } from '../ownership.js';
 import type { Provider, ResolvedSource, RestoreRequest } from '../provider.js';
 import { databaseFor, newPassword, RdsProviderBase, securityGroups, untilAvailable } from './base.js';

@@ -5,7 +5,7 @@
  */
 import type { DBClusterSnapshot, DBSnapshot } from '@aws-sdk/client-rds';
 import { InputError } from '../../inputs/plan.js';
-import type { Plan } from '../../model/types.js';
+import type { RestoreTestPlan as Plan } from '../../inputs/plan-types.js';
 import type { RdsRegion } from './region.js';
 
 interface Snapshot {

@@ -3,7 +3,7 @@
  * window) or, for restore-time random, a uniform pick inside it, whole seconds. Pure: `random` is injected.
  */
 import { InputError } from '../../inputs/plan.js';
-import type { Plan } from '../../model/types.js';
+import type { RestoreTestPlan as Plan } from '../../inputs/plan-types.js';
 
 /**
  * The restore time for restore-type point-in-time. `source` names the source in the error; a source that

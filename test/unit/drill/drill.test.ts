@@ -1,7 +1,7 @@
 /** The drill in process: a fake provider, validator, first query and clock; no AWS, no database. */
 import { runDrill } from '../../../src/drill/drill.js';
 import { memoryState, STATE } from '../../../src/drill/state.js';
-import { buildPlan, type RawInputs } from '../../../src/inputs/plan.js';
+import { buildRestoreTestPlan, type RawInputs } from '../../../src/inputs/plan.js';
 import { memoryLogger } from '../../../src/log/logger.js';
 import {
   answeringAfter,
@@ -20,7 +20,10 @@ function drill(
   options: Partial<FakeProviderOptions> & { failCheck?: boolean; signal?: AbortSignal } = {},
 ) {
   const clock = fakeClock();
-  const plan = buildPlan({ 'source-cluster': 'prod-db', 'aws-region': 'us-east-1', ...inputs }, {});
+  const plan = buildRestoreTestPlan(
+    { 'source-cluster': 'prod-db', 'aws-region': 'us-east-1', ...inputs },
+    {},
+  );
   const provider = fakeProvider({ clock, ...options });
   const validator = fakeValidator(clock, { fail: options.failCheck });
   const state = memoryState();

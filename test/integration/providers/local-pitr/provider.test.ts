@@ -14,7 +14,7 @@ import {
   type Production,
 } from '../../../../src/demo/production.js';
 import { memoryLogger } from '../../../../src/log/logger.js';
-import { buildPlan } from '../../../../src/inputs/plan.js';
+import { buildRestoreTestPlan } from '../../../../src/inputs/plan.js';
 import { LocalPitrProvider } from '../../../../src/providers/local-pitr/provider.js';
 import { newRunId } from '../../../../src/providers/ownership.js';
 import type { CreatedResource } from '../../../../src/providers/provider.js';
@@ -63,7 +63,7 @@ afterAll(async () => {
 });
 
 const planFor = (extra: Record<string, string>) =>
-  buildPlan({
+  buildRestoreTestPlan({
     provider: 'local-pitr',
     'backup-dir': production.backupDir,
     'wal-archive-dir': production.archiveDir,

@@ -19,7 +19,7 @@ import {
 } from '@aws-sdk/client-rds';
 import { mockClient } from 'aws-sdk-client-mock';
 import { memoryLogger } from '../../../../src/log/logger.js';
-import { buildPlan } from '../../../../src/inputs/plan.js';
+import { buildRestoreTestPlan } from '../../../../src/inputs/plan.js';
 import { AuroraProvider } from '../../../../src/providers/rds/aurora.js';
 import type { CreatedResource } from '../../../../src/providers/provider.js';
 import { Timeline } from '../../../../src/time/timeline.js';
@@ -85,7 +85,7 @@ function setup() {
 }
 
 const plan = (extra: Record<string, string> = {}) =>
-  buildPlan(
+  buildRestoreTestPlan(
     {
       'source-cluster': 'prod-db',
       'aws-region': 'us-east-1',

@@ -10,7 +10,7 @@ import {
 } from '@aws-sdk/client-rds';
 import { mockClient } from 'aws-sdk-client-mock';
 import { memoryLogger } from '../../../../src/log/logger.js';
-import { buildPlan } from '../../../../src/inputs/plan.js';
+import { buildRestoreTestPlan } from '../../../../src/inputs/plan.js';
 import { createProvider, providerForPlan } from '../../../../src/providers/registry.js';
 import { RdsInstanceProvider } from '../../../../src/providers/rds/instance.js';
 import { Timeline } from '../../../../src/time/timeline.js';
@@ -59,7 +59,7 @@ function setup(source: Record<string, unknown> = SOURCE) {
 }
 
 const plan = (extra: Record<string, string> = {}) =>
-  buildPlan({ 'source-instance': 'prod-pg', 'aws-region': 'us-east-1', ...extra }, {});
+  buildRestoreTestPlan({ 'source-instance': 'prod-pg', 'aws-region': 'us-east-1', ...extra }, {});
 
 test('source-instance routes to the instance provider, which has its own name', () => {
   const provider = providerForPlan(plan());
