@@ -1,7 +1,9 @@
 /**
- * Production, read once per drill: its tables, catalog, fingerprints and the production side of
- * matches-production checks. Either inside the snapshot pinned before the restore (restore-type latest),
- * or live, for a past restore point, filtered by the copy's watermarks so both sides read the same rows.
+ * Production, read once per drill, in one pass: its tables, catalog, fingerprints (bucketed by primary
+ * key, so a later mismatch is narrowed on the copy alone) with each table's newest watermark value, and
+ * the production side of matches-production checks. Either inside the snapshot pinned before the restore
+ * (restore-type latest; the pass releases it the moment it ends, long before the copy is ready), or live,
+ * for a past restore point, filtered by the copy's watermarks so both sides read the same rows.
  * A failed read is a side with an error, judged later; it never throws (but for cancellation).
  */
 import type pg from 'pg';
@@ -17,16 +19,31 @@ import type { ChecksFile } from './checks-file.js';
 import { readCatalogSide, type CatalogSide } from './catalog-side.js';
 import { runOnProduction, type QueryOutcome } from './custom.js';
 import type { Side } from './data.js';
-import { fingerprintTables } from './fingerprint-pass.js';
+import { fingerprintTables, isLockTimeout, pause, type SidePool } from './fingerprint-pass.js';
 import { elapsed } from './result.js';
 import { tablesInScope } from './scope.js';
+import { watermarkFor } from './watermark.js';
+
+/** How the production pass went: how long production was held, and on which server. */
+export interface ProductionPass {
+  /** Milliseconds from the start of the pass until its transaction ended. */
+  ms: number;
+  /** pg_is_in_recovery(): read on a reader; undefined when the pass failed before it could ask. */
+  onReader?: boolean;
+  /** Tables tried a second time after a lock timeout. */
+  retried: string[];
+}
 
 /** What production looked like: tables, catalog (unless unread), fingerprints, custom results. */
 export interface ProductionSide extends Partial<CatalogSide> {
   tables: TableInfo[];
   fingerprints: Map<string, Side>;
   custom: Map<string, QueryOutcome>;
+  /** Nothing could be read (no table list): every comparison is an error with this reason. */
   error?: string;
+  /** The catalog (schema, roles, privileges) could not be read, though tables may have been. */
+  catalogError?: string;
+  pass?: ProductionPass;
 }
 
 /** How production is read: the checks file's scope and checks, the pool size, the session settings. */
@@ -35,6 +52,11 @@ export interface ProductionReading {
   concurrency: number;
   session: SessionOptions;
   signal: AbortSignal;
+  /** Hash buckets every production table is fingerprinted in. */
+  buckets: number;
+  logger: Logger;
+  /** Pause before a table that timed out on a lock is tried again (default 1000 ms). */
+  lockRetryDelayMs?: number;
 }
 
 /** The production connection: the URL's own sslmode when it has one, else the plan's (local-pitr: disable). */
@@ -52,36 +74,39 @@ export function productionSettings(plan: Plan): ConnectionSettings | undefined {
 }
 
 /**
- * Production inside the pinned snapshot: fingerprints over connections that join it (bucketed up front
- * when buckets > 0), and the catalog and custom checks on the snapshot's own connection.
+ * Production inside the pinned snapshot: bucketed fingerprints over connections that join it, the catalog
+ * and custom checks on the snapshot's own connection. Releases the snapshot when the pass ends, whatever
+ * happened: nothing is read from production after this.
  */
 export async function readProductionInSnapshot(
   snapshot: ProductionSnapshot,
   reading: ProductionReading,
-  logger: Logger,
-  buckets: number,
 ): Promise<ProductionSide> {
   const started = Date.now();
+  const retried: string[] = [];
+  const pass = (): ProductionPass => ({ ms: elapsed(started), onReader: snapshot.onReader, retried });
   try {
     const tables = tablesInScope(await readTables(snapshot.client), reading.checksFile);
-    const pool = { concurrency: reading.concurrency, open: () => snapshot.join(), signal: reading.signal };
+    const pool = sidePool(reading, () => snapshot.join(), true, retried);
     const [fingerprints, catalog] = await Promise.all([
-      fingerprintTables(tables, pool, () => ({ buckets })),
-      readCatalogAndCustom(snapshot.client, reading.checksFile, true),
+      fingerprintTables(tables, pool, (t) => productionOptions(t, reading)),
+      readCatalogAndCustom(snapshot.client, reading, true, retried),
     ]);
-    logger.info(
-      `validation: fingerprinted ${tables.length} production tables in the snapshot in ${elapsed(started)} ms`,
-    );
-    return { tables, fingerprints, ...catalog };
+    await snapshot.release();
+    const side = { tables, fingerprints, ...catalog, pass: pass() };
+    reading.logger.info(`validation: production pass ${describe(side)}; snapshot released`);
+    return side;
   } catch (error) {
-    logger.warning(`validation: production snapshot pass failed: ${safeError(error)}`);
-    return unreadProduction(error);
+    await snapshot.release();
+    if (reading.signal.aborted) throw error;
+    reading.logger.warning(`validation: production snapshot pass failed: ${safeError(error)}`);
+    return { ...unreadProduction(error), pass: pass() };
   }
 }
 
 /**
- * Production now, as read for a past restore point: catalog plus fingerprints filtered the way the copy's
- * table of the same name is (the copy's watermark decides the filter on both sides).
+ * Production now, as read for a past restore point: catalog plus bucketed fingerprints filtered the way
+ * the copy's table of the same name is (the copy's watermark decides the filter on both sides).
  */
 export async function readProductionLive(
   settings: ConnectionSettings,
@@ -89,37 +114,116 @@ export async function readProductionLive(
   copyTables: TableInfo[],
   filterFor: (table: TableInfo) => FingerprintOptions,
 ): Promise<ProductionSide> {
+  const started = Date.now();
+  const retried: string[] = [];
+  let onReader: boolean | undefined;
   let client: pg.Client | undefined;
   try {
     client = await openSession(settings, reading.session);
+    onReader = (await client.query<{ r: boolean }>('SELECT pg_is_in_recovery() AS r')).rows[0]?.r;
     const tables = tablesInScope(await readTables(client), reading.checksFile);
     const copyByKey = new Map(copyTables.map((t) => [t.key, t]));
-    const pool = {
-      concurrency: reading.concurrency,
-      open: () => openSession(settings, reading.session),
-      signal: reading.signal,
-    };
+    const pool = sidePool(reading, () => openSession(settings, reading.session), false, retried);
     const [fingerprints, catalog] = await Promise.all([
-      fingerprintTables(tables, pool, (t) => filterFor(copyByKey.get(t.key) ?? t)),
-      readCatalogAndCustom(client, reading.checksFile, false),
+      fingerprintTables(tables, pool, (t) => ({
+        ...productionOptions(copyByKey.get(t.key) ?? t, reading),
+        ...filterFor(copyByKey.get(t.key) ?? t),
+      })),
+      readCatalogAndCustom(client, reading, false, retried),
     ]);
-    return { tables, fingerprints, ...catalog };
+    const side = { tables, fingerprints, ...catalog, pass: { ms: elapsed(started), onReader, retried } };
+    reading.logger.info(`validation: production pass ${describe(side)}`);
+    return side;
   } catch (error) {
-    return unreadProduction(error);
+    if (reading.signal.aborted) throw error;
+    return { ...unreadProduction(error), pass: { ms: elapsed(started), onReader, retried } };
   } finally {
     await client?.end().catch(() => undefined);
   }
 }
 
-/** Schema objects, roles, privileges and the production side of matches-production checks. */
+/** Bucketed, with the newest value of the table's watermark column (the base of measured data loss). */
+function productionOptions(table: TableInfo, reading: ProductionReading): FingerprintOptions {
+  return {
+    buckets: reading.buckets,
+    newestColumn: watermarkFor(table, reading.checksFile.watermarks)?.column,
+  };
+}
+
+function sidePool(
+  reading: ProductionReading,
+  open: () => Promise<pg.Client>,
+  inTransaction: boolean,
+  retried: string[],
+): SidePool {
+  return {
+    concurrency: reading.concurrency,
+    open,
+    signal: reading.signal,
+    inTransaction,
+    lockRetryDelayMs: reading.lockRetryDelayMs,
+    logger: reading.logger,
+    onRetry: (tables) => retried.push(...tables),
+  };
+}
+
+/** "read 4 of 5 tables in 1234 ms on the writer (not read: public.t)" */
+function describe(side: ProductionSide): string {
+  const unread = [...side.fingerprints].filter(([, s]) => 'error' in s).map(([key]) => key);
+  const read = side.fingerprints.size - unread.length;
+  const where = side.pass?.onReader ? 'a reader' : 'the writer';
+  return `read ${read} of ${side.fingerprints.size} tables in ${side.pass?.ms ?? 0} ms on ${where}${
+    unread.length ? ` (not read: ${unread.join(', ')})` : ''
+  }${side.catalogError ? `; catalog not read: ${side.catalogError}` : ''}`;
+}
+
+/**
+ * Schema objects, roles, privileges and the production side of matches-production checks. Inside the
+ * snapshot the catalog is read under a savepoint, so a lock timeout there leaves the snapshot's
+ * transaction (and the snapshot the other connections import) alive; it is tried once more.
+ */
 async function readCatalogAndCustom(
   client: pg.Client,
-  checksFile: ChecksFile,
+  reading: ProductionReading,
   inTransaction: boolean,
-): Promise<CatalogSide & { custom: Map<string, QueryOutcome> }> {
-  const catalog = await readCatalogSide(client);
-  const custom = await runOnProduction(client, checksFile.checks, inTransaction);
-  return { ...catalog, custom };
+  retried: string[],
+): Promise<Partial<CatalogSide> & { custom: Map<string, QueryOutcome>; catalogError?: string }> {
+  const checks = reading.checksFile.checks;
+  const readCatalog = async (): Promise<CatalogSide> => {
+    if (!inTransaction) return readCatalogSide(client);
+    await client.query('SAVEPOINT restore_proof_catalog');
+    try {
+      const catalog = await readCatalogSide(client);
+      await client.query('RELEASE SAVEPOINT restore_proof_catalog');
+      return catalog;
+    } catch (error) {
+      await client.query('ROLLBACK TO SAVEPOINT restore_proof_catalog').catch(() => undefined);
+      throw error;
+    }
+  };
+  try {
+    let catalog: CatalogSide;
+    try {
+      catalog = await readCatalog();
+    } catch (error) {
+      if (!isLockTimeout(error)) throw error;
+      retried.push('catalog');
+      reading.logger.info('validation: lock timeout reading the catalog; retrying once');
+      await pause(reading.lockRetryDelayMs ?? 1000, reading.signal);
+      catalog = await readCatalog();
+    }
+    const custom = await runOnProduction(client, checks, inTransaction);
+    return { ...catalog, custom };
+  } catch (error) {
+    // The tables may still be read over their own connections: only the catalog and custom checks are lost.
+    const catalogError = safeError(error);
+    const custom = new Map<string, QueryOutcome>(
+      checks
+        .filter((c) => 'matches-production' in c.expect)
+        .map((c) => [c.name, { error: `not run on production: ${catalogError}`, ms: 0 }]),
+    );
+    return { custom, catalogError };
+  }
 }
 
 function unreadProduction(error: unknown): ProductionSide {

@@ -11,7 +11,7 @@ import { comparePrivileges, compareRoles } from './access.js';
 import type { CatalogSide } from './catalog-side.js';
 import type { ChecksFile } from './checks-file.js';
 import { compareTable, type Comparison, type Side } from './data.js';
-import type { SidePool } from './fingerprint-pass.js';
+import { lockedOut, type SidePool } from './fingerprint-pass.js';
 import { amcheckCheck, foreignKeysCheck, readCheck, sequencesCheck } from './integrity.js';
 import type { ProductionSide } from './production-side.js';
 import { result } from './result.js';
@@ -28,7 +28,7 @@ export function catalogChecks(
   if (!production || production.error || !production.objects) {
     const reason = !production
       ? 'no production-url: comparison skipped'
-      : `production could not be read: ${production.error ?? 'unknown error'}`;
+      : `production could not be read: ${production.error ?? production.catalogError ?? 'unknown error'}`;
     const status = production ? 'error' : 'skip';
     return [
       result('schema:all', 'schema', status, reason, 0),
@@ -59,7 +59,7 @@ export function countsAndChecksums(
   comparisonFor: (table: TableInfo) => Comparison,
 ): CheckResult[] {
   const checks: CheckResult[] = [];
-  const both = (key: string, status: 'skip' | 'fail', reason: string): void => {
+  const both = (key: string, status: 'skip' | 'warn' | 'fail', reason: string): void => {
     checks.push(result(`counts:${key}`, 'counts', status, reason, 0));
     checks.push(result(`checksums:${key}`, 'checksums', status, reason, 0));
   };
@@ -77,8 +77,14 @@ export function countsAndChecksums(
       continue;
     }
     const prodSide: Side | undefined = production?.error
-      ? { error: production.error }
-      : production?.fingerprints.get(table.key);
+      ? { error: `not compared: ${production.error}` }
+      : notCompared(production?.fingerprints.get(table.key));
+    const copySide = copyFps.get(table.key);
+    if (lockedOut(prodSide) && copySide && 'ok' in copySide) {
+      // Production was busy, not the copy wrong: said, not failed.
+      both(table.key, 'warn', `${(prodSide as { error: string }).error}; copy has ${copySide.ok.count} rows`);
+      continue;
+    }
     checks.push(
       ...compareTable(table.key, comparison, prodSide, copyFps.get(table.key) ?? { error: 'not read' }),
     );
@@ -88,6 +94,12 @@ export function countsAndChecksums(
     if (!copyKeys.has(table.key)) both(table.key, 'fail', 'table missing on the copy');
   }
   return checks;
+}
+
+/** A production table that could not be read is named as not compared, whatever the reason. */
+function notCompared(side: Side | undefined): Side | undefined {
+  if (!side || 'ok' in side || side.error.startsWith('not compared')) return side;
+  return { error: `not compared: ${side.error}` };
 }
 
 /**

@@ -8,6 +8,11 @@ export interface PreparedValidation {
    * restores to exactly T, so copy and snapshot agree exactly.
    */
   pinnedTime?: Date;
+  /**
+   * Settles (never rejects) when the production pass of a latest drill has ended and released its
+   * snapshot: from then on no drill session is open on production while the copy restores.
+   */
+  productionPass?: Promise<void>;
 }
 
 export interface ValidationResult {
@@ -18,7 +23,7 @@ export interface ValidationResult {
 
 /** Everything that compares the copy with production and inspects the copy. Built per drill. */
 export interface Validator {
-  /** Before the restore: open the production snapshot and start production-side fingerprints in the background. */
+  /** Before the restore: pin production and start its one pass (released when it ends) in the background. */
   prepare(plan: Plan, logger: Logger, signal: AbortSignal): Promise<PreparedValidation>;
   /** After the copy answers: every check except objectives. Never throws for a failing check: it reports it. */
   validate(target: Target, logger: Logger, signal: AbortSignal): Promise<ValidationResult>;
