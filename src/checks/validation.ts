@@ -20,6 +20,7 @@ import { readCatalogSide } from './catalog-side.js';
 import { loadChecksFile, type ChecksFile } from './checks-file.js';
 import { planComparisons } from './comparison-plan.js';
 import { customChecks } from './custom.js';
+import { measureDataLoss } from './data-loss.js';
 import type { Side } from './data.js';
 import { connectionEncryptionChecks, encryptionChecks } from './encryption.js';
 import { fingerprintTables, narrowDiffering, type SidePool } from './fingerprint-pass.js';
@@ -213,7 +214,15 @@ class Validation implements Validator {
       }
 
       logger.info(`validation: ${checks.length} checks in ${elapsed(started)} ms (${tally(checks)})`);
-      return { checks, newestDataAt: newestData(copyFps) };
+      const dataLoss = production
+        ? measureDataLoss({
+            copyTables,
+            comparisonFor: comparisons.comparisonFor,
+            copy: copyFps,
+            production,
+          })
+        : undefined;
+      return { checks, newestDataAt: newestData(copyFps), ...(dataLoss ? { dataLoss } : {}) };
     } finally {
       await copy.end().catch(() => undefined);
     }
@@ -238,7 +247,7 @@ class Validation implements Validator {
   }
 }
 
-/** The newest watermark value found on the copy, the base of measured data loss. */
+/** The newest watermark value found on the copy: without production, the base of an upper bound of loss. */
 function newestData(copyFps: Map<string, Side>): Date | undefined {
   let newest: number | undefined;
   for (const side of copyFps.values()) {

@@ -1,5 +1,6 @@
 import type { Logger } from '../log/logger.js';
 import type { CheckResult, Plan, Target } from '../model/types.js';
+import type { DataLoss } from './data-loss.js';
 
 export interface PreparedValidation {
   /**
@@ -17,8 +18,16 @@ export interface PreparedValidation {
 
 export interface ValidationResult {
   checks: CheckResult[];
-  /** Newest committed data found in the copy (newest watermark value); the base of measured data loss. */
+  /**
+   * Newest committed data found in the copy (newest watermark value). Alone (no production-url) it only
+   * bounds data loss from above: objectiveChecks reports it as "at most".
+   */
   newestDataAt?: Date;
+  /**
+   * Data loss measured against production at the restore point (when production was read): the drill
+   * passes it to objectiveChecks as `dataLoss`.
+   */
+  dataLoss?: DataLoss;
 }
 
 /** Everything that compares the copy with production and inspects the copy. Built per drill. */
