@@ -23,6 +23,7 @@ import { fingerprintTables, isLockTimeout, pause, type SidePool } from './finger
 import { elapsed } from './result.js';
 import { tablesInScope } from './scope.js';
 import { watermarkFor } from './watermark.js';
+import { countUncompared, type CoverageQuery, type Uncompared } from './watermark-coverage.js';
 
 /** How the production pass went: how long production was held, and on which server. */
 export interface ProductionPass {
@@ -44,6 +45,8 @@ export interface ProductionSide extends Partial<CatalogSide> {
   /** The catalog (schema, roles, privileges) could not be read, though tables may have been. */
   catalogError?: string;
   pass?: ProductionPass;
+  /** Rows a watermark comparison left out, per table (live pass only). */
+  uncompared?: Map<string, Uncompared>;
 }
 
 /** How production is read: the checks file's scope and checks, the pool size, the session settings. */
@@ -113,6 +116,7 @@ export async function readProductionLive(
   reading: ProductionReading,
   copyTables: TableInfo[],
   filterFor: (table: TableInfo) => FingerprintOptions,
+  coverageOf: (table: TableInfo) => CoverageQuery | undefined = () => undefined,
 ): Promise<ProductionSide> {
   const started = Date.now();
   const retried: string[] = [];
@@ -131,7 +135,9 @@ export async function readProductionLive(
       })),
       readCatalogAndCustom(client, reading, false, retried),
     ]);
-    const side = { tables, fingerprints, ...catalog, pass: { ms: elapsed(started), onReader, retried } };
+    const uncompared = await countUncompared(tables, pool, (t) => coverageOf(copyByKey.get(t.key) ?? t));
+    const pass = { ms: elapsed(started), onReader, retried };
+    const side = { tables, fingerprints, ...catalog, pass, uncompared };
     reading.logger.info(`validation: production pass ${describe(side)}`);
     return side;
   } catch (error) {

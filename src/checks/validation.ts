@@ -37,6 +37,7 @@ import { tablesInScope } from './scope.js';
 import { runSmoke } from './smoke.js';
 import { catalogChecks, countsAndChecksums, integrityChecks } from './table-checks.js';
 import { unknownWatermarks } from './watermark.js';
+import { countUncompared } from './watermark-coverage.js';
 
 export interface ValidatorOptions {
   /** Tables fingerprinted in parallel per side (connections per side). Default 4. */
@@ -176,9 +177,15 @@ class Validation implements Validator {
               this.reading(logger, signal),
               copyTables,
               comparisons.filterFor,
+              comparisons.coverageOf,
             )
           : Promise.resolve(undefined);
-      const [copyFps, production] = await Promise.all([copyPass, productionPass]);
+      const copyCoverage = copyPass.then(() => countUncompared(copyTables, copyPool, comparisons.coverageOf));
+      const [copyFps, production, copyUncompared] = await Promise.all([
+        copyPass,
+        productionPass,
+        copyCoverage,
+      ]);
       logger.info(`validation: fingerprinted ${copyFps.size} tables on the copy in ${elapsed(t1)} ms`);
 
       if (production && !production.error) {
@@ -200,7 +207,9 @@ class Validation implements Validator {
       const posture = productionPassCheck(production);
       if (posture) checks.push(posture);
       checks.push(...catalogChecks(production, copyCatalog, catalogMs, this.checksFile));
-      checks.push(...countsAndChecksums(copyTables, copyFps, production, comparisons.comparisonFor));
+      checks.push(
+        ...countsAndChecksums(copyTables, copyFps, production, comparisons.comparisonFor, copyUncompared),
+      );
       checks.push(...(await integrityChecks(copy, copyPool, copyTables, copyFps, this.checksFile)));
       checks.push(...(await customChecks(copy, this.checksFile.checks, production, comparisons.pinned)));
       if (plan.smokeCommand) {

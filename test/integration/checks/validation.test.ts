@@ -348,6 +348,64 @@ test('a past point in time compares rows up to the restore point while productio
   }
 });
 
+test('a past point in time: NULL watermarks and restore-day dates are counted as not compared; rows deleted after it warn, changed rows fail', async () => {
+  // One connection per statement: the copy is made from production as a template, which needs it idle.
+  const setup = {
+    query: async (sql: string, params: unknown[] = []): Promise<void> => {
+      const c = new pg.Client({ connectionString: server.url('prod') });
+      await c.connect();
+      await c.query(sql, params).finally(() => c.end());
+    },
+  };
+  const restorePoint = new Date(Date.now() - 60_000);
+  try {
+    // events: a nullable created_at-style watermark; visits: a date watermark (created_on).
+    await setup.query(`CREATE TABLE events (id int PRIMARY KEY, kind text, created_at timestamptz)`);
+    await setup.query(
+      `INSERT INTO events SELECT g, 'k' || g, CASE WHEN g % 10 = 0 THEN NULL ELSE now() - interval '2 days' + g * interval '1 minute' END FROM generate_series(1, 100) g`,
+    );
+    await setup.query(`CREATE TABLE visits (id int PRIMARY KEY, created_on date NOT NULL)`);
+    await setup.query(`INSERT INTO visits SELECT g, $1::date - (g % 3) FROM generate_series(1, 30) g`, [
+      restorePoint.toISOString().slice(0, 10),
+    ]);
+    await makeCopy('UPDATE events SET kind = kind WHERE id = 1');
+    // After the restore point, production: deletes two events (the plan's scenario 1) and records a visit
+    // dated the restore day.
+    await setup.query('DELETE FROM events WHERE id IN (3, 4)');
+    await setup.query(`INSERT INTO visits VALUES (31, $1::date)`, [restorePoint.toISOString().slice(0, 10)]);
+    const pit = async (): Promise<CheckResult[]> =>
+      (
+        await drill(
+          { restoreType: 'point-in-time', restoreTime: restorePoint },
+          { restoreType: 'point-in-time', targetTime: restorePoint.toISOString() },
+        )
+      ).checks;
+    let checks = await pit();
+    const events = byId(checks, 'checksums:public.events');
+    expect(events.status).toBe('warn');
+    expect(events.summary).toContain('only extra rows on the copy');
+    expect(events.summary).toContain('10 rows with NULL created_at on the copy not compared');
+    expect(events.summary).toContain('10 rows with NULL created_at on the production not compared');
+    expect(byId(checks, 'counts:public.events')).toMatchObject({
+      status: 'warn',
+      measured: 90,
+      expected: 88,
+    });
+    const visits = byId(checks, 'checksums:public.visits');
+    expect(visits.status).toBe('pass');
+    expect(byId(checks, 'counts:public.visits').summary).toMatch(
+      /\d+ rows on the copy dated the restore day not compared/,
+    );
+
+    // A changed row still fails, deletions after the restore point or not.
+    await makeCopy("UPDATE events SET kind = 'changed' WHERE id = 7");
+    checks = await pit();
+    expect(byId(checks, 'checksums:public.events').status).toBe('fail');
+  } finally {
+    await setup.query('DROP TABLE IF EXISTS events, visits');
+  }
+});
+
 test('without production-url the comparisons skip with the reason and the copy checks still run', async () => {
   await makeCopy("SELECT setval('orders_id_seq', 10)");
   const { checks } = await drill({ productionUrl: undefined });
