@@ -65,7 +65,10 @@ export async function fingerprintTables(
   const again = await fingerprintOnce(locked, pool, optionsFor);
   for (const t of locked) {
     const side = again.get(t.key)!;
-    sides.set(t.key, 'ok' in side ? side : { error: `${LOCKED_OUT}: ${side.error}` });
+    if ('ok' in side) sides.set(t.key, side);
+    else if (LOCK_TIMEOUT.test(side.error)) sides.set(t.key, { error: `${LOCKED_OUT}: ${side.error}` });
+    // The retry failed otherwise (the snapshot was killed, say): an error, not production being busy.
+    else sides.set(t.key, { error: `not compared: lock timeout, then the retry failed: ${side.error}` });
   }
   return sides;
 }
