@@ -15,6 +15,7 @@ import type { TableInfo } from '../db/catalog.js';
 import { differingBuckets, type TableFingerprint } from '../db/fingerprint.js';
 import type { Comparison, Side } from './data.js';
 import type { ProductionSide } from './production-side.js';
+import { round } from '../time/timeline.js';
 
 export interface DataLoss {
   /** The largest span (seconds) of production's writes a table of the copy lacks; null when no table was measured. */
@@ -33,8 +34,6 @@ export interface DataLossInputs {
   copy: Map<string, Side>;
   production: ProductionSide;
 }
-
-const r3 = (n: number): number => Math.round(n * 1000) / 1000;
 
 export function measureDataLoss(inputs: DataLossInputs): DataLoss {
   const { production } = inputs;
@@ -66,7 +65,7 @@ export function measureDataLoss(inputs: DataLossInputs): DataLoss {
       unmeasured('no watermark column, and production moved on since the restore point');
     else if (pNewest === undefined) unmeasured('content differs; no watermark value to date it');
     else if (cNewest === undefined) unmeasured('the copy has none of the dated rows production has');
-    else if (pNewest > cNewest) out.behind.push({ table: key, seconds: r3(pNewest - cNewest) });
+    else if (pNewest > cNewest) out.behind.push({ table: key, seconds: round(pNewest - cNewest) });
     else unmeasured('content differs without a later watermark on production (changed or extra rows)');
   }
   const onCopy = new Set(inputs.copyTables.map((t) => t.key));

@@ -11,6 +11,7 @@ import type { TableInfo } from '../db/catalog.js';
 import { fingerprintTable, type FingerprintOptions } from '../db/fingerprint.js';
 import { safeError, withPool } from '../db/session.js';
 import type { Logger } from '../log/logger.js';
+import { sleep } from '../time/poll.js';
 import type { Side } from './data.js';
 
 /** Connections to one side: how many at a time, how to open one, and the drill's cancellation. */
@@ -61,7 +62,7 @@ export async function fingerprintTables(
   const names = locked.map((t) => t.key);
   pool.onRetry?.(names);
   pool.logger?.info(`validation: lock timeout on ${names.join(', ')}; retrying once after the other tables`);
-  await pause(pool.lockRetryDelayMs ?? 1000, pool.signal);
+  await sleep(pool.lockRetryDelayMs ?? 1000, pool.signal);
   const again = await fingerprintOnce(locked, pool, optionsFor);
   for (const t of locked) {
     const side = again.get(t.key)!;
@@ -105,20 +106,6 @@ async function fingerprintOnce(
     sides = tables.map(() => side);
   }
   return new Map(tables.map((t, i) => [t.key, sides[i]!]));
-}
-
-/** Waits ms, or less when the drill is cancelled. */
-export function pause(ms: number, signal: AbortSignal): Promise<void> {
-  if (ms <= 0 || signal.aborted) return Promise.resolve();
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    function done(): void {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
 }
 
 export interface Narrowing {

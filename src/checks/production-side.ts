@@ -11,6 +11,7 @@ import type { Logger } from '../log/logger.js';
 import type { ConnectionSettings, Plan, SslMode } from '../model/types.js';
 import { SSL_MODES } from '../model/types.js';
 import { settingsFromUrl } from '../db/connect.js';
+import { sleep } from '../time/poll.js';
 import { readTables, type TableInfo } from '../db/catalog.js';
 import type { FingerprintOptions } from '../db/fingerprint.js';
 import { openSession, safeError, type SessionOptions } from '../db/session.js';
@@ -19,7 +20,7 @@ import type { ChecksFile } from './checks-file.js';
 import { readCatalogSide, type CatalogSide } from './catalog-side.js';
 import { runOnProduction, type QueryOutcome } from './custom.js';
 import type { Side } from './data.js';
-import { fingerprintTables, isLockTimeout, pause, type SidePool } from './fingerprint-pass.js';
+import { fingerprintTables, isLockTimeout, type SidePool } from './fingerprint-pass.js';
 import { elapsed } from './result.js';
 import { tablesInScope } from './scope.js';
 import { watermarkFor } from './watermark.js';
@@ -97,7 +98,7 @@ export async function readProductionInSnapshot(
     ]);
     await snapshot.release();
     const side = { tables, fingerprints, ...catalog, pass: pass() };
-    reading.logger.info(`validation: production pass ${describe(side)}; snapshot released`);
+    reading.logger.info(`validation: production pass ${passSummary(side)}; snapshot released`);
     return side;
   } catch (error) {
     await snapshot.release();
@@ -138,7 +139,7 @@ export async function readProductionLive(
     const uncompared = await countUncompared(tables, pool, (t) => coverageOf(copyByKey.get(t.key) ?? t));
     const pass = { ms: elapsed(started), onReader, retried };
     const side = { tables, fingerprints, ...catalog, pass, uncompared };
-    reading.logger.info(`validation: production pass ${describe(side)}`);
+    reading.logger.info(`validation: production pass ${passSummary(side)}`);
     return side;
   } catch (error) {
     if (reading.signal.aborted) throw error;
@@ -174,7 +175,7 @@ function sidePool(
 }
 
 /** "read 4 of 5 tables in 1234 ms on the writer (not read: public.t)" */
-function describe(side: ProductionSide): string {
+function passSummary(side: ProductionSide): string {
   const unread = [...side.fingerprints].filter(([, s]) => 'error' in s).map(([key]) => key);
   const read = side.fingerprints.size - unread.length;
   const where = side.pass?.onReader ? 'a reader' : 'the writer';
@@ -215,7 +216,7 @@ async function readCatalogAndCustom(
       if (!isLockTimeout(error)) throw error;
       retried.push('catalog');
       reading.logger.info('validation: lock timeout reading the catalog; retrying once');
-      await pause(reading.lockRetryDelayMs ?? 1000, reading.signal);
+      await sleep(reading.lockRetryDelayMs ?? 1000, reading.signal);
       catalog = await readCatalog();
     }
     const custom = await runOnProduction(client, checks, inTransaction);

@@ -73,23 +73,23 @@ export function noteUncompared(
   const parts: string[] = [];
   let warn = false;
   const sides: [string, Uncompared | undefined][] = [
-    ['copy', copy],
+    ['the copy', copy],
     ['production', production],
   ];
   for (const [name, u] of sides) {
     if (!u) continue;
     if ('error' in u) {
-      parts.push(`rows the comparison left out of the ${name} not counted: ${u.error}`);
+      parts.push(`rows the comparison left out on ${name} not counted: ${u.error}`);
       warn = true;
       continue;
     }
     if (u.nulls > 0n) {
-      parts.push(`${u.nulls} rows with NULL ${column} on the ${name} not compared`);
+      parts.push(`${u.nulls} rows with NULL ${column} on ${name} not compared`);
       warn = true;
     }
     if (u.restoreDay > 0n) {
       parts.push(
-        `${u.restoreDay} rows on the ${name} dated the restore day not compared (written before or after it)`,
+        `${u.restoreDay} rows on ${name} dated the restore day not compared (written before or after it)`,
       );
     }
   }

@@ -385,7 +385,7 @@ test('a past point in time: NULL watermarks and restore-day dates are counted as
     expect(events.status).toBe('warn');
     expect(events.summary).toContain('only extra rows on the copy');
     expect(events.summary).toContain('10 rows with NULL created_at on the copy not compared');
-    expect(events.summary).toContain('10 rows with NULL created_at on the production not compared');
+    expect(events.summary).toContain('10 rows with NULL created_at on production not compared');
     expect(byId(checks, 'counts:public.events')).toMatchObject({
       status: 'warn',
       measured: 90,
