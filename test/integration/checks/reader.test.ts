@@ -112,6 +112,29 @@ const byId = (checks: CheckResult[], id: string): CheckResult => {
   return c;
 };
 
+test('a reader that has replayed nothing since it started: no pin, compared by watermark after the restore', async () => {
+  const [fresh] = await query<{ replayed: Date | null }>(
+    replica.url(),
+    'SELECT pg_last_xact_replay_timestamp() AS replayed',
+  );
+  expect(fresh!.replayed).toBeNull();
+  const validator = createValidator({ concurrency: 2, parallelWorkers: 0 });
+  const logger = memoryLogger();
+  const signal = new AbortController().signal;
+  try {
+    const prepared = await validator.prepare(plan(replica.url('prod')), logger, signal);
+    expect(prepared.pinnedTime).toBeUndefined();
+    expect(logger.lines.join('\n')).toContain('has replayed no transaction since it started');
+    // The provider restores to the source's latest restorable time; the copy is compared by watermark.
+    const { checks } = await validator.validate(target(new Date()), logger, signal);
+    expect(byId(checks, 'counts:public.orders').summary).toContain('updated_at <= restore point');
+    expect(byId(checks, 'checksums:public.orders').status).toBe('pass');
+    expect(byId(checks, 'posture:production-pass').status).toBe('pass');
+  } finally {
+    await validator.close();
+  }
+});
+
 test('a lagging reader pins its last replayed commit, and the copy restored to it matches', async () => {
   // A commit the reader replays (in another database), so it has a replay position at all.
   await query(primary.url(), 'CREATE TABLE replayed (id int)');
