@@ -20,10 +20,11 @@ export interface SidePool {
   open: () => Promise<pg.Client>;
   signal: AbortSignal;
   /**
-   * The connections are inside a transaction (a shared snapshot): each table is read under a savepoint,
-   * so one table's error (a lock timeout) does not abort the transaction the next tables are read in.
+   * Each table is read in its own transaction that this starts (joining a shared snapshot), committed
+   * once the table is read: a table's lock is held only while it is read, and one table's error (a lock
+   * timeout) does not abort the next table's read.
    */
-  inTransaction?: boolean;
+  enter?: (client: pg.Client) => Promise<void>;
   /** Pause before a locked table is tried again. Default 1000 ms. */
   lockRetryDelayMs?: number;
   logger?: Logger;
@@ -87,14 +88,12 @@ async function fingerprintOnce(
       pool.open,
       async (client, table): Promise<Side> => {
         try {
-          if (pool.inTransaction) await client.query('SAVEPOINT restore_proof_table');
+          if (pool.enter) await pool.enter(client);
           const ok = await fingerprintTable(client, table, optionsFor(table));
-          if (pool.inTransaction) await client.query('RELEASE SAVEPOINT restore_proof_table');
+          if (pool.enter) await client.query('COMMIT');
           return { ok };
         } catch (error) {
-          if (pool.inTransaction) {
-            await client.query('ROLLBACK TO SAVEPOINT restore_proof_table').catch(() => undefined);
-          }
+          if (pool.enter) await client.query('ROLLBACK').catch(() => undefined);
           return { error: safeError(error) };
         }
       },

@@ -90,11 +90,18 @@ export async function readProductionInSnapshot(
   const retried: string[] = [];
   const pass = (): ProductionPass => ({ ms: elapsed(started), onReader: snapshot.onReader, retried });
   try {
+    // The snapshot's own connection reads pg_catalog only; everything that may lock a user table (the
+    // tables, the catalog's definitions, custom checks) reads in short transactions that join the snapshot.
     const tables = tablesInScope(await readTables(snapshot.client), reading.checksFile);
-    const pool = sidePool(reading, () => snapshot.join(), true, retried);
+    const pool = sidePool(
+      reading,
+      () => snapshot.connect(),
+      (c) => snapshot.enter(c),
+      retried,
+    );
     const [fingerprints, catalog] = await Promise.all([
       fingerprintTables(tables, pool, (t) => productionOptions(t, reading)),
-      readCatalogAndCustom(snapshot.client, reading, true, retried),
+      readCatalogAndCustom(() => snapshot.join(), reading, true, retried),
     ]);
     await snapshot.release();
     const side = { tables, fingerprints, ...catalog, pass: pass() };
@@ -123,18 +130,19 @@ export async function readProductionLive(
   const retried: string[] = [];
   let onReader: boolean | undefined;
   let client: pg.Client | undefined;
+  const open = (): Promise<pg.Client> => openSession(settings, reading.session);
   try {
-    client = await openSession(settings, reading.session);
+    client = await open();
     onReader = (await client.query<{ r: boolean }>('SELECT pg_is_in_recovery() AS r')).rows[0]?.r;
     const tables = tablesInScope(await readTables(client), reading.checksFile);
     const copyByKey = new Map(copyTables.map((t) => [t.key, t]));
-    const pool = sidePool(reading, () => openSession(settings, reading.session), false, retried);
+    const pool = sidePool(reading, open, undefined, retried);
     const [fingerprints, catalog] = await Promise.all([
       fingerprintTables(tables, pool, (t) => ({
         ...productionOptions(copyByKey.get(t.key) ?? t, reading),
         ...filterFor(copyByKey.get(t.key) ?? t),
       })),
-      readCatalogAndCustom(client, reading, false, retried),
+      readCatalogAndCustom(open, reading, false, retried),
     ]);
     const uncompared = await countUncompared(tables, pool, (t) => coverageOf(copyByKey.get(t.key) ?? t));
     const pass = { ms: elapsed(started), onReader, retried };
@@ -160,14 +168,14 @@ function productionOptions(table: TableInfo, reading: ProductionReading): Finger
 function sidePool(
   reading: ProductionReading,
   open: () => Promise<pg.Client>,
-  inTransaction: boolean,
+  enter: SidePool['enter'],
   retried: string[],
 ): SidePool {
   return {
     concurrency: reading.concurrency,
     open,
     signal: reading.signal,
-    inTransaction,
+    enter,
     lockRetryDelayMs: reading.lockRetryDelayMs,
     logger: reading.logger,
     onRetry: (tables) => retried.push(...tables),
@@ -185,43 +193,39 @@ function passSummary(side: ProductionSide): string {
 }
 
 /**
- * Schema objects, roles, privileges and the production side of matches-production checks. Inside the
- * snapshot the catalog is read under a savepoint, so a lock timeout there leaves the snapshot's
- * transaction (and the snapshot the other connections import) alive; it is tried once more.
+ * Schema objects, roles, privileges and the production side of matches-production checks, on a connection
+ * of their own (inside the snapshot when `inSnapshot`), closed as soon as they are read so any lock they
+ * took is released. A lock timeout while reading the catalog is tried once more on a new connection.
  */
 async function readCatalogAndCustom(
-  client: pg.Client,
+  open: () => Promise<pg.Client>,
   reading: ProductionReading,
-  inTransaction: boolean,
+  inSnapshot: boolean,
   retried: string[],
 ): Promise<Partial<CatalogSide> & { custom: Map<string, QueryOutcome>; catalogError?: string }> {
   const checks = reading.checksFile.checks;
-  const readCatalog = async (): Promise<CatalogSide> => {
-    if (!inTransaction) return readCatalogSide(client);
-    await client.query('SAVEPOINT restore_proof_catalog');
+  const read = async (): Promise<CatalogSide & { custom: Map<string, QueryOutcome> }> => {
+    const client = await open();
     try {
       const catalog = await readCatalogSide(client);
-      await client.query('RELEASE SAVEPOINT restore_proof_catalog');
-      return catalog;
-    } catch (error) {
-      await client.query('ROLLBACK TO SAVEPOINT restore_proof_catalog').catch(() => undefined);
-      throw error;
+      const custom = await runOnProduction(client, checks, inSnapshot);
+      return { ...catalog, custom };
+    } finally {
+      await client.end().catch(() => undefined);
     }
   };
   try {
-    let catalog: CatalogSide;
     try {
-      catalog = await readCatalog();
+      return await read();
     } catch (error) {
       if (!isLockTimeout(error)) throw error;
       retried.push('catalog');
       reading.logger.info('validation: lock timeout reading the catalog; retrying once');
       await sleep(reading.lockRetryDelayMs ?? 1000, reading.signal);
-      catalog = await readCatalog();
+      return await read();
     }
-    const custom = await runOnProduction(client, checks, inTransaction);
-    return { ...catalog, custom };
   } catch (error) {
+    if (reading.signal.aborted) throw error;
     // The tables may still be read over their own connections: only the catalog and custom checks are lost.
     const catalogError = safeError(error);
     const custom = new Map<string, QueryOutcome>(

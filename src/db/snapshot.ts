@@ -97,8 +97,7 @@ export class ProductionSnapshot {
     if (!this.exporter) throw new Error('the production snapshot was released');
     const client = await openSession(this.settings, this.options);
     try {
-      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-      await client.query(`SET TRANSACTION SNAPSHOT ${client.escapeLiteral(this.snapshotId)}`);
+      await this.enter(client);
       return client;
     } catch (error) {
       await client.end().catch(() => undefined);
@@ -106,7 +105,31 @@ export class ProductionSnapshot {
     }
   }
 
-  /** The exporting connection itself (already inside the snapshot), for serial catalog reads. */
+  /** A new connection to the same server, outside any transaction; enter() puts it in the snapshot. */
+  async connect(): Promise<pg.Client> {
+    if (!this.exporter) throw new Error('the production snapshot was released');
+    return openSession(this.settings, this.options);
+  }
+
+  /**
+   * Starts a transaction on `client` that sees exactly the exported snapshot (while the snapshot is held).
+   * A short transaction per table read this way holds that table's lock only while it is read.
+   */
+  async enter(client: pg.Client): Promise<void> {
+    if (!this.exporter) throw new Error('the production snapshot was released');
+    await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+    try {
+      await client.query(`SET TRANSACTION SNAPSHOT ${client.escapeLiteral(this.snapshotId)}`);
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    }
+  }
+
+  /**
+   * The exporting connection itself (already inside the snapshot), for reads of pg_catalog only: any lock
+   * it takes on a user table is held until release().
+   */
   get client(): pg.Client {
     if (!this.exporter) throw new Error('the production snapshot was released');
     return this.exporter;

@@ -151,6 +151,41 @@ test('while the copy restores, production holds no drill transaction and a DDL g
   }
 });
 
+test('during the pass a DDL on a table already read goes through: a table is locked only while it is read', async () => {
+  const locker = new pg.Client({ connectionString: server.url('prod'), application_name: 'test-locker' });
+  await locker.connect();
+  // No lock_timeout for this case: the pass waits on tags (read last) for as long as the locker holds it.
+  await admin.query(`ALTER DATABASE prod SET lock_timeout = 0`);
+  const validator = createValidator({ concurrency: 1, parallelWorkers: 0 });
+  const signal = new AbortController().signal;
+  const logger = memoryLogger();
+  try {
+    await locker.query('BEGIN');
+    await locker.query('LOCK TABLE tags IN ACCESS EXCLUSIVE MODE');
+    const prepared = await validator.prepare(plan(), logger, signal);
+    let waiting = false;
+    for (let i = 0; i < 600 && !waiting; i++) {
+      waiting = (await drillSessions()).some((s) => s.wait === 'Lock');
+      if (!waiting) await new Promise((r) => setTimeout(r, 20));
+    }
+    expect(waiting).toBe(true);
+    // The pass is still running (waiting on tags); customers and orders were read before it.
+    await prod.query(`SET lock_timeout = '3s'`);
+    await prod.query('ALTER TABLE customers ADD COLUMN during_pass int');
+    await prod.query('ALTER TABLE customers DROP COLUMN during_pass');
+    await prod.query('RESET lock_timeout');
+    await locker.query('ROLLBACK');
+    await passEnded(prepared);
+    expect(await drillSessions()).toEqual([]);
+  } finally {
+    await admin.query(`ALTER DATABASE prod SET lock_timeout = '300ms'`);
+    await prod.query('RESET lock_timeout').catch(() => undefined);
+    await locker.query('ROLLBACK').catch(() => undefined);
+    await locker.end();
+    await validator.close();
+  }
+});
+
 test('a table locked on production is retried once, then reported as not compared with the reason', async () => {
   const locker = new pg.Client({ connectionString: server.url('prod'), application_name: 'test-locker' });
   await locker.connect();
