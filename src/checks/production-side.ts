@@ -93,6 +93,7 @@ export async function readProductionInSnapshot(
     // The snapshot's own connection reads pg_catalog only; everything that may lock a user table (the
     // tables, the catalog's definitions, custom checks) reads in short transactions that join the snapshot.
     const tables = tablesInScope(await readTables(snapshot.client), reading.checksFile);
+    snapshot.keepBusy();
     const pool = sidePool(
       reading,
       () => snapshot.connect(),

@@ -58,6 +58,8 @@ export function pinnedInstant(clocks: SnapshotClocks): Date {
 }
 
 export class ProductionSnapshot {
+  private busy?: Promise<void>;
+
   private constructor(
     private readonly settings: ConnectionSettings,
     private readonly options: SessionOptions,
@@ -135,11 +137,25 @@ export class ProductionSnapshot {
     return this.exporter;
   }
 
+  /**
+   * Keeps the exporting connection busy until release(): short pg_sleep statements (no lock, nothing
+   * read), so the snapshot is not ended by idle_in_transaction_session_timeout while other connections
+   * still import it for each table. Only for the length of a reading that releases it when done.
+   */
+  keepBusy(): void {
+    const client = this.exporter;
+    if (!client || this.busy) return;
+    this.busy = (async () => {
+      while (this.exporter === client) await client.query('SELECT pg_sleep(0.2)');
+    })().catch(() => undefined);
+  }
+
   /** Ends the snapshot, so production's vacuum is no longer held back. Safe to call twice. */
   async release(): Promise<void> {
     const client = this.exporter;
     this.exporter = undefined;
     if (!client) return;
+    await this.busy;
     await client.query('ROLLBACK').catch(() => undefined);
     await client.end().catch(() => undefined);
   }

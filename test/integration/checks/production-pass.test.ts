@@ -285,7 +285,7 @@ test('production killing the pass mid-way: the table read on it is not compared,
   }
 });
 
-test('idle_in_transaction_session_timeout ends the snapshot before a locked table is retried: not compared, an error', async () => {
+test('idle_in_transaction_session_timeout on production does not end the snapshot mid-pass', async () => {
   const locker = new pg.Client({ connectionString: server.url('prod'), application_name: 'test-locker' });
   await locker.connect();
   await locker.query('SET idle_in_transaction_session_timeout = 0');
@@ -294,17 +294,19 @@ test('idle_in_transaction_session_timeout ends the snapshot before a locked tabl
   const signal = new AbortController().signal;
   const logger = memoryLogger();
   try {
+    // orders waits past lock_timeout and is retried a second later: the pass outlives the 200 ms timeout.
     await locker.query('BEGIN');
     await locker.query('LOCK TABLE orders IN ACCESS EXCLUSIVE MODE');
     const prepared = await validator.prepare(plan(), logger, signal);
     await passEnded(prepared);
     await locker.query('ROLLBACK');
     const { checks } = await validator.validate(target(prepared.pinnedTime), logger, signal);
-    const orders = byId(checks, 'checksums:public.orders');
-    expect(orders.status).toBe('error');
-    expect(orders.summary).toContain('not compared: lock timeout, then the retry failed');
-    expect(byId(checks, 'counts:public.orders').status).toBe('error');
+    // Read after the snapshot's connection sat 200 ms in its transaction: still inside the snapshot.
+    expect(byId(checks, 'checksums:public.tags').status).toBe('pass');
     expect(byId(checks, 'checksums:public.customers').status).toBe('pass');
+    const orders = byId(checks, 'checksums:public.orders');
+    expect(orders.status).toBe('warn');
+    expect(orders.summary).toContain('stayed locked past lock_timeout (retried once)');
     expect(await drillSessions()).toEqual([]);
   } finally {
     await admin.query(`ALTER DATABASE prod RESET idle_in_transaction_session_timeout`);
