@@ -2,8 +2,7 @@
  * How each table of the copy is compared with production. When the copy was restored to the instant
  * production was pinned at, inside that snapshot; else production now: restricted on both sides to rows
  * at or before the restore point by the table's watermark column (for a date column, the days before the
- * restore point's own), or, without one, as drift. Unlogged
- * tables and a missing production-url are skips.
+ * restore point's own), or, without one, as drift. Unlogged tables and a missing production-url are skips.
  */
 import type { TableInfo } from '../db/catalog.js';
 import type { FingerprintOptions } from '../db/fingerprint.js';
