@@ -1,13 +1,14 @@
 /**
  * How each table of the copy is compared with production. When the copy was restored to the instant
  * production was pinned at, inside that snapshot; else production now: restricted on both sides to rows
- * at or before the restore point by the table's watermark column, or, without one, as drift. Unlogged
- * tables and a missing production-url are skips.
+ * at or before the restore point by the table's watermark column (for a date column, the days before the
+ * restore point's own), or, without one, as drift. Unlogged tables and a missing production-url are skips.
  */
 import type { TableInfo } from '../db/catalog.js';
 import type { FingerprintOptions } from '../db/fingerprint.js';
 import type { Comparison } from './data.js';
-import { watermarkFor, type Watermark } from './watermark.js';
+import { comparedUpTo, watermarkFor, type Watermark } from './watermark.js';
+import type { CoverageQuery } from './watermark-coverage.js';
 
 export interface ComparisonPlan {
   /** Production is the snapshot pinned before the restore. */
@@ -19,6 +20,8 @@ export interface ComparisonPlan {
   filterFor(table: TableInfo): FingerprintOptions;
   /** The copy table's watermark column (configured or detected), if any. */
   watermarkOf(table: TableInfo): Watermark | undefined;
+  /** For a watermark comparison that leaves rows out (NULL watermarks, the restore day): what to count. */
+  coverageOf(table: TableInfo): CoverageQuery | undefined;
 }
 
 export interface ComparisonInputs {
@@ -48,8 +51,10 @@ export function planComparisons(inputs: ComparisonInputs): ComparisonPlan {
     if (!hasProduction) return { kind: 'skip', reason: 'no production-url: comparison skipped' };
     if (pinned) return { kind: 'snapshot', at: pinnedAt! };
     const w = watermarks.get(table.key);
-    if (w && restorePoint)
-      return { kind: 'watermark', column: w.column, updateStyle: w.updateStyle, notAfter: restorePoint };
+    if (w && restorePoint) {
+      const notAfter = comparedUpTo(w, restorePoint);
+      return { kind: 'watermark', column: w.column, updateStyle: w.updateStyle, notAfter };
+    }
     return { kind: 'drift' };
   };
   return {
@@ -61,5 +66,12 @@ export function planComparisons(inputs: ComparisonInputs): ComparisonPlan {
       return c.kind === 'watermark' ? { watermark: { column: c.column, notAfter: c.notAfter } } : {};
     },
     watermarkOf: (table) => watermarks.get(table.key),
+    coverageOf: (table) => {
+      const w = watermarks.get(table.key);
+      if (!w || !restorePoint || comparisonFor(table).kind !== 'watermark') return undefined;
+      if (!w.nullable && !w.isDate) return undefined;
+      const restoreDay = w.isDate ? restorePoint.toISOString().slice(0, 10) : undefined;
+      return { column: w.column, nullable: w.nullable, ...(restoreDay ? { restoreDay } : {}) };
+    },
   };
 }

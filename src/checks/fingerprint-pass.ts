@@ -1,13 +1,17 @@
 /**
  * A fingerprint pass: a set of tables fingerprinted over a pool of connections to one side (production
- * or the copy), and the second, bucketed pass that narrows tables whose fingerprints differ.
+ * or the copy), and the second, bucketed pass over the copy that narrows tables whose fingerprints differ
+ * (production is bucketed in its own, single pass, so nothing is read from it again).
  * A table that cannot be read is an error side, never a thrown error; a pool that cannot open at all
- * makes every table an error side, unless the drill was cancelled.
+ * makes every table an error side, unless the drill was cancelled. A table that waited past lock_timeout
+ * (a DDL or a migration held it) is tried once more after the others, then reported as not compared.
  */
 import type pg from 'pg';
 import type { TableInfo } from '../db/catalog.js';
 import { fingerprintTable, type FingerprintOptions } from '../db/fingerprint.js';
 import { safeError, withPool } from '../db/session.js';
+import type { Logger } from '../log/logger.js';
+import { sleep } from '../time/poll.js';
 import type { Side } from './data.js';
 
 /** Connections to one side: how many at a time, how to open one, and the drill's cancellation. */
@@ -15,6 +19,32 @@ export interface SidePool {
   concurrency: number;
   open: () => Promise<pg.Client>;
   signal: AbortSignal;
+  /**
+   * Each table is read in its own transaction that this starts (joining a shared snapshot), committed
+   * once the table is read: a table's lock is held only while it is read, and one table's error (a lock
+   * timeout) does not abort the next table's read.
+   */
+  enter?: (client: pg.Client) => Promise<void>;
+  /** Pause before a locked table is tried again. Default 1000 ms. */
+  lockRetryDelayMs?: number;
+  logger?: Logger;
+  /** Told which tables are tried again after a lock timeout. */
+  onRetry?: (tables: string[]) => void;
+}
+
+/** SQLSTATE 55P03, lock_not_available: the statement waited for a lock longer than lock_timeout. */
+const LOCK_TIMEOUT = /^SQLSTATE 55P03\b/;
+/** The error text of a table that timed out on a lock twice; judged as "not compared", not as a defect. */
+export const LOCKED_OUT = 'not compared: the table stayed locked past lock_timeout (retried once)';
+
+/** The statement waited past lock_timeout (an error as thrown by pg). */
+export function isLockTimeout(error: unknown): boolean {
+  return (error as { code?: string } | undefined)?.code === '55P03';
+}
+
+/** The table was not compared because it stayed locked (see LOCKED_OUT). */
+export function lockedOut(side: Side | undefined): boolean {
+  return side !== undefined && 'error' in side && side.error.startsWith(LOCKED_OUT);
 }
 
 /** Fingerprints every table but unlogged ones (not in backups); the result is keyed by schema.table. */
@@ -24,18 +54,46 @@ export async function fingerprintTables(
   optionsFor: (table: TableInfo) => FingerprintOptions,
 ): Promise<Map<string, Side>> {
   const scanned = tables.filter((t) => t.persistence !== 'u');
+  const sides = await fingerprintOnce(scanned, pool, optionsFor);
+  const locked = scanned.filter((t) => {
+    const side = sides.get(t.key);
+    return side !== undefined && 'error' in side && LOCK_TIMEOUT.test(side.error);
+  });
+  if (locked.length === 0) return sides;
+  const names = locked.map((t) => t.key);
+  pool.onRetry?.(names);
+  pool.logger?.info(`validation: lock timeout on ${names.join(', ')}; retrying once after the other tables`);
+  await sleep(pool.lockRetryDelayMs ?? 1000, pool.signal);
+  const again = await fingerprintOnce(locked, pool, optionsFor);
+  for (const t of locked) {
+    const side = again.get(t.key)!;
+    if ('ok' in side) sides.set(t.key, side);
+    else if (LOCK_TIMEOUT.test(side.error)) sides.set(t.key, { error: `${LOCKED_OUT}: ${side.error}` });
+    // The retry failed otherwise (the snapshot was killed, say): an error, not production being busy.
+    else sides.set(t.key, { error: `not compared: lock timeout, then the retry failed: ${side.error}` });
+  }
+  return sides;
+}
+
+async function fingerprintOnce(
+  tables: TableInfo[],
+  pool: SidePool,
+  optionsFor: (table: TableInfo) => FingerprintOptions,
+): Promise<Map<string, Side>> {
   let sides: Side[];
   try {
     sides = await withPool(
-      scanned,
+      tables,
       pool.concurrency,
       pool.open,
       async (client, table): Promise<Side> => {
         try {
-          return {
-            ok: await fingerprintTable(client, table, optionsFor(table)),
-          };
+          if (pool.enter) await pool.enter(client);
+          const ok = await fingerprintTable(client, table, optionsFor(table));
+          if (pool.enter) await client.query('COMMIT');
+          return { ok };
         } catch (error) {
+          if (pool.enter) await client.query('ROLLBACK').catch(() => undefined);
           return { error: safeError(error) };
         }
       },
@@ -44,9 +102,9 @@ export async function fingerprintTables(
   } catch (error) {
     if (pool.signal.aborted) throw error;
     const side: Side = { error: safeError(error) };
-    sides = scanned.map(() => side);
+    sides = tables.map(() => side);
   }
-  return new Map(scanned.map((t, i) => [t.key, sides[i]!]));
+  return new Map(tables.map((t, i) => [t.key, sides[i]!]));
 }
 
 export interface Narrowing {
@@ -57,43 +115,30 @@ export interface Narrowing {
   /** The bucketed fingerprint options of a table (its filter plus the bucket count). */
   bucketed: (table: TableInfo) => FingerprintOptions;
   copy: { pool: SidePool; fingerprints: Map<string, Side> };
-  /** No pool: production can no longer be read (its snapshot is gone); its plain fingerprints stay. */
-  production: { pool?: SidePool; fingerprints: Map<string, Side> };
+  /** Production's fingerprints, bucketed in its own pass. */
+  production: Map<string, Side>;
 }
 
 /**
- * Narrows the tables whose plain fingerprints differ to hash buckets: a second, grouped pass over those
- * tables only, both sides at once (production's already bucketed fingerprints are not read again).
- * Updates both fingerprint maps in place (the copy keeps its newest watermark value); returns how many
- * tables differed.
+ * Narrows the tables whose fingerprints differ to hash buckets: a second, grouped pass over those tables
+ * on the copy only (production's fingerprints were bucketed when it was read). Updates the copy's map in
+ * place (each table keeps its newest watermark value); returns how many tables differed.
  */
 export async function narrowDiffering(n: Narrowing): Promise<number> {
   const copyFps = n.copy.fingerprints;
-  const productionFps = n.production.fingerprints;
   const differing = n.tables.filter((t) => {
     const c = copyFps.get(t.key);
-    const p = productionFps.get(t.key);
+    const p = n.production.get(t.key);
     if (!c || !p || !('ok' in c) || !('ok' in p) || !n.compared(t)) return false;
     return c.ok.count !== p.ok.count || c.ok.sum !== p.ok.sum;
   });
   if (!differing.length) return 0;
-  const needProduction = differing.filter((t) => {
-    const p = productionFps.get(t.key);
-    return !(p && 'ok' in p && p.ok.bucketed);
-  });
-  const productionPool = n.production.pool;
-  const [copyB, prodB] = await Promise.all([
-    fingerprintTables(differing, n.copy.pool, n.bucketed),
-    productionPool && needProduction.length
-      ? fingerprintTables(needProduction, productionPool, n.bucketed)
-      : Promise.resolve(new Map<string, Side>()),
-  ]);
-  for (const [key, side] of copyB) {
+  const bucketed = await fingerprintTables(differing, n.copy.pool, n.bucketed);
+  for (const [key, side] of bucketed) {
     const plain = copyFps.get(key);
     if ('ok' in side && plain && 'ok' in plain) {
       copyFps.set(key, { ok: { ...side.ok, newestEpoch: plain.ok.newestEpoch } });
     }
   }
-  for (const [key, side] of prodB) if ('ok' in side) productionFps.set(key, side);
   return differing.length;
 }

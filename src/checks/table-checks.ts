@@ -5,18 +5,20 @@
  */
 import type pg from 'pg';
 import { SCHEMA_KINDS, type TableInfo } from '../db/catalog.js';
+import { differingBuckets } from '../db/fingerprint.js';
 import { safeError, withPool } from '../db/session.js';
 import type { CheckResult } from '../model/types.js';
 import { comparePrivileges, compareRoles } from './access.js';
 import type { CatalogSide } from './catalog-side.js';
 import type { ChecksFile } from '../inputs/checks-file-schema.js';
 import { compareTable, type Comparison, type Side } from './data.js';
-import type { SidePool } from './fingerprint-pass.js';
+import { lockedOut, type SidePool } from './fingerprint-pass.js';
 import { amcheckCheck, foreignKeysCheck, readCheck, sequencesCheck } from './integrity.js';
 import type { ProductionSide } from './production-side.js';
 import { result } from './result.js';
 import { compareSchemaKind } from './schema.js';
 import { excludedObject, excludedTable } from './scope.js';
+import { noteUncompared, type Uncompared } from './watermark-coverage.js';
 
 /** Schema per kind, roles and table privileges; one error (or skip) per family when production is unread. */
 export function catalogChecks(
@@ -28,7 +30,7 @@ export function catalogChecks(
   if (!production || production.error || !production.objects) {
     const reason = !production
       ? 'no production-url: comparison skipped'
-      : `production could not be read: ${production.error ?? 'unknown error'}`;
+      : `production could not be read: ${production.error ?? production.catalogError ?? 'unknown error'}`;
     const status = production ? 'error' : 'skip';
     return [
       result('schema:all', 'schema', status, reason, 0),
@@ -57,9 +59,10 @@ export function countsAndChecksums(
   copyFps: Map<string, Side>,
   production: ProductionSide | undefined,
   comparisonFor: (table: TableInfo) => Comparison,
+  copyUncompared: Map<string, Uncompared> = new Map(),
 ): CheckResult[] {
   const checks: CheckResult[] = [];
-  const both = (key: string, status: 'skip' | 'fail', reason: string): void => {
+  const both = (key: string, status: 'skip' | 'warn' | 'fail', reason: string): void => {
     checks.push(result(`counts:${key}`, 'counts', status, reason, 0));
     checks.push(result(`checksums:${key}`, 'checksums', status, reason, 0));
   };
@@ -77,10 +80,31 @@ export function countsAndChecksums(
       continue;
     }
     const prodSide: Side | undefined = production?.error
-      ? { error: production.error }
-      : production?.fingerprints.get(table.key);
+      ? { error: `not compared: ${production.error}` }
+      : notCompared(production?.fingerprints.get(table.key));
+    const copySide = copyFps.get(table.key);
+    if (lockedOut(prodSide) && copySide && 'ok' in copySide) {
+      // Production was busy, not the copy wrong: said, not failed.
+      both(table.key, 'warn', `${(prodSide as { error: string }).error}; copy has ${copySide.ok.count} rows`);
+      continue;
+    }
+    const judged = compareTable(
+      table.key,
+      comparison.kind === 'watermark' && goneFromProduction(comparison, prodSide, copySide)
+        ? { ...comparison, updateStyle: true }
+        : comparison,
+      prodSide,
+      copySide ?? { error: 'not read' },
+    );
     checks.push(
-      ...compareTable(table.key, comparison, prodSide, copyFps.get(table.key) ?? { error: 'not read' }),
+      ...(comparison.kind === 'watermark'
+        ? noteUncompared(
+            judged,
+            comparison.column,
+            copyUncompared.get(table.key),
+            production?.uncompared?.get(table.key),
+          )
+        : judged),
     );
   }
   const copyKeys = new Set(copyTables.map((t) => t.key));
@@ -88,6 +112,30 @@ export function countsAndChecksums(
     if (!copyKeys.has(table.key)) both(table.key, 'fail', 'table missing on the copy');
   }
   return checks;
+}
+
+/**
+ * Every differing bucket of a created_at-style table has only extra rows on the copy: rows deleted on
+ * production after the restore point (they are in the copy, and gone from production's rows at or before
+ * it). Judged as an updated_at-style table's extra rows are: said and warned, not failed. Missing or
+ * changed rows leave a bucket with fewer or as many rows on the copy, and still fail.
+ */
+function goneFromProduction(
+  comparison: Extract<Comparison, { kind: 'watermark' }>,
+  production?: Side,
+  copy?: Side,
+): boolean {
+  if (comparison.updateStyle) return false;
+  if (!production || !copy || !('ok' in production) || !('ok' in copy)) return false;
+  if (!production.ok.bucketed || !copy.ok.bucketed) return false;
+  const diff = differingBuckets(production.ok.buckets, copy.ok.buckets);
+  return diff.length > 0 && diff.every((d) => d.countDelta > 0n);
+}
+
+/** A production table that could not be read is named as not compared, whatever the reason. */
+function notCompared(side: Side | undefined): Side | undefined {
+  if (!side || 'ok' in side || side.error.startsWith('not compared')) return side;
+  return { error: `not compared: ${side.error}` };
 }
 
 /**

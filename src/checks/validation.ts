@@ -1,9 +1,11 @@
 /**
  * The validation engine behind the Validator interface. prepare() pins production at T (for latest) and
- * fingerprints it in the background while the cluster restores; validate() makes one pass over the copy
- * (in parallel with production's watermark-filtered pass for a past point in time) and judges every family.
- * The jobs live beside it: production-side (reading production), comparison-plan (how each table is
- * compared), fingerprint-pass (fingerprinting over a pool, narrowing to buckets), table-checks (judging).
+ * reads it, bucketed, in one pass that starts while the cluster restores and releases production's
+ * snapshot the moment it ends; validate() makes one pass over the copy (in parallel with production's
+ * watermark-filtered pass for a past point in time), narrows differing tables on the copy alone, and
+ * judges every family. The jobs live beside it: production-side (reading production), comparison-plan
+ * (how each table is compared), fingerprint-pass (fingerprinting over a pool, narrowing to buckets),
+ * table-checks (judging), production-posture (how production was touched).
  */
 import type pg from 'pg';
 import type { Logger } from '../log/logger.js';
@@ -11,13 +13,14 @@ import type { CheckResult, ConnectionSettings, Plan, Target } from '../model/typ
 import { readTables } from '../db/catalog.js';
 import { DEFAULT_BUCKETS } from '../db/fingerprint.js';
 import { openSession, type SessionOptions } from '../db/session.js';
-import { ProductionSnapshot } from '../db/snapshot.js';
+import { ProductionSnapshot, UnknownReplayPoint } from '../db/snapshot.js';
 import type { PreparedValidation, ValidationResult, Validator } from './validator.js';
 import { accessChecks } from './access.js';
 import { readCatalogSide } from './catalog-side.js';
 import { loadChecksFile, type ChecksFile } from '../inputs/checks-file-schema.js';
 import { planComparisons } from './comparison-plan.js';
 import { customChecks } from './custom.js';
+import { measureDataLoss } from './data-loss.js';
 import type { Side } from './data.js';
 import { connectionEncryptionChecks, encryptionChecks } from './encryption.js';
 import { fingerprintTables, narrowDiffering, type SidePool } from './fingerprint-pass.js';
@@ -28,26 +31,23 @@ import {
   type ProductionReading,
   type ProductionSide,
 } from './production-side.js';
+import { productionPassCheck } from './production-posture.js';
 import { elapsed, result } from './result.js';
 import { tablesInScope } from './scope.js';
 import { runSmoke } from './smoke.js';
 import { catalogChecks, countsAndChecksums, integrityChecks } from './table-checks.js';
 import { unknownWatermarks } from './watermark.js';
+import { countUncompared } from './watermark-coverage.js';
 
 export interface ValidatorOptions {
   /** Tables fingerprinted in parallel per side (connections per side). Default 4. */
   concurrency?: number;
   /** Server-side parallel workers per query (max_parallel_workers_per_gather). Default 2. */
   parallelWorkers?: number;
-  /** Hash buckets a differing table is narrowed to. Default 256. */
+  /** Hash buckets production is read in and a differing table is narrowed to. Default 256. */
   buckets?: number;
-  /**
-   * Bucket production's fingerprints up front, inside the restore wait, and release the production snapshot
-   * as soon as they are read. Default false: production gets the fast one-row-per-table pass and the
-   * snapshot stays open until validate() has narrowed any difference, which holds back vacuum on
-   * production for the length of the restore (as a pg_dump of that length would).
-   */
-  bucketProductionUpfront?: boolean;
+  /** Pause before a table that timed out on a lock is tried again. Default 1000 ms. */
+  lockRetryDelayMs?: number;
   /** An already loaded checks file; else prepare() loads plan.checksFile. */
   checksFile?: ChecksFile;
   /** Log the smoke command's output (masked). Default false: it never reaches the report. */
@@ -63,9 +63,11 @@ class Validation implements Validator {
   private plan?: Plan;
   private checksFile: ChecksFile;
   private production?: ConnectionSettings;
-  private snapshot?: ProductionSnapshot;
   private pinned?: Date;
+  /** The production pass of a latest drill; it releases its snapshot when it ends. */
   private prepared?: Promise<ProductionSide>;
+  /** Aborted by close(): a pass still running when the drill gives up stops at once. */
+  private readonly closing = new AbortController();
   private readonly session: SessionOptions;
   private readonly concurrency: number;
   private readonly buckets: number;
@@ -92,21 +94,26 @@ class Validation implements Validator {
       await probe.end().catch(() => undefined);
       return {};
     }
-    this.snapshot = await ProductionSnapshot.open(this.production, this.session);
-    this.pinned = this.snapshot.takenAt;
+    let snapshot: ProductionSnapshot;
+    try {
+      snapshot = await ProductionSnapshot.open(this.production, this.session);
+    } catch (error) {
+      if (!(error instanceof UnknownReplayPoint)) throw error;
+      logger.warning(
+        `validation: ${error.message}; comparing with production by watermark after the restore`,
+      );
+      return {};
+    }
+    this.pinned = snapshot.takenAt;
     logger.info(
-      `validation: production snapshot exported at ${this.pinned.toISOString()}; fingerprinting production while the copy restores`,
+      `validation: production snapshot exported at ${this.pinned.toISOString()} on ${snapshot.onReader ? 'a reader (its last replayed commit)' : 'the writer'}; reading production while the copy restores`,
     );
-    const snapshot = this.snapshot;
-    const upfront = this.options.bucketProductionUpfront === true;
-    this.prepared = readProductionInSnapshot(
-      snapshot,
-      this.reading(signal),
-      logger,
-      upfront ? this.buckets : 0,
-    ).finally(() => (upfront ? snapshot.release() : undefined));
-    this.prepared.catch(() => undefined); // judged in validate()
-    return { pinnedTime: this.pinned };
+    this.prepared = readProductionInSnapshot(snapshot, this.reading(logger, signal));
+    const settled = this.prepared.then(
+      () => undefined,
+      () => undefined,
+    );
+    return { pinnedTime: this.pinned, productionPass: settled };
   }
 
   async validate(target: Target, logger: Logger, signal: AbortSignal): Promise<ValidationResult> {
@@ -165,9 +172,20 @@ class Validation implements Validator {
       const productionPass: Promise<ProductionSide | undefined> = comparisons.pinned
         ? this.prepared!
         : comparisons.live
-          ? readProductionLive(this.production!, this.reading(signal), copyTables, comparisons.filterFor)
+          ? readProductionLive(
+              this.production!,
+              this.reading(logger, signal),
+              copyTables,
+              comparisons.filterFor,
+              comparisons.coverageOf,
+            )
           : Promise.resolve(undefined);
-      const [copyFps, production] = await Promise.all([copyPass, productionPass]);
+      const copyCoverage = copyPass.then(() => countUncompared(copyTables, copyPool, comparisons.coverageOf));
+      const [copyFps, production, copyUncompared] = await Promise.all([
+        copyPass,
+        productionPass,
+        copyCoverage,
+      ]);
       logger.info(`validation: fingerprinted ${copyFps.size} tables on the copy in ${elapsed(t1)} ms`);
 
       if (production && !production.error) {
@@ -177,21 +195,21 @@ class Validation implements Validator {
           compared: (t) => comparisons.comparisonFor(t).kind !== 'skip',
           bucketed: (t) => ({ ...comparisons.filterFor(t), buckets: this.buckets }),
           copy: { pool: copyPool, fingerprints: copyFps },
-          production: {
-            pool: this.productionPool(comparisons.pinned, signal),
-            fingerprints: production.fingerprints,
-          },
+          production: production.fingerprints,
         });
         if (narrowed) {
           logger.info(
-            `validation: narrowed ${narrowed} differing tables to hash buckets in ${elapsed(t2)} ms`,
+            `validation: narrowed ${narrowed} differing tables to hash buckets on the copy in ${elapsed(t2)} ms`,
           );
         }
       }
-      await this.snapshot?.release();
 
+      const posture = productionPassCheck(production);
+      if (posture) checks.push(posture);
       checks.push(...catalogChecks(production, copyCatalog, catalogMs, this.checksFile));
-      checks.push(...countsAndChecksums(copyTables, copyFps, production, comparisons.comparisonFor));
+      checks.push(
+        ...countsAndChecksums(copyTables, copyFps, production, comparisons.comparisonFor, copyUncompared),
+      );
       checks.push(...(await integrityChecks(copy, copyPool, copyTables, copyFps, this.checksFile)));
       checks.push(...(await customChecks(copy, this.checksFile.checks, production, comparisons.pinned)));
       if (plan.smokeCommand) {
@@ -205,38 +223,40 @@ class Validation implements Validator {
       }
 
       logger.info(`validation: ${checks.length} checks in ${elapsed(started)} ms (${tally(checks)})`);
-      return { checks, newestDataAt: newestData(copyFps) };
+      const dataLoss = production
+        ? measureDataLoss({
+            copyTables,
+            comparisonFor: comparisons.comparisonFor,
+            copy: copyFps,
+            production,
+          })
+        : undefined;
+      return { checks, newestDataAt: newestData(copyFps), ...(dataLoss ? { dataLoss } : {}) };
     } finally {
       await copy.end().catch(() => undefined);
-      await this.snapshot?.release();
     }
   }
 
+  /** Stops a production pass still running (it releases its snapshot) and waits for it to end. */
   async close(): Promise<void> {
-    const snapshot = this.snapshot;
-    this.snapshot = undefined;
-    await snapshot?.release();
+    this.closing.abort(new Error('validation closed'));
     await this.prepared?.catch(() => undefined);
   }
 
-  private reading(signal: AbortSignal): ProductionReading {
-    return { checksFile: this.checksFile, concurrency: this.concurrency, session: this.session, signal };
-  }
-
-  /** Connections to production for the bucketed pass: the pinned snapshot's, or new live sessions. */
-  private productionPool(pinned: boolean, signal: AbortSignal): SidePool | undefined {
-    const snapshot = this.snapshot;
-    const production = this.production!;
-    const open = pinned
-      ? snapshot
-        ? () => snapshot.join()
-        : undefined
-      : () => openSession(production, this.session);
-    return open && { concurrency: this.concurrency, open, signal };
+  private reading(logger: Logger, signal: AbortSignal): ProductionReading {
+    return {
+      checksFile: this.checksFile,
+      concurrency: this.concurrency,
+      session: this.session,
+      signal: AbortSignal.any([signal, this.closing.signal]),
+      buckets: this.buckets,
+      logger,
+      lockRetryDelayMs: this.options.lockRetryDelayMs,
+    };
   }
 }
 
-/** The newest watermark value found on the copy, the base of measured data loss. */
+/** The newest watermark value found on the copy: without production, the base of an upper bound of loss. */
 function newestData(copyFps: Map<string, Side>): Date | undefined {
   let newest: number | undefined;
   for (const side of copyFps.values()) {

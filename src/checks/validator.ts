@@ -1,5 +1,6 @@
 import type { Logger } from '../log/logger.js';
 import type { CheckResult, Plan, Target } from '../model/types.js';
+import type { DataLoss } from './data-loss.js';
 
 export interface PreparedValidation {
   /**
@@ -8,17 +9,30 @@ export interface PreparedValidation {
    * restores to exactly T, so copy and snapshot agree exactly.
    */
   pinnedTime?: Date;
+  /**
+   * Settles (never rejects) when the production pass of a latest drill has ended and released its
+   * snapshot: from then on no drill session is open on production while the copy restores.
+   */
+  productionPass?: Promise<void>;
 }
 
 export interface ValidationResult {
   checks: CheckResult[];
-  /** Newest committed data found in the copy (newest watermark value); the base of measured data loss. */
+  /**
+   * Newest committed data found in the copy (newest watermark value). Alone (no production-url) it only
+   * bounds data loss from above: objectiveChecks reports it as "at most".
+   */
   newestDataAt?: Date;
+  /**
+   * Data loss measured against production at the restore point (when production was read): the drill
+   * passes it to objectiveChecks as `dataLoss`.
+   */
+  dataLoss?: DataLoss;
 }
 
 /** Everything that compares the copy with production and inspects the copy. Built per drill. */
 export interface Validator {
-  /** Before the restore: open the production snapshot and start production-side fingerprints in the background. */
+  /** Before the restore: pin production and start its one pass (released when it ends) in the background. */
   prepare(plan: Plan, logger: Logger, signal: AbortSignal): Promise<PreparedValidation>;
   /** After the copy answers: every check except objectives. Never throws for a failing check: it reports it. */
   validate(target: Target, logger: Logger, signal: AbortSignal): Promise<ValidationResult>;

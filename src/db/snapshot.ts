@@ -14,18 +14,60 @@
  * now() (the transaction start) would be the wrong choice: commits between BEGIN and the snapshot would be
  * in the snapshot but after T, and would read as data missing from the copy. T is read from the server's
  * clock, the same clock that stamps commit records, so runner clock skew does not enter.
+ *
+ * On a reader (a streaming replica, pg_is_in_recovery()) the snapshot holds what the reader has replayed,
+ * which lags the writer: its own clock would put T after commits it has not replayed yet, and they would
+ * read as data missing from the production side. There T is the commit timestamp of the last transaction
+ * the reader replayed, pg_last_xact_replay_timestamp(), read in the statement that exports the snapshot
+ * (so after the snapshot was taken: the only residue is again a commit in the copy and not in the
+ * snapshot). A reader that has replayed nothing since it started has no such time: opening fails, and
+ * the caller compares by watermark instead.
+ *
+ * The snapshot lives as long as the reading that needs it: the caller releases it the moment that
+ * reading ends, never holding production across a wait.
  */
 import type pg from 'pg';
 import type { ConnectionSettings } from '../model/types.js';
 import { openSession, type SessionOptions } from './session.js';
 
+/** What the exporting statement read besides the snapshot id (milliseconds since the epoch, rounded up). */
+export interface SnapshotClocks {
+  /** pg_is_in_recovery(): the server is a reader (a replica), not the writer. */
+  reader: boolean;
+  /** clock_timestamp() */
+  clockMs: number;
+  /** pg_last_xact_replay_timestamp(); null on a writer, or on a reader that has replayed nothing yet. */
+  replayMs: number | null;
+}
+
+/** A reader that has replayed nothing since it started: its snapshot shows no known instant. */
+export class UnknownReplayPoint extends Error {
+  constructor() {
+    super(
+      'production-url is a reader that has replayed no transaction since it started: the instant its snapshot shows is unknown',
+    );
+    this.name = 'UnknownReplayPoint';
+  }
+}
+
+/** The instant the snapshot shows: the writer's clock, or the reader's last replayed commit. */
+export function pinnedInstant(clocks: SnapshotClocks): Date {
+  if (!clocks.reader) return new Date(clocks.clockMs);
+  if (clocks.replayMs === null) throw new UnknownReplayPoint();
+  return new Date(clocks.replayMs);
+}
+
 export class ProductionSnapshot {
+  private busy?: Promise<void>;
+
   private constructor(
     private readonly settings: ConnectionSettings,
     private readonly options: SessionOptions,
     private exporter: pg.Client | undefined,
     readonly snapshotId: string,
     readonly takenAt: Date,
+    /** The snapshot was exported on a reader (pg_is_in_recovery()). */
+    readonly onReader: boolean,
   ) {}
 
   static async open(settings: ConnectionSettings, options: SessionOptions): Promise<ProductionSnapshot> {
@@ -34,11 +76,18 @@ export class ProductionSnapshot {
       await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
       // Microseconds rounded up to the millisecond a JavaScript Date holds: rounding down would put
       // commits of the snapshot after T.
-      const { rows } = await client.query<{ id: string; ms: string }>(
-        'SELECT pg_export_snapshot() AS id, ceil(extract(epoch FROM clock_timestamp()) * 1000)::text AS ms',
+      const { rows } = await client.query<{ id: string; ms: string; reader: boolean; replay: string | null }>(
+        `SELECT pg_export_snapshot() AS id, ceil(extract(epoch FROM clock_timestamp()) * 1000)::text AS ms,
+                pg_is_in_recovery() AS reader,
+                ceil(extract(epoch FROM pg_last_xact_replay_timestamp()) * 1000)::text AS replay`,
       );
       const row = rows[0]!;
-      return new ProductionSnapshot(settings, options, client, row.id, new Date(Number(row.ms)));
+      const clocks: SnapshotClocks = {
+        reader: row.reader,
+        clockMs: Number(row.ms),
+        replayMs: row.replay === null ? null : Number(row.replay),
+      };
+      return new ProductionSnapshot(settings, options, client, row.id, pinnedInstant(clocks), row.reader);
     } catch (error) {
       await client.end().catch(() => undefined);
       throw error;
@@ -50,8 +99,7 @@ export class ProductionSnapshot {
     if (!this.exporter) throw new Error('the production snapshot was released');
     const client = await openSession(this.settings, this.options);
     try {
-      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-      await client.query(`SET TRANSACTION SNAPSHOT ${client.escapeLiteral(this.snapshotId)}`);
+      await this.enter(client);
       return client;
     } catch (error) {
       await client.end().catch(() => undefined);
@@ -59,10 +107,47 @@ export class ProductionSnapshot {
     }
   }
 
-  /** The exporting connection itself (already inside the snapshot), for serial catalog reads. */
+  /** A new connection to the same server, outside any transaction; enter() puts it in the snapshot. */
+  async connect(): Promise<pg.Client> {
+    if (!this.exporter) throw new Error('the production snapshot was released');
+    return openSession(this.settings, this.options);
+  }
+
+  /**
+   * Starts a transaction on `client` that sees exactly the exported snapshot (while the snapshot is held).
+   * A short transaction per table read this way holds that table's lock only while it is read.
+   */
+  async enter(client: pg.Client): Promise<void> {
+    if (!this.exporter) throw new Error('the production snapshot was released');
+    await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+    try {
+      await client.query(`SET TRANSACTION SNAPSHOT ${client.escapeLiteral(this.snapshotId)}`);
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    }
+  }
+
+  /**
+   * The exporting connection itself (already inside the snapshot), for reads of pg_catalog only: any lock
+   * it takes on a user table is held until release().
+   */
   get client(): pg.Client {
     if (!this.exporter) throw new Error('the production snapshot was released');
     return this.exporter;
+  }
+
+  /**
+   * Keeps the exporting connection busy until release(): short pg_sleep statements (no lock, nothing
+   * read), so the snapshot is not ended by idle_in_transaction_session_timeout while other connections
+   * still import it for each table. Only for the length of a reading that releases it when done.
+   */
+  keepBusy(): void {
+    const client = this.exporter;
+    if (!client || this.busy) return;
+    this.busy = (async () => {
+      while (this.exporter === client) await client.query('SELECT pg_sleep(0.2)');
+    })().catch(() => undefined);
   }
 
   /** Ends the snapshot, so production's vacuum is no longer held back. Safe to call twice. */
@@ -70,6 +155,7 @@ export class ProductionSnapshot {
     const client = this.exporter;
     this.exporter = undefined;
     if (!client) return;
+    await this.busy;
     await client.query('ROLLBACK').catch(() => undefined);
     await client.end().catch(() => undefined);
   }

@@ -76,3 +76,32 @@ test('without a production-url every table is a skip and nothing is read from pr
   });
   expect(plan.filterFor(orders)).toEqual({});
 });
+
+test('a watermark comparison names the rows it leaves out: NULL watermarks, and the restore day of a date', () => {
+  const notNull = (c: ColumnInfo): ColumnInfo => ({ ...c, notNull: true });
+  const events = table('public.events', [column('id', 'int8'), column('created_at', 'timestamptz')]);
+  const strict = table('public.strict', [column('id', 'int8'), notNull(column('created_at', 'timestamptz'))]);
+  const visits = table('public.visits', [column('id', 'int8'), notNull(column('created_on', 'date'))]);
+  const restorePoint = new Date('2026-01-05T10:00:00Z');
+  const plan = planComparisons({ tables: [events, strict, visits, tags], hasProduction: true, restorePoint });
+  expect(plan.coverageOf(events)).toEqual({ column: 'created_at', nullable: true });
+  expect(plan.coverageOf(strict)).toBeUndefined();
+  expect(plan.coverageOf(visits)).toEqual({
+    column: 'created_on',
+    nullable: false,
+    restoreDay: '2026-01-05',
+  });
+  expect(plan.coverageOf(tags)).toBeUndefined();
+  expect(plan.comparisonFor(visits)).toMatchObject({
+    kind: 'watermark',
+    notAfter: new Date('2026-01-04T23:59:59.999Z'),
+  });
+  // Inside the pinned snapshot nothing is left out.
+  const pinned = planComparisons({
+    tables: [events],
+    hasProduction: true,
+    pinnedAt: restorePoint,
+    restorePoint,
+  });
+  expect(pinned.coverageOf(events)).toBeUndefined();
+});

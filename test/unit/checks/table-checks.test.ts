@@ -1,3 +1,4 @@
+import { LOCKED_OUT } from '../../../src/checks/fingerprint-pass.js';
 import { catalogChecks, countsAndChecksums } from '../../../src/checks/table-checks.js';
 import type { CatalogSide } from '../../../src/checks/catalog-side.js';
 import type { Comparison, Side } from '../../../src/checks/data.js';
@@ -127,4 +128,109 @@ test('counts and checksums: unread production is an error per table; a skip stil
   ]);
   expect(skipped[0]!.summary).toBe('no production-url: comparison skipped; copy has 3 rows');
   expect(skipped[2]!.summary).toBe('no production-url: comparison skipped');
+});
+
+test('rows deleted on production after the restore point warn; a changed row in the same table fails', () => {
+  const t: TableInfo = {
+    schema: 'public',
+    name: 'events',
+    key: 'public.events',
+    persistence: 'p',
+    columns: [],
+    primaryKey: ['id'],
+    sequences: [],
+    estimatedRows: 0,
+  };
+  const fp = (buckets: [number, number, number][]): Side => ({
+    ok: {
+      table: t.key,
+      count: buckets.reduce((n, [, c]) => n + BigInt(c), 0n),
+      sum: buckets.reduce((n, [, , s]) => n + BigInt(s), 0n),
+      buckets: new Map(buckets.map(([b, c, s]) => [b, { count: BigInt(c), sum: BigInt(s) }])),
+      bucketed: true,
+      bucketBy: 'primary key',
+      ms: 1,
+    },
+  });
+  const created: Comparison = {
+    kind: 'watermark',
+    column: 'created_at',
+    updateStyle: false,
+    notAfter: new Date('2026-01-01T00:00:00Z'),
+  };
+  const prod = production({
+    tables: [t],
+    fingerprints: new Map([
+      [
+        t.key,
+        fp([
+          [1, 10, 100],
+          [2, 5, 50],
+        ]),
+      ],
+    ]),
+  });
+  const deleted = countsAndChecksums(
+    [t],
+    new Map([
+      [
+        t.key,
+        fp([
+          [1, 11, 130],
+          [2, 5, 50],
+        ]),
+      ],
+    ]),
+    prod,
+    () => created,
+  );
+  expect(deleted.map((c) => c.status)).toEqual(['warn', 'warn']);
+  expect(deleted[1]!.summary).toContain('only extra rows on the copy');
+  const changed = countsAndChecksums(
+    [t],
+    new Map([
+      [
+        t.key,
+        fp([
+          [1, 11, 130],
+          [2, 5, 51],
+        ]),
+      ],
+    ]),
+    prod,
+    () => created,
+  );
+  expect(changed[1]!.status).toBe('fail');
+});
+
+test('a production table locked past lock_timeout is not compared, said as such, a warn', () => {
+  const t = { schema: 'public', name: 'tags', key: 'public.tags', persistence: 'p' } as TableInfo;
+  const copy: Side = {
+    ok: {
+      table: t.key,
+      count: 3n,
+      sum: 1n,
+      buckets: new Map(),
+      bucketed: false,
+      bucketBy: 'primary key',
+      ms: 1,
+    },
+  };
+  const checks = countsAndChecksums(
+    [t],
+    new Map([[t.key, copy]]),
+    production({
+      tables: [t],
+      fingerprints: new Map([[t.key, { error: `${LOCKED_OUT}: SQLSTATE 55P03: canceling statement` }]]),
+    }),
+    () => ({ kind: 'snapshot', at: new Date(0) }),
+  );
+  expect(checks.map((c) => [c.id, c.status])).toEqual([
+    ['counts:public.tags', 'warn'],
+    ['checksums:public.tags', 'warn'],
+  ]);
+  expect(checks[0]!.summary).toContain(
+    'not compared: the table stayed locked past lock_timeout (retried once)',
+  );
+  expect(checks[0]!.summary).toContain('copy has 3 rows');
 });

@@ -1,0 +1,28 @@
+import { productionPassCheck } from '../../../src/checks/production-posture.js';
+import type { ProductionSide } from '../../../src/checks/production-side.js';
+
+const side = (over: Partial<ProductionSide>): ProductionSide => ({
+  tables: [],
+  fingerprints: new Map(),
+  custom: new Map(),
+  ...over,
+});
+
+test('the production pass: a reader passes, the writer warns and says why, an unread pass warns', () => {
+  expect(productionPassCheck(undefined)).toBeUndefined();
+  const reader = productionPassCheck(side({ pass: { ms: 1200, onReader: true, retried: [] } }))!;
+  expect(reader).toMatchObject({
+    id: 'posture:production-pass',
+    category: 'posture',
+    status: 'pass',
+    measured: 1200,
+  });
+  const writer = productionPassCheck(side({ pass: { ms: 900, onReader: false, retried: ['public.tags'] } }))!;
+  expect(writer.status).toBe('warn');
+  expect(writer.summary).toContain('on the writer');
+  expect(writer.summary).toContain('a long read on a reader never blocks a DDL on the writer');
+  expect(writer.summary).toContain('retried after a lock timeout: public.tags');
+  const unread = productionPassCheck(side({ error: 'connection refused', pass: { ms: 5, retried: [] } }))!;
+  expect(unread.status).toBe('warn');
+  expect(unread.summary).toContain('without reading production: connection refused');
+});
