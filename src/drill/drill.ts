@@ -117,6 +117,7 @@ export async function runDrill(deps: DrillDeps): Promise<DrillResult> {
       const validation = await validator.validate(target, logger, signal);
       findings.checks = validation.checks;
       findings.newestDataAt = validation.newestDataAt;
+      findings.dataLoss = validation.dataLoss;
       timeline.mark('validation');
     }
   } catch (e) {

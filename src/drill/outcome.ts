@@ -2,6 +2,7 @@
  * What a drill concludes: the objective checks (RTO, RPO), the verdict, and the outcome the report is
  * rendered from, with the drill's estimated cost.
  */
+import type { DataLoss } from '../checks/data-loss.js';
 import { objectiveChecks } from '../checks/objectives.js';
 import type { CreatedResource, Provider } from '../providers/provider.js';
 import type { CheckResult, CleanupOutcome, DrillOutcome, Target } from '../model/types.js';
@@ -16,6 +17,8 @@ export interface DrillFindings {
   checks: CheckResult[];
   restoreSeconds: number | null;
   newestDataAt?: Date;
+  /** Data loss measured against production at the restore point (the validator's, when it had production). */
+  dataLoss?: DataLoss;
 }
 
 export interface Verdict {
@@ -30,6 +33,7 @@ export function judge(findings: DrillFindings, timeline: Timeline, plan: Plan): 
     restoreSeconds: findings.restoreSeconds,
     targetTime: findings.target?.targetTime,
     newestDataAt: findings.newestDataAt,
+    dataLoss: findings.dataLoss,
     restorableWaitSeconds: timeline.secondsCounted('restore-point-wait'),
     maxRestoreMinutes: plan.maxRestoreMinutes,
     maxDataLossMinutes: plan.maxDataLossMinutes,

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { LocalServer } from '../../../src/db/local-server.js';
 import { createValidator } from '../../../src/checks/validation.js';
-import { parseChecksFile } from '../../../src/checks/checks-file.js';
+import { parseChecksFile } from '../../../src/inputs/checks-file-schema.js';
 import { memoryLogger } from '../../../src/log/logger.js';
 import type { CheckResult, Plan, Target } from '../../../src/model/types.js';
 import type { PreparedValidation } from '../../../src/checks/validator.js';
