@@ -22,6 +22,7 @@ import { planComparisons } from './comparison-plan.js';
 import { customChecks } from './custom.js';
 import { measureDataLoss } from './data-loss.js';
 import type { Side } from './data.js';
+import { copyClosureCheck } from './copy-closure.js';
 import { connectionEncryptionChecks, encryptionChecks } from './encryption.js';
 import { fingerprintTables, narrowDiffering, type SidePool } from './fingerprint-pass.js';
 import {
@@ -143,6 +144,8 @@ class Validation implements Validator {
       const t0 = Date.now();
       const copyTables = tablesInScope(await readTables(copy), this.checksFile);
       const copyCatalog = await readCatalogSide(copy);
+      // The roles are read: from here on no role but the drill's own opens a session on the copy.
+      checks.push(await copyClosureCheck(target.connection));
       const catalogMs = elapsed(t0);
 
       for (const w of unknownWatermarks(copyTables, this.checksFile.watermarks)) {

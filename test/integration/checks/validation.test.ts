@@ -114,6 +114,8 @@ test('a clean copy passes with no warn', async () => {
   const { checks, newestDataAt, dataLoss, pinnedTime } = await drill();
   expect(bad(checks)).toEqual([]);
   expect(byId(checks, 'posture:production-pass')).toMatchObject({ status: 'warn' });
+  // Closed to every role but the drill's own (none other can log in here).
+  expect(byId(checks, 'access:copy-closed')).toMatchObject({ status: 'pass', measured: 0 });
   expect(dataLoss).toMatchObject({ seconds: 0, behind: [], unmeasured: [] });
   for (const id of [
     'counts:public.orders',
