@@ -45,6 +45,10 @@ export interface ValidatorOptions {
   concurrency?: number;
   /** Server-side parallel workers per query (max_parallel_workers_per_gather). Default 2. */
   parallelWorkers?: number;
+  /** The drill's run id, shown with application_name restore-proof on every session (pg_stat_activity). */
+  runId?: string;
+  /** statement_timeout of every session, production's and the copy's; default none. */
+  statementTimeoutMs?: number;
   /** Hash buckets production is read in and a differing table is narrowed to. Default 256. */
   buckets?: number;
   /** Pause before a table that timed out on a lock is tried again. Default 1000 ms. */
@@ -75,7 +79,11 @@ class Validation implements Validator {
 
   constructor(private readonly options: ValidatorOptions) {
     this.checksFile = options.checksFile ?? { checks: [] };
-    this.session = { parallelWorkers: options.parallelWorkers ?? 2 };
+    this.session = {
+      parallelWorkers: options.parallelWorkers ?? 2,
+      runId: options.runId,
+      statementTimeoutMs: options.statementTimeoutMs,
+    };
     this.concurrency = Math.max(1, options.concurrency ?? 4);
     this.buckets = options.buckets ?? DEFAULT_BUCKETS;
   }

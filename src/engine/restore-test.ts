@@ -8,7 +8,9 @@ import { runDrill, type DrillDeps } from '../drill/drill.js';
 import type { EngineIO } from '../host/io.js';
 import type { RestoreTestPlan } from '../inputs/plan-types.js';
 import type { Provider } from '../providers/provider.js';
+import { newRunId } from '../providers/ownership.js';
 import { providerForPlan } from '../providers/registry.js';
+import { systemClock } from '../time/timeline.js';
 import { publishDrill } from '../sinks/publish.js';
 
 export interface RestoreTestOptions {
@@ -25,10 +27,13 @@ export async function restoreTestCommand(
   io: EngineIO,
   options: RestoreTestOptions,
 ): Promise<number> {
+  // One run id for the drill's resources and for every database session it opens (application_name).
+  const runId = newRunId((options.clock ?? systemClock).now());
   const provider = (options.provider ?? providerForPlan)(plan);
-  const validator = (options.validator ?? (() => createValidator({ checksFile: plan.checks })))(plan);
+  const validator = (options.validator ?? (() => createValidator({ checksFile: plan.checks, runId })))(plan);
   const { outcome } = await runDrill({
     plan,
+    runId,
     provider,
     validator,
     state: io.state,
