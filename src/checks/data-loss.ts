@@ -3,6 +3,9 @@
  * that the copy lacks. Per table compared with production at the restore point (inside the pinned
  * snapshot, or filtered by its watermark on both sides):
  * - equal (same row count and content checksum): nothing lost, whatever the age of its newest row;
+ * - only extra rows on the copy (every differing key bucket has more rows on the copy): every row
+ *   production had at the restore point is there, and the extras are rows production changed or deleted
+ *   afterwards (the plan's Scenario 1): nothing lost;
  * - behind: production's newest watermark value is later than the copy's: the copy lacks production's
  *   writes from the copy's newest to production's newest, and that span is the table's loss;
  * - otherwise unmeasured, with the reason (not compared, no watermark while production moved on, content
@@ -22,6 +25,8 @@ export interface DataLoss {
   seconds: number | null;
   /** Tables equal to production at the restore point. */
   equal: number;
+  /** Tables holding every row production had at the restore point, plus rows production later changed or deleted. */
+  extraOnly: number;
   /** Tables behind production, with the span each lacks (seconds), largest first. */
   behind: { table: string; seconds: number }[];
   /** Tables whose loss could not be dated, with why. */
@@ -37,7 +42,7 @@ export interface DataLossInputs {
 
 export function measureDataLoss(inputs: DataLossInputs): DataLoss {
   const { production } = inputs;
-  const out: DataLoss = { seconds: null, equal: 0, behind: [], unmeasured: [] };
+  const out: DataLoss = { seconds: null, equal: 0, extraOnly: 0, behind: [], unmeasured: [] };
   const onProduction = new Set(production.tables.map((t) => t.key));
   for (const table of inputs.copyTables) {
     const comparison = inputs.comparisonFor(table);
@@ -59,6 +64,10 @@ export function measureDataLoss(inputs: DataLossInputs): DataLoss {
       out.equal++;
       continue;
     }
+    if (onlyExtraOnCopy(p.ok, c.ok)) {
+      out.extraOnly++;
+      continue;
+    }
     const pNewest = p.ok.newestEpoch;
     const cNewest = c.ok.newestEpoch;
     if (comparison.kind === 'drift')
@@ -76,7 +85,7 @@ export function measureDataLoss(inputs: DataLossInputs): DataLoss {
   }
   out.behind.sort((a, b) => b.seconds - a.seconds);
   if (out.behind.length) out.seconds = out.behind[0]!.seconds;
-  else if (out.equal) out.seconds = 0;
+  else if (out.equal || out.extraOnly) out.seconds = 0;
   return out;
 }
 
@@ -84,4 +93,11 @@ export function measureDataLoss(inputs: DataLossInputs): DataLoss {
 function sameContent(p: TableFingerprint, c: TableFingerprint): boolean {
   if (p.count !== c.count || p.sum !== c.sum) return false;
   return !(p.bucketed && c.bucketed) || differingBuckets(p.buckets, c.buckets).length === 0;
+}
+
+/** Bucketed on both sides, and every bucket that differs has more rows on the copy: nothing of production's is missing. */
+function onlyExtraOnCopy(p: TableFingerprint, c: TableFingerprint): boolean {
+  if (!p.bucketed || !c.bucketed) return false;
+  const diff = differingBuckets(p.buckets, c.buckets);
+  return diff.length > 0 && diff.every((d) => d.countDelta > 0n);
 }

@@ -112,7 +112,12 @@ function rpoCheck(
           loss.behind.map((b) => `${b.table} ${b.seconds}s`),
           3,
         )}`
-      : `the copy equals production at the restore point`;
+      : loss.extraOnly
+        ? `the copy holds every row production had at the restore point`
+        : `the copy equals production at the restore point`;
+    const extra = loss.extraOnly
+      ? `, ${loss.extraOnly} of them with extra rows production changed or deleted after the restore point`
+      : '';
     // A table whose loss has no date may hide more: within the target is then not proven.
     const met = measured > rpoTarget ? false : loss.unmeasured.length ? null : true;
     return {
@@ -120,7 +125,7 @@ function rpoCheck(
         'objectives:rpo',
         'objectives',
         met === false ? 'fail' : met === null ? 'warn' : 'pass',
-        `data loss ${measured}s measured against production (${behind} in ${loss.equal + loss.behind.length} tables + ${wait}s until restorable)${unmeasured}, ${goal}`,
+        `data loss ${measured}s measured against production (${behind} in ${loss.equal + loss.extraOnly + loss.behind.length} tables${extra} + ${wait}s until restorable)${unmeasured}, ${goal}`,
         0,
         { measured, expected: rpoTarget },
       ),

@@ -51,7 +51,7 @@ test('a quiet database: tables equal at the restore point lose nothing, however 
       ['tags', side(5, 7)],
     ]),
   });
-  expect(loss).toEqual({ seconds: 0, equal: 2, behind: [], unmeasured: [] });
+  expect(loss).toEqual({ seconds: 0, equal: 2, extraOnly: 0, behind: [], unmeasured: [] });
 });
 
 test('a copy behind production loses the span between their newest watermarks', () => {
@@ -122,7 +122,68 @@ test('production unread: every compared table is unmeasured', () => {
   expect(loss).toEqual({
     seconds: null,
     equal: 0,
+    extraOnly: 0,
     behind: [],
     unmeasured: [{ table: 'public.orders', reason: 'not compared with production' }],
   });
+});
+
+test('a copy with only extra rows (production deleted or changed them later) lacks nothing', () => {
+  const bucketed = (buckets: [number, number, number][]): Side => {
+    const map = new Map(buckets.map(([id, count, sum]) => [id, { count: BigInt(count), sum: BigInt(sum) }]));
+    const count = buckets.reduce((n, [, c]) => n + c, 0);
+    const sum = buckets.reduce((n, [, , s]) => n + s, 0);
+    const base = side(count, sum) as { ok: object };
+    return { ok: { ...base.ok, buckets: map, bucketed: true } } as Side;
+  };
+  const extra = measureDataLoss({
+    copyTables: [table('observations')],
+    comparisonFor: () => snapshot,
+    copy: new Map([
+      [
+        'public.observations',
+        bucketed([
+          [1, 3, 30],
+          [2, 5, 50],
+        ]),
+      ],
+    ]),
+    production: production([
+      [
+        'observations',
+        bucketed([
+          [1, 3, 30],
+          [2, 4, 41],
+        ]),
+      ],
+    ]),
+  });
+  expect(extra).toEqual({ seconds: 0, equal: 0, extraOnly: 1, behind: [], unmeasured: [] });
+
+  // A bucket with fewer rows on the copy is a missing row: not extra-only, never counted as no loss.
+  const missing = measureDataLoss({
+    copyTables: [table('observations')],
+    comparisonFor: () => snapshot,
+    copy: new Map([
+      [
+        'public.observations',
+        bucketed([
+          [1, 2, 20],
+          [2, 5, 50],
+        ]),
+      ],
+    ]),
+    production: production([
+      [
+        'observations',
+        bucketed([
+          [1, 3, 30],
+          [2, 4, 41],
+        ]),
+      ],
+    ]),
+  });
+  expect(missing.extraOnly).toBe(0);
+  expect(missing.seconds).toBeNull();
+  expect(missing.unmeasured).toHaveLength(1);
 });

@@ -24,7 +24,13 @@ test('RTO missed, and data loss measured against production above target fails',
     ...base,
     restoreSeconds: 1801,
     targetTime: new Date('2026-01-01T12:00:00.000Z'),
-    dataLoss: { seconds: 600, equal: 3, behind: [{ table: 'public.orders', seconds: 600 }], unmeasured: [] },
+    dataLoss: {
+      seconds: 600,
+      equal: 3,
+      extraOnly: 0,
+      behind: [{ table: 'public.orders', seconds: 600 }],
+      unmeasured: [],
+    },
   });
   expect(out.checks.map((c) => c.status)).toEqual(['fail', 'fail']);
   expect(out.dataLossSeconds).toBe(600);
@@ -57,7 +63,7 @@ test('a quiet database: against production, a copy equal at the restore point lo
     restoreSeconds: 600,
     targetTime: '2026-01-02T12:00:00.000Z',
     newestDataAt: new Date('2026-01-01T12:00:00.000Z'),
-    dataLoss: { seconds: 0, equal: 4, behind: [], unmeasured: [] },
+    dataLoss: { seconds: 0, equal: 4, extraOnly: 0, behind: [], unmeasured: [] },
     restorableWaitSeconds: 30,
   });
   expect(out.checks[1].status).toBe('pass');
@@ -74,6 +80,7 @@ test('tables whose loss has no date make a loss within target a warn, not a pass
     dataLoss: {
       seconds: 0,
       equal: 2,
+      extraOnly: 0,
       behind: [],
       unmeasured: [{ table: 'public.tags', reason: 'not compared with production' }],
     },
@@ -89,7 +96,13 @@ test('a measure with no table compared falls back to the copy-only upper bound',
     restoreSeconds: 600,
     targetTime: '2026-01-02T12:00:00.000Z',
     newestDataAt: new Date('2026-01-02T11:59:00.000Z'),
-    dataLoss: { seconds: null, equal: 0, behind: [], unmeasured: [{ table: 'public.t', reason: 'x' }] },
+    dataLoss: {
+      seconds: null,
+      equal: 0,
+      extraOnly: 0,
+      behind: [],
+      unmeasured: [{ table: 'public.t', reason: 'x' }],
+    },
   });
   expect(out.checks[1].status).toBe('pass');
   expect(out.checks[1].summary).toContain('at most 60s (no table could be compared with production');
