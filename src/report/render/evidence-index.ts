@@ -2,12 +2,12 @@
  * The evidence index: README.md of one report directory (docs/tests), regenerated after every drill from
  * the reports in it. Not signed; the reports are.
  */
-import { DEFAULT_EVIDENCE_CONFIG, type EvidenceConfig } from '../evidence-config.js';
+import { DEFAULT_EVIDENCE_CONFIG, drillCadenceOf, type EvidenceConfig } from '../evidence-config.js';
 import type { ExerciseReport } from '../exercise.js';
-import { cell, code, duration, utc, utcDate } from './format.js';
+import { cell, code, duration, plural, utc, utcDate } from './format.js';
 import { clusterName, compareReportFiles } from '../model.js';
 import { retractedFiles, type RetractionDocument } from '../retraction.js';
-import { scheduleStatus } from '../schedule-status.js';
+import { canonicalCadence, scheduleStatus } from '../schedule-status.js';
 import { PUBLIC_KEY_FILE } from '../signing.js';
 import { costs, page, sources, type IndexedReport } from './index-sections.js';
 import { inlineText, tableText } from './markdown-text.js';
@@ -57,17 +57,13 @@ export function renderEvidenceIndex(
     '',
   ];
   const config = options.config ?? DEFAULT_EVIDENCE_CONFIG;
-  out.push(
-    ...renderScheduleTable(
-      scheduleStatus(
-        config,
-        sorted.map((e) => e.report),
-        exercises,
-        now,
-      ),
-    ),
-    '',
+  const rows = scheduleStatus(
+    config,
+    sorted.map((e) => e.report),
+    exercises,
+    now,
   );
+  out.push(...renderScheduleTable(rows), ...unscheduled(config, sorted), '');
   if (new Set(sorted.map((e) => clusterName(e.report.source.cluster))).size > 1) {
     out.push(...sources([{ dir: null, entries: sorted }], now), '');
   }
@@ -154,6 +150,26 @@ function history(entries: IndexedReport[]): string[] {
     );
   }
   return out;
+}
+
+/** Drills whose cadence no test type of restore-proof.yml names: counted in the history, not the schedule. */
+function unscheduled(config: EvidenceConfig, entries: IndexedReport[]): string[] {
+  const named = new Set(
+    config.testTypes.filter((t) => t.evidence === 'drill').map((t) => canonicalCadence(drillCadenceOf(t))),
+  );
+  const counts = new Map<string, number>();
+  for (const { report } of entries) {
+    const cadence = canonicalCadence(report.cadence);
+    if (!named.has(cadence)) counts.set(cadence, (counts.get(cadence) ?? 0) + 1);
+  }
+  if (counts.size === 0) return [];
+  const list = [...counts]
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([c, n]) => `${code(c)} (${plural(n, 'drill')})`);
+  return [
+    '',
+    `Drills of cadences no test type names are listed in the history, not in the schedule: ${list.join(', ')}.`,
+  ];
 }
 
 function exerciseSection(exercises: ExerciseReport[]): string[] {
