@@ -5,7 +5,7 @@
  */
 import type { KeyObject } from 'node:crypto';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import type { Logger } from '../log/logger.js';
 import { sha256Hex } from '../report/canonical.js';
 import { uniqueStem } from '../report/compose.js';
@@ -23,7 +23,7 @@ import { publicKeyFingerprint, signReport } from '../report/signing.js';
 import { listReportFiles } from './report-dir.js';
 import {
   ensurePublicKey,
-  repositoryPath,
+  shownReportDir,
   warnSignedOntoUnsigned,
   writeEvidenceIndex,
 } from './report-files.js';
@@ -53,12 +53,6 @@ interface Composed<T> {
   render: (fingerprint: string | null, shownDir: string) => string;
 }
 
-/** The directory as the Markdown's verify recipe shows it: relative to the repository, never a temporary path. */
-export function shownReportDir(dir: string, env: Record<string, string | undefined>): string {
-  const workspace = env.GITHUB_WORKSPACE || process.cwd();
-  return repositoryPath(resolve(dir), workspace) ?? 'REPORT_DIR';
-}
-
 async function writeChained<T>(
   input: ChainWriteInput,
   compose: (ctx: {
@@ -83,7 +77,7 @@ async function writeChained<T>(
     now,
   });
   const fingerprint = input.signingKey ? publicKeyFingerprint(input.signingKey) : null;
-  const markdown = render(fingerprint, shownReportDir(dir, env));
+  const markdown = render(fingerprint, shownReportDir(dir, env.GITHUB_WORKSPACE || process.cwd()));
   document.markdown.sha256 = sha256Hex(markdown);
   if (input.signingKey) document.signature = signReport(document, input.signingKey);
   const json = `${JSON.stringify(document, null, 2)}\n`;

@@ -4,7 +4,7 @@
  */
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
-import { join, relative, resolve, sep } from 'node:path';
+import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { Logger } from '../log/logger.js';
 import type { DrillOutcome, Plan } from '../model/types.js';
 import { sha256Hex } from '../report/canonical.js';
@@ -82,7 +82,7 @@ export async function writeReport(input: WriteReportInput): Promise<WrittenRepor
     toolVersion: input.toolVersion ?? 'dev',
     secrets,
     signingKey,
-    shownDir: repositoryPath(resolve(dir), workspace) ?? toPosix(dir),
+    shownDir: shownReportDir(dir, workspace),
   });
   const file = report.file;
   if (last && compareReportFiles(last, file) > 0) {
@@ -183,6 +183,14 @@ export function warnSignedOntoUnsigned(
 }
 
 const toPosix = (p: string): string => p.split(sep).join('/').replace(/\/+$/, '') || '.';
+
+/**
+ * The report directory as the Markdown's verify recipe shows it: relative to the repository root, or the
+ * relative path given; never an absolute path outside the repository (a runner's temporary directory).
+ */
+export function shownReportDir(dir: string, workspace: string): string {
+  return repositoryPath(resolve(dir), workspace) ?? (isAbsolute(dir) ? 'REPORT_DIR' : toPosix(dir));
+}
 
 /** A path relative to the repository root in forward slashes, or null when it lies outside it. */
 export function repositoryPath(path: string, workspace: string): string | null {
