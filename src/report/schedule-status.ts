@@ -64,7 +64,8 @@ const minutesOf = (seconds: number): string => `${Math.round((seconds / 60) * 10
 export function judgeDrill(type: TestType, report: Report): { verdict: RunVerdict; reasons: string[] } {
   const failed: string[] = [];
   const unshown: string[] = [];
-  if (report.result !== 'pass') failed.push('the drill failed');
+  if (report.result === 'cancelled') unshown.push('the drill was cancelled');
+  else if (report.result !== 'pass') failed.push('the drill failed');
   if (report.cleanup.status === 'failed') failed.push('cleanup failed');
   else if (report.cleanup.status === 'kept') unshown.push('the copy was kept, not cleaned up');
   const c = type.criteria;

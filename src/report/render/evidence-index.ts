@@ -4,7 +4,7 @@
  */
 import { DEFAULT_EVIDENCE_CONFIG, drillCadenceOf, type EvidenceConfig } from '../evidence-config.js';
 import type { ExerciseReport } from '../exercise.js';
-import { cell, code, duration, plural, utc, utcDate } from './format.js';
+import { cell, code, duration, plural, resultCell, utc, utcDate } from './format.js';
 import { clusterName, compareReportFiles } from '../model.js';
 import { retractedFiles, type RetractionDocument } from '../retraction.js';
 import { canonicalCadence, scheduleStatus } from '../schedule-status.js';
@@ -136,7 +136,7 @@ function history(entries: IndexedReport[]): string[] {
         utc(r.startedAt).replace(' UTC', ''),
         cell(r.cadence),
         code(clusterName(r.source.cluster)),
-        r.result === 'pass' ? 'pass' : '**FAIL**',
+        resultCell(r.result),
         duration(r.restore.seconds),
         duration(r.objectives.rpo.measuredSeconds),
         `${failed ? `**${failed}**` : '0'} of ${r.totals.total}`,

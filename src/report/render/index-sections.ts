@@ -4,7 +4,7 @@
  * directories) render from reports read back from their directories.
  */
 import { cadencePeriod, nextDue, validUntil } from '../cadence.js';
-import { cell, code, duration, plural, usd, utcDate } from './format.js';
+import { cell, code, duration, plural, resultCell, usd, utcDate } from './format.js';
 import { clusterName, compareReportFiles, EVIDENCE_INDEX_FILE, type Report } from '../model.js';
 
 /** A report read back from the directory (the index renders only what the reports say). */
@@ -75,7 +75,7 @@ export function sources(groups: ReportGroup[], now: Date): string[] {
           code(name),
           String(runs.length),
           `${utcDate(last.startedAt)} (${cell(last.cadence)}, [report](${link(last.markdown.file)}))`,
-          last.result === 'pass' ? 'pass' : '**FAIL**',
+          resultCell(last.result),
           duration(last.restore.seconds),
           duration(last.objectives.rpo.measuredSeconds),
           lastPass ? utcDate(lastPass.startedAt) : 'never',
