@@ -1,4 +1,5 @@
 import { CHECK_CATEGORIES, type CheckCategory } from '../../model/types.js';
+import { priceCaveats } from './price-caveats.js';
 import { HIPAA_CLAUSES, hipaaForCheck, type HipaaClause } from '../hipaa.js';
 import { COVERAGE_CLAUSES, RETENTION_NOTE } from '../hipaa-coverage.js';
 import {
@@ -87,7 +88,7 @@ export function renderMarkdown(report: Report, options: MarkdownOptions): string
   out.push(...checks(report), '');
   out.push(...hipaa(report), '');
   out.push(...cleanup(report), '');
-  if (report.cost) out.push(...cost(report.cost), '');
+  if (report.cost) out.push(...cost(report.cost, report), '');
   if (report.warnings.length > 0) {
     out.push('## Warnings', '', ...report.warnings.map((w) => `- ${w.replace(/\r?\n/g, ' ')}`), '');
   }
@@ -292,7 +293,8 @@ const COST_ITEM: Record<NonNullable<Report['cost']>['items'][number]['item'], st
   transfer: 'Cross-region transfer',
 };
 
-function cost(c: NonNullable<Report['cost']>): string[] {
+function cost(c: NonNullable<Report['cost']>, report: Report): string[] {
+  const caveats = priceCaveats(c.pricesAsOf, report.generatedAt, report.source.region);
   const total =
     c.totalUsd === null
       ? 'unknown (no price on record for the instance class)'
@@ -302,6 +304,7 @@ function cost(c: NonNullable<Report['cost']>): string[] {
     '',
     `About **${total}** for this drill: on-demand ${PRICING_REGION} list prices as of ${c.pricesAsOf}, an estimate for budgeting the cadence, not a bill.`,
     '',
+    ...(caveats.length > 0 ? [...caveats.flatMap((line) => [line, '>']).slice(0, -1), ''] : []),
     '| Item | Counted | USD |',
     '| --- | --- | --- |',
     ...c.items.map((i) => `| ${COST_ITEM[i.item]} | ${cell(i.detail)} | ${usd(i.usd)} |`),
