@@ -7,7 +7,8 @@ import { readFile } from 'node:fs/promises';
 import type { EngineIO } from '../host/io.js';
 import type { RecordExercisePlan } from '../inputs/plan-types.js';
 import { exerciseTypeFor, parseExerciseRecord, type ExerciseRecord } from '../report/exercise.js';
-import { writeExercise } from '../sinks/chain-documents.js';
+import { isRetractionRecord, parseRetractionRecord } from '../report/retraction.js';
+import { writeExercise, writeRetraction } from '../sinks/chain-documents.js';
 import { commitReport } from '../sinks/report-commit.js';
 import { readEvidenceConfig } from '../sinks/report-dir.js';
 
@@ -31,6 +32,7 @@ export async function recordExerciseCommand(
     } catch {
       throw new Error(`exercise-file: ${plan.exerciseFile} cannot be read`);
     }
+    if (isRetractionRecord(text)) return await retract(plan, io, parseRetractionRecord(text), now);
     record = parseExerciseRecord(text, 'exercise-file');
     cadence = exerciseTypeFor(await readEvidenceConfig(reportDir), record).cadence;
     if (Date.parse(`${record.date}T00:00:00Z`) > now.getTime())
@@ -55,22 +57,62 @@ export async function recordExerciseCommand(
   io.setOutput('report-path', written.markdownPath);
   io.setOutput('report-json', written.jsonPath);
   await io.summary?.(written.markdown);
-  if (plan.evidence.commitReport) {
-    const doc = written.document;
-    const committed = await commitReport({
-      plan: { commitReport: true, githubToken: plan.evidence.githubToken, reportDir },
-      written: {
-        files: written.files,
-        report: { file: doc.file },
-        message: {
-          headline: `restore-proof: ${doc.testType} exercise recorded (${doc.date})`,
-          body: `Record: ${doc.file}${doc.signature ? `\nSigned: ${doc.signature.publicKeyFingerprint}` : ''}\n\n[skip ci]`,
-        },
-      },
-      env: io.env,
-      logger: io.logger,
-    });
-    (committed.status === 'failed' ? io.logger.warning : io.logger.info)(`commit: ${committed.message}`);
-  }
+  const doc = written.document;
+  await commitIfAsked(plan, io, written.files, doc.file, {
+    headline: `restore-proof: ${doc.testType} exercise recorded (${doc.date})`,
+    body: `Record: ${doc.file}${doc.signature ? `\nSigned: ${doc.signature.publicKeyFingerprint}` : ''}\n\n[skip ci]`,
+  });
   return 0;
+}
+
+/** A retraction record (`retracts`, `reason`) given as exercise-file: appended to the chain, never a deletion. */
+async function retract(
+  plan: RecordExercisePlan,
+  io: EngineIO,
+  record: { retracts: string; reason: string },
+  now: Date,
+): Promise<number> {
+  let written: Awaited<ReturnType<typeof writeRetraction>>;
+  try {
+    written = await writeRetraction({
+      dir: plan.evidence.reportDir,
+      signingKey: plan.evidence.signingKey ?? null,
+      env: io.env,
+      now,
+      logger: io.logger,
+      secrets: plan.secrets,
+      file: record.retracts,
+      reason: record.reason,
+    });
+  } catch (error) {
+    io.logger.error(`exercise-file: retracts: ${(error as Error).message}`);
+    io.setOutput('result', 'fail');
+    return 1;
+  }
+  io.setOutput('result', 'pass');
+  io.setOutput('report-path', written.markdownPath);
+  io.setOutput('report-json', written.jsonPath);
+  await io.summary?.(written.markdown);
+  await commitIfAsked(plan, io, written.files, written.document.file, {
+    headline: `restore-proof: retract ${record.retracts}`,
+    body: `Reason: ${written.document.reason}\nRetraction: ${written.document.file}\n\n[skip ci]`,
+  });
+  return 0;
+}
+
+async function commitIfAsked(
+  plan: RecordExercisePlan,
+  io: EngineIO,
+  files: string[],
+  file: string,
+  message: { headline: string; body: string },
+): Promise<void> {
+  if (!plan.evidence.commitReport) return;
+  const committed = await commitReport({
+    plan: { commitReport: true, githubToken: plan.evidence.githubToken, reportDir: plan.evidence.reportDir },
+    written: { files, report: { file }, message },
+    env: io.env,
+    logger: io.logger,
+  });
+  (committed.status === 'failed' ? io.logger.warning : io.logger.info)(`commit: ${committed.message}`);
 }

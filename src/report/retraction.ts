@@ -4,6 +4,8 @@
  * retracted report stays in the directory and keeps verifying; the schedule, the index and the annual report
  * leave it out and say so. Deleting a report breaks the chain on purpose; a retraction is the documented way.
  */
+import { z } from 'zod';
+import { parseValidatedYaml } from './validated-yaml.js';
 import { fileStamp, REPORT_FILE, type ReportSignature, type RunContext } from './model.js';
 import { sanitizeDeep } from './sanitize.js';
 
@@ -69,4 +71,25 @@ export function isRetraction(document: { schema?: unknown }): document is Retrac
 /** The files the retractions retire (a retraction of a retraction is not honoured: append a new report). */
 export function retractedFiles(retractions: readonly RetractionDocument[]): Map<string, string> {
   return new Map(retractions.map((r) => [r.retracts.file, r.reason]));
+}
+
+/** A retraction record (YAML, given to record-exercise as exercise-file): `retracts: <file>`, `reason: <text>`. */
+export const retractionRecordSchema = z.strictObject({
+  retracts: z
+    .string({ error: 'expects the JSON file name of the report to retract' })
+    .regex(REPORT_FILE, { error: 'expects the JSON file name of the report to retract' }),
+  reason: z
+    .string({ error: 'expects why the report is retracted, as text' })
+    .trim()
+    .min(1, { error: 'expects why the report is retracted, as text' }),
+});
+
+/** True when the record's text is a retraction (its top level names `retracts`). */
+export const isRetractionRecord = (text: string): boolean => /^retracts\s*:/m.test(text);
+
+export function parseRetractionRecord(
+  text: string,
+  name = 'exercise-file',
+): z.output<typeof retractionRecordSchema> {
+  return parseValidatedYaml(retractionRecordSchema, text, name);
 }

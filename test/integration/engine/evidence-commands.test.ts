@@ -92,6 +92,31 @@ describe('the whole plan: record-exercise, a drill report, annual-report', () =>
     );
   });
 
+  it('retracts through record-exercise with a retraction record, and refuses a file not in the chain', async () => {
+    const { root, dir, env, inputs } = setUp();
+    const mistaken = await writeReport({
+      plan: { reportDir: dir, signingKey: testKey },
+      outcome: drillOn('2026-03-01T03:00:00.000Z'),
+      env,
+      now: new Date('2026-03-01T03:31:00Z'),
+    });
+    const recordFile = join(root, 'retract.yml');
+    writeFileSync(recordFile, `retracts: 2020-01-01T000000Z-weekly-x.json\nreason: wrong cluster\n`);
+    const refused = memoryIO({ ...inputs, command: 'record-exercise', 'exercise-file': recordFile }, { env });
+    expect(await runMain(refused, { now: at('2026-03-02T09:00:00Z') })).toBe(1);
+    expect(refused.logger.lines.join('\n')).toContain('is not a document of the chain');
+
+    writeFileSync(
+      recordFile,
+      `retracts: ${mistaken.report.file}\nreason: Ran against the staging cluster by mistake\n`,
+    );
+    const io = memoryIO({ ...inputs, command: 'record-exercise', 'exercise-file': recordFile }, { env });
+    expect(await runMain(io, { now: at('2026-03-02T09:00:00Z') })).toBe(0);
+    expect(io.outputs['report-json']).toMatch(/2026-03-02T090000Z-retraction\.json$/);
+    expect((await verifyReportDir(dir)).ok).toBe(true);
+    expect(readFileSync(join(dir, 'README.md'), 'utf8')).toContain('## Retracted');
+  });
+
   it('retires a mistaken report with a signed retraction the schedule and the annual report ignore', async () => {
     const { dir, env, inputs } = setUp();
     const mistaken = await writeReport({
