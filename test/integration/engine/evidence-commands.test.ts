@@ -7,6 +7,7 @@ import { writeReport } from '../../../src/sinks/report-files.js';
 import { loadSigningKey } from '../../../src/report/signing.js';
 import { passingOutcome } from '../../fixtures/report/outcomes.js';
 import { TABLETOP_YAML } from '../../fixtures/report/sample-year.js';
+import { GitHubStandIn } from '../../support/github-standin.js';
 import { memoryIO } from '../../support/memory-io.js';
 import { testKey, workspace } from '../../support/report-keys.js';
 
@@ -152,5 +153,42 @@ describe('the whole plan: record-exercise, a drill report, annual-report', () =>
     const broken = await verifyReportDir(dir);
     expect(broken.ok).toBe(false);
     expect(broken.reports[1]!.reasons.join('; ')).toContain(`retracts ${mistaken.report.file} with SHA-256`);
+  });
+
+  it('commits the record, the public key and the index like a drill when commit-report is true', async () => {
+    const api = new GitHubStandIn();
+    const apiUrl = await api.start();
+    try {
+      const { dir, exerciseFile, inputs, root } = setUp();
+      const env = {
+        GITHUB_WORKSPACE: root,
+        GITHUB_REPOSITORY: 'omnirapeutic/platform',
+        GITHUB_REF: 'refs/heads/main',
+        GITHUB_SHA: api.head,
+        GITHUB_GRAPHQL_URL: apiUrl,
+      };
+      const io = memoryIO(
+        {
+          ...inputs,
+          command: 'record-exercise',
+          'exercise-file': exerciseFile,
+          'commit-report': 'true',
+          'github-token': 'test-token',
+        },
+        { env },
+      );
+      expect(await runMain(io, { now: at('2026-06-15T10:00:00Z') })).toBe(0);
+      const commit = api.commits[0]!;
+      expect(Object.keys(commit.files).sort()).toEqual([
+        'docs/tests/2026-06-15T100000Z-exercise-tabletop.json',
+        'docs/tests/2026-06-15T100000Z-exercise-tabletop.md',
+        'docs/tests/README.md',
+        'docs/tests/restore-proof.pub.pem',
+      ]);
+      expect(commit.headline).toBe('restore-proof: tabletop exercise recorded (2026-06-12)');
+      expect(existsSync(join(dir, 'README.md'))).toBe(true);
+    } finally {
+      await api.stop();
+    }
   });
 });
