@@ -181,7 +181,20 @@ export function fileStamp(iso: string): string {
 
 /** Report file names sort by time and say what they are: <UTC date-time>-<cadence>-<source>. */
 export function reportStem(outcome: Pick<DrillOutcome, 'startedAt' | 'cadence' | 'source'>): string {
-  return `${fileStamp(outcome.startedAt)}-${slug(outcome.cadence)}-${slug(clusterName(outcome.source.cluster))}`;
+  return `${fileStamp(outcome.startedAt)}-${slug(outcome.cadence)}-${slug(fileSourceName(outcome.source.cluster))}`;
+}
+
+const LOOPBACK = /^(localhost|127(\.\d+){3}|\[?::1\]?)$/;
+
+/**
+ * The source as a file name carries it: a cluster's name, or for a local source (host:port/database) the
+ * database, with the host unless it is this machine; never the port (a test server's is random).
+ */
+export function fileSourceName(cluster: string): string {
+  const local = /^(.*):\d+\/([^/]+)$/.exec(cluster);
+  if (!local) return clusterName(cluster);
+  const [, host, database] = local;
+  return LOOPBACK.test(host!) ? database! : `${host}-${database}`;
 }
 
 /** Matches report JSON file names (and nothing else in the directory: not README.md, not the key). */

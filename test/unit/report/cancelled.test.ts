@@ -1,4 +1,4 @@
-import { reportResult } from '../../../src/report/model.js';
+import { fileSourceName, reportResult, reportStem } from '../../../src/report/model.js';
 import { judgeDrill } from '../../../src/report/schedule-status.js';
 import { DEFAULT_TEST_TYPES } from '../../../src/report/evidence-config.js';
 import { renderJobSummary } from '../../../src/report/render/summary.js';
@@ -33,4 +33,17 @@ describe('a cancelled drill is recorded as cancelled, not as a failure', () => {
     );
     expect(renderJobSummary(report)).toContain('## restore-proof: CANCELLED');
   });
+});
+
+test('file names never carry a local source port', () => {
+  expect(fileSourceName('127.0.0.1:54321/appdb')).toBe('appdb');
+  expect(fileSourceName('db.internal:5432/appdb')).toBe('db.internal-appdb');
+  expect(fileSourceName('arn:aws:rds:us-east-1:123456789012:cluster:prod')).toBe('prod');
+  expect(
+    reportStem({
+      startedAt: '2026-01-31T03:00:00Z',
+      cadence: 'weekly',
+      source: { cluster: 'localhost:41234/appdb' },
+    }),
+  ).toBe('2026-01-31T030000Z-weekly-appdb');
 });
