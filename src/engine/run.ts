@@ -4,7 +4,9 @@
  * step is post.ts. Tests call them the same way.
  */
 import type { RDSClient } from '@aws-sdk/client-rds';
+import { annualReportCommand } from './annual-report.js';
 import { janitorCommand } from './janitor.js';
+import { recordExerciseCommand } from './record-exercise.js';
 import { preflightCommand } from './preflight.js';
 import { restoreTestCommand, type RestoreTestOptions } from './restore-test.js';
 import { verifyReportsCommand } from './verify-reports.js';
@@ -34,6 +36,10 @@ export async function runMain(io: EngineIO, options: MainOptions = {}): Promise<
         return await janitorCommand(plan, io, options);
       case 'verify-reports':
         return await verifyReportsCommand(plan, io);
+      case 'record-exercise':
+        return await recordExerciseCommand(plan, io, options);
+      case 'annual-report':
+        return await annualReportCommand(plan, io, options);
     }
   } catch (error) {
     // Bad input, from the plan or found while describing the source: one line naming the input.

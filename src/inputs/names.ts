@@ -44,6 +44,8 @@ export const INPUT_DEFAULTS = {
   'target-kms-key-id': '',
   'metrics-namespace': '',
   'tunnel-command': '',
+  'exercise-file': '',
+  year: '',
 } as const satisfies Record<string, string>;
 
 export type InputName = keyof typeof INPUT_DEFAULTS;

@@ -162,5 +162,21 @@ export interface VerifyReportsPlan extends PlanCommon {
   publicKey?: string;
 }
 
+/** command: record-exercise: the exercise record (a path, read and validated by the engine before any write). */
+export interface RecordExercisePlan extends PlanCommon {
+  command: 'record-exercise';
+  exerciseFile: string;
+  evidence: EvidenceSettings;
+}
+
+/** command: annual-report: the calendar year (UTC) over the report directory's chain. */
+export interface AnnualReportPlan extends PlanCommon {
+  command: 'annual-report';
+  year: number;
+  reportDir: string;
+  publicKey?: string;
+}
+
 /** A plan for one command. Narrow on `command` (or take the member type) to read its parsed fields. */
-export type CommandPlan = RestoreTestPlan | PreflightPlan | JanitorPlan | VerifyReportsPlan;
+export type CommandPlan =
+  RestoreTestPlan | PreflightPlan | JanitorPlan | VerifyReportsPlan | RecordExercisePlan | AnnualReportPlan;

@@ -18,6 +18,7 @@ import { planConnections } from './connections.js';
 import { planCopy } from './copy.js';
 import { planCrossRegion } from './cross-region.js';
 import { planEvidence } from './evidence.js';
+import { planEvidenceCommand } from './evidence-commands.js';
 import { planLocalPitr } from './local-pitr.js';
 import type { CommandPlan, Limits, RestoreTestPlan } from './plan-types.js';
 import { InputError } from './input-error.js';
@@ -153,6 +154,9 @@ export function buildPlan(raw: RawInputs, env: NodeJS.ProcessEnv = process.env):
       return { ...legacy, command, secrets, ...defined({ region: rds.region }) };
     case 'verify-reports':
       return { ...legacy, command, secrets, ...defined({ publicKey }) };
+    case 'record-exercise':
+    case 'annual-report':
+      return { ...legacy, secrets, ...planEvidenceCommand(inputs, command, evidence, publicKey) };
   }
 }
 

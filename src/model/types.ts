@@ -3,7 +3,14 @@
  * Only types live here; behaviour lives next to the stage that owns it.
  */
 
-export const COMMANDS = ['restore-test', 'preflight', 'janitor', 'verify-reports'] as const;
+export const COMMANDS = [
+  'restore-test',
+  'preflight',
+  'janitor',
+  'verify-reports',
+  'record-exercise',
+  'annual-report',
+] as const;
 export type Command = (typeof COMMANDS)[number];
 
 /** What the provider input accepts. */

@@ -30,7 +30,7 @@ export interface AnnualDrill {
   startedAt: string;
   cadence: string;
   source: string;
-  result: 'pass' | 'fail';
+  result: Report['result'];
   restoreSeconds: number | null;
   rtoTargetSeconds: number;
   dataLossSeconds: number | null;

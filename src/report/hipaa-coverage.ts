@@ -5,7 +5,7 @@
  * the git history of the report directory, not by workflow artifacts. It maps each check by its id, so
  * reports written under the earlier per-category mapping are counted correctly too.
  */
-import { HIPAA_BY_CATEGORY } from './hipaa.js';
+import { hipaaForCheck, isTransmissionCheck } from './hipaa.js';
 import type { ExerciseReport } from './exercise.js';
 import type { Report, ReportCheck } from './model.js';
 
@@ -23,16 +23,11 @@ export type CoverageClause = keyof typeof COVERAGE_CLAUSES;
 
 const TESTING: CoverageClause = '164.308(a)(7)(ii)(D)';
 
-/** encryption:tls, access:force-ssl, encryption:force-ssl: how the connection was protected. */
-export const isTransmissionCheck = (check: Pick<ReportCheck, 'id'>): boolean =>
-  /(^|:)(tls|force-ssl)($|[:-])/.test(check.id);
+export { isTransmissionCheck };
 
-/** The clauses one check is evidence for, under the corrected mapping. */
+/** The clauses one check is evidence for, under the corrected mapping (hipaa.ts's hipaaForCheck). */
 export function coverageClausesFor(check: Pick<ReportCheck, 'id' | 'category'>): CoverageClause[] {
-  if (isTransmissionCheck(check)) return ['164.312(e)(2)(ii)'];
-  const base: CoverageClause[] = [...(HIPAA_BY_CATEGORY[check.category] ?? [TESTING])];
-  if (check.category === 'checksums' || check.id === 'integrity:amcheck') base.push('164.312(c)(1)');
-  return base;
+  return hipaaForCheck(check);
 }
 
 export interface ClauseCoverage {

@@ -11,7 +11,7 @@ import type {
   RestoreType,
 } from '../model/types.js';
 import { validUntil } from './cadence.js';
-import { hipaaFor, type HipaaClause } from './hipaa.js';
+import { hipaaForCheck, type HipaaClause } from './hipaa.js';
 import { sanitizeDeep } from './sanitize.js';
 
 /** The region whose on-demand list prices a report's cost estimate uses (drill/cost.ts prices in it). */
@@ -71,12 +71,24 @@ export interface CheckTotals {
   skipped: number;
 }
 
+export type ReportResult = 'pass' | 'fail' | 'cancelled';
+
+/** A drill whose error says it was cancelled (drill/drill.ts: "cancelled: <reason>") is cancelled, not failed. */
+export function reportResult(outcome: Pick<DrillOutcome, 'result' | 'error'>): ReportResult {
+  if (outcome.result === 'pass') return 'pass';
+  return outcome.error?.startsWith('cancelled:') ? 'cancelled' : 'fail';
+}
+
 /** The source of truth. Markdown, job summary, outputs, metrics and the index all render from it. */
 export interface Report {
   schema: typeof REPORT_SCHEMA;
   /** This report's own file name; a renamed or reordered file no longer matches it. */
   file: string;
-  result: 'pass' | 'fail';
+  /**
+   * cancelled: the run was cancelled (the drill's error starts with "cancelled:"); recorded as such, never as
+   * a failure. Added without a schema bump: earlier reports never carry it, and readers treat it as not a pass.
+   */
+  result: ReportResult;
   error: string | null;
   command: Command;
   provider: ProviderName;
@@ -169,7 +181,20 @@ export function fileStamp(iso: string): string {
 
 /** Report file names sort by time and say what they are: <UTC date-time>-<cadence>-<source>. */
 export function reportStem(outcome: Pick<DrillOutcome, 'startedAt' | 'cadence' | 'source'>): string {
-  return `${fileStamp(outcome.startedAt)}-${slug(outcome.cadence)}-${slug(clusterName(outcome.source.cluster))}`;
+  return `${fileStamp(outcome.startedAt)}-${slug(outcome.cadence)}-${slug(fileSourceName(outcome.source.cluster))}`;
+}
+
+const LOOPBACK = /^(localhost|127(\.\d+){3}|\[?::1\]?)$/;
+
+/**
+ * The source as a file name carries it: a cluster's name, or for a local source (host:port/database) the
+ * database, with the host unless it is this machine; never the port (a test server's is random).
+ */
+export function fileSourceName(cluster: string): string {
+  const local = /^(.*):\d+\/([^/]+)$/.exec(cluster);
+  if (!local) return clusterName(cluster);
+  const [, host, database] = local;
+  return LOOPBACK.test(host!) ? database! : `${host}-${database}`;
 }
 
 /** Matches report JSON file names (and nothing else in the directory: not README.md, not the key). */
@@ -229,7 +254,7 @@ export function buildReport(input: BuildReportInput): Report {
     measured: nul(c.measured),
     expected: nul(c.expected),
     durationMs: Math.round(c.durationMs),
-    hipaa: hipaaFor(c.category),
+    hipaa: hipaaForCheck(c),
   }));
   const objective = (o: DrillOutcome['objectives']['rto']): ReportObjective => ({
     targetSeconds: o.targetSeconds,
@@ -239,7 +264,7 @@ export function buildReport(input: BuildReportInput): Report {
   const report: Report = {
     schema: REPORT_SCHEMA,
     file: input.file,
-    result: outcome.result,
+    result: reportResult(outcome),
     error: nul(outcome.error),
     command: outcome.command,
     provider: outcome.provider,

@@ -62,6 +62,9 @@ const minutesOf = (seconds: number): string => `${Math.round((seconds / 60) * 10
 
 /** Judges one drill against a row's criteria. */
 export function judgeDrill(type: TestType, report: Report): { verdict: RunVerdict; reasons: string[] } {
+  // Cancelled is neither proof nor a failure: what it measured before the cancel judges nothing.
+  if (report.result === 'cancelled')
+    return { verdict: 'not-evidenced', reasons: ['the drill was cancelled'] };
   const failed: string[] = [];
   const unshown: string[] = [];
   if (report.result !== 'pass') failed.push('the drill failed');

@@ -1,6 +1,6 @@
 import { createHash, createPrivateKey, createPublicKey, sign, verify, type KeyObject } from 'node:crypto';
 import { canonicalJson } from './canonical.js';
-import type { Report, ReportSignature } from './model.js';
+import type { ReportSignature } from './model.js';
 
 /** The committed public key's file name, beside the reports. */
 export const PUBLIC_KEY_FILE = 'restore-proof.pub.pem';
@@ -50,7 +50,8 @@ export function signedBytes(report: object): Buffer {
   return Buffer.from(canonicalJson(rest), 'utf8');
 }
 
-export function signReport(report: Report, privateKey: KeyObject): ReportSignature {
+/** Signs any document of the chain: a drill report, an exercise record or a retraction. */
+export function signReport(report: object, privateKey: KeyObject): ReportSignature {
   return {
     algorithm: 'ed25519',
     publicKeyFingerprint: publicKeyFingerprint(privateKey),

@@ -4,7 +4,9 @@
  */
 import type { KeyObject } from 'node:crypto';
 import { sha256Hex } from './canonical.js';
+import { EXERCISE_SCHEMA } from './exercise.js';
 import { compareReportFiles, REPORT_FILE, REPORT_SCHEMA, type ReportSignature } from './model.js';
+import { RETRACTION_SCHEMA } from './retraction.js';
 import { signedBytes, verifySignature, type ResolvedPublicKeys } from './signing.js';
 
 export type ReportStatus = 'verified' | 'unsigned' | 'failed';
@@ -38,6 +40,9 @@ export interface ReportDirectory {
   names: string[];
   files: ReadonlyMap<string, Uint8Array>;
 }
+
+/** The documents one chain holds: drill reports, recorded exercises and retractions. */
+export const CHAIN_SCHEMAS: readonly string[] = [REPORT_SCHEMA, EXERCISE_SCHEMA, RETRACTION_SCHEMA];
 
 const STEM = (name: string): string => name.replace(/\.(json|md)$/, '');
 
@@ -76,9 +81,17 @@ export function verifyReportChain(
   const reports: ReportVerification[] = [];
   let previousBytes: Uint8Array | null = null;
   let previousName: string | null = null;
+  const earlier = new Map<string, Uint8Array>();
   for (const file of files) {
     const bytes = directory.files.get(file) ?? new Uint8Array();
-    reports.push(verifyOne(directory, file, bytes, previousName, previousBytes, keys));
+    const checked = verifyOne(directory, file, bytes, previousName, previousBytes, keys);
+    const retraction = retractionProblem(bytes, earlier);
+    if (retraction) {
+      checked.status = 'failed';
+      checked.reasons = [...(checked.reasons[0] === 'no signature' ? [] : checked.reasons), retraction];
+    }
+    reports.push(checked);
+    earlier.set(file, bytes);
     previousName = file;
     previousBytes = bytes;
   }
@@ -137,7 +150,8 @@ function verifyOne(
     return { file, status: 'failed', reasons: ['not valid JSON (edited or truncated)'], fingerprint: null };
   }
 
-  if (report.schema !== REPORT_SCHEMA) reasons.push(`unknown schema ${JSON.stringify(report.schema)}`);
+  if (!CHAIN_SCHEMAS.includes(report.schema as string))
+    reasons.push(`unknown schema ${JSON.stringify(report.schema)}`);
   if (report.file !== file)
     reasons.push(`names itself ${JSON.stringify(report.file)} (renamed or reordered)`);
 
@@ -212,6 +226,25 @@ function verifyOne(
   if (reasons.length > 0) return { file, status: 'failed', reasons, fingerprint };
   if (unsigned) return { file, status: 'unsigned', reasons: ['no signature'], fingerprint: null };
   return { file, status: 'verified', reasons: [], fingerprint };
+}
+
+/** A retraction must name an earlier document of the chain, with the SHA-256 of its bytes. */
+function retractionProblem(bytes: Uint8Array, earlier: ReadonlyMap<string, Uint8Array>): string | null {
+  let document: { schema?: unknown; retracts?: { file?: unknown; sha256?: unknown } };
+  try {
+    document = JSON.parse(Buffer.from(bytes).toString('utf8')) as typeof document;
+  } catch {
+    return null;
+  }
+  if (!document || document.schema !== RETRACTION_SCHEMA) return null;
+  const target = document.retracts;
+  if (!target || typeof target.file !== 'string' || typeof target.sha256 !== 'string')
+    return 'retraction names no file';
+  const retracted = earlier.get(target.file);
+  if (!retracted) return `retracts ${target.file}, which is not an earlier document of the chain`;
+  if (sha256Hex(retracted) !== target.sha256)
+    return `retracts ${target.file} with SHA-256 ${target.sha256}, but it hashes to ${sha256Hex(retracted)}`;
+  return null;
 }
 
 function describe(previous: { file?: unknown; sha256?: unknown } | null | undefined): string {

@@ -14,13 +14,21 @@ import { CommitError, commitFiles, type CommitFilesInput, type GraphqlClient } f
 
 export interface CommitReportInput {
   plan: { commitReport: boolean; githubToken?: string; reportDir: string };
-  written: WrittenReport;
+  /** A drill's written report, or another chain document's files with its own commit message. */
+  written: WrittenReport | ChainEvidence;
   env: Record<string, string | undefined>;
   logger: Logger;
   /** Uploads files as a workflow artifact (e.g. @actions/artifact); called only when the commit failed. */
   uploadArtifact?: (name: string, files: string[], rootDirectory: string) => Promise<void>;
   /** Passed to commitFiles (tests point it at a local stand-in of the API). */
   commit?: Pick<CommitFilesInput, 'apiUrl' | 'sleep' | 'fetch' | 'maxAttempts' | 'baseDelayMs'>;
+}
+
+/** Files of a chain document other than a drill report (an exercise, a retraction), and its commit message. */
+export interface ChainEvidence {
+  files: string[];
+  report: { file: string };
+  message: { headline: string; body: string };
 }
 
 export interface CommitReportResult {
@@ -115,7 +123,7 @@ export async function commitReport(input: CommitReportInput): Promise<CommitRepo
       branch,
       expectedHeadOid: env.GITHUB_SHA || undefined,
       files: additions,
-      message: commitMessage(written),
+      message: 'message' in written ? written.message : commitMessage(written),
       checkHead: chainGuard(repository, dirPath, await listReportFiles(plan.reportDir)),
       env,
       logger,

@@ -6,7 +6,15 @@ import { existsSync, readFileSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from '../log/logger.js';
+import {
+  DEFAULT_EVIDENCE_CONFIG,
+  EVIDENCE_CONFIG_FILE,
+  parseEvidenceConfig,
+  type EvidenceConfig,
+} from '../report/evidence-config.js';
+import { isExerciseReport, type ExerciseReport } from '../report/exercise.js';
 import { compareReportFiles, REPORT_FILE } from '../report/model.js';
+import { isRetraction, type RetractionDocument } from '../report/retraction.js';
 import { readBackReport, type IndexedReport } from '../report/render/index-sections.js';
 import { parsePublicKeys, PUBLIC_KEY_FILE, type ResolvedPublicKeys } from '../report/signing.js';
 import {
@@ -31,7 +39,9 @@ export async function readIndexedReports(
   const entries: IndexedReport[] = [];
   const unreadable: string[] = [];
   for (const file of await listReportFiles(dir)) {
-    const entry = readBackReport(file, await readFile(join(dir, file), 'utf8'));
+    const text = await readFile(join(dir, file), 'utf8');
+    if (otherChainDocument(text)) continue;
+    const entry = readBackReport(file, text);
     if (entry) entries.push(entry);
     else {
       const shown = shownPrefix ? `${shownPrefix}/${file}` : file;
@@ -40,6 +50,51 @@ export async function readIndexedReports(
     }
   }
   return { entries, unreadable };
+}
+
+const otherChainDocument = (text: string): ExerciseReport | RetractionDocument | null => {
+  try {
+    const parsed = JSON.parse(text) as { schema?: unknown } | null;
+    if (parsed && typeof parsed === 'object' && (isExerciseReport(parsed) || isRetraction(parsed)))
+      return parsed;
+  } catch {
+    // read as a report below, which names it unreadable
+  }
+  return null;
+};
+
+/** Every document of the chain read back: drill reports, exercises, retractions; names of unreadable ones. */
+export interface EvidenceDocuments {
+  entries: IndexedReport[];
+  exercises: ExerciseReport[];
+  retractions: RetractionDocument[];
+  unreadable: string[];
+}
+
+export async function readEvidenceDocuments(dir: string, logger?: Logger): Promise<EvidenceDocuments> {
+  const out: EvidenceDocuments = { entries: [], exercises: [], retractions: [], unreadable: [] };
+  for (const file of await listReportFiles(dir)) {
+    const text = await readFile(join(dir, file), 'utf8');
+    const other = otherChainDocument(text);
+    if (other && isExerciseReport(other)) out.exercises.push(other);
+    else if (other) out.retractions.push(other);
+    else {
+      const entry = readBackReport(file, text);
+      if (entry) out.entries.push(entry);
+      else {
+        out.unreadable.push(file);
+        logger?.warning(`index: ${file} could not be read`);
+      }
+    }
+  }
+  return out;
+}
+
+/** restore-proof.yml beside the reports when it exists, else the defaults. Throws one line naming the key. */
+export async function readEvidenceConfig(dir: string): Promise<EvidenceConfig> {
+  const path = join(dir, EVIDENCE_CONFIG_FILE);
+  if (!existsSync(path)) return DEFAULT_EVIDENCE_CONFIG;
+  return parseEvidenceConfig(await readFile(path, 'utf8'), path);
 }
 
 /**

@@ -4,7 +4,7 @@
  */
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
-import { join, relative, resolve, sep } from 'node:path';
+import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { Logger } from '../log/logger.js';
 import type { DrillOutcome, Plan } from '../model/types.js';
 import { sha256Hex } from '../report/canonical.js';
@@ -19,7 +19,7 @@ import {
   publicKeyFingerprint,
   publicKeyPem,
 } from '../report/signing.js';
-import { listReportFiles, readIndexedReports } from './report-dir.js';
+import { listReportFiles, readEvidenceConfig, readEvidenceDocuments } from './report-dir.js';
 
 export interface WriteReportInput {
   plan: Pick<Plan, 'reportDir' | 'signingKey'> &
@@ -69,7 +69,9 @@ export async function writeReport(input: WriteReportInput): Promise<WrittenRepor
   await mkdir(dir, { recursive: true });
   const existing = await listReportFiles(dir);
   const last = existing.at(-1);
-  const previous = last ? { file: last, sha256: sha256Hex(await readFile(join(dir, last))) } : null;
+  const lastBytes = last ? await readFile(join(dir, last)) : null;
+  const previous = last && lastBytes ? { file: last, sha256: sha256Hex(lastBytes) } : null;
+  warnSignedOntoUnsigned(lastBytes?.toString('utf8') ?? null, last, signingKey !== null, input.logger);
   const workspace = env.GITHUB_WORKSPACE || process.cwd();
   const { report, markdown, json } = composeReport({
     outcome,
@@ -80,7 +82,7 @@ export async function writeReport(input: WriteReportInput): Promise<WrittenRepor
     toolVersion: input.toolVersion ?? 'dev',
     secrets,
     signingKey,
-    shownDir: repositoryPath(resolve(dir), workspace) ?? toPosix(dir),
+    shownDir: shownReportDir(dir, workspace),
   });
   const file = report.file;
   if (last && compareReportFiles(last, file) > 0) {
@@ -115,7 +117,7 @@ export async function writeReport(input: WriteReportInput): Promise<WrittenRepor
  * (a rotation), the new key is appended so verify-reports can check old and new reports alike; the
  * auditor's pinned fingerprints decide which keys are trusted.
  */
-async function ensurePublicKey(
+export async function ensurePublicKey(
   dir: string,
   signingKey: ReturnType<typeof loadSigningKey>,
   logger: Logger | undefined,
@@ -146,15 +148,49 @@ async function ensurePublicKey(
   return path;
 }
 
-/** Reads every report in the directory and regenerates its evidence index (README.md). */
+/**
+ * Reads every document of the chain and restore-proof.yml beside them (else the defaults), and regenerates
+ * the evidence index (README.md).
+ */
 export async function writeEvidenceIndex(dir: string, now: Date, logger?: Logger): Promise<string> {
-  const { entries, unreadable } = await readIndexedReports(dir, null, logger);
+  const { entries, exercises, retractions, unreadable } = await readEvidenceDocuments(dir, logger);
+  const config = await readEvidenceConfig(dir);
   const path = join(dir, EVIDENCE_INDEX_FILE);
-  await writeFile(path, renderEvidenceIndex(entries, now, unreadable));
+  await writeFile(path, renderEvidenceIndex(entries, now, unreadable, { config, exercises, retractions }));
   return path;
 }
 
+/**
+ * A signed run never chains silently onto an unsigned document: it warns, naming the unsigned one (the chain
+ * still holds; verify-reports reports the unsigned document as unsigned, and fails unless unsigned is allowed).
+ */
+export function warnSignedOntoUnsigned(
+  lastText: string | null,
+  last: string | undefined,
+  signing: boolean,
+  logger?: Logger,
+): void {
+  if (!signing || !lastText || !last) return;
+  try {
+    const parsed = JSON.parse(lastText) as { signature?: unknown };
+    if (parsed && typeof parsed === 'object' && !parsed.signature)
+      logger?.warning(
+        `report: this signed document chains onto ${last}, which is unsigned; verify-reports will name it unsigned (sign every run, or retract it)`,
+      );
+  } catch {
+    // an unreadable previous document is verify-reports' to name
+  }
+}
+
 const toPosix = (p: string): string => p.split(sep).join('/').replace(/\/+$/, '') || '.';
+
+/**
+ * The report directory as the Markdown's verify recipe shows it: relative to the repository root, or the
+ * relative path given; never an absolute path outside the repository (a runner's temporary directory).
+ */
+export function shownReportDir(dir: string, workspace: string): string {
+  return repositoryPath(resolve(dir), workspace) ?? (isAbsolute(dir) ? 'REPORT_DIR' : toPosix(dir));
+}
 
 /** A path relative to the repository root in forward slashes, or null when it lies outside it. */
 export function repositoryPath(path: string, workspace: string): string | null {

@@ -1,7 +1,7 @@
 import type { AnnualCompliance, AnnualDrill, AnnualReport, TrendPoint } from '../annual.js';
 import { RETENTION_NOTE } from '../hipaa-coverage.js';
 import type { SlotOutcome } from '../schedule-compliance.js';
-import { code, duration, plural, utc, utcDate } from './format.js';
+import { code, duration, plural, resultCell, utc, utcDate } from './format.js';
 import { inlineText, tableText } from './markdown-text.js';
 
 const DAY_SECONDS = 24 * 60 * 60;
@@ -210,7 +210,7 @@ function drills(list: AnnualDrill[]): string[] {
     '| --- | --- | --- | --- | --- | --- | --- | --- |',
     ...list.map(
       (d) =>
-        `| ${reportLink(d)} | ${tableText(d.cadence)} | ${code(d.source)} | ${d.result === 'pass' ? 'pass' : '**FAIL**'} | ${duration(d.restoreSeconds)} | ${duration(d.dataLossSeconds)} | ${d.checksFailed ? `**${d.checksFailed}**` : '0'} of ${d.checksTotal} | ${countsFor(d)} |`,
+        `| ${reportLink(d)} | ${tableText(d.cadence)} | ${code(d.source)} | ${resultCell(d.result)} | ${duration(d.restoreSeconds)} | ${duration(d.dataLossSeconds)} | ${d.checksFailed ? `**${d.checksFailed}**` : '0'} of ${d.checksTotal} | ${countsFor(d)} |`,
     ),
   ];
 }

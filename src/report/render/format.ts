@@ -1,5 +1,10 @@
 import type { CheckStatus, CheckValue } from '../../model/types.js';
 
+/** A report's result in a table cell: pass, **FAIL**, or cancelled (neither a pass nor a failure). */
+export function resultCell(result: 'pass' | 'fail' | 'cancelled'): string {
+  return result === 'pass' ? 'pass' : result === 'cancelled' ? '**cancelled**' : '**FAIL**';
+}
+
 /** Human durations: 4.2 s, 3 min 05 s, 1 h 02 min. */
 export function duration(seconds: number | null | undefined): string {
   if (seconds === null || seconds === undefined || !Number.isFinite(seconds)) return '—';

@@ -4,8 +4,14 @@
  * directories) render from reports read back from their directories.
  */
 import { cadencePeriod, nextDue, validUntil } from '../cadence.js';
-import { cell, code, duration, plural, usd, utcDate } from './format.js';
-import { clusterName, compareReportFiles, EVIDENCE_INDEX_FILE, type Report } from '../model.js';
+import { cell, code, duration, plural, resultCell, usd, utcDate } from './format.js';
+import {
+  clusterName,
+  compareReportFiles,
+  EVIDENCE_INDEX_FILE,
+  PRICING_REGION,
+  type Report,
+} from '../model.js';
 
 /** A report read back from the directory (the index renders only what the reports say). */
 export interface IndexedReport {
@@ -75,7 +81,7 @@ export function sources(groups: ReportGroup[], now: Date): string[] {
           code(name),
           String(runs.length),
           `${utcDate(last.startedAt)} (${cell(last.cadence)}, [report](${link(last.markdown.file)}))`,
-          last.result === 'pass' ? 'pass' : '**FAIL**',
+          resultCell(last.result),
           duration(last.restore.seconds),
           duration(last.objectives.rpo.measuredSeconds),
           lastPass ? utcDate(lastPass.startedAt) : 'never',
@@ -113,7 +119,7 @@ export function costs(entries: IndexedReport[]): string[] {
     months.set(month, m);
   }
   out.push(
-    'Sum of the estimates in the reports started in each month: instance time at on-demand list prices; storage, I/O and transfer only where their size was known. An estimate for budgeting, not a bill.',
+    `Sum of the estimates in the reports started in each month: instance time at on-demand ${PRICING_REGION} list prices (price table of ${latestPrices(entries)}); storage, I/O and transfer only where their size was known. An estimate for budgeting, not a bill.`,
     '',
     '| Month | Drills | Estimated cost | Left out (unknown) |',
     '| --- | --- | --- | --- |',
@@ -128,6 +134,12 @@ export function costs(entries: IndexedReport[]): string[] {
     );
   }
   return out;
+}
+
+/** The newest price table date the reports used. */
+function latestPrices(entries: IndexedReport[]): string {
+  const dates = entries.map((e) => e.report.cost?.pricesAsOf).filter((d): d is string => Boolean(d));
+  return dates.sort().at(-1) ?? 'unknown date';
 }
 
 /** Lines to a page: at most one blank line in a row, one newline at the end. */

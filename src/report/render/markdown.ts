@@ -1,6 +1,20 @@
 import { CHECK_CATEGORIES, type CheckCategory } from '../../model/types.js';
-import { HIPAA_CLAUSES, type HipaaClause } from '../hipaa.js';
-import { cell, code, duration, plural, STATUS_ORDER, statusLabel, usd, utc, value, yesNo } from './format.js';
+import { priceCaveats } from './price-caveats.js';
+import { HIPAA_CLAUSES, hipaaForCheck, type HipaaClause } from '../hipaa.js';
+import { COVERAGE_CLAUSES, RETENTION_NOTE } from '../hipaa-coverage.js';
+import {
+  cell,
+  code,
+  duration,
+  plural,
+  resultCell,
+  STATUS_ORDER,
+  statusLabel,
+  usd,
+  utc,
+  value,
+  yesNo,
+} from './format.js';
 import { clusterName, PRICING_REGION, type Report, type ReportCheck } from '../model.js';
 import { PUBLIC_KEY_FILE } from '../signing.js';
 
@@ -60,7 +74,9 @@ export function renderMarkdown(report: Report, options: MarkdownOptions): string
   out.push(
     report.result === 'pass'
       ? `# PASS: ${code(source)} restores and verifies`
-      : `# FAIL: ${code(source)} restore drill failed`,
+      : report.result === 'cancelled'
+        ? `# CANCELLED: ${code(source)} restore drill was cancelled`
+        : `# FAIL: ${code(source)} restore drill failed`,
     '',
     verdictSentence(report),
     '',
@@ -72,7 +88,7 @@ export function renderMarkdown(report: Report, options: MarkdownOptions): string
   out.push(...checks(report), '');
   out.push(...hipaa(report), '');
   out.push(...cleanup(report), '');
-  if (report.cost) out.push(...cost(report.cost), '');
+  if (report.cost) out.push(...cost(report.cost, report), '');
   if (report.warnings.length > 0) {
     out.push('## Warnings', '', ...report.warnings.map((w) => `- ${w.replace(/\r?\n/g, ' ')}`), '');
   }
@@ -193,8 +209,11 @@ function checks(report: Report): string[] {
   for (const group of groupChecks(report.checks)) {
     const bad = group.checks.filter((c) => c.status === 'fail' || c.status === 'error').length;
     const warned = group.checks.filter((c) => c.status === 'warn').length;
-    const first = group.checks[0];
-    const clauses = first ? first.hipaa.map((c) => `§${c}`).join(', ') : '';
+    const served = new Set(group.checks.flatMap((c) => hipaaForCheck(c)));
+    const clauses = (Object.keys(HIPAA_CLAUSES) as HipaaClause[])
+      .filter((c) => served.has(c))
+      .map((c) => `§${c}`)
+      .join(', ');
     out.push(
       `### ${CATEGORY_TITLE[group.category]}: ${bad ? `**${bad} of ${group.checks.length} failed**` : `${group.checks.filter((c) => c.status === 'pass').length} of ${group.checks.length} passed`}${warned ? `, ${plural(warned, 'warning')}` : ''}`,
       '',
@@ -220,7 +239,7 @@ function hipaa(report: Report): string[] {
     '| --- | --- | --- | --- |',
   ];
   for (const clause of Object.keys(HIPAA_CLAUSES) as HipaaClause[]) {
-    const serving = report.checks.filter((c) => c.hipaa.includes(clause));
+    const serving = report.checks.filter((c) => hipaaForCheck(c).includes(clause));
     const bad = serving.filter((c) => c.status === 'fail' || c.status === 'error').length;
     // Only checks that ran are evidence: a clause whose checks were all skipped is not shown to pass.
     const ran = serving.filter((c) => c.status !== 'skip').length;
@@ -231,10 +250,15 @@ function hipaa(report: Report): string[] {
     let result = bad ? `**${bad} failed**` : ran === 0 ? 'not evidenced' : 'pass';
     if (clause === '164.308(a)(7)(ii)(D)') {
       evidence = `this ${report.cadence} drill${serving.length ? ` and ${plural(serving.length, 'objective check')}` : ''}`;
-      result = report.result === 'pass' ? 'pass' : '**FAIL**';
+      result = resultCell(report.result);
     }
     out.push(`| §${clause} | ${HIPAA_CLAUSES[clause]} | ${evidence} | ${result} |`);
   }
+  out.push(
+    `| §164.316(b)(2) | ${COVERAGE_CLAUSES['164.316(b)(2)']} | commit this report | by retention |`,
+    '',
+    RETENTION_NOTE,
+  );
   return out;
 }
 
@@ -269,7 +293,8 @@ const COST_ITEM: Record<NonNullable<Report['cost']>['items'][number]['item'], st
   transfer: 'Cross-region transfer',
 };
 
-function cost(c: NonNullable<Report['cost']>): string[] {
+function cost(c: NonNullable<Report['cost']>, report: Report): string[] {
+  const caveats = priceCaveats(c.pricesAsOf, report.generatedAt, report.source.region);
   const total =
     c.totalUsd === null
       ? 'unknown (no price on record for the instance class)'
@@ -279,6 +304,7 @@ function cost(c: NonNullable<Report['cost']>): string[] {
     '',
     `About **${total}** for this drill: on-demand ${PRICING_REGION} list prices as of ${c.pricesAsOf}, an estimate for budgeting the cadence, not a bill.`,
     '',
+    ...(caveats.length > 0 ? [...caveats.flatMap((line) => [line, '>']).slice(0, -1), ''] : []),
     '| Item | Counted | USD |',
     '| --- | --- | --- |',
     ...c.items.map((i) => `| ${COST_ITEM[i.item]} | ${cell(i.detail)} | ${usd(i.usd)} |`),

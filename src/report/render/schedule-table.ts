@@ -17,7 +17,12 @@ export function scheduleStatusLabel(row: RowStatus): string {
       return `**OVERDUE** since ${utcDate(row.nextDue)}${missed}`;
     }
     default: {
-      const passed = row.state === 'late' ? 'passed late' : 'passed on time';
+      const evidence = row.lastEvidence;
+      const since =
+        evidence && row.lastRun && evidence.file !== row.lastRun.file
+          ? ` (last evidence ${utcDate(evidence.startedAt)})`
+          : '';
+      const passed = `${row.state === 'late' ? 'passed late' : 'passed on time'}${since}`;
       return row.dueNow
         ? `${passed}; due now (${utcDate(row.nextDue)})`
         : `${passed}; next due ${utcDate(row.nextDue)}`;

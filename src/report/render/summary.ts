@@ -8,12 +8,7 @@ export function renderJobSummary(
   paths?: { markdownPath?: string; jsonPath?: string },
 ): string {
   const { rto, rpo } = report.objectives;
-  const out = [
-    `## restore-proof: ${report.result === 'pass' ? 'PASS' : 'FAIL'}`,
-    '',
-    verdictSentence(report),
-    '',
-  ];
+  const out = [`## restore-proof: ${report.result.toUpperCase()}`, '', verdictSentence(report), ''];
   if (report.error) out.push(`> **Error:** ${report.error.replace(/\r?\n/g, ' ')}`, '');
   out.push(
     '| Objective | Target | Measured | Met |',
@@ -151,7 +146,8 @@ export function reportOutputs(
 ): ReportOutputs {
   const num = (n: number | null): string => (n === null ? '' : String(n));
   return {
-    result: report.result,
+    // The output stays pass | fail (action.yml); the report itself records a cancelled drill as cancelled.
+    result: report.result === 'pass' ? 'pass' : 'fail',
     'report-path': paths.markdownPath,
     'report-json': paths.jsonPath,
     'restored-cluster': report.restore.restoredCluster ?? '',
