@@ -5,7 +5,8 @@ import type { CopySettings } from './plan-types.js';
 import { defined, type InputReader } from './raw-inputs.js';
 import { kmsKey, pattern, portNumber } from './values.js';
 
-const INSTANCE_CLASS = /^db\.[a-z0-9]+\.[a-z0-9]+$/;
+// db.<family>.<size>, or db.serverless: an Aurora Serverless v2 instance.
+const INSTANCE_CLASS = /^db\.([a-z0-9]+\.[a-z0-9]+|serverless)$/;
 const SUBNET_GROUP = /^[A-Za-z0-9 ._-]{1,255}$/;
 const SECURITY_GROUP = /^sg-[0-9a-f]{8}([0-9a-f]{9})?$/;
 const HOST =
@@ -30,7 +31,12 @@ export function planCopy(
   const read = inputs.parse;
   const copy = defined<CopySettings>({
     instanceClass: read('instance-class', (v) =>
-      pattern('instance-class', v, INSTANCE_CLASS, 'accepts a DB instance class such as db.r6g.large'),
+      pattern(
+        'instance-class',
+        v,
+        INSTANCE_CLASS,
+        'accepts a DB instance class such as db.r6g.large, or db.serverless',
+      ),
     ),
     dbSubnetGroup: read('db-subnet-group', (v) =>
       pattern(
@@ -67,6 +73,13 @@ export function planCopy(
   }
   if (copy.tunnelCommand !== undefined && copy.restoredHost !== undefined) {
     throw new InputError('tunnel-command', 'goes instead of restored-host, not with it');
+  }
+  if (copy.instanceClass === 'db.serverless' && context.sourceIsInstance) {
+    throw new InputError(
+      'instance-class',
+      'accepts db.serverless only with source-cluster: Serverless v2 is an Aurora instance class',
+      copy.instanceClass,
+    );
   }
   if (copy.kmsKeyId !== undefined && context.sourceIsInstance) {
     throw new InputError(
