@@ -1,5 +1,6 @@
 /** How the copy is created (instance class, network, KMS key) and reached (restored-host, tunnel). */
 import type { SslMode } from '../model/types.js';
+import { planCaBundle } from './ca-bundle.js';
 import { InputError } from './input-error.js';
 import type { CopySettings } from './plan-types.js';
 import { defined, type InputReader } from './raw-inputs.js';
@@ -12,11 +13,19 @@ const SECURITY_GROUP = /^sg-[0-9a-f]{8}([0-9a-f]{9})?$/;
 const HOST =
   /^(?=.{1,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$|^\d{1,3}(\.\d{1,3}){3}$|^\[?[0-9a-fA-F:]+\]?$/;
 
-function securityGroupIds(value: string): string[] {
+/** A DB subnet group name (db-subnet-group, target-db-subnet-group). */
+export const subnetGroup = (name: 'db-subnet-group' | 'target-db-subnet-group', value: string): string =>
+  pattern(name, value, SUBNET_GROUP, 'accepts a DB subnet group name (letters, digits, spaces, . _ -)');
+
+/** Comma-separated security group ids (vpc-security-group-ids, target-vpc-security-group-ids). */
+export function securityGroupIds(
+  value: string,
+  name: 'vpc-security-group-ids' | 'target-vpc-security-group-ids' = 'vpc-security-group-ids',
+): string[] {
   const ids = value.split(',').map((s) => s.trim());
   if (!ids.every((id) => SECURITY_GROUP.test(id))) {
     throw new InputError(
-      'vpc-security-group-ids',
+      name,
       'accepts comma-separated security group ids such as sg-0123456789abcdef0',
       value,
     );
@@ -38,15 +47,8 @@ export function planCopy(
         'accepts a DB instance class such as db.r6g.large, or db.serverless',
       ),
     ),
-    dbSubnetGroup: read('db-subnet-group', (v) =>
-      pattern(
-        'db-subnet-group',
-        v,
-        SUBNET_GROUP,
-        'accepts a DB subnet group name (letters, digits, spaces, . _ -)',
-      ),
-    ),
-    vpcSecurityGroupIds: read('vpc-security-group-ids', securityGroupIds),
+    dbSubnetGroup: read('db-subnet-group', (v) => subnetGroup('db-subnet-group', v)),
+    vpcSecurityGroupIds: read('vpc-security-group-ids', (v) => securityGroupIds(v)),
     kmsKeyId: read('kms-key-id', (v) =>
       kmsKey('kms-key-id', v, 'accepts a KMS key id, key ARN, alias/name or alias ARN'),
     ),
@@ -64,6 +66,7 @@ export function planCopy(
       return v;
     }),
     sslMode: context.sslMode,
+    caBundle: planCaBundle(inputs),
   });
   if (copy.restoredPort !== undefined && copy.restoredHost === undefined) {
     throw new InputError(

@@ -44,6 +44,9 @@ export const INPUT_DEFAULTS = {
   'target-kms-key-id': '',
   'metrics-namespace': '',
   'tunnel-command': '',
+  'ca-bundle': '',
+  'target-db-subnet-group': '',
+  'target-vpc-security-group-ids': '',
 } as const satisfies Record<string, string>;
 
 export type InputName = keyof typeof INPUT_DEFAULTS;

@@ -263,6 +263,7 @@ export class AuroraProvider extends RdsProviderBase implements Provider {
         user: cluster.MasterUsername ?? source.masterUsername ?? 'postgres',
         password,
         sslMode: plan.sslMode,
+        ...(plan.caBundle ? { ca: plan.caBundle } : {}),
       },
     };
   }

@@ -228,6 +228,7 @@ export class RdsInstanceProvider extends RdsProviderBase implements Provider {
         user: instance.MasterUsername ?? source.masterUsername ?? 'postgres',
         password,
         sslMode: plan.sslMode,
+        ...(plan.caBundle ? { ca: plan.caBundle } : {}),
       },
     };
   }
