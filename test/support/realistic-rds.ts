@@ -22,6 +22,11 @@ export interface RealisticOptions {
   restorableLagMs?: number;
   /** Snapshot id -> the engine version it was taken on (older than its cluster's current one). */
   snapshotEngineVersions?: Record<string, string>;
+  /**
+   * How long after RDS reports a reset applied the database still refuses the new password (the endpoint's
+   * instances pick it up one by one); 0 applies it before the describe that first shows it applied.
+   */
+  applyLagMs?: number;
   /** Called once, before the describe that first shows a reset applied, with the new password. */
   onPasswordApplied?: (id: string, password: string) => Promise<void> | void;
 }
@@ -249,8 +254,10 @@ export class RealisticRds {
     if (pending && !pending.applied) {
       const elapsed = now - pending.started;
       if (elapsed >= this.resetMs) {
-        await this.options.onPasswordApplied?.(id, pending.password);
         pending.applied = true;
+        const apply = async () => this.options.onPasswordApplied?.(id, pending.password);
+        if (this.options.applyLagMs) setTimeout(() => void apply(), this.options.applyLagMs).unref();
+        else await apply();
       } else {
         // The reset shows as pending at once; the status follows a moment later.
         if (elapsed >= this.resetMs / 4) status = 'resetting-master-credentials';
