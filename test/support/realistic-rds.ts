@@ -291,7 +291,9 @@ export class RealisticRds {
     // time is typically within 5 minutes of the present (moto reports the present itself).
     const latest = text(out, 'LatestRestorableTime');
     if (latest) {
-      const earliest = Date.parse(text(out, 'EarliestRestorableTime') ?? '') || 0;
+      // A cluster reports its earliest restorable time; an instance's window opens at its creation.
+      const earliest =
+        Date.parse(text(out, 'EarliestRestorableTime') ?? text(out, 'InstanceCreateTime') ?? '') || 0;
       this.earliest.set(id, earliest);
       const lagged = new Date(Math.max(now - this.lagMs, earliest)).toISOString();
       out = out.replace(
