@@ -295,7 +295,8 @@ export class RealisticRds {
       const earliest =
         Date.parse(text(out, 'EarliestRestorableTime') ?? text(out, 'InstanceCreateTime') ?? '') || 0;
       this.earliest.set(id, earliest);
-      const lagged = new Date(Math.max(now - this.lagMs, earliest)).toISOString();
+      // (+1 ms: moto's times carry microseconds, an ISO string keeps milliseconds)
+      const lagged = new Date(Math.max(now - this.lagMs, earliest + 1)).toISOString();
       out = out.replace(
         /<LatestRestorableTime>[^<]*<\/LatestRestorableTime>/,
         `<LatestRestorableTime>${lagged}</LatestRestorableTime>`,

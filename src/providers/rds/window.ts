@@ -22,13 +22,13 @@ export function pickRestoreTime(
       `cannot be used: source ${source} reports no restorable window (are automated backups on?)`,
     );
   }
-  if (latest < earliest) {
-    throw new InputError(
-      'restore-time',
-      `cannot be used yet: source ${source} has no restorable window (latest restorable time ${latest.toISOString()} is before the earliest, ${earliest.toISOString()})`,
-    );
-  }
   if (plan.restoreTime === 'random') {
+    if (latest < earliest) {
+      throw new InputError(
+        'restore-time',
+        `cannot be used yet: source ${source} has no restorable window (latest restorable time ${latest.toISOString()} is before the earliest, ${earliest.toISOString()})`,
+      );
+    }
     const span = latest.getTime() - earliest.getTime();
     const pick = new Date(Math.floor((earliest.getTime() + random() * span) / 1000) * 1000);
     return pick < earliest ? new Date(earliest.getTime()) : pick;
