@@ -80,6 +80,8 @@ export class RealisticRds {
   private readonly serverlessV2 = new Map<string, boolean>();
   /** EarliestRestorableTime of each source seen, in ms: the lagged latest never falls below it. */
   private readonly earliest = new Map<string, number>();
+  /** Password resets still to be applied on the database (applyLagMs). */
+  private readonly timers = new Set<NodeJS.Timeout>();
   private readonly stepMs: number;
   private readonly resetMs: number;
   private readonly lagMs: number;
@@ -93,9 +95,11 @@ export class RealisticRds {
     this.lagMs = options.restorableLagMs ?? 2000;
   }
 
-  /** Forgets every walk, reset and restore (between tests). */
+  /** Forgets every walk, reset and restore, and drops resets not yet applied (between tests, at the end). */
   clear(): void {
     for (const map of [this.walks, this.passwords, this.serverlessV2, this.earliest]) map.clear();
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
   }
 
   /** An error AWS would answer `action` with, checked before the call reaches moto. */
@@ -256,8 +260,13 @@ export class RealisticRds {
       if (elapsed >= this.resetMs) {
         pending.applied = true;
         const apply = async () => this.options.onPasswordApplied?.(id, pending.password);
-        if (this.options.applyLagMs) setTimeout(() => void apply(), this.options.applyLagMs).unref();
-        else await apply();
+        if (this.options.applyLagMs) {
+          const timer = setTimeout(() => {
+            this.timers.delete(timer);
+            void apply();
+          }, this.options.applyLagMs);
+          this.timers.add(timer);
+        } else await apply();
       } else {
         // The reset shows as pending at once; the status follows a moment later.
         if (elapsed >= this.resetMs / 4) status = 'resetting-master-credentials';

@@ -76,6 +76,7 @@ export async function startRealisticServers(options: RealisticOptions = {}): Pro
       applied.length = 0;
     },
     async stop() {
+      proxy.realistic?.clear();
       await proxy.close();
       await Promise.all([moto.stop(), server.destroy()]);
     },
