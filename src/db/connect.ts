@@ -34,7 +34,7 @@ export function clientConfig(
     database: settings.database,
     user: settings.user,
     password: settings.password,
-    ssl: withServername(tlsOptions(settings.sslMode), settings.tlsServername),
+    ssl: withServername(tlsOptions(settings.sslMode, settings.ca), settings.tlsServername),
     connectionTimeoutMillis: 15_000,
     application_name: 'restore-proof',
     ...extra,
@@ -57,6 +57,15 @@ export function settingsFromUrl(url: string, sslMode: SslMode): ConnectionSettin
   };
 }
 
+/** Node's TLS codes for a certificate chain that ends at an authority it does not trust. */
+const UNKNOWN_ISSUER = new Set([
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+]);
+
 /** Connects, or throws an error that names host, port and database but never the password. */
 export async function connect(
   settings: ConnectionSettings,
@@ -69,8 +78,13 @@ export async function connect(
     return client;
   } catch (error) {
     await client.end().catch(() => undefined);
+    const code = (error as { code?: string }).code ?? '';
+    // A certificate from an authority outside the bundle: waiting will not change it; name the input that does.
+    const hint = UNKNOWN_ISSUER.has(code)
+      ? ': unable to verify the server certificate against the RDS CA bundle; add its certificate authority with the ca-bundle input (PEM text or a file)'
+      : '';
     throw new Error(
-      `cannot connect to ${settings.user}@${settings.host}:${settings.port}/${settings.database} (ssl-mode ${settings.sslMode}): ${redact((error as Error).message, settings.password)}`,
+      `cannot connect to ${settings.user}@${settings.host}:${settings.port}/${settings.database} (ssl-mode ${settings.sslMode}): ${redact((error as Error).message, settings.password)}${hint}`,
     );
   }
 }

@@ -23,7 +23,7 @@ export interface PlannedConnections {
 
 export function planConnections(
   inputs: InputReader,
-  context: { provider: ProviderName; sslMode: SslMode },
+  context: { provider: ProviderName; sslMode: SslMode; caBundle?: string[] },
 ): PlannedConnections {
   const database = inputs.parse('database', (v) =>
     pattern(
@@ -43,8 +43,9 @@ export function planConnections(
     ...asProduction,
     settings: { ...asProduction.settings, sslMode: 'disable' as const },
   };
+  const withCa = context.caBundle ? { ca: context.caBundle } : {};
   const production: ProductionConnection | undefined = productionUrl
-    ? { ...productionUrl, input: 'production-url' }
+    ? { ...productionUrl, settings: { ...productionUrl.settings, ...withCa }, input: 'production-url' }
     : asProduction && context.provider === 'local-pitr'
       ? { ...asProduction, input: 'source-url' }
       : undefined;

@@ -1,21 +1,31 @@
 /** How the copy is created (instance class, network, KMS key) and reached (restored-host, tunnel). */
 import type { SslMode } from '../model/types.js';
+import { planCaBundle } from './ca-bundle.js';
 import { InputError } from './input-error.js';
 import type { CopySettings } from './plan-types.js';
 import { defined, type InputReader } from './raw-inputs.js';
 import { kmsKey, pattern, portNumber } from './values.js';
 
-const INSTANCE_CLASS = /^db\.[a-z0-9]+\.[a-z0-9]+$/;
+// db.<family>.<size>, or db.serverless: an Aurora Serverless v2 instance.
+const INSTANCE_CLASS = /^db\.([a-z0-9]+\.[a-z0-9]+|serverless)$/;
 const SUBNET_GROUP = /^[A-Za-z0-9 ._-]{1,255}$/;
 const SECURITY_GROUP = /^sg-[0-9a-f]{8}([0-9a-f]{9})?$/;
 const HOST =
   /^(?=.{1,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$|^\d{1,3}(\.\d{1,3}){3}$|^\[?[0-9a-fA-F:]+\]?$/;
 
-function securityGroupIds(value: string): string[] {
+/** A DB subnet group name (db-subnet-group, target-db-subnet-group). */
+export const subnetGroup = (name: 'db-subnet-group' | 'target-db-subnet-group', value: string): string =>
+  pattern(name, value, SUBNET_GROUP, 'accepts a DB subnet group name (letters, digits, spaces, . _ -)');
+
+/** Comma-separated security group ids (vpc-security-group-ids, target-vpc-security-group-ids). */
+export function securityGroupIds(
+  value: string,
+  name: 'vpc-security-group-ids' | 'target-vpc-security-group-ids' = 'vpc-security-group-ids',
+): string[] {
   const ids = value.split(',').map((s) => s.trim());
   if (!ids.every((id) => SECURITY_GROUP.test(id))) {
     throw new InputError(
-      'vpc-security-group-ids',
+      name,
       'accepts comma-separated security group ids such as sg-0123456789abcdef0',
       value,
     );
@@ -30,17 +40,15 @@ export function planCopy(
   const read = inputs.parse;
   const copy = defined<CopySettings>({
     instanceClass: read('instance-class', (v) =>
-      pattern('instance-class', v, INSTANCE_CLASS, 'accepts a DB instance class such as db.r6g.large'),
-    ),
-    dbSubnetGroup: read('db-subnet-group', (v) =>
       pattern(
-        'db-subnet-group',
+        'instance-class',
         v,
-        SUBNET_GROUP,
-        'accepts a DB subnet group name (letters, digits, spaces, . _ -)',
+        INSTANCE_CLASS,
+        'accepts a DB instance class such as db.r6g.large, or db.serverless',
       ),
     ),
-    vpcSecurityGroupIds: read('vpc-security-group-ids', securityGroupIds),
+    dbSubnetGroup: read('db-subnet-group', (v) => subnetGroup('db-subnet-group', v)),
+    vpcSecurityGroupIds: read('vpc-security-group-ids', (v) => securityGroupIds(v)),
     kmsKeyId: read('kms-key-id', (v) =>
       kmsKey('kms-key-id', v, 'accepts a KMS key id, key ARN, alias/name or alias ARN'),
     ),
@@ -58,6 +66,7 @@ export function planCopy(
       return v;
     }),
     sslMode: context.sslMode,
+    caBundle: planCaBundle(inputs),
   });
   if (copy.restoredPort !== undefined && copy.restoredHost === undefined) {
     throw new InputError(
@@ -67,6 +76,13 @@ export function planCopy(
   }
   if (copy.tunnelCommand !== undefined && copy.restoredHost !== undefined) {
     throw new InputError('tunnel-command', 'goes instead of restored-host, not with it');
+  }
+  if (copy.instanceClass === 'db.serverless' && context.sourceIsInstance) {
+    throw new InputError(
+      'instance-class',
+      'accepts db.serverless only with source-cluster: Serverless v2 is an Aurora instance class',
+      copy.instanceClass,
+    );
   }
   if (copy.kmsKeyId !== undefined && context.sourceIsInstance) {
     throw new InputError(

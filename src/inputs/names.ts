@@ -46,6 +46,9 @@ export const INPUT_DEFAULTS = {
   'tunnel-command': '',
   'exercise-file': '',
   year: '',
+  'ca-bundle': '',
+  'target-db-subnet-group': '',
+  'target-vpc-security-group-ids': '',
 } as const satisfies Record<string, string>;
 
 export type InputName = keyof typeof INPUT_DEFAULTS;

@@ -67,6 +67,10 @@ export interface CrossRegion {
   region: string;
   partition: Partition;
   kmsKeyId?: string;
+  /** target-db-subnet-group: a DB subnet group in `region` (else the region's default). */
+  dbSubnetGroup?: string;
+  /** target-vpc-security-group-ids: security groups in `region` (else the VPC's default). */
+  vpcSecurityGroupIds?: string[];
 }
 
 /** How the copy is created and reached. */
@@ -81,6 +85,8 @@ export interface CopySettings {
   /** Command template that opens a tunnel to the copy ({host}, {port}, {localPort}). */
   tunnelCommand?: string;
   sslMode: ConnectionSettings['sslMode'];
+  /** ca-bundle: PEM certificates added to the RDS CA bundle for verify-full, one per entry. */
+  caBundle?: string[];
 }
 
 /**

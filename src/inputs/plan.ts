@@ -75,13 +75,14 @@ export function buildPlan(raw: RawInputs, env: NodeJS.ProcessEnv = process.env):
   const rds = planSource(inputs, { command, provider, env });
   const restorePoint = planRestorePoint(inputs, restoreType);
   const copy = planCopy(inputs, { sslMode, sourceIsInstance: rds.source?.kind === 'rds-instance' });
-  const connections = planConnections(inputs, { provider, sslMode });
+  const connections = planConnections(inputs, { provider, sslMode, caBundle: copy.caBundle });
   const checksFile = planChecksFile(inputs);
   const crossRegion = planCrossRegion(inputs, {
     source: rds.source,
     region: rds.region,
     restoreType,
     kmsKeyId: copy.kmsKeyId,
+    copy,
   });
   const local = planLocalPitr(inputs, { command, provider, sourceUrl: connections.sourceUrl });
 
@@ -116,8 +117,11 @@ export function buildPlan(raw: RawInputs, env: NodeJS.ProcessEnv = process.env):
     dryRun,
     targetRegion: crossRegion?.region,
     targetKmsKeyId: crossRegion?.kmsKeyId,
+    targetDbSubnetGroup: crossRegion?.dbSubnetGroup,
+    targetVpcSecurityGroupIds: crossRegion?.vpcSecurityGroupIds,
     metricsNamespace: evidence.metricsNamespace,
     tunnelCommand: copy.tunnelCommand,
+    caBundle: copy.caBundle,
     sourceUrl: connections.sourceUrl?.url,
     backupDir: local.backupDir,
     walArchiveDir: local.walArchiveDir,

@@ -96,6 +96,10 @@ export interface Plan {
   targetRegion?: string;
   /** @deprecated legacy: read plan.crossRegion.kmsKeyId */
   targetKmsKeyId?: string;
+  /** @deprecated legacy: read plan.crossRegion.dbSubnetGroup */
+  targetDbSubnetGroup?: string;
+  /** @deprecated legacy: read plan.crossRegion.vpcSecurityGroupIds */
+  targetVpcSecurityGroupIds?: string[];
   /**
    * CloudWatch namespace for per-drill metrics.
    * @deprecated legacy: read plan.evidence.metricsNamespace
@@ -106,6 +110,11 @@ export interface Plan {
    * @deprecated legacy: read plan.copy.tunnelCommand
    */
   tunnelCommand?: string;
+  /**
+   * ca-bundle: PEM certificates trusted besides the RDS CA bundle.
+   * @deprecated legacy: read plan.copy.caBundle
+   */
+  caBundle?: string[];
   // local-pitr only
   /** @deprecated legacy: read plan.source.url (local-pitr) or plan.production */
   sourceUrl?: string;
@@ -173,6 +182,8 @@ export interface ConnectionSettings {
   sslMode: SslMode;
   /** Through a tunnel: the copy's own host name, checked against its certificate (TLS SNI) instead of host. */
   tlsServername?: string;
+  /** Certificate authorities (PEM) trusted for verify-full besides the bundled RDS set: the ca-bundle input. */
+  ca?: string[];
 }
 
 /**

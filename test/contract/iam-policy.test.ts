@@ -15,7 +15,7 @@ interface Statement {
   Action: string[];
   Resource?: string | string[];
   NotResource?: string[];
-  Condition?: Record<string, Record<string, string>>;
+  Condition?: Record<string, Record<string, string | string[]>>;
 }
 const policy = JSON.parse(readFileSync(join(ROOT, 'docs/iam-policy.json'), 'utf8')) as {
   Version: string;
@@ -43,14 +43,11 @@ function actionsTheCodeCalls(): Set<string> {
           ).exec(text);
           return from?.[1];
         };
-        // A command sent directly, or every page of one through the SDK's paginator.
-        for (const m of text.matchAll(/new ([A-Za-z]+)Command\(/g)) {
-          const svc = service(`${m[1]}Command`);
-          if (svc) out.add(`${svc}:${m[1]}`);
-        }
-        for (const m of text.matchAll(/\bpaginate([A-Za-z]+)\(/g)) {
-          const svc = service(`paginate${m[1]}`);
-          if (svc) out.add(`${svc}:${m[1]}`);
+        // new XCommand(...) and the SDK's paginateX(...), which sends XCommand page by page
+        for (const m of text.matchAll(/new ([A-Za-z]+)Command\(|\bpaginate([A-Za-z]+)\(/g)) {
+          const name = m[1] ?? m[2]!;
+          const svc = service(m[1] ? `${name}Command` : `paginate${name}`);
+          if (svc) out.add(`${svc}:${name}`);
         }
       }
     }
@@ -124,7 +121,7 @@ test('modify and delete only resources named restore-proof-* that carry restore-
   for (const action of mutating) {
     for (const s of allowing(action)) {
       expect(s.Condition?.Null?.['aws:ResourceTag/restore-proof:run']).toBe('false');
-      for (const r of resources(s)) expect(r).toMatch(/^arn:aws:rds:\*:\*:[a-z-]+:restore-proof-\*$/);
+      for (const r of resources(s)) expect(r).toMatch(/^arn:\*:rds:\*:\*:[a-z-]+:restore-proof-\*$/);
     }
   }
 });
@@ -144,9 +141,9 @@ test('an explicit deny keeps everything without restore-proof:run out of reach, 
   // nobody can tag production into looking like a drill's copy, nor strip a tag
   const retag = denies.find((s) => s.Action.includes('rds:AddTagsToResource'))!;
   expect(retag.NotResource).toEqual([
-    'arn:aws:rds:*:*:cluster:restore-proof-*',
-    'arn:aws:rds:*:*:db:restore-proof-*',
-    'arn:aws:rds:*:*:cluster-snapshot:restore-proof-*',
+    'arn:*:rds:*:*:cluster:restore-proof-*',
+    'arn:*:rds:*:*:db:restore-proof-*',
+    'arn:*:rds:*:*:cluster-snapshot:restore-proof-*',
   ]);
   expect(denies.some((s) => s.Action.includes('rds:RemoveTagsFromResource') && s.Resource === '*')).toBe(
     true,
@@ -157,7 +154,7 @@ test('KMS: describe the key, and grant only to RDS on behalf of the restore', ()
   const grant = allowing('kms:CreateGrant');
   expect(grant).toHaveLength(1);
   expect(grant[0]!.Condition).toEqual({
-    StringLike: { 'kms:ViaService': 'rds.*.amazonaws.com' },
+    StringLike: { 'kms:ViaService': ['rds.*.amazonaws.com', 'rds.*.amazonaws.com.cn'] },
     Bool: { 'kms:GrantIsForAWSResource': 'true' },
   });
   expect(
@@ -177,4 +174,43 @@ test('every AWS call in src is allowed, and nothing is allowed that no code call
   const implied = new Set(['rds:AddTagsToResource', 'kms:CreateGrant', 'rds:ListTagsForResource']);
   for (const action of allowed)
     expect([action, called.has(action) || implied.has(action)]).toEqual([action, true]);
+});
+
+/** IAM's ARN matching: * is any run of characters, ? one character. */
+const glob = (pattern: string, value: string): boolean =>
+  new RegExp(
+    `^${pattern
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '.*')
+      .replace(/\?/g, '.')}$`,
+  ).test(value);
+
+test('every resource pattern matches in every partition (GovCloud and China too)', () => {
+  const arn = (partition: string, region: string, type: string, id: string) =>
+    `arn:${partition}:rds:${region}:123456789012:${type}:${id}`;
+  const where: [string, string][] = [
+    ['aws', 'us-east-1'],
+    ['aws-us-gov', 'us-gov-west-1'],
+    ['aws-cn', 'cn-north-1'],
+  ];
+  const tagOnCreate = allowing('rds:AddTagsToResource')[0]!;
+  const retag = denies.find((s) => s.Action.includes('rds:AddTagsToResource'))!;
+  for (const [partition, region] of where) {
+    const copy = arn(partition, region, 'cluster', 'restore-proof-2612011200-abcdef');
+    const production = arn(partition, region, 'cluster', 'prod-db');
+    // the drill may tag its own copy, and the deny does not stop it...
+    expect(resources(tagOnCreate).some((r) => glob(r, copy))).toBe(true);
+    expect(retag.NotResource!.some((r) => glob(r, copy))).toBe(true);
+    // ...while production stays outside the NotResource, so tagging it is denied
+    expect(retag.NotResource!.some((r) => glob(r, production))).toBe(false);
+    for (const s of allows) for (const r of resources(s)) expect(r.startsWith('arn:aws:')).toBe(false);
+  }
+  const viaService = allowing('kms:CreateGrant')[0]!.Condition!.StringLike!['kms:ViaService'] as string[];
+  for (const host of [
+    'rds.us-east-1.amazonaws.com',
+    'rds.us-gov-west-1.amazonaws.com',
+    'rds.cn-north-1.amazonaws.com.cn',
+  ]) {
+    expect([host, viaService.some((p) => glob(p, host))]).toEqual([host, true]);
+  }
 });

@@ -407,3 +407,45 @@ describe('fleet.yml: one drill per cluster', () => {
     expect(runList('prod-db', '50').stdout).toMatch(/max-parallel accepts 1 to 20; got 50/);
   });
 });
+
+describe('what the workflows ask of the platform', () => {
+  const files = readdirSync(join(ROOT, '.github/workflows')).filter(
+    (f) => f.endsWith('.yml') && f !== 'fleet.yml',
+  );
+  const text = (f: string): string => readFileSync(join(ROOT, '.github/workflows', f), 'utf8');
+
+  test('no role session longer than docs/setup.md creates the role with', () => {
+    const max = Number(
+      /--max-session-duration (\d+)/.exec(readFileSync(join(ROOT, 'docs/setup.md'), 'utf8'))![1],
+    );
+    const asked: [string, number][] = files.flatMap((f) =>
+      [...text(f).matchAll(/role-duration-seconds: (\d+)/g)].map((m): [string, number] => [f, Number(m[1])]),
+    );
+    const reusable = workflow('restore-test.yml').on.workflow_call as {
+      inputs: Record<string, { default: number }>;
+    };
+    asked.push(['restore-test.yml (default)', reusable.inputs['role-duration-seconds']!.default]);
+    expect(asked.length).toBeGreaterThan(3);
+    for (const [f, seconds] of asked) expect([f, seconds, seconds <= max]).toEqual([f, seconds, true]);
+  });
+
+  test('no scheduled run at minute 0 (the hour GitHub delays or drops scheduled runs most)', () => {
+    for (const f of files) {
+      for (const m of text(f).matchAll(/cron: '(\S+) /g)) expect([f, m[1]]).not.toEqual([f, '0']);
+    }
+  });
+
+  test('every action used is a major that runs on Node 24', () => {
+    const node24: Record<string, string> = {
+      'actions/checkout': 'v5',
+      'actions/setup-node': 'v5',
+      'actions/upload-artifact': 'v6',
+      'aws-actions/configure-aws-credentials': 'v6',
+    };
+    for (const f of files) {
+      for (const m of text(f).matchAll(/uses: ([\w-]+\/[\w-]+)@(\S+)/g)) {
+        expect([f, m[1], m[2]]).toEqual([f, m[1], node24[m[1]!]]);
+      }
+    }
+  });
+});

@@ -1,9 +1,12 @@
 /**
  * A fault-injecting HTTP proxy in front of moto_server. It forwards the RDS query protocol and, per rule,
  * fails a named action with a named error, holds restore-proof clusters and instances in a status, or
- * rewrites one element of an action's responses.
+ * rewrites one element of an action's responses. In realistic mode (the `realistic` argument, or
+ * RESTORE_PROOF_REALISTIC=1 in the environment for any suite) it also behaves the way AWS does where moto
+ * does not: test/support/realistic-rds.ts.
  */
 import { createServer, request as httpRequest, type IncomingMessage, type Server } from 'node:http';
+import { RealisticRds, requestRegion, type RealisticOptions } from './realistic-rds.js';
 
 export interface FailRule {
   kind: 'fail';
@@ -57,6 +60,8 @@ export interface FaultProxy {
   calls: string[];
   /** How many calls were answered with an injected fault (error, throttle or drop). */
   injected: number;
+  /** The realistic-mode model, when on. */
+  realistic?: RealisticRds;
   close(): Promise<void>;
 }
 
@@ -68,14 +73,38 @@ const readBody = (req: IncomingMessage): Promise<Buffer> =>
     req.on('error', reject);
   });
 
-export async function startFaultProxy(upstream: string, rules: FaultRule[] = []): Promise<FaultProxy> {
+/** Realistic mode from the environment: RESTORE_PROOF_REALISTIC=1 runs any suite against it. */
+export const realisticFromEnv = (): RealisticOptions | undefined =>
+  process.env.RESTORE_PROOF_REALISTIC === '1' ? {} : undefined;
+
+/** POSTs an RDS query straight to moto, signed for `region` (moto reads the region from the signature). */
+async function callMoto(upstream: string, params: Record<string, string>, region: string): Promise<string> {
+  const res = await fetch(`${upstream}/`, {
+    method: 'POST',
+    body: new URLSearchParams({ Version: '2014-10-31', ...params }),
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      authorization: `AWS4-HMAC-SHA256 Credential=testing/20260101/${region}/rds/aws4_request, SignedHeaders=host, Signature=0`,
+    },
+  });
+  return res.text();
+}
+
+export async function startFaultProxy(
+  upstream: string,
+  rules: FaultRule[] = [],
+  realistic: RealisticOptions | undefined = realisticFromEnv(),
+): Promise<FaultProxy> {
   const target = new URL(upstream);
   const calls: string[] = [];
   const proxy: FaultProxy = { endpoint: '', rules, calls, injected: 0, close: async () => undefined };
+  if (realistic) {
+    proxy.realistic = new RealisticRds(realistic, (params, region) => callMoto(upstream, params, region));
+  }
   const matches = (ruleAction: string, action: string): boolean =>
     ruleAction === '*' || ruleAction === action;
-  const errorXml = (code: string): string =>
-    `<ErrorResponse xmlns="http://rds.amazonaws.com/doc/2014-10-31/"><Error><Type>Sender</Type><Code>${code}</Code><Message>injected ${code}</Message></Error><RequestId>fault-proxy</RequestId></ErrorResponse>`;
+  const errorXml = (code: string, message = `injected ${code}`): string =>
+    `<ErrorResponse xmlns="http://rds.amazonaws.com/doc/2014-10-31/"><Error><Type>Sender</Type><Code>${code}</Code><Message>${message}</Message></Error><RequestId>fault-proxy</RequestId></ErrorResponse>`;
   const server: Server = createServer(async (req, res) => {
     const body = await readBody(req);
     const params = new URLSearchParams(body.toString('utf8'));
@@ -115,12 +144,23 @@ export async function startFaultProxy(upstream: string, rules: FaultRule[] = [])
       res.end(errorXml(fail.code));
       return;
     }
+    const region = requestRegion(req.headers.authorization);
+    const refused = await proxy.realistic?.refuse(action, params, region);
+    if (refused) {
+      res.writeHead(refused.status ?? 400, { 'content-type': 'text/xml' });
+      res.end(errorXml(refused.code, refused.message.replace(/&/g, '&amp;').replace(/</g, '&lt;')));
+      return;
+    }
     const headers = { ...req.headers, host: target.host };
     delete headers['accept-encoding'];
     const upstreamReq = httpRequest(
       { host: target.hostname, port: target.port, path: req.url, method: req.method, headers },
       async (upstreamRes) => {
         let out = await readBody(upstreamRes);
+        if (proxy.realistic && (upstreamRes.statusCode ?? 500) < 300) {
+          proxy.realistic.observe(action, params);
+          out = Buffer.from(await proxy.realistic.rewrite(action, out.toString('utf8'), region));
+        }
         const holdId = params.get('DBClusterIdentifier') ?? params.get('DBInstanceIdentifier') ?? '';
         for (const rule of proxy.rules) {
           if (rule.kind !== 'hold' || !holdId.startsWith('restore-proof-')) continue;

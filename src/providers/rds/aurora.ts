@@ -19,12 +19,14 @@ import type { Provider, ResolvedSource, RestoreRequest } from '../provider.js';
 import {
   databaseFor,
   newPassword,
+  passwordResetStatus,
   RdsProviderBase,
   securityGroups,
   untilAvailable,
   type RdsProviderOptions,
 } from './base.js';
 import { copySnapshot, resolveCrossRegion, type Placement } from './cross-region.js';
+import { snapshotEngine } from './engine-version.js';
 import { errorName, type RdsRegion } from './region.js';
 import { CLUSTER_SNAPSHOTS, resolveSnapshot } from './snapshots.js';
 
@@ -113,10 +115,14 @@ export class AuroraProvider extends RdsProviderBase implements Provider {
       async () => (await this.api().describeCluster(source.identifier))?.LatestRestorableTime,
     );
 
+    // A Serverless v2 source's capacity range: a restore does not carry it over, and without it the cluster
+    // refuses a db.serverless instance.
+    const scaling = (await this.api().describeCluster(source.identifier))?.ServerlessV2ScalingConfiguration;
     const id = clusterName(runId);
     const common = {
       DBClusterIdentifier: id,
       ...placement.settings,
+      ...(scaling?.MinCapacity !== undefined ? { ServerlessV2ScalingConfiguration: scaling } : {}),
       EnableIAMDatabaseAuthentication: source.iamDatabaseAuthentication ?? false,
       DeletionProtection: false,
       CopyTagsToSnapshot: false,
@@ -126,12 +132,22 @@ export class AuroraProvider extends RdsProviderBase implements Provider {
     let targetTime: string | undefined;
     if (placement.snapshotId) {
       logger.info(`restoring ${id}${this.where(api)} from snapshot ${placement.snapshotId}`);
+      const snapshot = await api.describeClusterSnapshot(placement.snapshotId);
+      const engine = snapshotEngine(
+        snapshot?.EngineVersion,
+        {
+          engineVersion: source.engineVersion,
+          parameterGroup: placement.settings.DBClusterParameterGroupName,
+        },
+        logger,
+      );
       const out = await api.client.send(
         new RestoreDBClusterFromSnapshotCommand({
           ...common,
+          DBClusterParameterGroupName: engine.parameterGroup,
           SnapshotIdentifier: placement.snapshotId,
           Engine: source.engine,
-          EngineVersion: source.engineVersion,
+          EngineVersion: engine.engineVersion,
         }),
       );
       created = out.DBCluster;
@@ -160,7 +176,11 @@ export class AuroraProvider extends RdsProviderBase implements Provider {
 
     const instanceId = instanceName(runId);
     const instanceClass = plan.instanceClass ?? source.writerInstanceClass!;
-    const createInstance = async (): Promise<boolean> => {
+    // RDS refuses an instance while the cluster is still being created (InvalidDBClusterStateFault): that
+    // first refusal means try again once it is available. A refusal of an available cluster is final, and
+    // AWS's own message (e.g. a db.serverless instance in a cluster with no Serverless v2 capacity range)
+    // is what the user sees.
+    const createInstance = async (final: boolean): Promise<boolean> => {
       if (signal.aborted) throw abortError(signal);
       try {
         await api.client.send(
@@ -179,11 +199,12 @@ export class AuroraProvider extends RdsProviderBase implements Provider {
         await request.record({ kind: 'instance', id: instanceId, region: api.region, runId });
         return true;
       } catch (error) {
-        if (errorName(error) === 'InvalidDBClusterStateFault') return false; // cluster not ready yet: try again once available
-        throw error;
+        const name = errorName(error);
+        if (name === 'InvalidDBClusterStateFault' && !final) return false;
+        throw new Error(`CreateDBInstance ${instanceId} refused: ${name}: ${(error as Error).message}`);
       }
     };
-    let instanceRequested = await createInstance();
+    const instanceRequested = await createInstance(false);
 
     const clusterWait = (what: string): Promise<DBCluster> =>
       untilAvailable(
@@ -195,9 +216,7 @@ export class AuroraProvider extends RdsProviderBase implements Provider {
     await clusterWait(`cluster ${id}`);
     timeline.mark('cluster-available', { counts: 'recovery' });
 
-    if (!instanceRequested) instanceRequested = await createInstance();
-    if (!instanceRequested)
-      throw new Error(`cluster ${id} is available but refused its instance (InvalidDBClusterStateFault)`);
+    if (!instanceRequested) await createInstance(true);
     const instance = await untilAvailable(
       wait,
       `instance ${instanceId}`,
@@ -208,7 +227,12 @@ export class AuroraProvider extends RdsProviderBase implements Provider {
 
     const password = newPassword(logger);
     await api.modifyClusterOwned(id, runId, { MasterUserPassword: password });
-    const cluster = await clusterWait(`password reset on ${id}`);
+    const cluster = await untilAvailable(
+      wait,
+      `password reset on ${id}`,
+      () => api.describeCluster(id),
+      (c) => passwordResetStatus(c.Status, c.PendingModifiedValues),
+    );
     timeline.mark('credentials-reset', { counts: 'recovery' });
 
     const copy: CopyInfo = {
@@ -240,6 +264,7 @@ export class AuroraProvider extends RdsProviderBase implements Provider {
         user: cluster.MasterUsername ?? source.masterUsername ?? 'postgres',
         password,
         sslMode: plan.sslMode,
+        ...(plan.caBundle ? { ca: plan.caBundle } : {}),
       },
     };
   }

@@ -144,6 +144,18 @@ export function untilAvailable<T>(
   });
 }
 
+/**
+ * The status to wait on after a master password reset: RDS applies it asynchronously, so the resource may
+ * still read 'available' while PendingModifiedValues.MasterUserPassword is set; it is done only when the
+ * status is available and nothing is pending.
+ */
+export function passwordResetStatus(
+  status: string | undefined,
+  pending: { MasterUserPassword?: string } | undefined,
+): string | undefined {
+  return pending?.MasterUserPassword && status === 'available' ? 'master-password-pending' : status;
+}
+
 /** A fresh master password for the copy, registered as a secret before it is used anywhere. */
 export function newPassword(logger: Logger): string {
   const password = randomBytes(24).toString('base64url');

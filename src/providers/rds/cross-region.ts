@@ -5,7 +5,7 @@
  * copy. The copy is its own phase, 'snapshot-copy'. Point-in-time is refused: no snapshot exists at an
  * arbitrary instant, and making one would mean a full restore in the source region first. The source's
  * subnet group, security groups and cluster parameter group are regional, so the target uses
- * db-subnet-group and vpc-security-group-ids when given, else the target region's defaults.
+ * target-db-subnet-group and target-vpc-security-group-ids when given, else the target region's defaults.
  */
 import { CopyDBClusterSnapshotCommand } from '@aws-sdk/client-rds';
 import { InputError } from '../../inputs/plan.js';
@@ -102,8 +102,8 @@ export async function copySnapshot(
     api,
     snapshotId: id,
     settings: {
-      DBSubnetGroupName: plan.dbSubnetGroup,
-      VpcSecurityGroupIds: plan.vpcSecurityGroupIds,
+      DBSubnetGroupName: plan.targetDbSubnetGroup,
+      VpcSecurityGroupIds: plan.targetVpcSecurityGroupIds,
       KmsKeyId: plan.targetKmsKeyId,
     },
   };

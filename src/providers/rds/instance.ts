@@ -18,7 +18,15 @@ import type { CopyInfo, SourceInfo, Target } from '../../model/types.js';
 import type { RestoreTestPlan as Plan } from '../../inputs/plan-types.js';
 import { clusterName, drillTags } from '../ownership.js';
 import type { Provider, ResolvedSource, RestoreRequest } from '../provider.js';
-import { databaseFor, newPassword, RdsProviderBase, securityGroups, untilAvailable } from './base.js';
+import {
+  databaseFor,
+  newPassword,
+  passwordResetStatus,
+  RdsProviderBase,
+  securityGroups,
+  untilAvailable,
+} from './base.js';
+import { snapshotEngine } from './engine-version.js';
 import { DB_SNAPSHOTS, resolveSnapshot } from './snapshots.js';
 
 const INSTANCE_ARN = /^arn:aws[a-z-]*:rds:[a-z0-9-]+:\d{12}:db:(.+)$/;
@@ -139,9 +147,16 @@ export class RdsInstanceProvider extends RdsProviderBase implements Provider {
     let targetTime: string | undefined;
     if (plan.restoreType === 'snapshot') {
       logger.info(`restoring instance ${id} from snapshot ${resolved.snapshotId}`);
+      const snapshot = await api.describeDBSnapshot(resolved.snapshotId!);
+      const engine = snapshotEngine(
+        snapshot?.EngineVersion,
+        { engineVersion: source.engineVersion, parameterGroup: source.clusterParameterGroup },
+        logger,
+      );
       await api.client.send(
         new RestoreDBInstanceFromDBSnapshotCommand({
           ...common,
+          DBParameterGroupName: engine.parameterGroup,
           DBInstanceIdentifier: id,
           DBSnapshotIdentifier: resolved.snapshotId,
         }),
@@ -179,7 +194,12 @@ export class RdsInstanceProvider extends RdsProviderBase implements Provider {
 
     const password = newPassword(logger);
     await api.modifyInstanceOwned(id, runId, { MasterUserPassword: password });
-    const instance = await instanceWait(`password reset on ${id}`);
+    const instance = await untilAvailable(
+      wait,
+      `password reset on ${id}`,
+      () => api.describeInstance(id),
+      (i) => passwordResetStatus(i.DBInstanceStatus, i.PendingModifiedValues),
+    );
     timeline.mark('credentials-reset', { counts: 'recovery' });
 
     const parameterGroup = instance.DBParameterGroups?.[0]?.DBParameterGroupName;
@@ -209,6 +229,7 @@ export class RdsInstanceProvider extends RdsProviderBase implements Provider {
         user: instance.MasterUsername ?? source.masterUsername ?? 'postgres',
         password,
         sslMode: plan.sslMode,
+        ...(plan.caBundle ? { ca: plan.caBundle } : {}),
       },
     };
   }

@@ -23,6 +23,12 @@ export function pickRestoreTime(
     );
   }
   if (plan.restoreTime === 'random') {
+    if (latest < earliest) {
+      throw new InputError(
+        'restore-time',
+        `cannot be used yet: source ${source} has no restorable window (latest restorable time ${latest.toISOString()} is before the earliest, ${earliest.toISOString()})`,
+      );
+    }
     const span = latest.getTime() - earliest.getTime();
     const pick = new Date(Math.floor((earliest.getTime() + random() * span) / 1000) * 1000);
     return pick < earliest ? new Date(earliest.getTime()) : pick;

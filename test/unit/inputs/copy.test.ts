@@ -19,3 +19,12 @@ test('an RDS instance restore keeps the source key: kms-key-id is refused with s
     /^input 'kms-key-id' goes only with source-cluster: an RDS instance restore keeps the source's KMS key/,
   );
 });
+
+test('instance-class accepts db.serverless (Aurora Serverless v2), for a cluster source only', () => {
+  expect(plan({ 'instance-class': 'db.serverless' })).toMatchObject({ instanceClass: 'db.serverless' });
+  expect(plan({ 'instance-class': 'db.r6g.large' })).toMatchObject({ instanceClass: 'db.r6g.large' });
+  expect(() => plan({ 'instance-class': 'db.serverlessv2' })).toThrow(/^input 'instance-class' accepts/);
+  expect(() => plan({ 'instance-class': 'db.serverless' }, true)).toThrow(
+    /^input 'instance-class' accepts db.serverless only with source-cluster/,
+  );
+});

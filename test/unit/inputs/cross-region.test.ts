@@ -69,3 +69,38 @@ test.each([
 ])('refused: %j %#', (raw, context, message) => {
   expect(() => plan(raw as RawInputs, context)).toThrow(message);
 });
+
+test("target-region takes the target region's network; the source region's is refused", () => {
+  expect(
+    plan({
+      'target-region': 'us-west-2',
+      'target-db-subnet-group': 'dr-subnets',
+      'target-vpc-security-group-ids': 'sg-0aaaaaaaaaaaaaaaa, sg-0bbbbbbbbbbbbbbbb',
+    }),
+  ).toEqual({
+    region: 'us-west-2',
+    partition: 'aws',
+    dbSubnetGroup: 'dr-subnets',
+    vpcSecurityGroupIds: ['sg-0aaaaaaaaaaaaaaaa', 'sg-0bbbbbbbbbbbbbbbb'],
+  });
+  expect(() =>
+    plan({ 'target-region': 'us-west-2' }, { copy: { vpcSecurityGroupIds: ['sg-0123456789abcdef0'] } }),
+  ).toThrow(
+    /^input 'vpc-security-group-ids' names security groups of the source region.*target-vpc-security-group-ids/,
+  );
+  expect(() => plan({ 'target-region': 'us-west-2' }, { copy: { dbSubnetGroup: 'prod-subnets' } })).toThrow(
+    /^input 'db-subnet-group' names a subnet group of the source region.*target-db-subnet-group/,
+  );
+  expect(() => plan({ 'target-region': 'us-west-2', 'target-vpc-security-group-ids': 'default' })).toThrow(
+    /^input 'target-vpc-security-group-ids' accepts comma-separated security group ids/,
+  );
+});
+
+test('target-db-subnet-group and target-vpc-security-group-ids go only with target-region', () => {
+  expect(() => plan({ 'target-db-subnet-group': 'dr' })).toThrow(
+    /^input 'target-db-subnet-group' goes only with target-region/,
+  );
+  expect(() => plan({ 'target-vpc-security-group-ids': 'sg-0aaaaaaaaaaaaaaaa' })).toThrow(
+    /^input 'target-vpc-security-group-ids' goes only with target-region/,
+  );
+});

@@ -137,7 +137,10 @@ test('restore: copies into the target region, records it there, restores from it
   west.on(ModifyDBClusterCommand).resolves({});
   west.on(DescribeDBClusterParametersCommand).resolves({ Parameters: [] });
 
-  const p = plan({ 'db-subnet-group': 'dr-subnets' });
+  const p = plan({
+    'target-db-subnet-group': 'dr-subnets',
+    'target-vpc-security-group-ids': 'sg-0aaaaaaaaaaaaaaaa',
+  });
   const resolved = await provider.resolve(p);
   const recorded: CreatedResource[] = [];
   const logger = memoryLogger();
@@ -169,6 +172,7 @@ test('restore: copies into the target region, records it there, restores from it
     DBClusterIdentifier: `restore-proof-${RUN}`,
     SnapshotIdentifier: `restore-proof-${RUN}-snap`,
     DBSubnetGroupName: 'dr-subnets',
+    VpcSecurityGroupIds: ['sg-0aaaaaaaaaaaaaaaa'],
     KmsKeyId: WEST_KEY,
     DeletionProtection: false,
   });
@@ -177,8 +181,8 @@ test('restore: copies into the target region, records it there, restores from it
     DBInstanceIdentifier: `restore-proof-${RUN}-1`,
     PubliclyAccessible: false,
   });
-  // The source's security groups and parameter group are regional: not carried to the target.
-  expect(restore.VpcSecurityGroupIds).toBeUndefined();
+  // The source's security groups and parameter group are regional: the target's own groups, or none.
+  expect(restore.VpcSecurityGroupIds).toEqual(['sg-0aaaaaaaaaaaaaaaa']);
   expect(restore.DBClusterParameterGroupName).toBeUndefined();
   expect(mutating(east)).toHaveLength(0);
 

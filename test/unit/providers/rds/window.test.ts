@@ -38,3 +38,11 @@ test('a source that reports no window refuses restore-time', () => {
     /reports no restorable window/,
   );
 });
+
+test('a window whose latest restorable time is before its earliest (a source just created) is refused', () => {
+  const earliest = new Date('2026-11-27T12:00:05Z');
+  const latest = new Date('2026-11-27T12:00:00Z');
+  expect(() => pickRestoreTime({ restoreTime: 'random' }, 'prod-pg', earliest, latest, () => 0.5)).toThrow(
+    /^input 'restore-time' cannot be used yet: source prod-pg has no restorable window/,
+  );
+});
