@@ -12,11 +12,13 @@
  * from the database. Every phase uses the same pool (C tables at a time per side, both sides at once)
  * and the same server-side parallelism (W workers per query).
  */
+import { tmpdir } from 'node:os';
 import pg from 'pg';
 import { LocalServer } from '../src/db/local-server.js';
 import { createValidator } from '../src/checks/validation.js';
 import { streamLogger } from '../src/log/logger.js';
-import type { Plan, Target } from '../src/model/types.js';
+import type { Target } from '../src/model/types.js';
+import { buildRestoreTestPlan } from '../src/inputs/plan.js';
 
 interface Args {
   rows: number;
@@ -194,20 +196,20 @@ async function main(): Promise<void> {
     // Warm both databases' pages into memory so no phase pays for the first read.
     await eachTable(urls, args.concurrency, args.workers, (t) => `SELECT count(*) FROM "${t.name}"`);
 
-    const plan: Plan = {
-      command: 'restore-test',
-      provider: 'local-pitr',
-      restoreType: 'latest',
-      productionUrl: server.url('prod'),
-      sslMode: 'disable',
-      maxRestoreMinutes: 60,
-      maxDataLossMinutes: 60,
-      timeoutMinutes: 60,
-      cleanup: 'always',
-      reportDir: 'docs/tests',
-      cadence: 'bench',
-      commitReport: false,
-    };
+    const plan = buildRestoreTestPlan(
+      {
+        provider: 'local-pitr',
+        'backup-dir': tmpdir(),
+        'wal-archive-dir': tmpdir(),
+        'production-url': server.url('prod'),
+        'ssl-mode': 'disable',
+        'max-restore-minutes': '60',
+        'max-data-loss-minutes': '60',
+        'timeout-minutes': '60',
+        cadence: 'bench',
+      },
+      {},
+    );
     const target: Target = {
       provider: 'local-pitr',
       restoredCluster: 'restore-proof-bench',

@@ -8,9 +8,8 @@
  */
 import type pg from 'pg';
 import type { Logger } from '../log/logger.js';
-import type { ConnectionSettings, Plan, SslMode } from '../model/types.js';
-import { SSL_MODES } from '../model/types.js';
-import { settingsFromUrl } from '../db/connect.js';
+import type { ConnectionSettings } from '../model/types.js';
+import type { RestoreTestPlan } from '../inputs/plan-types.js';
 import { sleep } from '../time/poll.js';
 import { readTables, type TableInfo } from '../db/catalog.js';
 import type { FingerprintOptions } from '../db/fingerprint.js';
@@ -63,18 +62,11 @@ export interface ProductionReading {
   lockRetryDelayMs?: number;
 }
 
-/** The production connection: the URL's own sslmode when it has one, else the plan's (local-pitr: disable). */
-export function productionSettings(plan: Plan): ConnectionSettings | undefined {
-  const url = plan.productionUrl ?? (plan.provider === 'local-pitr' ? plan.sourceUrl : undefined);
-  if (!url) return undefined;
-  const fromUrl = new URL(url).searchParams.get('sslmode');
-  const mode: SslMode =
-    fromUrl && (SSL_MODES as readonly string[]).includes(fromUrl)
-      ? (fromUrl as SslMode)
-      : !plan.productionUrl && plan.provider === 'local-pitr'
-        ? 'disable'
-        : plan.sslMode;
-  return settingsFromUrl(url, mode);
+/** The production connection, parsed while planning: production-url (its own sslmode, else ssl-mode, and ca-bundle), else local-pitr's source-url. */
+export function productionSettings(
+  plan: Pick<RestoreTestPlan, 'production'>,
+): ConnectionSettings | undefined {
+  return plan.production?.settings;
 }
 
 /**

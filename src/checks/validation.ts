@@ -9,7 +9,8 @@
  */
 import type pg from 'pg';
 import type { Logger } from '../log/logger.js';
-import type { CheckResult, ConnectionSettings, Plan, Target } from '../model/types.js';
+import type { CheckResult, ConnectionSettings, Target } from '../model/types.js';
+import type { RestoreTestPlan as Plan } from '../inputs/plan-types.js';
 import { readTables } from '../db/catalog.js';
 import { DEFAULT_BUCKETS } from '../db/fingerprint.js';
 import { openSession, type SessionOptions } from '../db/session.js';

@@ -1,5 +1,6 @@
 import type { Logger } from '../log/logger.js';
-import type { CheckResult, Plan, Target } from '../model/types.js';
+import type { CheckResult, Target } from '../model/types.js';
+import type { RestoreTestPlan as Plan } from '../inputs/plan-types.js';
 import type { DataLoss } from './data-loss.js';
 
 export interface PreparedValidation {

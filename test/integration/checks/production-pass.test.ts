@@ -11,8 +11,10 @@ import { LocalServer } from '../../../src/db/local-server.js';
 import { createValidator } from '../../../src/checks/validation.js';
 import { parseChecksFile } from '../../../src/inputs/checks-file-schema.js';
 import { memoryLogger } from '../../../src/log/logger.js';
-import type { CheckResult, Plan, Target } from '../../../src/model/types.js';
+import type { CheckResult, Target } from '../../../src/model/types.js';
 import type { PreparedValidation } from '../../../src/checks/validator.js';
+import type { RestoreTestPlan } from '../../../src/inputs/plan-types.js';
+import { validationPlan } from '../../support/validation-plan.js';
 
 let server: LocalServer;
 let admin: pg.Client;
@@ -45,22 +47,8 @@ afterAll(async () => {
   await server?.destroy();
 });
 
-function plan(overrides: Partial<Plan> = {}): Plan {
-  return {
-    command: 'restore-test',
-    provider: 'aurora',
-    restoreType: 'latest',
-    productionUrl: server.url('prod'),
-    sslMode: 'disable',
-    maxRestoreMinutes: 60,
-    maxDataLossMinutes: 5,
-    timeoutMinutes: 60,
-    cleanup: 'always',
-    reportDir: 'docs/tests',
-    cadence: 'weekly',
-    commitReport: false,
-    ...overrides,
-  };
+function plan(overrides: Partial<RestoreTestPlan> = {}): RestoreTestPlan {
+  return validationPlan(server.url('prod'), overrides);
 }
 
 function target(pinned: Date | undefined): Target {

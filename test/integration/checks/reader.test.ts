@@ -10,7 +10,9 @@ import pg from 'pg';
 import { LocalServer, makeServerDir, runPgTool } from '../../../src/db/local-server.js';
 import { createValidator } from '../../../src/checks/validation.js';
 import { memoryLogger } from '../../../src/log/logger.js';
-import type { CheckResult, Plan, Target } from '../../../src/model/types.js';
+import type { CheckResult, Target } from '../../../src/model/types.js';
+import type { RestoreTestPlan } from '../../../src/inputs/plan-types.js';
+import { validationPlan } from '../../support/validation-plan.js';
 
 let primary: LocalServer;
 let replica: LocalServer;
@@ -70,22 +72,7 @@ afterAll(async () => {
   await primary?.destroy();
 });
 
-function plan(productionUrl: string): Plan {
-  return {
-    command: 'restore-test',
-    provider: 'aurora',
-    restoreType: 'latest',
-    productionUrl,
-    sslMode: 'disable',
-    maxRestoreMinutes: 60,
-    maxDataLossMinutes: 5,
-    timeoutMinutes: 60,
-    cleanup: 'always',
-    reportDir: 'docs/tests',
-    cadence: 'weekly',
-    commitReport: false,
-  };
-}
+const plan = (productionUrl: string): RestoreTestPlan => validationPlan(productionUrl);
 
 function target(pinned: Date | undefined): Target {
   return {

@@ -7,7 +7,9 @@ import { objectiveChecks } from '../../../src/checks/objectives.js';
 import { parseChecksFile } from '../../../src/inputs/checks-file-schema.js';
 import { memoryLogger } from '../../../src/log/logger.js';
 import type { ValidationResult } from '../../../src/checks/validator.js';
-import type { CheckResult, Plan, Target } from '../../../src/model/types.js';
+import type { CheckResult, Target } from '../../../src/model/types.js';
+import type { RestoreTestPlan } from '../../../src/inputs/plan-types.js';
+import { validationPlan } from '../../support/validation-plan.js';
 
 const SENTINEL = 'SENTINEL-9f3c2a71';
 let server: LocalServer;
@@ -32,22 +34,8 @@ afterAll(async () => {
   await server?.destroy();
 });
 
-function plan(overrides: Partial<Plan> = {}): Plan {
-  return {
-    command: 'restore-test',
-    provider: 'aurora',
-    restoreType: 'latest',
-    productionUrl: server.url('prod'),
-    sslMode: 'disable',
-    maxRestoreMinutes: 60,
-    maxDataLossMinutes: 5,
-    timeoutMinutes: 60,
-    cleanup: 'always',
-    reportDir: 'docs/tests',
-    cadence: 'weekly',
-    commitReport: false,
-    ...overrides,
-  };
+function plan(overrides: Partial<RestoreTestPlan> = {}): RestoreTestPlan {
+  return validationPlan(server.url('prod'), overrides);
 }
 
 function target(overrides: Partial<Target> = {}): Target {
@@ -81,7 +69,7 @@ async function makeCopy(...mutations: string[]): Promise<void> {
 }
 
 async function drill(
-  planOverrides: Partial<Plan> = {},
+  planOverrides: Partial<RestoreTestPlan> = {},
   targetOverrides: Partial<Target> = {},
   options: ValidatorOptions = {},
 ): Promise<ValidationResult & { pinnedTime?: Date; lines: string[] }> {
@@ -162,7 +150,9 @@ test('a quiet production, its newest row a day old: an identical copy lost nothi
   await quiet.end();
   await admin.query('DROP DATABASE IF EXISTS copy WITH (FORCE)');
   await admin.query('CREATE DATABASE copy TEMPLATE quiet');
-  const { checks, newestDataAt, dataLoss, pinnedTime } = await drill({ productionUrl: server.url('quiet') });
+  const { checks, newestDataAt, dataLoss, pinnedTime } = await drill({
+    production: validationPlan(server.url('quiet')).production,
+  });
   expect(bad(checks)).toEqual([]);
   const inputs = {
     restoreSeconds: 100,
@@ -410,7 +400,7 @@ test('a past point in time: NULL watermarks and restore-day dates are counted as
 
 test('without production-url the comparisons skip with the reason and the copy checks still run', async () => {
   await makeCopy("SELECT setval('orders_id_seq', 10)");
-  const { checks } = await drill({ productionUrl: undefined });
+  const { checks } = await drill({ production: undefined });
   expect(byId(checks, 'counts:public.orders')).toMatchObject({ status: 'skip', measured: 2999 });
   expect(byId(checks, 'counts:public.orders').summary).toContain('no production-url');
   expect(byId(checks, 'schema:all').status).toBe('skip');
@@ -420,7 +410,7 @@ test('without production-url the comparisons skip with the reason and the copy c
 
 test('an unreachable copy is an error check, not a throw', async () => {
   const { checks } = await drill(
-    { productionUrl: undefined },
+    { production: undefined },
     {
       connection: {
         host: '127.0.0.1',
