@@ -10,6 +10,7 @@ import type { RestoreTestPlan } from '../inputs/plan-types.js';
 import type { Provider } from '../providers/provider.js';
 import { providerForPlan } from '../providers/registry.js';
 import { publishDrill } from '../sinks/publish.js';
+import { drillResult, exitCode } from './exit-codes.js';
 
 export interface RestoreTestOptions {
   signal?: AbortSignal;
@@ -37,5 +38,12 @@ export async function restoreTestCommand(
     clock: options.clock,
     firstQuery: options.firstQuery,
   });
-  return publishDrill(plan, io, outcome);
+  const result = drillResult(outcome, options.signal);
+  // The `result` output says how the drill ended: pass | fail | error | cancelled.
+  const published = await publishDrill(
+    plan,
+    { ...io, setOutput: (name, value) => io.setOutput(name, name === 'result' ? result : value) },
+    outcome,
+  );
+  return exitCode(result, published);
 }
