@@ -40,9 +40,16 @@ export async function restoreTestCommand(
   });
   const result = drillResult(outcome, options.signal);
   // The `result` output says how the drill ended: pass | fail | error | cancelled.
+  // Without annotations (the terminal) the drill's error is already in the log: it is not said again.
+  const annotate: EngineIO['annotate'] =
+    io.annotate ??
+    ((level, message) =>
+      message === outcome.error
+        ? undefined
+        : (level === 'error' ? io.logger.error : io.logger.warning)(message));
   const published = await publishDrill(
     plan,
-    { ...io, setOutput: (name, value) => io.setOutput(name, name === 'result' ? result : value) },
+    { ...io, annotate, setOutput: (name, value) => io.setOutput(name, name === 'result' ? result : value) },
     outcome,
   );
   return exitCode(result, published);

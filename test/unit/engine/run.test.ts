@@ -95,6 +95,10 @@ test('a drill that cannot complete (an AWS error): exit 3, result error, its evi
   expect(await run()).toBe(3);
   expect(io.outputs.result).toBe('error');
   expect(readdirSync(reportDir).filter((f) => f.endsWith('.json'))).toHaveLength(1);
+  // The error is said once; what the drill never reached is not reported as more errors.
+  const log = io.logger.lines.join('\n');
+  expect(log.match(/InsufficientDBInstanceCapacity/g)).toHaveLength(1);
+  expect(log).not.toMatch(/restore time unknown|data loss unknown|no watermark column/);
 });
 
 test('a cancelled drill: exit 130, result cancelled', async () => {
@@ -118,4 +122,23 @@ test('the report records the package version as tool.version', async () => {
   const report = JSON.parse(readFileSync(join(reportDir, file), 'utf8')) as { tool: { version: string } };
   expect(report.tool.version).toBe(TOOL_VERSION);
   expect(report.tool.version).not.toBe('dev');
+});
+
+test('preflight says each Terraform finding once (its annotation, or one log line without annotations)', async () => {
+  const io = memoryIO({ command: 'preflight', 'terraform-dir': 'test/fixtures/terraform/violations' });
+  expect(await runMain(io)).toBe(1);
+  const lines = io.logger.lines.filter((l) => /\.tf:\d+: /.test(l));
+  expect(lines.length).toBeGreaterThan(0);
+  for (const line of lines) {
+    const finding = line.replace(/^.*\.tf:\d+: /, '');
+    expect(io.logger.lines.filter((l) => l.includes(finding))).toHaveLength(1);
+  }
+});
+
+test('verify-reports says its verdict once', async () => {
+  const dir = tempDir('verify-once');
+  const io = memoryIO({ command: 'verify-reports', 'report-dir': dir });
+  await runMain(io);
+  const verdict = io.logger.lines.at(-1)!.replace(/^error: /, '');
+  expect(io.logger.lines.filter((l) => l.includes(verdict))).toHaveLength(1);
 });
