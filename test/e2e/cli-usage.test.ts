@@ -128,3 +128,17 @@ test.each([
   expect(r.stdout).toBe('result=error\n');
   if (!extra.includes('--report-dir')) expect(existsSync(dir)).toBe(false);
 });
+
+test('an AWS error is exit 3, and the SDK Node-version notice is one warning line, not mixed into progress', async () => {
+  const r = await cli(['janitor', '--aws-region', 'us-east-1', '--dry-run', 'true'], {
+    AWS_ACCESS_KEY_ID: 'x',
+    AWS_SECRET_ACCESS_KEY: 'y',
+    AWS_ENDPOINT_URL: 'http://127.0.0.1:9',
+    AWS_MAX_ATTEMPTS: '1',
+  });
+  expect(r.code).toBe(3);
+  const lines = r.stderr.split('\n');
+  expect(lines.filter((l) => /AWS SDK|node >=/.test(l)).every((l) => l.startsWith('warning: '))).toBe(true);
+  expect(lines.filter((l) => /AWS SDK/.test(l)).length).toBeLessThanOrEqual(1);
+  expect(r.stderr).not.toMatch(/^\(node:\d+\)/m);
+});
