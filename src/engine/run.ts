@@ -15,6 +15,10 @@ import type { Plan } from '../model/types.js';
 import { planWarnings } from '../inputs/plan-warnings.js';
 import { probeReportDir } from '../inputs/report-dir-probe.js';
 import { EXIT } from './exit-codes.js';
+import { cadencePeriod } from '../report/cadence.js';
+
+const isScheduled = (cadence: string): boolean =>
+  cadencePeriod(cadence).name !== null || cadence === 'adhoc' || cadence === 'audit';
 
 /** signal (the runner cancels the job), provider, validator, clock, first query: see RestoreTestOptions. */
 export interface MainOptions extends RestoreTestOptions {
@@ -28,8 +32,9 @@ export async function runMain(io: EngineIO, options: MainOptions = {}): Promise<
   try {
     const plan = buildPlan(io.inputs, io.env);
     registerSecrets(plan, io.logger, io.env);
+    for (const warning of planWarnings(plan, plan.command === 'restore-test' ? isScheduled : undefined))
+      io.logger.warning(warning);
     if (plan.command === 'restore-test') probeReportDir(plan.reportDir);
-    for (const warning of planWarnings(plan)) io.logger.warning(warning);
     switch (plan.command) {
       case 'restore-test':
         return await restoreTestCommand(plan, io, options);

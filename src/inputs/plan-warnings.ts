@@ -2,12 +2,28 @@
 import type { Plan } from '../model/types.js';
 import { didYouMean } from './suggest.js';
 
-/** The cadences of the plan's testing schedule. */
-export const SCHEDULE_CADENCES = ['weekly', 'monthly', 'quarterly', 'annual', 'audit', 'adhoc'] as const;
+/** The cadence names of a testing schedule (report/cadence.ts knows their periods and aliases). */
+export const SCHEDULE_CADENCES = [
+  'daily',
+  'weekly',
+  'monthly',
+  'quarterly',
+  'semiannual',
+  'annual',
+  'audit',
+  'adhoc',
+] as const;
 
-export function planWarnings(plan: Pick<Plan, 'cadence' | 'maxRestoreMinutes' | 'timeoutMinutes'>): string[] {
+/**
+ * `isScheduled` says whether a cadence names a schedule (or adhoc, audit); without it the cadence is not
+ * judged (commands that do not write a drill's report).
+ */
+export function planWarnings(
+  plan: Pick<Plan, 'cadence' | 'maxRestoreMinutes' | 'timeoutMinutes'>,
+  isScheduled?: (cadence: string) => boolean,
+): string[] {
   const warnings: string[] = [];
-  if (!(SCHEDULE_CADENCES as readonly string[]).includes(plan.cadence)) {
+  if (isScheduled && !isScheduled(plan.cadence)) {
     warnings.push(
       `input 'cadence' '${plan.cadence}' is not in the schedule (${SCHEDULE_CADENCES.join(', ')})${didYouMean(plan.cadence, SCHEDULE_CADENCES)}; reports are named and indexed under it as given`,
     );

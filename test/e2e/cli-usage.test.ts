@@ -68,8 +68,18 @@ test('a mistyped value: exit 2 with the nearest value', async () => {
 });
 
 test('a cadence outside the schedule is warned about', async () => {
-  const dir = tempDir('cli-cadence');
-  const r = await cli(['verify-reports', '--report-dir', dir, '--cadence', 'montly']);
+  // Warned while planning, before report-dir is probed (here refused: the run stops there).
+  const r = await cli([
+    'restore-test',
+    '--source-cluster',
+    'prod-db',
+    '--aws-region',
+    'us-east-1',
+    '--report-dir',
+    '/proc/restore-proof',
+    '--cadence',
+    'montly',
+  ]);
   expect(r.stderr).toMatch(
     /warning: input 'cadence' 'montly' is not in the schedule .*did you mean 'monthly'\?/,
   );
