@@ -6,6 +6,7 @@
  */
 import type { Validator } from '../checks/validator.js';
 import { redact } from '../db/connect.js';
+import { InputError } from '../inputs/input-error.js';
 import type { Logger } from '../log/logger.js';
 import { expiresAt, newRunId } from '../providers/ownership.js';
 import type { Provider } from '../providers/provider.js';
@@ -63,6 +64,7 @@ export async function runDrill(deps: DrillDeps): Promise<DrillResult> {
 
   const findings: DrillFindings = { checks: [], restoreSeconds: null };
   let tunnel: Tunnel | undefined;
+  let inputError: InputError | undefined;
   logger.info(
     `restore-proof run ${runId}: ${plan.restoreType} restore of ${sourceName(plan)} with ${provider.name}`,
   );
@@ -121,14 +123,23 @@ export async function runDrill(deps: DrillDeps): Promise<DrillResult> {
       timeline.mark('validation');
     }
   } catch (e) {
-    findings.error = describeError(e, signal, deps.signal, plan);
-    logger.error(`drill failed: ${findings.error}`);
+    // Bad input found while describing the source (nothing created yet): the caller's exit 2, no report.
+    if (e instanceof InputError && created.list.length === 0) inputError = e;
+    else {
+      findings.error = describeError(e, signal, deps.signal, plan);
+      logger.error(`drill failed: ${findings.error}`);
+    }
   } finally {
     // Before the copy is deleted: nothing needs the tunnel once validation ended (or failed, or was cancelled).
     await tunnel?.stop().catch((e: Error) => {
       warnings.push(`tunnel-command could not be stopped: ${e.message}`);
       logger.warning(`tunnel: ${e.message}`);
     });
+  }
+  if (inputError) {
+    deps.signal?.removeEventListener('abort', onCancel);
+    await validator?.close().catch(() => undefined);
+    throw inputError;
   }
   const verdict = judge(findings, timeline, plan);
   const ending: DrillEnding = deps.signal?.aborted ? 'cancelled' : verdict.failed ? 'failed' : 'passed';

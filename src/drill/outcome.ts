@@ -38,7 +38,12 @@ export function judge(findings: DrillFindings, timeline: Timeline, plan: Plan): 
     maxRestoreMinutes: plan.maxRestoreMinutes,
     maxDataLossMinutes: plan.maxDataLossMinutes,
   });
-  const checks = [...findings.checks, ...objectives.checks];
+  // A drill that stopped early says so once (its error); what it never reached is not measured, not a failure.
+  const notReached = (c: CheckResult): CheckResult =>
+    findings.error !== undefined && (c.status === 'error' || c.status === 'warn')
+      ? { ...c, status: 'skip', summary: 'not measured: the drill stopped before it' }
+      : c;
+  const checks = [...findings.checks, ...objectives.checks.map(notReached)];
   const failed =
     findings.error !== undefined ||
     checks.some((c) => c.status === 'fail' || c.status === 'error') ||

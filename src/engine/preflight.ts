@@ -26,7 +26,7 @@ export async function preflightCommand(
   io.setOutput('result', code === 0 ? 'pass' : 'fail');
   io.setOutput('checks-passed', String(checks.filter((c) => c.status === 'pass').length));
   io.setOutput('checks-failed', String(failed.length));
-  for (const c of checks) io.logger.info(`${c.status.padEnd(5)} ${c.id}: ${c.summary}`);
+  // runPreflight has logged each check once; the summary table is the only other place they appear.
   await io.summary?.(renderPreflight(checks, code === 0));
   return code;
 }

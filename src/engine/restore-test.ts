@@ -12,6 +12,7 @@ import { newRunId } from '../providers/ownership.js';
 import { providerForPlan } from '../providers/registry.js';
 import { systemClock } from '../time/timeline.js';
 import { publishDrill } from '../sinks/publish.js';
+import { drillResult, exitCode } from './exit-codes.js';
 
 export interface RestoreTestOptions {
   signal?: AbortSignal;
@@ -42,5 +43,19 @@ export async function restoreTestCommand(
     clock: options.clock,
     firstQuery: options.firstQuery,
   });
-  return publishDrill(plan, io, outcome);
+  const result = drillResult(outcome, options.signal);
+  // The `result` output says how the drill ended: pass | fail | error | cancelled.
+  // Without annotations (the terminal) the drill's error is already in the log: it is not said again.
+  const annotate: EngineIO['annotate'] =
+    io.annotate ??
+    ((level, message) =>
+      message === outcome.error
+        ? undefined
+        : (level === 'error' ? io.logger.error : io.logger.warning)(message));
+  const published = await publishDrill(
+    plan,
+    { ...io, annotate, setOutput: (name, value) => io.setOutput(name, name === 'result' ? result : value) },
+    outcome,
+  );
+  return exitCode(result, published);
 }

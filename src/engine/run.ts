@@ -14,6 +14,13 @@ import type { EngineIO } from '../host/io.js';
 import type { Logger } from '../log/logger.js';
 import { InputError, buildPlan } from '../inputs/plan.js';
 import type { Plan } from '../model/types.js';
+import { planWarnings } from '../inputs/plan-warnings.js';
+import { probeReportDir } from '../inputs/report-dir-probe.js';
+import { EXIT } from './exit-codes.js';
+import { cadencePeriod } from '../report/cadence.js';
+
+const isScheduled = (cadence: string): boolean =>
+  cadencePeriod(cadence).name !== null || cadence === 'adhoc' || cadence === 'audit';
 
 /** signal (the runner cancels the job), provider, validator, clock, first query: see RestoreTestOptions. */
 export interface MainOptions extends RestoreTestOptions {
@@ -22,11 +29,14 @@ export interface MainOptions extends RestoreTestOptions {
   now?: () => Date;
 }
 
-/** Runs the main step. Resolves with the process exit code: 0 pass, 1 fail or bad input. */
+/** Runs the main step. Resolves with the process exit code (exit-codes.ts): 0 pass, 1 fail, 2 bad input, 3 error. */
 export async function runMain(io: EngineIO, options: MainOptions = {}): Promise<number> {
   try {
     const plan = buildPlan(io.inputs, io.env);
-    registerSecrets(plan, io.logger);
+    registerSecrets(plan, io.logger, io.env);
+    for (const warning of planWarnings(plan, plan.command === 'restore-test' ? isScheduled : undefined))
+      io.logger.warning(warning);
+    if (plan.command === 'restore-test') probeReportDir(plan.reportDir);
     switch (plan.command) {
       case 'restore-test':
         return await restoreTestCommand(plan, io, options);
@@ -45,14 +55,16 @@ export async function runMain(io: EngineIO, options: MainOptions = {}): Promise<
     // Bad input, from the plan or found while describing the source: one line naming the input.
     if (error instanceof InputError) {
       io.logger.error(error.message);
-      return 1;
+      io.setOutput('result', 'error');
+      return EXIT.input;
     }
     throw error;
   }
 }
 
-/** Registers every secret in the plan, and the password inside production-url, with the logger. */
-export function registerSecrets(plan: Plan, logger: Logger): void {
+/** Registers every secret in the plan, the passwords inside its URLs, and PGPASSWORD, with the logger. */
+export function registerSecrets(plan: Plan, logger: Logger, env: NodeJS.ProcessEnv = {}): void {
+  if (env.PGPASSWORD) logger.setSecret(env.PGPASSWORD);
   for (const value of [plan.signingKey, plan.githubToken, plan.productionUrl, plan.sourceUrl]) {
     if (value) logger.setSecret(value);
   }

@@ -6,10 +6,13 @@ import type { Plan } from '../model/types.js';
 /** command: verify-reports. Exit 0 only when every report in report-dir is signed and verified. */
 export async function verifyReportsCommand(plan: Plan, io: EngineIO): Promise<number> {
   const result = await verifyReportDir(plan.reportDir, { publicKey: plan.publicKey });
-  for (const line of formatVerifyResult(result)) io.logger.info(line);
-  await io.summary?.(renderVerifySummary(result));
   const code = verifyExitCode(result);
+  // Each line once: the last line is the verdict, an error when a report does not hold.
+  const lines = formatVerifyResult(result);
+  const verdict = lines.pop()!;
+  for (const line of lines) io.logger.info(line);
+  (code === 0 ? io.logger.info : io.logger.error)(verdict);
+  await io.summary?.(renderVerifySummary(result));
   io.setOutput('result', code === 0 ? 'pass' : 'fail');
-  if (code !== 0) io.logger.error(result.message);
   return code;
 }

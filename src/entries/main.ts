@@ -12,7 +12,7 @@ for (const sig of ['SIGINT', 'SIGTERM'] as const) {
     if (!controller.signal.aborted) {
       controller.abort(new Error(`runner sent ${sig}`));
       // Whatever is still running after the grace period is left to the post step.
-      setTimeout(() => process.exit(1), GRACE_MS).unref();
+      setTimeout(() => process.exit(130), GRACE_MS).unref();
     }
   });
 }
@@ -23,6 +23,6 @@ runMain(actionIO(), { signal: controller.signal }).then(
   },
   (error: unknown) => {
     process.stderr.write(`::error::restore-proof: ${(error as Error).message}\n`);
-    process.exitCode = 1;
+    process.exitCode = 3;
   },
 );

@@ -10,6 +10,8 @@ import type { SslMode } from '../model/types.js';
 import { InputError } from './input-error.js';
 import type { InputName } from './names.js';
 import type { PostgresUrl } from './plan-types.js';
+import { isCalendarInstant } from './calendar.js';
+import { didYouMean } from './suggest.js';
 
 export const IDENTIFIER = /^[A-Za-z](?!.*--)[A-Za-z0-9-]{0,62}(?<!-)$/;
 export const REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$/;
@@ -29,8 +31,11 @@ export function kmsKey(name: InputName, value: string, accepts: string): string 
 }
 
 export function oneOf<T extends string>(name: InputName, value: string, allowed: readonly T[]): T {
-  if (!(allowed as readonly string[]).includes(value))
-    throw new InputError(name, `accepts ${allowed.join(' | ')}`, value);
+  if (!(allowed as readonly string[]).includes(value)) {
+    const error = new InputError(name, `accepts ${allowed.join(' | ')}`, value);
+    error.message += didYouMean(value, allowed);
+    throw error;
+  }
   return value as T;
 }
 
@@ -87,12 +92,14 @@ export function postgresUrl(
   sslModes: readonly SslMode[],
   fallbackSslMode: SslMode,
 ): PostgresUrl {
+  const encode = `${URL_ACCEPTS} (percent-encode reserved characters such as % # @ / ? : in the user and password)`;
   let url: URL;
   try {
     url = new URL(value);
   } catch {
-    throw new InputError(name, URL_ACCEPTS);
+    throw new InputError(name, /^postgres(ql)?:\/\/[^/]*[#%?]/.test(value) ? encode : URL_ACCEPTS);
   }
+  if (url.hash) throw new InputError(name, encode);
   if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
     throw new InputError(name, `${URL_ACCEPTS} (scheme postgres or postgresql)`);
   }
@@ -104,7 +111,7 @@ export function postgresUrl(
     const settings = settingsFromUrl(value, sslMode ?? fallbackSslMode);
     return { url: value, settings, ...(database ? { database } : {}), ...(sslMode ? { sslMode } : {}) };
   } catch {
-    throw new InputError(name, `${URL_ACCEPTS} (percent-encode reserved characters in the password)`);
+    throw new InputError(name, encode);
   }
 }
 
@@ -136,6 +143,12 @@ export function parseRestoreTime(value: string): Date | 'random' {
   if (!ISO_UTC.test(value)) throw new InputError('restore-time', accepts, value);
   const date = new Date(value);
   if (Number.isNaN(date.getTime())) throw new InputError('restore-time', accepts, value);
+  if (!isCalendarInstant(value))
+    throw new InputError(
+      'restore-time',
+      `names no calendar date and time: ${accepts.replace(/^accepts/, 'it accepts')}`,
+      value,
+    );
   return date;
 }
 

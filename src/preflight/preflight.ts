@@ -98,9 +98,10 @@ export async function runPreflight(
   for (const c of checks) {
     const line = `preflight: ${c.status} ${c.id}: ${c.summary}`;
     // Terraform findings already travel as annotations on their file and line; posture findings do not.
-    const annotated = c.id.startsWith('posture:terraform');
-    if (!annotated && (c.status === 'fail' || c.status === 'error')) deps.logger?.error(line);
-    else if (!annotated && c.status === 'warn') deps.logger?.warning(line);
+    const annotated = c.id.startsWith('posture:terraform') && c.status !== 'pass' && c.status !== 'skip';
+    if (annotated) continue;
+    if (c.status === 'fail' || c.status === 'error') deps.logger?.error(line);
+    else if (c.status === 'warn') deps.logger?.warning(line);
     else deps.logger?.info(line);
   }
   return checks;

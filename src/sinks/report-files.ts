@@ -7,6 +7,7 @@ import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { Logger } from '../log/logger.js';
 import type { DrillOutcome, Plan } from '../model/types.js';
+import { TOOL_VERSION } from '../model/version.js';
 import { sha256Hex } from '../report/canonical.js';
 import { composeReport } from '../report/compose.js';
 import { renderEvidenceIndex } from '../report/render/evidence-index.js';
@@ -79,7 +80,7 @@ export async function writeReport(input: WriteReportInput): Promise<WrittenRepor
     taken: new Set(await readdir(dir)),
     previous,
     generatedAt: now,
-    toolVersion: input.toolVersion ?? 'dev',
+    toolVersion: input.toolVersion ?? TOOL_VERSION,
     secrets,
     signingKey,
     shownDir: shownReportDir(dir, workspace),

@@ -49,10 +49,15 @@ function sourceFiles(dir: string): string[] {
 const files = sourceFiles(SRC).sort();
 const texts = new Map(files.map((f) => [f, readFileSync(join(SRC, f), 'utf8')]));
 
-/** Relative imports of a file (static, dynamic and re-exports), as paths relative to src/. */
+/**
+ * Relative imports of a file (static, dynamic and re-exports), as paths relative to src/. JSON is data bundled
+ * at build time (package.json's version, action.yml's input docs), not a room: it is left out.
+ */
 function importsOf(file: string): string[] {
   const text = texts.get(file)!;
-  const specs = [...text.matchAll(/(?:\bfrom|\bimport)\s*\(?\s*'(\.{1,2}\/[^']+)'/g)].map((m) => m[1]!);
+  const specs = [...text.matchAll(/(?:\bfrom|\bimport)\s*\(?\s*'(\.{1,2}\/[^']+)'/g)]
+    .map((m) => m[1]!)
+    .filter((spec) => !spec.endsWith('.json'));
   return specs.map((spec) => normalize(join(dirname(file), spec)).replace(/\.js$/, '.ts'));
 }
 

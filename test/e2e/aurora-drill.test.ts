@@ -117,7 +117,7 @@ test('a restore-time outside the restorable window is refused before anything is
     inputs: inputs({ 'restore-type': 'point-in-time', 'restore-time': '2020-01-01T00:00:00Z' }),
     env: env(),
   });
-  expect(main.code).toBe(1);
+  expect(main.code).toBe(2);
   expect(errors(main)).toHaveLength(1);
   expect(errors(main)[0]).toMatch(/input 'restore-time' must lie inside the restorable window of prod-db/);
   expect(servers.proxy.calls.filter((c) => MUTATING.test(c))).toEqual([]);
@@ -125,7 +125,7 @@ test('a restore-time outside the restorable window is refused before anything is
 
 test('a missing source cluster is a clear error naming it', async () => {
   const main = await runStep('main', { inputs: inputs({ 'source-cluster': 'no-such-db' }), env: env() });
-  expect(main.code).toBe(1);
+  expect(main.code).toBe(2);
   expect(errors(main).join('\n')).toMatch(
     /input 'source-cluster' names no DB cluster in us-east-1; got 'no-such-db'/,
   );
@@ -139,8 +139,8 @@ test('a failing CreateDBInstance fails the drill and still deletes the cluster',
     code: 'InsufficientDBInstanceCapacity',
   });
   const main = await runStep('main', { inputs: inputs(), env: env() });
-  expect(main.code).toBe(1);
-  expect(main.outputs.result).toBe('fail');
+  expect(main.code).toBe(3);
+  expect(main.outputs.result).toBe('error');
   expect(errors(main).join('\n')).toMatch(/InsufficientDBInstanceCapacity/);
   expect(servers.proxy.calls).toContain('DeleteDBCluster');
 });
@@ -176,8 +176,8 @@ test('cancellation mid-wait: SIGINT deletes at once, main exits within the grace
   });
   expect(signalledAt).toBeGreaterThan(0);
   expect(main.signal).toBeNull();
-  expect(main.code).toBe(1);
-  expect(main.outputs.result).toBe('fail');
+  expect(main.code).toBe(130);
+  expect(main.outputs.result).toBe('cancelled');
   expect(main.stdout).toMatch(/cancelled/);
   const post = await runStep('post', { inputs: inputs(), env: env(), state: main.state });
   expect(post.code).toBe(0);

@@ -1,5 +1,5 @@
 /**
- * Every bad input, through the built action against moto: exit 1, exactly one error line that names the input,
+ * Every bad input, through the built action against moto: exit 2, exactly one error line that names the input,
  * and no call that creates, modifies or deletes reaches the API (the plan refuses before the engine starts).
  */
 import { INPUT_NAMES } from '../../src/inputs/plan.js';
@@ -36,7 +36,7 @@ test.each(declared)('%s', async (_what, raw, input) => {
     ]),
   );
   const r = await runStep('main', { inputs, env: servers.env() });
-  expect(r.code).toBe(1);
+  expect(r.code).toBe(2);
   const errors = stepErrors(r);
   expect(errors).toHaveLength(1);
   expect(errors[0]).toMatch(new RegExp(`^::error::input '${input}' `));

@@ -132,7 +132,7 @@ test('latest: copies the newest snapshot to us-west-2, restores and validates th
 
 test('an encrypted source without target-kms-key-id is one input error, before anything is created', async () => {
   const main = await runStep('main', { inputs: inputs({ 'target-kms-key-id': '' }), env: env() });
-  expect(main.code).toBe(1);
+  expect(main.code).toBe(2);
   expect(errors(main)).toHaveLength(1);
   expect(errors(main)[0]).toMatch(
     /input 'target-kms-key-id' is required: snapshot \S+ of prod-db is encrypted, and its key does not reach us-west-2/,
@@ -145,7 +145,7 @@ test('point-in-time across regions is refused, naming restore-type', async () =>
     inputs: inputs({ 'restore-type': 'point-in-time', 'restore-time': 'random' }),
     env: env(),
   });
-  expect(main.code).toBe(1);
+  expect(main.code).toBe(2);
   expect(errors(main)).toHaveLength(1);
   expect(errors(main)[0]).toMatch(/input 'restore-type' accepts latest or snapshot with target-region/);
   // The plan refuses it before the engine makes any AWS call at all.

@@ -104,7 +104,7 @@ test('point-in-time outside the window is refused before anything is created', a
     inputs: inputs({ 'restore-type': 'point-in-time', 'restore-time': '2020-01-01T00:00:00Z' }),
     env: env(),
   });
-  expect(main.code).toBe(1);
+  expect(main.code).toBe(2);
   expect(errors(main)).toHaveLength(1);
   expect(errors(main)[0]).toMatch(/input 'restore-time' must lie inside the restorable window of prod-pg/);
   expect(servers.proxy.calls.filter((c) => MUTATING.test(c))).toEqual([]);
@@ -119,7 +119,7 @@ test('snapshot: the newest automated DB snapshot', async () => {
 test('a non-PostgreSQL instance is refused, naming source-instance', async () => {
   await createSourceInstance(rds, 'prod-mysql', 'mysql');
   const main = await runStep('main', { inputs: inputs({ 'source-instance': 'prod-mysql' }), env: env() });
-  expect(main.code).toBe(1);
+  expect(main.code).toBe(2);
   expect(errors(main)).toHaveLength(1);
   expect(errors(main)[0]).toMatch(
     /input 'source-instance' accepts an RDS for PostgreSQL instance \(engine postgres\); this one runs mysql/,

@@ -155,7 +155,7 @@ test('an errored drill (CreateDBInstance refused) leaks nothing', async () => {
   });
   const i = inputs();
   const r = await runStep('main', { inputs: i, env: env() });
-  expect(r.code).toBe(1);
+  expect(r.code).toBe(3);
   // No copy was reached, so no password was reset: scan for everything else.
   const leaks = surfaces(r, i['report-dir']!).filter(([, text]) =>
     [SENTINEL, DB_PASSWORD, GITHUB_TOKEN, ...KEY_BODY].some((s) => text.includes(s)),

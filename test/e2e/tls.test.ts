@@ -90,7 +90,7 @@ function report(dir: string) {
 test('verify-full (the default) refuses a certificate outside the RDS CA bundle, at once', async () => {
   const i = inputs();
   const r = await runStep('main', { inputs: i, env: env() });
-  expect(r.code).toBe(1);
+  expect(r.code).toBe(3);
   const written = report(i['report-dir']);
   expect(written.error).toMatch(/ssl-mode verify-full/);
   expect(written.error).toMatch(/self[- ]signed certificate/);

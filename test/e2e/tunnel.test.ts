@@ -244,7 +244,7 @@ describe('the built action with tunnel-command (moto + a real PostgreSQL behind 
   test('a tunnel that cannot start fails the drill with its output, and the copy is deleted', async () => {
     const file = pidFile();
     const main = await runStep('main', { inputs: inputs(), env: env(file, { FORWARD_EXIT_CODE: '1' }) });
-    expect(main.code).toBe(1);
+    expect(main.code).toBe(3);
     expect(main.stdout).toMatch(/tunnel-command exited with code 1 .*simulated failure/);
     expect(main.state['cleaned-up']).toBe('done');
   });
@@ -263,7 +263,7 @@ describe('the built action with tunnel-command (moto + a real PostgreSQL behind 
       },
     });
     expect(signalled).toBe(true);
-    expect(main.code).toBe(1);
+    expect(main.code).toBe(130);
     expect(main.stdout).toMatch(/cancelled/);
     expect(alive(Number(readFileSync(file, 'utf8')))).toBe(false);
   });

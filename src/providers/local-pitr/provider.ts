@@ -106,7 +106,9 @@ export class LocalPitrProvider implements Provider {
     if (plan.restoreType !== 'snapshot' && window.usable.length === 0) {
       throw new InputError(
         'wal-archive-dir',
-        `does not continue any base backup in backup-dir: the archive's contiguous WAL starts after every backup's start segment`,
+        window.missing
+          ? `has a gap: segment ${window.missing} is missing, so the WAL after it continues no base backup in backup-dir (restore the segment, or take a new base backup)`
+          : `does not continue any base backup in backup-dir: the archive's contiguous WAL starts after every backup's start segment`,
         plan.walArchiveDir,
       );
     }

@@ -23,6 +23,8 @@ export interface ArchiveWindow {
   /** Contiguous run of segment names ending at the newest segment of the timeline. */
   run: string[];
   lastCommitAt?: Date;
+  /** The segment missing just before the contiguous run, when older segments exist before the gap. */
+  missing?: string;
 }
 
 /** The restorable window over the base backups the archive continues, and those backups. */
@@ -30,6 +32,8 @@ export interface RestorableWindow {
   earliest?: Date;
   latest?: Date;
   usable: BaseBackup[];
+  /** The segment missing just before the archive's contiguous run (a gap), if any. */
+  missing?: string;
 }
 
 /** The time of the last COMMIT record in pg_waldump output (run with TZ=UTC). */
@@ -64,6 +68,14 @@ export function contiguousTail(segments: string[], segmentBytes: number): string
   let start = sorted.length - 1;
   while (start > 0 && nextSegment(sorted[start - 1]!, segmentBytes) === sorted[start]) start--;
   return sorted.slice(start);
+}
+
+/** The segment whose absence breaks the archive: the one after the newest segment before the contiguous tail. */
+export function missingSegment(segments: string[], segmentBytes: number): string | undefined {
+  const sorted = [...segments].sort();
+  const tail = contiguousTail(sorted, segmentBytes);
+  const beforeGap = sorted[sorted.length - tail.length - 1];
+  return beforeGap === undefined ? undefined : nextSegment(beforeGap, segmentBytes);
 }
 
 /** The PostgreSQL binaries for a backup's PG_VERSION (any installed ones when it is unknown). */
@@ -108,7 +120,8 @@ export async function readArchive(
   for (let i = run.length - 1; i >= 0 && !lastCommitAt; i--) {
     lastCommitAt = lastCommitTime(await waldump(['-r', 'Transaction', join(archiveDir, run[i]!)], bindir));
   }
-  return { segmentBytes, run, lastCommitAt };
+  const missing = missingSegment(segments, segmentBytes);
+  return { segmentBytes, run, lastCommitAt, ...(missing ? { missing } : {}) };
 }
 
 /**
@@ -123,7 +136,12 @@ export async function restorableWindow(plan: Plan, backups: BaseBackup[]): Promi
   const usable = backups.filter(
     (b) => b.timeline === newest.timeline && first !== undefined && b.startSegment >= first,
   );
-  return { earliest: usable[0]?.consistentAt, latest: archive.lastCommitAt, usable };
+  return {
+    earliest: usable[0]?.consistentAt,
+    latest: archive.lastCommitAt,
+    usable,
+    ...(archive.missing ? { missing: archive.missing } : {}),
+  };
 }
 
 export interface ArchiveWait {
