@@ -6,6 +6,9 @@ import docs from './input-docs.json' with { type: 'json' };
 import type { Command } from '../model/types.js';
 import { INPUT_NAMES, type InputName } from './names.js';
 
+/** Inputs of the evidence commands only. */
+const EVIDENCE_ONLY: InputName[] = ['exercise-file', 'year'];
+
 const PREFLIGHT_ONLY: InputName[] = [
   'min-retention-days',
   'max-pitr-gap-minutes',
@@ -17,11 +20,18 @@ const PREFLIGHT_ONLY: InputName[] = [
 /** The inputs a command reads (command itself is the positional); a command not listed reads them all. */
 const COMMAND_INPUTS: Partial<Record<Command, readonly InputName[]>> = {
   'restore-test': INPUT_NAMES.filter(
-    (n) => n !== 'command' && n !== 'dry-run' && n !== 'public-key' && !PREFLIGHT_ONLY.includes(n),
+    (n) =>
+      n !== 'command' &&
+      n !== 'dry-run' &&
+      n !== 'public-key' &&
+      !PREFLIGHT_ONLY.includes(n) &&
+      !EVIDENCE_ONLY.includes(n),
   ),
   preflight: ['provider', 'source-cluster', 'source-instance', 'aws-region', ...PREFLIGHT_ONLY],
   janitor: ['provider', 'aws-region', 'dry-run'],
   'verify-reports': ['report-dir', 'public-key'],
+  'record-exercise': ['exercise-file', 'report-dir', 'signing-key', 'commit-report', 'github-token'],
+  'annual-report': ['year', 'report-dir', 'public-key'],
 };
 
 export function commandInputs(command: string): readonly InputName[] {

@@ -1,8 +1,10 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { helpText, parseCliArgs } from '../../../src/host/cli-args.js';
 import { INPUT_NAMES } from '../../../src/inputs/names.js';
+import { COMMANDS as ENGINE_COMMANDS } from '../../../src/model/types.js';
 
 const COMMANDS = ['restore-test', 'preflight', 'janitor', 'verify-reports', 'fleet-index'];
+const ALL_COMMANDS = [...ENGINE_COMMANDS, 'fleet-index'];
 const pem = generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
 
 test('--input value takes the next argument even when it starts with a dash (a PEM key)', () => {
@@ -55,9 +57,7 @@ test("a command's help lists its inputs only, with descriptions and defaults fro
 });
 
 test('every input appears in some command help', () => {
-  const all = ['restore-test', 'preflight', 'janitor', 'verify-reports']
-    .map((c) => helpText(COMMANDS, c))
-    .join('\n');
+  const all = ALL_COMMANDS.map((c) => helpText(ALL_COMMANDS, c)).join('\n');
   for (const name of INPUT_NAMES.filter((n) => n !== 'command')) expect(all).toContain(`--${name}`);
 });
 
