@@ -19,9 +19,16 @@ export interface FirstQueryContext {
   sleep?: Sleep;
 }
 
+/**
+ * A new master password takes a while to reach every node after RDS reports the reset applied
+ * (ModifyDBCluster applies it asynchronously): an authentication failure is retried this long, then reported.
+ */
+export const AUTH_SETTLE_MS = 2 * 60_000;
+const AUTH_FAILED = /password authentication failed/;
+
 /** Refusals that waiting cannot change: the first query fails at once rather than at the deadline. */
 const PERMANENT_CONNECT_ERRORS =
-  /password authentication failed|no pg_hba.conf entry|does not exist|does not support SSL|self[- ]signed certificate|unable to verify|certificate has expired|Hostname\/IP does not match|ERR_TLS_CERT/;
+  /no pg_hba.conf entry|does not exist|does not support SSL|self[- ]signed certificate|unable to verify|certificate has expired|Hostname\/IP does not match|ERR_TLS_CERT/;
 
 /** At most this long after the copy is reported available. */
 const MAX_WAIT_MS = 10 * 60_000;
@@ -31,6 +38,7 @@ export const firstQuery: FirstQuery = async (target, { plan, startedAt, clock, s
     Math.min(startedAt.getTime() + plan.timeoutMinutes * 60_000, clock.now().getTime() + MAX_WAIT_MS),
   );
   let lastError = '';
+  let authFailingSince: number | undefined;
   await pollUntil(
     async () => {
       try {
@@ -44,6 +52,15 @@ export const firstQuery: FirstQuery = async (target, { plan, startedAt, clock, s
       } catch (e) {
         lastError = (e as Error).message;
         if (PERMANENT_CONNECT_ERRORS.test(lastError)) throw e;
+        if (AUTH_FAILED.test(lastError)) {
+          const now = clock.now().getTime();
+          authFailingSince ??= now;
+          if (now - authFailingSince >= AUTH_SETTLE_MS) {
+            throw new Error(
+              `the copy still refuses the drill's new password ${Math.round((now - authFailingSince) / 1000)}s after the reset was applied: ${lastError}`,
+            );
+          }
+        }
         return { done: undefined, status: `not yet: ${lastError}` };
       }
     },

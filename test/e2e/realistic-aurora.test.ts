@@ -141,10 +141,9 @@ test('a GovCloud source restores with aws-us-gov ARNs only', async () => {
   expect(await leftovers(gov)).toEqual([]);
 });
 
-// Left for the drill (src/drill/drill.ts firstQuery treats a password failure as final): once RDS reports the
-// reset applied, the endpoint may refuse the new password for a few seconds more. When the first query
-// retries authentication failures for a bounded time, this test starts failing: make it a plain test.
-test.failing('an authentication failure right after the reset is retried for a bounded time', async () => {
+// Once RDS reports the reset applied, the endpoint may refuse the new password for a few seconds more: the
+// first query retries authentication failures for a bounded time (src/drill/first-query.ts AUTH_SETTLE_MS).
+test('an authentication failure right after the reset is retried for a bounded time', async () => {
   await createSourceCluster(rds);
   servers.proxy.realistic!.options.applyLagMs = 3000;
   try {
