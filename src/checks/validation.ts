@@ -18,7 +18,7 @@ import { ProductionSnapshot, UnknownReplayPoint } from '../db/snapshot.js';
 import type { PreparedValidation, ValidationResult, Validator } from './validator.js';
 import { accessChecks } from './access.js';
 import { readCatalogSide } from './catalog-side.js';
-import { loadChecksFile, type ChecksFile } from '../inputs/checks-file-schema.js';
+import type { ChecksFile } from '../inputs/checks-file-schema.js';
 import { planComparisons } from './comparison-plan.js';
 import { customChecks } from './custom.js';
 import { measureDataLoss } from './data-loss.js';
@@ -54,7 +54,7 @@ export interface ValidatorOptions {
   buckets?: number;
   /** Pause before a table that timed out on a lock is tried again. Default 1000 ms. */
   lockRetryDelayMs?: number;
-  /** An already loaded checks file; else prepare() loads plan.checksFile. */
+  /** A checks file to use instead of the plan's (read and validated while planning). */
   checksFile?: ChecksFile;
   /** Log the smoke command's output (masked). Default false: it never reaches the report. */
   showSmokeOutput?: boolean;
@@ -91,7 +91,7 @@ class Validation implements Validator {
 
   async prepare(plan: Plan, logger: Logger, signal: AbortSignal): Promise<PreparedValidation> {
     this.plan = plan;
-    if (!this.options.checksFile && plan.checksFile) this.checksFile = await loadChecksFile(plan.checksFile);
+    if (!this.options.checksFile) this.checksFile = plan.checks;
     this.production = productionSettings(plan);
     if (!this.production) {
       logger.info('validation: no production-url; comparisons with production will be skipped');

@@ -106,5 +106,4 @@ export const outcomeLine = (o: DrillOutcome): string =>
   `drill ${o.result}: ${o.checks.filter((c) => c.status === 'pass').length} checks passed, ${o.checks.filter((c) => c.status === 'fail' || c.status === 'error').length} failed; cleanup ${o.cleanup.status}`;
 
 /** The source as the plan names it, before the provider has described it. */
-export const sourceName = (plan: Plan): string =>
-  plan.sourceCluster ?? plan.sourceInstance ?? plan.backupDir ?? 'unknown';
+export const sourceName = (plan: Plan): string => plan.source.id;

@@ -18,6 +18,7 @@ import { planWarnings } from '../inputs/plan-warnings.js';
 import { probeReportDir } from '../inputs/report-dir-probe.js';
 import { EXIT } from './exit-codes.js';
 import { cadencePeriod } from '../report/cadence.js';
+import { secretsOf } from '../inputs/secrets.js';
 
 const isScheduled = (cadence: string): boolean =>
   cadencePeriod(cadence).name !== null || cadence === 'adhoc' || cadence === 'audit';
@@ -65,16 +66,5 @@ export async function runMain(io: EngineIO, options: MainOptions = {}): Promise<
 /** Registers every secret in the plan, the passwords inside its URLs, and PGPASSWORD, with the logger. */
 export function registerSecrets(plan: Plan, logger: Logger, env: NodeJS.ProcessEnv = {}): void {
   if (env.PGPASSWORD) logger.setSecret(env.PGPASSWORD);
-  for (const value of [plan.signingKey, plan.githubToken, plan.productionUrl, plan.sourceUrl]) {
-    if (value) logger.setSecret(value);
-  }
-  for (const url of [plan.productionUrl, plan.sourceUrl]) {
-    if (!url) continue;
-    const password = decodeURIComponent(new URL(url).password);
-    if (password) logger.setSecret(password);
-  }
-  if (plan.signingKey) {
-    for (const line of plan.signingKey.split('\n'))
-      if (line.trim() && !line.startsWith('-----')) logger.setSecret(line.trim());
-  }
+  for (const secret of secretsOf(plan)) logger.setSecret(secret);
 }

@@ -1,7 +1,7 @@
 /** The GitHub Actions runner as an EngineIO: inputs from INPUT_*, state and outputs through @actions/core. */
 import * as core from '@actions/core';
 import type { Logger } from '../log/logger.js';
-import { INPUT_NAMES, type RawInputs } from '../inputs/plan.js';
+import { INPUT_NAMES, type RawInputs } from '../inputs/names.js';
 import type { EngineIO } from './io.js';
 
 export const actionLogger: Logger = {

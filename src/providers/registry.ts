@@ -25,7 +25,6 @@ export function createProvider(name: ProviderName, region: string | undefined): 
 
 /** Routes a drill: source-instance to the RDS instance restore, else by the provider input. */
 export function providerForPlan(plan: Plan): Provider {
-  if (plan.provider === 'aurora' && plan.sourceInstance)
-    return createProvider('rds-instance', plan.awsRegion);
+  if (plan.source.kind === 'rds-instance') return createProvider('rds-instance', plan.awsRegion);
   return createProvider(plan.provider, plan.awsRegion);
 }

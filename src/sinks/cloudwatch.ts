@@ -8,7 +8,7 @@ import { CloudWatchClient, PutMetricDataCommand, type MetricDatum } from '@aws-s
 import { RDSClient } from '@aws-sdk/client-rds';
 import type { Logger } from '../log/logger.js';
 import { collectBackupRecency, type BackupRecency } from '../preflight/collect.js';
-import { clusterIdentifier } from '../inputs/plan.js';
+import type { PlanSource } from '../inputs/plan-types.js';
 import { clusterName, type Report } from '../report/model.js';
 import { reportMetrics, type Metric } from '../report/render/summary.js';
 import type { Plan } from '../model/types.js';
@@ -21,7 +21,7 @@ export interface PostureSample {
 }
 
 export interface PublishMetricsInput {
-  plan: Pick<Plan, 'metricsNamespace' | 'awsRegion' | 'sourceCluster' | 'sourceInstance' | 'provider'>;
+  plan: Pick<Plan, 'metricsNamespace' | 'awsRegion' | 'provider'> & { source?: PlanSource };
   report: Report;
   logger: Logger;
   cloudwatch?: CloudWatchClient;
@@ -47,11 +47,12 @@ export async function samplePosture(
   now: Date,
   logger: Logger,
 ): Promise<PostureSample> {
-  const source = plan.sourceCluster
-    ? { cluster: clusterIdentifier(plan.sourceCluster) }
-    : plan.sourceInstance
-      ? { instance: clusterName(plan.sourceInstance) }
-      : null;
+  const source =
+    plan.source?.kind === 'aurora-cluster'
+      ? { cluster: plan.source.id }
+      : plan.source?.kind === 'rds-instance'
+        ? { instance: plan.source.id }
+        : null;
   if (!source) return {};
   try {
     const recency = await collectBackupRecency(rds, source);

@@ -21,10 +21,16 @@ import {
   publicKeyPem,
 } from '../report/signing.js';
 import { listReportFiles, readEvidenceConfig, readEvidenceDocuments } from './report-dir.js';
+import { secretsOf } from '../inputs/secrets.js';
+import type { KeyObject } from 'node:crypto';
 
 export interface WriteReportInput {
+  /** The plan's evidence settings: the signing key parsed while planning; secrets from secretsOf. */
   plan: Pick<Plan, 'reportDir' | 'signingKey'> &
-    Partial<Pick<Plan, 'githubToken' | 'productionUrl' | 'sourceUrl'>>;
+    Partial<Pick<Plan, 'githubToken' | 'productionUrl' | 'sourceUrl'>> & {
+      evidence?: { signingKey?: KeyObject };
+      secrets?: readonly string[];
+    };
   outcome: DrillOutcome;
   /** process.env in the action; a map in tests. */
   env?: Record<string, string | undefined>;
@@ -58,14 +64,9 @@ export async function writeReport(input: WriteReportInput): Promise<WrittenRepor
   const env = input.env ?? {};
   const now = input.now ?? new Date();
   const dir = plan.reportDir;
-  const signingKey = plan.signingKey ? loadSigningKey(plan.signingKey) : null;
-  const secrets = secretsFrom([
-    plan.signingKey,
-    plan.githubToken,
-    plan.productionUrl,
-    plan.sourceUrl,
-    ...(input.secrets ?? []),
-  ]);
+  // A plan from buildPlan holds the key parsed; a plan built by hand (tests, the demo) may hold its PEM.
+  const signingKey = plan.evidence?.signingKey ?? (plan.signingKey ? loadSigningKey(plan.signingKey) : null);
+  const secrets = secretsFrom([...secretsOf(plan), ...(input.secrets ?? [])]);
 
   await mkdir(dir, { recursive: true });
   const existing = await listReportFiles(dir);

@@ -8,7 +8,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import pg from 'pg';
 import type { ConnectionSettings } from '../../model/types.js';
-import { InputError } from '../../inputs/plan.js';
+import { InputError } from '../../inputs/input-error.js';
 import type { RestoreTestPlan as Plan } from '../../inputs/plan-types.js';
 
 /** One base backup in backup-dir, as read from its backup_label and the archived backup history file. */

@@ -23,7 +23,7 @@ import { tmpdir } from 'node:os';
 import { basename, resolve } from 'node:path';
 import { LocalServer } from '../../db/local-server.js';
 import type { Logger } from '../../log/logger.js';
-import { InputError } from '../../inputs/plan.js';
+import { InputError } from '../../inputs/input-error.js';
 import { sleep as realSleep, type Backoff, type Sleep } from '../../time/poll.js';
 import type { CleanupOutcome, SourceInfo, Target } from '../../model/types.js';
 import type { RestoreTestPlan as Plan } from '../../inputs/plan-types.js';

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { findPgBindir, findPgBindirFor } from '../../db/local-server.js';
 import type { Logger } from '../../log/logger.js';
-import { InputError } from '../../inputs/plan.js';
+import { InputError } from '../../inputs/input-error.js';
 import { pollUntil, TimeoutError, type Sleep } from '../../time/poll.js';
 import type { RestoreTestPlan as Plan } from '../../inputs/plan-types.js';
 import { parsePgTimestamp, type BaseBackup } from './backups.js';

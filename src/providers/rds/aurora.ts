@@ -10,7 +10,7 @@ import {
   RestoreDBClusterToPointInTimeCommand,
   type DBCluster,
 } from '@aws-sdk/client-rds';
-import { InputError, clusterIdentifier } from '../../inputs/plan.js';
+import { InputError } from '../../inputs/input-error.js';
 import { abortError } from '../../time/poll.js';
 import type { CopyInfo, SourceInfo, Target } from '../../model/types.js';
 import type { RestoreTestPlan as Plan } from '../../inputs/plan-types.js';
@@ -38,7 +38,7 @@ export class AuroraProvider extends RdsProviderBase implements Provider {
 
   async resolve(plan: Plan): Promise<ResolvedSource> {
     const api = this.api();
-    const sourceId = plan.sourceCluster!;
+    const sourceId = plan.source.arn ?? plan.source.id;
     const cluster = await api.describeCluster(sourceId);
     if (!cluster) {
       throw new InputError('source-cluster', `names no DB cluster in ${api.region}`, sourceId);
@@ -53,7 +53,7 @@ export class AuroraProvider extends RdsProviderBase implements Provider {
     const writer = cluster.DBClusterMembers?.find((m) => m.IsClusterWriter)?.DBInstanceIdentifier;
     const writerInstance = writer ? await api.describeInstance(writer) : undefined;
     const source: SourceInfo = {
-      identifier: cluster.DBClusterIdentifier ?? clusterIdentifier(sourceId),
+      identifier: cluster.DBClusterIdentifier ?? plan.source.id,
       kind: 'aurora-cluster',
       arn: cluster.DBClusterArn,
       engine: cluster.Engine,

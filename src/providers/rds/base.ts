@@ -165,12 +165,7 @@ export function newPassword(logger: Logger): string {
 
 /** The database to validate: the input, then production-url's, then the source's, then postgres. */
 export function databaseFor(plan: Plan, source: SourceInfo): string {
-  if (plan.database) return plan.database;
-  if (plan.productionUrl) {
-    const name = decodeURIComponent(new URL(plan.productionUrl).pathname.replace(/^\//, ''));
-    if (name) return name;
-  }
-  return source.databaseName ?? 'postgres';
+  return plan.databaseName ?? source.databaseName ?? 'postgres';
 }
 
 /** The VPC security group ids of a cluster or instance. */

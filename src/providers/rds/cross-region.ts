@@ -8,7 +8,7 @@
  * target-db-subnet-group and target-vpc-security-group-ids when given, else the target region's defaults.
  */
 import { CopyDBClusterSnapshotCommand } from '@aws-sdk/client-rds';
-import { InputError } from '../../inputs/plan.js';
+import { InputError } from '../../inputs/input-error.js';
 import type { SourceInfo } from '../../model/types.js';
 import type { RestoreTestPlan as Plan } from '../../inputs/plan-types.js';
 import { clusterName, type Tag } from '../ownership.js';

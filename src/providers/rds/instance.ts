@@ -13,7 +13,7 @@ import {
   RestoreDBInstanceToPointInTimeCommand,
   type DBInstance,
 } from '@aws-sdk/client-rds';
-import { InputError } from '../../inputs/plan.js';
+import { InputError } from '../../inputs/input-error.js';
 import type { CopyInfo, SourceInfo, Target } from '../../model/types.js';
 import type { RestoreTestPlan as Plan } from '../../inputs/plan-types.js';
 import { clusterName, drillTags } from '../ownership.js';
@@ -37,19 +37,7 @@ export class RdsInstanceProvider extends RdsProviderBase implements Provider {
 
   async resolve(plan: Plan): Promise<ResolvedSource> {
     const api = this.api();
-    const sourceId = plan.sourceInstance!;
-    if (plan.targetRegion) {
-      throw new InputError(
-        'target-region',
-        'goes only with source-cluster: a cross-region drill copies an Aurora cluster snapshot',
-      );
-    }
-    if (plan.kmsKeyId) {
-      throw new InputError(
-        'kms-key-id',
-        "goes only with source-cluster: an RDS instance restore keeps the source's KMS key",
-      );
-    }
+    const sourceId = plan.source.arn ?? plan.source.id;
     const instance = await api.describeInstance(sourceId);
     if (!instance) throw new InputError('source-instance', `names no DB instance in ${api.region}`, sourceId);
     if (instance.Engine !== 'postgres') {

@@ -4,7 +4,7 @@
  * RDS for PostgreSQL instances DB snapshots; the choice is the same. Describe calls only.
  */
 import type { DBClusterSnapshot, DBSnapshot } from '@aws-sdk/client-rds';
-import { InputError } from '../../inputs/plan.js';
+import { InputError } from '../../inputs/input-error.js';
 import type { RestoreTestPlan as Plan } from '../../inputs/plan-types.js';
 import type { RdsRegion } from './region.js';
 

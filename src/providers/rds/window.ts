@@ -2,7 +2,7 @@
  * Where in the source's restorable window an RDS drill restores to: the plan's instant (refused outside the
  * window) or, for restore-time random, a uniform pick inside it, whole seconds. Pure: `random` is injected.
  */
-import { InputError } from '../../inputs/plan.js';
+import { InputError } from '../../inputs/input-error.js';
 import type { RestoreTestPlan as Plan } from '../../inputs/plan-types.js';
 
 /**

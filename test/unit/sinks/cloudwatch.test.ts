@@ -31,7 +31,7 @@ const now = new Date('2026-01-31T03:40:00Z');
 const plan = {
   metricsNamespace: 'RestoreProof',
   awsRegion: 'us-east-1',
-  sourceCluster: 'omnirapeutic-production',
+  source: { kind: 'aurora-cluster' as const, id: 'omnirapeutic-production', partition: 'aws' as const },
   provider: 'aurora' as const,
 };
 
@@ -162,7 +162,7 @@ test('an RDS instance source: its restorable time and automated DB snapshots', a
     DBSnapshots: [{ Status: 'available', SnapshotCreateTime: new Date('2026-01-30T15:40:00Z') }],
   });
   const result = await publishMetrics({
-    plan: { ...plan, sourceCluster: undefined, sourceInstance: 'billing-pg' },
+    plan: { ...plan, source: { kind: 'rds-instance', id: 'billing-pg', partition: 'aws' } },
     report: report(passingOutcome),
     logger: memoryLogger(),
     cloudwatch: new CloudWatchClient({ region: 'us-east-1' }),
