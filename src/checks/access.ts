@@ -2,7 +2,10 @@
 import type { CheckResult, Plan, Target } from '../model/types.js';
 import { listSome, result } from './result.js';
 
-export function accessChecks(plan: Pick<Plan, 'vpcSecurityGroupIds'>, target: Target): CheckResult[] {
+export function accessChecks(
+  plan: Pick<Plan, 'vpcSecurityGroupIds' | 'targetVpcSecurityGroupIds'>,
+  target: Target,
+): CheckResult[] {
   const { source, copy } = target;
   const out: CheckResult[] = [];
   if (copy.publiclyAccessible === undefined) {
@@ -56,6 +59,19 @@ export function accessChecks(plan: Pick<Plan, 'vpcSecurityGroupIds'>, target: Ta
   }
 
   const expected = plan.vpcSecurityGroupIds ?? source.vpcSecurityGroupIds;
+  if (!plan.vpcSecurityGroupIds && !plan.targetVpcSecurityGroupIds && target.provider !== 'local-pitr') {
+    // The copy holds every patient record production holds: with production's security groups, anything
+    // that can reach production can reach it too.
+    out.push(
+      result(
+        'access:copy-network',
+        'access',
+        'warn',
+        "copy reachable like production: it has the source's security groups; set vpc-security-group-ids to groups that admit only the drill's runner",
+        0,
+      ),
+    );
+  }
   if (!expected || copy.vpcSecurityGroupIds === undefined) {
     out.push(
       result(

@@ -214,3 +214,19 @@ test('every resource pattern matches in every partition (GovCloud and China too)
     expect([host, viaService.some((p) => glob(p, host))]).toEqual([host, true]);
   }
 });
+
+test('nothing publicly accessible can be created, restored or modified into being', () => {
+  const deny = policy.Statement.find((s) => s.Sid === 'NeverCreateAnythingPubliclyAccessible');
+  expect(deny).toMatchObject({
+    Effect: 'Deny',
+    Resource: '*',
+    Condition: { Bool: { 'rds:PubliclyAccessible': 'true' } },
+  });
+  for (const action of [
+    'rds:CreateDBInstance',
+    'rds:RestoreDBInstanceToPointInTime',
+    'rds:RestoreDBInstanceFromDBSnapshot',
+    'rds:ModifyDBInstance',
+  ])
+    expect(deny!.Action).toContain(action);
+});

@@ -22,9 +22,20 @@ test('access from the provider description', () => {
   expect(accessChecks({}, t).map((c) => [c.id, c.status])).toEqual([
     ['access:public', 'fail'],
     ['access:iam-auth', 'pass'],
+    ['access:copy-network', 'warn'],
     ['access:security-groups', 'fail'],
   ]);
-  expect(accessChecks({ vpcSecurityGroupIds: ['sg-2'] }, t)[2]!.status).toBe('pass');
-  const local = target({ source: { identifier: 'x', engine: 'postgres' }, copy: {} });
+  // With security groups of its own the copy is not reachable like production.
+  const own = accessChecks({ vpcSecurityGroupIds: ['sg-2'] }, t);
+  expect(own.map((c) => c.id)).not.toContain('access:copy-network');
+  expect(own.find((c) => c.id === 'access:security-groups')!.status).toBe('pass');
+  expect(accessChecks({ targetVpcSecurityGroupIds: ['sg-9'] }, t).map((c) => c.id)).not.toContain(
+    'access:copy-network',
+  );
+  const local = target({
+    provider: 'local-pitr',
+    source: { identifier: 'x', engine: 'postgres' },
+    copy: {},
+  });
   expect(accessChecks({}, local).every((c) => c.status === 'skip')).toBe(true);
 });
