@@ -11,6 +11,7 @@ import { isRetractionRecord, parseRetractionRecord } from '../report/retraction.
 import { writeExercise, writeRetraction } from '../sinks/chain-documents.js';
 import { commitReport } from '../sinks/report-commit.js';
 import { readEvidenceConfig } from '../sinks/report-dir.js';
+import { EXIT } from './exit-codes.js';
 
 export interface EvidenceCommandOptions {
   now?: () => Date;
@@ -38,9 +39,10 @@ export async function recordExerciseCommand(
     if (Date.parse(`${record.date}T00:00:00Z`) > now.getTime())
       throw new Error(`exercise-file: date: ${record.date} is in the future`);
   } catch (error) {
+    // A record that cannot be read or is not valid is bad input: nothing is written.
     io.logger.error((error as Error).message);
-    io.setOutput('result', 'fail');
-    return 1;
+    io.setOutput('result', 'error');
+    return EXIT.input;
   }
 
   const written = await writeExercise({
@@ -85,9 +87,10 @@ async function retract(
       reason: record.reason,
     });
   } catch (error) {
+    // A retraction naming no document of the chain is bad input: nothing is written.
     io.logger.error(`exercise-file: retracts: ${(error as Error).message}`);
-    io.setOutput('result', 'fail');
-    return 1;
+    io.setOutput('result', 'error');
+    return EXIT.input;
   }
   io.setOutput('result', 'pass');
   io.setOutput('report-path', written.markdownPath);

@@ -82,12 +82,12 @@ describe('the whole plan: record-exercise, a drill report, annual-report', () =>
     const bad = join(root, 'bad.yml');
     writeFileSync(bad, TABLETOP_YAML.replace('duration-minutes: 90', 'duration-minutes: ninety'));
     const io = memoryIO({ ...inputs, command: 'record-exercise', 'exercise-file': bad }, { env });
-    expect(await runMain(io, { now: at('2026-06-15T10:00:00Z') })).toBe(1);
+    expect(await runMain(io, { now: at('2026-06-15T10:00:00Z') })).toBe(2);
     expect(io.logger.lines.join('\n')).toContain('exercise-file: duration-minutes: expects whole minutes');
     expect(existsSync(dir)).toBe(false);
 
     const missing = memoryIO({ ...inputs, command: 'record-exercise' }, { env });
-    expect(await runMain(missing)).toBe(1);
+    expect(await runMain(missing)).toBe(2);
     expect(missing.logger.lines.join('\n')).toContain(
       "input 'exercise-file' is required with command record-exercise",
     );
@@ -104,7 +104,7 @@ describe('the whole plan: record-exercise, a drill report, annual-report', () =>
     const recordFile = join(root, 'retract.yml');
     writeFileSync(recordFile, `retracts: 2020-01-01T000000Z-weekly-x.json\nreason: wrong cluster\n`);
     const refused = memoryIO({ ...inputs, command: 'record-exercise', 'exercise-file': recordFile }, { env });
-    expect(await runMain(refused, { now: at('2026-03-02T09:00:00Z') })).toBe(1);
+    expect(await runMain(refused, { now: at('2026-03-02T09:00:00Z') })).toBe(2);
     expect(refused.logger.lines.join('\n')).toContain('is not a document of the chain');
 
     writeFileSync(
