@@ -106,7 +106,7 @@ test("AWS's own refusal of a db.serverless instance reaches the user", async () 
     inputs: inputs({ 'instance-class': 'db.serverless' }),
     env: servers.env(),
   });
-  expect(main.code).toBe(1);
+  expect(main.code).toBe(3);
   expect(errors(main).join('\n')).toMatch(
     /InvalidDBClusterStateFault: Set the Serverless v2 scaling configuration on the parent DB cluster/,
   );

@@ -103,7 +103,7 @@ const reportError = (dir: string): string => {
 test('a certificate from an unknown CA fails at once and names ca-bundle', async () => {
   const i = inputs();
   const r = await runStep('main', { inputs: i, env: env() });
-  expect(r.code).toBe(1);
+  expect(r.code).toBe(3);
   expect(reportError(i['report-dir'])).toMatch(
     /unable to verify the server certificate against the RDS CA bundle; add its certificate authority with the ca-bundle input/,
   );
