@@ -94,7 +94,7 @@ interface Fault {
   name: string;
   rules?: FaultRule[];
   inputs?: Record<string, string>;
-  expect: { code: 0 | 1; error?: RegExp; cleanup?: string; check?: [string, string] };
+  expect: { code: 0 | 1 | 3 | 130; error?: RegExp; cleanup?: string; check?: [string, string] };
   /** Drive main differently (signals, kills). */
   main?: (base: StepOptions) => Promise<StepResult>;
   /** Lift the fault before the post step (credentials refreshed, API back). */
@@ -136,7 +136,9 @@ async function drill(fault: Fault): Promise<void> {
   if (main.signal !== 'SIGKILL') {
     expect(main.code).toBe(fault.expect.code);
     expect(written).toBeDefined();
-    expect(written!.result).toBe(fault.expect.code === 0 ? 'pass' : 'fail');
+    expect(written!.result).toBe(
+      fault.expect.code === 0 ? 'pass' : fault.expect.code === 130 ? 'cancelled' : 'fail',
+    );
     if (fault.expect.error) expect(written!.error ?? '').toMatch(fault.expect.error);
     if (fault.expect.cleanup) expect(written!.cleanup.status).toBe(fault.expect.cleanup);
     if (fault.expect.check) {
@@ -188,7 +190,7 @@ const FAULTS: Fault[] = [
     rules: [
       { kind: 'fail', action: 'RestoreDBClusterToPointInTime', code: 'InsufficientDBClusterCapacityFault' },
     ],
-    expect: { code: 1, error: /InsufficientDBClusterCapacityFault/ },
+    expect: { code: 3, error: /InsufficientDBClusterCapacityFault/ },
   },
   {
     name: 'RestoreDBClusterFromSnapshot fails',
@@ -196,36 +198,36 @@ const FAULTS: Fault[] = [
       { kind: 'fail', action: 'RestoreDBClusterFromSnapshot', code: 'InvalidDBClusterSnapshotStateFault' },
     ],
     inputs: { 'restore-type': 'snapshot' },
-    expect: { code: 1, error: /InvalidDBClusterSnapshotStateFault/ },
+    expect: { code: 3, error: /InvalidDBClusterSnapshotStateFault/ },
   },
   {
     name: 'CreateDBInstance: InsufficientDBInstanceCapacity',
     rules: [{ kind: 'fail', action: 'CreateDBInstance', code: 'InsufficientDBInstanceCapacity' }],
-    expect: { code: 1, error: /InsufficientDBInstanceCapacity/ },
+    expect: { code: 3, error: /InsufficientDBInstanceCapacity/ },
   },
   {
     name: 'cluster stuck in creating past timeout-minutes',
     rules: [{ kind: 'hold', resource: 'cluster', status: 'creating' }],
     inputs: { 'timeout-minutes': '0.25' },
-    expect: { code: 1, error: /timed out after timeout-minutes 0\.25/ },
+    expect: { code: 3, error: /timed out after timeout-minutes 0\.25/ },
   },
   {
     name: 'instance ends in a failed state',
     rules: [{ kind: 'hold', resource: 'instance', status: 'failed' }],
-    expect: { code: 1, error: /entered state failed/ },
+    expect: { code: 3, error: /entered state failed/ },
   },
   {
     name: 'database unreachable',
     inputs: { 'timeout-minutes': '0.15' },
     main: (base) =>
       runStep('main', { ...base, inputs: { ...base.inputs, 'restored-port': String(closedPort) } }),
-    expect: { code: 1, error: /timed out|first query|ECONNREFUSED/ },
+    expect: { code: 3, error: /timed out|first query|ECONNREFUSED/ },
   },
   {
     name: 'authentication refused',
     main: (base) =>
       runStep('main', { ...base, inputs: { ...base.inputs, 'restored-port': String(passwordServer.port) } }),
-    expect: { code: 1, error: /password authentication failed/ },
+    expect: { code: 3, error: /password authentication failed/ },
   },
   {
     name: 'a check query erroring',
@@ -243,7 +245,7 @@ const FAULTS: Fault[] = [
     name: 'runner cancel mid-wait (SIGINT, SIGTERM, SIGKILL), then post',
     rules: [{ kind: 'hold', resource: 'cluster', status: 'creating' }],
     main: interrupted('cluster', 'cancel'),
-    expect: { code: 1, error: /cancelled/ },
+    expect: { code: 130, error: /cancelled/ },
   },
   {
     name: 'main killed outright, post alone',
@@ -263,7 +265,7 @@ const FAULTS: Fault[] = [
       { kind: 'fail', action: '*', code: 'ExpiredToken', status: 400, afterAction: 'CreateDBInstance' },
     ],
     liftBeforePost: true,
-    expect: { code: 1, error: /ExpiredToken/ },
+    expect: { code: 3, error: /ExpiredToken/ },
   },
   {
     name: 'LatestRestorableTime lagging past the timeout',
@@ -280,7 +282,7 @@ const FAULTS: Fault[] = [
         ...base,
         inputs: { ...base.inputs, 'timeout-minutes': '0.25', 'production-url': servers.server.url('app') },
       }),
-    expect: { code: 1, error: /timed out/ },
+    expect: { code: 3, error: /timed out/ },
   },
 ];
 

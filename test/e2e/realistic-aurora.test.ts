@@ -3,9 +3,6 @@
  * time, a master password the database takes only once RDS has applied it, a lagging latest restorable time,
  * Serverless v2 sources, older snapshots and GovCloud ARNs.
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import {
   CreateDBClusterCommand,
   CreateDBInstanceCommand,
@@ -16,6 +13,7 @@ import { createSourceCluster, KMS_KEY, leftovers, motoClient, REGION } from '../
 import { stepErrors as errors } from '../support/drill-servers.js';
 import { startRealisticServers, type RealisticServers } from '../support/realistic-servers.js';
 import { runStep, type StepResult } from '../support/runner.js';
+import { tempDir } from '../support/temp-dir.js';
 
 let servers: RealisticServers;
 let rds: RDSClient;
@@ -42,7 +40,7 @@ function inputs(extra: Record<string, string> = {}): Record<string, string> {
     'restored-port': String(servers.server.port),
     'ssl-mode': 'disable',
     'timeout-minutes': '2',
-    'report-dir': mkdtempSync(join(tmpdir(), 'restore-proof-reports-')),
+    'report-dir': tempDir('reports'),
     ...extra,
   };
 }

@@ -4,8 +4,7 @@
  * fixes it; with ca-bundle (a file, as a workflow would pass it) it connects and verifies the host name.
  */
 import { execFileSync } from 'node:child_process';
-import { chmodSync, chownSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, chownSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import type { RDSClient } from '@aws-sdk/client-rds';
@@ -13,6 +12,7 @@ import { LocalServer } from '../../src/db/local-server.js';
 import { createSourceCluster, leftovers, motoClient, REGION } from '../support/aurora-fixture.js';
 import { startMoto, type Moto } from '../support/moto.js';
 import { runStep } from '../support/runner.js';
+import { tempDir } from '../support/temp-dir.js';
 
 let moto: Moto;
 let server: LocalServer;
@@ -27,7 +27,7 @@ beforeAll(async () => {
   moto = await startMoto();
   server = await LocalServer.create();
   const dir = server.options.runDir;
-  const pki = mkdtempSync(join(tmpdir(), 'restore-proof-pki-'));
+  const pki = tempDir('pki');
   caFile = join(pki, 'ca.pem');
   const caKey = join(pki, 'ca.key');
   openssl(
@@ -91,7 +91,7 @@ const inputs = (extra: Record<string, string> = {}) => ({
   'restored-host': '127.0.0.1',
   'restored-port': String(server.port),
   'timeout-minutes': '2',
-  'report-dir': mkdtempSync(join(tmpdir(), 'restore-proof-tls-')),
+  'report-dir': tempDir('tls'),
   ...extra,
 });
 

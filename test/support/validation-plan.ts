@@ -15,6 +15,8 @@ export function validationPlan(
       'aws-region': 'us-east-1',
       'production-url': productionUrl,
       'ssl-mode': 'disable',
+      // Security groups of the copy's own: not reachable like production (access:copy-network).
+      'vpc-security-group-ids': 'sg-0123456789abcdef0',
       'max-restore-minutes': '60',
       'timeout-minutes': '60',
       cadence: 'weekly',

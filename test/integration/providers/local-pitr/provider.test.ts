@@ -300,7 +300,7 @@ test('a restore time before the base backup is one input error, and nothing is c
     },
     { provider: () => new LocalPitrProvider({ workDir }) },
   );
-  expect(code).toBe(1);
+  expect(code).toBe(2);
   const errors = logger.lines.filter((l) => l.startsWith('error:'));
   expect(errors).toHaveLength(1);
   expect(errors[0]).toMatch(
