@@ -7,6 +7,7 @@ import type { DBCluster, DBClusterSnapshot } from '@aws-sdk/client-rds';
 import { result } from '../checks/result.js';
 import type { CheckResult } from '../model/types.js';
 import type { KeyManager } from './key-manager.js';
+import { plural } from '../report/render/format.js';
 
 export interface PostureThresholds {
   /** Automated backup retention must be at least this many days. */
@@ -50,8 +51,8 @@ export function postureChecks(facts: PostureFacts, thresholds: PostureThresholds
       'posture',
       retention >= thresholds.minRetentionDays ? 'pass' : 'fail',
       retention >= thresholds.minRetentionDays
-        ? `${id} keeps automated backups for ${retention} days (at least ${thresholds.minRetentionDays})`
-        : `${id} keeps automated backups for ${retention} days; the plan requires at least ${thresholds.minRetentionDays}`,
+        ? `${id} keeps automated backups for ${plural(retention, 'day')} (at least ${thresholds.minRetentionDays})`
+        : `${id} keeps automated backups for ${plural(retention, 'day')}; the plan requires at least ${thresholds.minRetentionDays}`,
       ms,
       { measured: retention, expected: thresholds.minRetentionDays },
     ),
@@ -256,14 +257,16 @@ function restorableWindowCheck(c: DBCluster, id: string, now: Date, ms: number):
   const late = earliest.getTime() - expectedStart.getTime();
   const ok = late <= RESTORABLE_WINDOW_TOLERANCE_HOURS * HOUR;
   const why =
-    created && created > promised ? 'since the cluster was created' : `for ${retention} days of retention`;
+    created && created > promised
+      ? 'since the cluster was created'
+      : `for ${plural(retention, 'day')} of retention`;
   return result(
     'posture:restorable-window',
     'posture',
     ok ? 'pass' : 'fail',
     ok
-      ? `${id} can be restored back to ${earliest.toISOString()} (${round1(reach)} days), as expected ${why}`
-      : `${id} can be restored back only ${round1(reach)} days to ${earliest.toISOString()}; ${expectedDays} days expected ${why}`,
+      ? `${id} can be restored back to ${earliest.toISOString()} (${plural(round1(reach), 'day')}), as expected ${why}`
+      : `${id} can be restored back only ${plural(round1(reach), 'day')} to ${earliest.toISOString()}; ${plural(expectedDays, 'day')} expected ${why}`,
     ms,
     { measured: round1(reach), expected: expectedDays },
   );

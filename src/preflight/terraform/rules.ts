@@ -1,3 +1,4 @@
+import { plural } from '../../report/render/format.js';
 /**
  * The backup policy every aws_rds_cluster and aws_rds_cluster_instance is held to. A rule sees one
  * attribute as it was observed (absent, a value, set from another resource, or not knowable statically)
@@ -66,12 +67,12 @@ export const RULES: readonly Rule[] = [
       if (!settled(o)) return cannotTell(o);
       const min = options.minRetentionDays;
       if (o.kind === 'absent')
-        return { ok: false, says: `not set (AWS keeps 1 day); must be at least ${min} days` };
+        return { ok: false, says: `not set (AWS keeps 1 day); must be at least ${plural(min, 'day')}` };
       if (typeof o.value !== 'number')
         return { ok: false, says: `is ${show(o.value)}; must be a number of days` };
       return o.value >= min
-        ? { ok: true, says: `is ${o.value} days (at least ${min})` }
-        : { ok: false, says: `is ${o.value} days; must be at least ${min}` };
+        ? { ok: true, says: `is ${plural(Number(o.value), 'day')} (at least ${min})` }
+        : { ok: false, says: `is ${plural(Number(o.value), 'day')}; must be at least ${min}` };
     },
   },
   {
