@@ -55,7 +55,10 @@ export const firstQuery: FirstQuery = async (target, { plan, startedAt, clock, s
         if (AUTH_FAILED.test(lastError)) {
           const now = clock.now().getTime();
           authFailingSince ??= now;
-          if (now - authFailingSince >= AUTH_SETTLE_MS) {
+          // Within the drill's own time: half of what is left when the refusals began, at most AUTH_SETTLE_MS,
+          // so a password that never works is reported as such, not as a timeout.
+          const settle = Math.min(AUTH_SETTLE_MS, (deadline.getTime() - authFailingSince) / 2);
+          if (now - authFailingSince >= settle) {
             throw new Error(
               `the copy still refuses the drill's new password ${Math.round((now - authFailingSince) / 1000)}s after the reset was applied: ${lastError}`,
             );
