@@ -20,7 +20,7 @@ import { newRunId } from '../../../../src/providers/ownership.js';
 import type { CreatedResource } from '../../../../src/providers/provider.js';
 import { runMain } from '../../../../src/engine/run.js';
 import { runPost } from '../../../../src/engine/post.js';
-import { STATE } from '../../../../src/drill/state.js';
+import { readDrillState, STATE } from '../../../../src/drill/state.js';
 import { systemClock, Timeline } from '../../../../src/time/timeline.js';
 import { memoryState } from '../../../../src/drill/state.js';
 
@@ -94,7 +94,8 @@ test('a point-in-time drill restores the rows deleted after the target, then lea
     'restore-time': target.toISOString(),
     cleanup: 'never',
   });
-  const { outcome, target: copy } = await runDrill({ plan, provider, state: memoryState(), logger });
+  const state = memoryState();
+  const { outcome, target: copy } = await runDrill({ plan, provider, state, logger });
   expect(outcome.error).toBeUndefined();
   expect(outcome.result).toBe('pass');
   expect(copy).toBeDefined();
@@ -132,8 +133,10 @@ test('a point-in-time drill restores the rows deleted after the target, then lea
     await restored.end();
     expect(postgresProcessesUnder(dir).length).toBeGreaterThan(0);
   } finally {
+    // Everything the drill recorded: the copy's directory and, where its path is too deep for a socket,
+    // the short socket directory beside it.
     const cleaned = await provider.cleanup(
-      [{ kind: 'local-server', id: dir, runId: copy!.restoredCluster.replace('restore-proof-', '') }],
+      readDrillState(state).resources,
       copy!.restoredCluster.replace('restore-proof-', ''),
       logger,
     );
@@ -169,10 +172,11 @@ test.each([
     const workDir = join(base, `work-${type}`);
     const provider = new LocalPitrProvider({ workDir });
     const plan = planFor({ 'restore-type': type, cleanup: 'never' });
+    const state = memoryState();
     const { outcome, target: copy } = await runDrill({
       plan,
       provider,
-      state: memoryState(),
+      state,
       logger: memoryLogger(),
     });
     expect(outcome.error).toBeUndefined();
@@ -190,11 +194,7 @@ test.each([
       if (type === 'snapshot') expect(copy!.snapshotId).toBe('base-1');
       else expect(new Date(copy!.targetTime!).getTime()).toBeGreaterThan(target.getTime());
     } finally {
-      await provider.cleanup(
-        [{ kind: 'local-server', id: join(workDir, copy!.restoredCluster), runId }],
-        runId,
-        memoryLogger(),
-      );
+      await provider.cleanup(readDrillState(state).resources, runId, memoryLogger());
     }
     expect(readdirSync(workDir)).toEqual([]);
   },
