@@ -2,7 +2,10 @@
  * How each table of the copy is compared with production. When the copy was restored to the instant
  * production was pinned at, inside that snapshot; else production now: restricted on both sides to rows
  * at or before the restore point by the table's watermark column (for a date column, the days before the
- * restore point's own), or, without one, as drift. Unlogged tables and a missing production-url are skips.
+ * restore point's own), or, without one, as drift. A materialized view holds its last REFRESH, not rows in
+ * time, so it has no watermark: compared inside the snapshot, else as drift. Relations whose rows are not
+ * in the backup or cannot be read (unlogged and foreign tables, materialized views not populated) and a
+ * missing production-url are skips, each with its reason.
  */
 import type { TableInfo } from '../db/catalog.js';
 import type { FingerprintOptions } from '../db/fingerprint.js';
@@ -46,8 +49,8 @@ export function planComparisons(inputs: ComparisonInputs): ComparisonPlan {
   const pinned =
     pinnedAt !== undefined && (!restorePoint || Math.abs(restorePoint.getTime() - pinnedAt.getTime()) < 1000);
   const comparisonFor = (table: TableInfo): Comparison => {
-    if (table.persistence === 'u')
-      return { kind: 'skip', reason: 'unlogged table: not in backups, empty after a restore' };
+    const unread = notReadReason(table);
+    if (unread) return { kind: 'skip', reason: unread };
     if (!hasProduction) return { kind: 'skip', reason: 'no production-url: comparison skipped' };
     if (pinned) return { kind: 'snapshot', at: pinnedAt! };
     const w = watermarks.get(table.key);
@@ -74,4 +77,22 @@ export function planComparisons(inputs: ComparisonInputs): ComparisonPlan {
       return { column: w.column, nullable: w.nullable, ...(restoreDay ? { restoreDay } : {}) };
     },
   };
+}
+
+/**
+ * Why a relation's rows are not compared, or undefined when they are. Unlogged tables are not written to
+ * WAL: PostgreSQL empties them in crash recovery and never ships them to a standby, so a point-in-time copy
+ * has them empty (Aurora, whose storage keeps them across a failover, still promises nothing about a
+ * restore); that is how they work, not a backup failure.
+ */
+export function notReadReason(
+  table: Pick<TableInfo, 'persistence' | 'kind' | 'populated'>,
+): string | undefined {
+  if (table.persistence === 'u')
+    return 'not compared: unlogged table, its rows are not written to the WAL a restore replays, so a restored copy may hold none of them (not a backup failure)';
+  if (table.kind === 'foreign table')
+    return 'not compared: foreign table, its rows live on the foreign server, not in this database or its backup';
+  if (table.kind === 'materialized view' && table.populated === false)
+    return 'not compared: materialized view not populated (created WITH NO DATA), it cannot be read until refreshed';
+  return undefined;
 }

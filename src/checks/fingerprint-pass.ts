@@ -7,7 +7,7 @@
  * (a DDL or a migration held it) is tried once more after the others, then reported as not compared.
  */
 import type pg from 'pg';
-import type { TableInfo } from '../db/catalog.js';
+import { readsRows, type TableInfo } from '../db/catalog.js';
 import { fingerprintTable, type FingerprintOptions } from '../db/fingerprint.js';
 import { safeError, withPool } from '../db/session.js';
 import type { Logger } from '../log/logger.js';
@@ -47,13 +47,13 @@ export function lockedOut(side: Side | undefined): boolean {
   return side !== undefined && 'error' in side && side.error.startsWith(LOCKED_OUT);
 }
 
-/** Fingerprints every table but unlogged ones (not in backups); the result is keyed by schema.table. */
+/** Fingerprints every relation whose rows can be read (readsRows); the result is keyed by schema.table. */
 export async function fingerprintTables(
   tables: TableInfo[],
   pool: SidePool,
   optionsFor: (table: TableInfo) => FingerprintOptions,
 ): Promise<Map<string, Side>> {
-  const scanned = tables.filter((t) => t.persistence !== 'u');
+  const scanned = tables.filter(readsRows);
   const sides = await fingerprintOnce(scanned, pool, optionsFor);
   const locked = scanned.filter((t) => {
     const side = sides.get(t.key);

@@ -62,7 +62,10 @@ async function amcheckStatus(
   return rows[0]!;
 }
 
-/** Runs bt_index_check on every valid btree index; creates amcheck on the copy if it may (see above). */
+/**
+ * Runs bt_index_check on every valid btree index with storage (a partitioned index, relkind I, has none:
+ * each partition's index is checked); creates amcheck on the copy if it may (see above).
+ */
 export async function amcheckCheck(
   open: () => Promise<pg.Client>,
   run: <T>(
@@ -112,7 +115,7 @@ export async function amcheckCheck(
       SELECT i.oid::int AS oid, n.nspname || '.' || i.relname AS name
         FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_am a ON a.oid = i.relam
         JOIN pg_namespace n ON n.oid = i.relnamespace JOIN pg_class t ON t.oid = x.indrelid
-       WHERE a.amname = 'btree' AND x.indisvalid AND x.indisready AND t.relpersistence <> 't'
+       WHERE a.amname = 'btree' AND i.relkind = 'i' AND x.indisvalid AND x.indisready AND t.relpersistence <> 't'
          AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname !~ '^pg_toast'
        ORDER BY 2`);
     const fn = `${admin.escapeIdentifier(status.schema)}.bt_index_check`;

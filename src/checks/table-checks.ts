@@ -66,8 +66,14 @@ export function countsAndChecksums(
     checks.push(result(`counts:${key}`, 'counts', status, reason, 0));
     checks.push(result(`checksums:${key}`, 'checksums', status, reason, 0));
   };
-  const prodKeys = new Set((production?.tables ?? []).map((t) => t.key));
+  const prodByKey = new Map((production?.tables ?? []).map((t) => [t.key, t]));
+  const prodKeys = new Set(prodByKey.keys());
   for (const table of copyTables) {
+    const populated = populatedMismatch(table, prodByKey.get(table.key), comparisonFor);
+    if (populated) {
+      both(table.key, populated.status, populated.reason);
+      continue;
+    }
     const comparison = comparisonFor(table);
     if (comparison.kind === 'skip') {
       const side = copyFps.get(table.key);
@@ -130,6 +136,32 @@ function goneFromProduction(
   if (!production.ok.bucketed || !copy.ok.bucketed) return false;
   const diff = differingBuckets(production.ok.buckets, copy.ok.buckets);
   return diff.length > 0 && diff.every((d) => d.countDelta > 0n);
+}
+
+/**
+ * A materialized view populated on one side and not on the other: a restored copy holds what production
+ * held, so inside the snapshot that is a fail; against production now it may have been refreshed or
+ * emptied since the restore point, a warn.
+ */
+function populatedMismatch(
+  copy: TableInfo,
+  production: TableInfo | undefined,
+  comparisonFor: (table: TableInfo) => Comparison,
+): { status: 'warn' | 'fail'; reason: string } | undefined {
+  if (copy.kind !== 'materialized view' || production?.kind !== 'materialized view') return undefined;
+  if ((copy.populated ?? true) === (production.populated ?? true)) return undefined;
+  const kind = comparisonFor({ ...copy, populated: true }).kind;
+  if (kind === 'skip') return undefined;
+  const which =
+    copy.populated === false
+      ? 'populated on production, not on the copy'
+      : 'populated on the copy, not on production';
+  return kind === 'snapshot'
+    ? { status: 'fail', reason: `materialized view ${which} (production snapshot at T)` }
+    : {
+        status: 'warn',
+        reason: `materialized view ${which}; production may have changed since the restore point`,
+      };
 }
 
 /** A production table that could not be read is named as not compared, whatever the reason. */

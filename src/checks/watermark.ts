@@ -39,9 +39,12 @@ const CREATE_NAMES = [
 
 /**
  * The configured column (checks file `watermarks`, "none" turns it off), else the first detected one:
- * updated_at-style names first (they also capture updates), then created_at-style names.
+ * updated_at-style names first (they also capture updates), then created_at-style names. None for a
+ * materialized view.
  */
 export function watermarkFor(table: TableInfo, configured?: Record<string, string>): Watermark | undefined {
+  // A materialized view holds its last REFRESH: its rows' times do not say what it held at a past instant.
+  if (table.kind === 'materialized view') return undefined;
   const explicit = configured?.[table.key];
   if (explicit !== undefined) {
     if (explicit === 'none') return undefined;

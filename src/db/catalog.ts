@@ -1,5 +1,6 @@
 /**
- * A catalog snapshot: the user tables the validator fingerprints, and the schema objects, roles and
+ * A catalog snapshot: the user relations the validator fingerprints (tables, materialized views, and
+ * foreign tables, which it names but never reads), and the schema objects, roles and
  * privileges it compares. Names and definitions only; no query here reads a row of user data.
  */
 import type pg from 'pg';
@@ -17,9 +18,16 @@ export interface ColumnInfo {
   notNull: boolean;
 }
 
+/** What a relation in TableInfo is: relkind r, m or f (partitioned tables are read through their partitions). */
+export type RelationKind = 'table' | 'materialized view' | 'foreign table';
+
 export interface TableInfo {
   schema: string;
   name: string;
+  /** Absent means a table. */
+  kind?: RelationKind;
+  /** A materialized view holds data (relispopulated); one created WITH NO DATA cannot be read. */
+  populated?: boolean;
   /** schema.name as used in check ids: each part double-quoted unless a plain lower-case name (tableKey). */
   key: string;
   /** p: permanent, u: unlogged (empty after any restore). */
@@ -32,6 +40,21 @@ export interface TableInfo {
   /** Row-level security is enabled on the table (policies may hide rows from a non-owner). */
   rowSecurity?: boolean;
 }
+
+/**
+ * Whether a fingerprint pass reads the relation's rows: not an unlogged table (empty after any restore),
+ * not a foreign table (its rows live on another server, which the drill must not query), not a
+ * materialized view that is not populated (reading it is an error).
+ */
+export function readsRows(table: Pick<TableInfo, 'persistence' | 'kind' | 'populated'>): boolean {
+  return table.persistence !== 'u' && table.kind !== 'foreign table' && table.populated !== false;
+}
+
+const RELATION_KINDS: Record<string, RelationKind> = {
+  r: 'table',
+  m: 'materialized view',
+  f: 'foreign table',
+};
 
 const PLAIN_NAME = /^[a-z_][a-z0-9_$]*$/;
 
@@ -79,6 +102,8 @@ export async function readTables(client: pg.Client): Promise<TableInfo[]> {
   const { rows } = await client.query<{
     schema: string;
     name: string;
+    relkind: string;
+    populated: boolean;
     persistence: string;
     estimated: string;
     columns: ColumnInfo[];
@@ -86,7 +111,8 @@ export async function readTables(client: pg.Client): Promise<TableInfo[]> {
     seqs: { column: string; schema: string; name: string }[] | null;
     rls: boolean;
   }>(`
-    SELECT n.nspname AS schema, c.relname AS name, c.relpersistence AS persistence, c.relrowsecurity AS rls,
+    SELECT n.nspname AS schema, c.relname AS name, c.relkind::text AS relkind, c.relispopulated AS populated,
+           c.relpersistence AS persistence, c.relrowsecurity AS rls,
            greatest(c.reltuples, 0)::bigint::text AS estimated,
            (SELECT json_agg(json_build_object(
                      'name', a.attname, 'attnum', a.attnum, 'type', format_type(a.atttypid, a.atttypmod),
@@ -111,11 +137,13 @@ export async function readTables(client: pg.Client): Promise<TableInfo[]> {
               JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = d.refobjsubid
              WHERE d.classid = 'pg_class'::regclass AND d.refobjid = c.oid AND d.deptype IN ('a', 'i')) AS seqs
       FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-     WHERE c.relkind = 'r' AND ${USER_NS} AND ${NOT_EXTENSION_MEMBER('pg_class', 'c.oid')}
+     WHERE c.relkind IN ('r', 'm', 'f') AND ${USER_NS} AND ${NOT_EXTENSION_MEMBER('pg_class', 'c.oid')}
      ORDER BY 1, 2`);
   return rows.map((r) => ({
     schema: r.schema,
     name: r.name,
+    kind: RELATION_KINDS[r.relkind] ?? 'table',
+    populated: r.populated,
     key: tableKey(r.schema, r.name),
     persistence: r.persistence,
     columns: r.columns ?? [],
@@ -135,7 +163,7 @@ export async function readSchemaObjects(client: pg.Client): Promise<Record<Schem
   // In SCHEMA_KINDS order, one query at a time (a pg client runs them in sequence anyway).
   const sqls = [
     `SELECT ${keyPartSql('n.nspname')} || '.' || ${keyPartSql('c.relname')} AS k,
-              CASE c.relkind WHEN 'p' THEN 'partitioned table' ELSE 'table' END
+              CASE c.relkind WHEN 'p' THEN 'partitioned table' WHEN 'f' THEN 'foreign table' ELSE 'table' END
               || CASE c.relpersistence WHEN 'u' THEN ', unlogged' ELSE '' END AS v
          FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
         WHERE c.relkind IN ('r', 'p', 'f') AND ${USER_NS} AND ${NOT_EXTENSION_MEMBER('pg_class', 'c.oid')}`,

@@ -105,3 +105,34 @@ test('a watermark comparison names the rows it leaves out: NULL watermarks, and 
   });
   expect(pinned.coverageOf(events)).toBeUndefined();
 });
+
+test('relations whose rows are not in the backup or cannot be read are skips with their reason', () => {
+  const foreign: TableInfo = { ...tags, key: 'public.remote', kind: 'foreign table' };
+  const empty: TableInfo = { ...tags, key: 'public.mv', kind: 'materialized view', populated: false };
+  const view: TableInfo = {
+    ...orders,
+    key: 'public.mv2',
+    kind: 'materialized view',
+    populated: true,
+  };
+  const restorePoint = new Date(+pinnedAt + 5000);
+  const plan = planComparisons({
+    tables: [foreign, empty, view],
+    hasProduction: true,
+    pinnedAt,
+    restorePoint,
+  });
+  expect(plan.comparisonFor(foreign)).toMatchObject({
+    kind: 'skip',
+    reason: expect.stringContaining('foreign table'),
+  });
+  expect(plan.comparisonFor(empty)).toMatchObject({
+    kind: 'skip',
+    reason: expect.stringContaining('materialized view not populated'),
+  });
+  // A materialized view holds its last REFRESH: no watermark, so drift against production now.
+  expect(plan.comparisonFor(view)).toEqual({ kind: 'drift' });
+  expect(plan.watermarkOf(view)).toBeUndefined();
+  const pinned = planComparisons({ tables: [view], hasProduction: true, pinnedAt });
+  expect(pinned.comparisonFor(view)).toEqual({ kind: 'snapshot', at: pinnedAt });
+});

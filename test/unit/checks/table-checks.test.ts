@@ -234,3 +234,36 @@ test('a production table locked past lock_timeout is not compared, said as such,
   );
   expect(checks[0]!.summary).toContain('copy has 3 rows');
 });
+
+test('a materialized view populated on one side only: a fail inside the snapshot, a warn against production now', () => {
+  const view = (populated: boolean): TableInfo => ({
+    ...table('public.mv'),
+    kind: 'materialized view',
+    populated,
+  });
+  const judge = (
+    copyPopulated: boolean,
+    comparison: Comparison,
+  ): { id: string; status: string; summary: string }[] =>
+    countsAndChecksums(
+      [view(copyPopulated)],
+      new Map(copyPopulated ? [['public.mv', side(2, 5)]] : []),
+      production({
+        tables: [view(!copyPopulated)],
+        fingerprints: new Map(copyPopulated ? [] : [['public.mv', side(2, 5)]]),
+      }),
+      (t) => (t.populated === false ? { kind: 'skip', reason: 'not populated' } : comparison),
+    );
+  const emptied = judge(false, snapshot);
+  expect(statuses(emptied)).toEqual([
+    ['counts:public.mv', 'fail'],
+    ['checksums:public.mv', 'fail'],
+  ]);
+  expect(emptied[0]!.summary).toContain('populated on production, not on the copy');
+  const filled = judge(true, { kind: 'drift' });
+  expect(statuses(filled)).toEqual([
+    ['counts:public.mv', 'warn'],
+    ['checksums:public.mv', 'warn'],
+  ]);
+  expect(filled[0]!.summary).toContain('populated on the copy, not on production');
+});
