@@ -1,7 +1,11 @@
 /**
  * Custom SQL checks from the checks file: each query runs read-only with a timeout on the copy (and, for
- * matches-production, on production), and is judged against its expectation. Only numbers, booleans and
- * digests are reported; text from a database never is.
+ * matches-production, on production), and is judged against its expectation. Every value is read in its
+ * PostgreSQL text form (the session pins the settings that shape it: DateStyle, extra_float_digits, ...),
+ * never converted to a JavaScript Date or float: matches-production compares those texts, so a timestamp a
+ * microsecond apart, a numeric beyond 2^53 or a float's last digit differs; a number is judged by exact
+ * decimal value (1.50 equals 1.5). Only numbers, booleans and digests are reported; text from a database
+ * never is.
  */
 import { createHash } from 'node:crypto';
 import type pg from 'pg';
@@ -9,14 +13,24 @@ import { result, elapsed } from './result.js';
 import { safeError } from '../db/session.js';
 import type { CheckResult } from '../model/types.js';
 import type { CustomCheck } from '../inputs/checks-file-schema.js';
+import { compareExact, exactlyANumber, exactOfNumber, parseExact, type ExactNumber } from './exact-number.js';
 
 export interface QueryOutcome {
-  value?: unknown;
-  /** sha256 of the whole result set (for matches-production). */
+  /** The first column of the first row, in PostgreSQL's text form (null for NULL or no row). */
+  value?: string | null;
+  /** The first column's type oid (16 is boolean). */
+  type?: number;
+  /** sha256 of the whole result set, every value in its text form (for matches-production). */
   digest?: string;
   error?: string;
   ms: number;
 }
+
+const BOOL_OID = 16;
+/** int2, int4, int8, oid, float4, float8, numeric: a string expectation is compared with them by value. */
+const NUMBER_OIDS = new Set([21, 23, 20, 26, 700, 701, 1700]);
+/** Every value stays the text PostgreSQL sent: no Date, no float, no parsed array. */
+const AS_TEXT = { getTypeParser: () => (value: string) => value };
 
 /** Runs a custom query read-only, with a timeout; returns its first value and a digest of all rows. */
 export async function runCustomQuery(
@@ -31,13 +45,24 @@ export async function runCustomQuery(
     if (savepoint) await client.query('SAVEPOINT restore_proof_custom');
     else await client.query('BEGIN READ ONLY');
     await client.query(`SET LOCAL statement_timeout = ${timeout}`);
-    const res = await client.query({ text: check.query, rowMode: 'array' });
+    const res = await client.query({
+      text: check.query,
+      rowMode: 'array',
+      types: AS_TEXT as unknown as pg.CustomTypesConfig,
+    });
+    const rows = res.rows as (string | null)[][];
     const hash = createHash('sha256');
-    for (const row of res.rows as unknown[][]) hash.update(JSON.stringify(row)).update('\n');
+    // JSON of strings and nulls: NULL and 'null', and values holding a comma or a newline, stay apart.
+    for (const row of rows) hash.update(JSON.stringify(row)).update('\n');
     if (savepoint) await client.query('RELEASE SAVEPOINT restore_proof_custom');
     else await client.query('COMMIT');
-    const first = (res.rows as unknown[][])[0]?.[0];
-    return { value: first, digest: hash.digest('hex'), ms: elapsed(started) };
+    const first = rows[0]?.[0];
+    return {
+      value: first ?? null,
+      type: res.fields?.[0]?.dataTypeID,
+      digest: hash.digest('hex'),
+      ms: elapsed(started),
+    };
   } catch (error) {
     if (savepoint) await client.query('ROLLBACK TO SAVEPOINT restore_proof_custom').catch(() => undefined);
     else await client.query('ROLLBACK').catch(() => undefined);
@@ -45,14 +70,42 @@ export async function runCustomQuery(
   }
 }
 
-/** A value that may be shown: numbers and booleans only; text from a database is never reported. */
-function shown(value: unknown): number | boolean | null | undefined {
-  if (value === null || value === undefined) return null;
-  if (typeof value === 'number' || typeof value === 'boolean') return value;
-  if (typeof value === 'bigint') return Number(value);
-  if (typeof value === 'string' && /^-?\d+(\.\d+)?(e[+-]?\d+)?$/i.test(value)) return Number(value);
-  return undefined;
+/** The value as an exact number when it is one (a boolean is not), else undefined. */
+function numberOf(outcome: QueryOutcome): ExactNumber | undefined {
+  if (typeof outcome.value !== 'string' || outcome.type === BOOL_OID) return undefined;
+  return parseExact(outcome.value);
 }
+
+/** A value that may be shown: numbers (a JS number when exact, else the digits) and booleans; never text. */
+function shown(outcome: QueryOutcome): number | string | boolean | null | undefined {
+  if (outcome.value === null || outcome.value === undefined) return null;
+  if (outcome.type === BOOL_OID) return outcome.value === 't';
+  const n = numberOf(outcome);
+  if (!n) return undefined;
+  const exact = exactlyANumber(n);
+  return exact !== undefined && Number.isFinite(exact) ? exact : outcome.value.trim();
+}
+
+/** Equality with the checks file's expectation, exact (see the file's header). */
+function equalsExpectation(outcome: QueryOutcome, expected: number | string | boolean): boolean {
+  const v = outcome.value;
+  if (v === null || v === undefined) return false;
+  if (typeof expected === 'boolean') {
+    return outcome.type === BOOL_OID ? v === (expected ? 't' : 'f') : v === String(expected);
+  }
+  const n = numberOf(outcome);
+  if (typeof expected === 'number') return n !== undefined && compareExact(n, exactOfNumber(expected)) === 0;
+  // A string: by value when both are numbers and the column is numeric ('1.50' equals '1.5'), else as text.
+  const e = parseExact(expected);
+  if (n && e && outcome.type !== undefined && NUMBER_OIDS.has(outcome.type)) return compareExact(n, e) === 0;
+  return v === expected;
+}
+
+/** A number expectation YAML could not hold exactly (an integer beyond 2^53) gets a hint. */
+const unsafeHint = (n: number | undefined): string =>
+  n !== undefined && Number.isInteger(n) && !Number.isSafeInteger(n)
+    ? ` (the expectation ${n} is beyond the integers a checks-file number holds exactly: write it as a string to compare it exactly)`
+    : '';
 
 /** Judges one custom check from the copy's outcome (and production's, for matches-production). */
 export function judgeCustom(
@@ -79,21 +132,18 @@ export function judgeCustom(
       { measured: copy.digest!.slice(0, 16), expected: production.digest!.slice(0, 16) },
     );
   }
-  const value = shown(copy.value);
+  const value = shown(copy);
   const measured = value === undefined ? '(non-numeric value, not shown)' : value;
   if ('equals' in e) {
-    const ok =
-      typeof e.equals === 'number'
-        ? typeof value === 'number' && value === e.equals
-        : typeof e.equals === 'boolean'
-          ? copy.value === e.equals
-          : copy.value !== null && copy.value !== undefined && String(copy.value) === e.equals;
+    const ok = equalsExpectation(copy, e.equals);
     // A string expectation is the user's own literal; the copy's text value is still never shown.
     return result(
       id,
       'custom',
       ok ? 'pass' : 'fail',
-      ok ? 'value equals the expectation' : 'value differs from the expectation',
+      ok
+        ? 'value equals the expectation'
+        : `value differs from the expectation${unsafeHint(typeof e.equals === 'number' ? e.equals : undefined)}`,
       ms,
       {
         measured: typeof e.equals === 'string' ? (ok ? e.equals : '(differs, not shown)') : measured,
@@ -101,23 +151,25 @@ export function judgeCustom(
       },
     );
   }
-  if (typeof value !== 'number') {
+  const n = numberOf(copy);
+  if (!n || (!n.finite && n.value === 'NaN')) {
     return result(id, 'custom', 'fail', 'value is not a number', ms, {
       measured,
       expected: range(e.min, e.max),
     });
   }
-  const ok = (e.min === undefined || value >= e.min) && (e.max === undefined || value <= e.max);
+  const ok =
+    (e.min === undefined || compareExact(n, exactOfNumber(e.min)) >= 0) &&
+    (e.max === undefined || compareExact(n, exactOfNumber(e.max)) <= 0);
   return result(
     id,
     'custom',
     ok ? 'pass' : 'fail',
-    ok ? `value within ${range(e.min, e.max)}` : `value outside ${range(e.min, e.max)}`,
+    ok
+      ? `value within ${range(e.min, e.max)}`
+      : `value outside ${range(e.min, e.max)}${unsafeHint(e.min) || unsafeHint(e.max)}`,
     ms,
-    {
-      measured: value,
-      expected: range(e.min, e.max),
-    },
+    { measured: measured, expected: range(e.min, e.max) },
   );
 }
 
