@@ -102,6 +102,7 @@ export function countsAndChecksums(
       prodSide,
       copySide ?? { error: 'not read' },
     );
+    if (table.kind === 'materialized view' && comparison.kind === 'snapshot') noteRefresh(judged);
     checks.push(
       ...(comparison.kind === 'watermark'
         ? noteUncompared(
@@ -162,6 +163,19 @@ function populatedMismatch(
         status: 'warn',
         reason: `materialized view ${which}; production may have changed since the restore point`,
       };
+}
+
+/**
+ * A REFRESH MATERIALIZED VIEW without CONCURRENTLY rewrites the view with rows every snapshot sees, so one
+ * that ran on production after T and before the view was read shows its new rows inside the snapshot too.
+ * A difference still fails (it is not attributed), and says so, so the reader can tell it from a restore fault.
+ */
+function noteRefresh(judged: CheckResult[]): void {
+  for (const check of judged) {
+    if (check.status === 'fail') {
+      check.summary = `${check.summary}; a materialized view refreshed on production (REFRESH without CONCURRENTLY) after T and before it was read would show its new rows here too`;
+    }
+  }
 }
 
 /** A production table that could not be read is named as not compared, whatever the reason. */
