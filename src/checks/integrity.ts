@@ -3,7 +3,7 @@
  * indexes, sequences ahead of their columns, foreign keys without orphans (bounded in cost).
  */
 import type pg from 'pg';
-import { keyPartSql, type TableInfo } from '../db/catalog.js';
+import { keyPartSql, tableKey, type TableInfo } from '../db/catalog.js';
 import { qualified, safeError } from '../db/session.js';
 import type { CheckResult } from '../model/types.js';
 import { elapsed, listSome, result } from './result.js';
@@ -165,13 +165,65 @@ async function dropIfUnused(admin: pg.Client, oid: number): Promise<boolean> {
   }
 }
 
-/** Every sequence that feeds a column must hand out values above the column's current maximum. */
-export async function sequencesCheck(client: pg.Client, tables: TableInfo[]): Promise<CheckResult> {
+type SequenceOwner = Pick<TableInfo, 'schema' | 'name' | 'key' | 'sequences'>;
+
+/**
+ * Partitioned tables (relkind p) own the sequences of their serial and identity columns, which feed every
+ * partition; they hold no rows of their own, so they are not among the tables read, yet their sequences
+ * must be checked against the maximum over all partitions.
+ */
+async function partitionedOwners(
+  client: pg.Client,
+  excluded: (table: string) => boolean,
+): Promise<SequenceOwner[]> {
+  const { rows } = await client.query<{
+    ts: string;
+    tn: string;
+    column: string;
+    schema: string;
+    name: string;
+  }>(`
+    SELECT tn.nspname AS ts, t.relname AS tn, a.attname AS column, sn.nspname AS schema, s.relname AS name
+      FROM pg_depend d
+      JOIN pg_class s ON s.oid = d.objid AND s.relkind = 'S'
+      JOIN pg_namespace sn ON sn.oid = s.relnamespace
+      JOIN pg_class t ON t.oid = d.refobjid AND t.relkind = 'p'
+      JOIN pg_namespace tn ON tn.oid = t.relnamespace
+      JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = d.refobjsubid
+     WHERE d.classid = 'pg_class'::regclass AND d.refclassid = 'pg_class'::regclass AND d.deptype IN ('a', 'i')
+       AND tn.nspname NOT IN ('pg_catalog', 'information_schema')
+     ORDER BY 1, 2, 3`);
+  const owners = new Map<string, SequenceOwner>();
+  for (const r of rows) {
+    const key = tableKey(r.ts, r.tn);
+    if (excluded(key)) continue;
+    const owner = owners.get(key) ?? { schema: r.ts, name: r.tn, key, sequences: [] };
+    owner.sequences.push({
+      column: r.column,
+      sequence: tableKey(r.schema, r.name),
+      schema: r.schema,
+      name: r.name,
+    });
+    owners.set(key, owner);
+  }
+  return [...owners.values()];
+}
+
+/**
+ * Every sequence that feeds a column must hand out values above the column's current maximum: those of the
+ * tables read, and those of partitioned tables (over all their partitions).
+ */
+export async function sequencesCheck(
+  client: pg.Client,
+  tables: TableInfo[],
+  excluded: (table: string) => boolean = () => false,
+): Promise<CheckResult> {
   const started = Date.now();
   const behind: string[] = [];
   const errors: string[] = [];
   let n = 0;
-  for (const table of tables) {
+  const owners: SequenceOwner[] = [...tables, ...(await partitionedOwners(client, excluded))];
+  for (const table of owners) {
     for (const { column, sequence, schema, name } of table.sequences) {
       n++;
       try {

@@ -212,7 +212,7 @@ export async function integrityChecks(
       : amcheckCheck(copyPool.open, run).catch((e) =>
           result('integrity:amcheck', 'integrity', 'error', safeError(e), 0),
         ),
-    sequencesCheck(copy, copyTables).catch((e) =>
+    sequencesCheck(copy, copyTables, excludedTable(checksFile)).catch((e) =>
       result('integrity:sequences', 'integrity', 'error', safeError(e), 0),
     ),
     foreignKeysCheck(
