@@ -1,4 +1,4 @@
-import { keyPart, tableKey } from '../../../src/db/catalog.js';
+import { keyPart, readsRows, tableKey } from '../../../src/db/catalog.js';
 
 test('plain names read as they always did', () => {
   expect(tableKey('public', 'orders')).toBe('public.orders');
@@ -12,4 +12,12 @@ test('names with dots, capitals or quotes are quoted, so keys never collide', ()
   expect(keyPart('Orders')).toBe('"Orders"');
   expect(keyPart('a"b')).toBe('"a""b"');
   expect(keyPart('1st')).toBe('"1st"');
+});
+
+test('rows are read from tables and populated materialized views only', () => {
+  expect(readsRows({ persistence: 'p' })).toBe(true);
+  expect(readsRows({ persistence: 'p', kind: 'materialized view', populated: true })).toBe(true);
+  expect(readsRows({ persistence: 'u', kind: 'table' })).toBe(false);
+  expect(readsRows({ persistence: 'p', kind: 'foreign table' })).toBe(false);
+  expect(readsRows({ persistence: 'p', kind: 'materialized view', populated: false })).toBe(false);
 });
