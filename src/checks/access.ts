@@ -1,9 +1,85 @@
-/** Access: not public, IAM auth as the source, intended security groups, roles and table privileges as production. */
+/**
+ * Access: not public, IAM auth as the source, intended security groups, no production scheduler running on
+ * the copy, roles and table privileges as production.
+ */
+import type { CopySettings } from '../inputs/plan-types.js';
 import type { CheckResult, Plan, Target } from '../model/types.js';
 import { listSome, result } from './result.js';
 
+/**
+ * Libraries that, preloaded (shared_preload_libraries), run scheduled jobs inside the server on their own:
+ * on a copy they run production's jobs. (pg_timetable and pgAgent are clients outside the server: they do
+ * not start with the copy.)
+ */
+export const SCHEDULER_LIBRARIES = ['pg_cron'] as const;
+
+/** The scheduler libraries among `libraries`. */
+export function schedulersIn(libraries: readonly string[] | undefined): string[] {
+  return (libraries ?? []).filter((l) => (SCHEDULER_LIBRARIES as readonly string[]).includes(l));
+}
+
+/** What a preloaded scheduler on the copy does, and the fix: one sentence for the report and preflight. */
+export function schedulerWarning(schedulers: string[], where: string): string {
+  return `${where} preloads the scheduler ${schedulers.join(', ')} (shared_preload_libraries): production's scheduled jobs run on the copy, and jobs that write elsewhere (dblink, postgres_fdw) write twice; set restore-parameter-group to a parameter group without ${schedulers.join(', ')} in shared_preload_libraries`;
+}
+
+/**
+ * access:copy-scheduler: whether a scheduler preloads on the copy, by the copy's own parameter groups as
+ * read after the restore, else (unreadable) by the source's when the copy was restored with them.
+ */
+export function schedulerCheck(
+  plan: { copy?: Pick<CopySettings, 'parameterGroup'> },
+  target: Target,
+): CheckResult | undefined {
+  if (target.provider === 'local-pitr') return undefined;
+  const { source, copy } = target;
+  const own = plan.copy?.parameterGroup;
+  const group = copy.clusterParameterGroup ?? own ?? source.clusterParameterGroup ?? 'its parameter group';
+  const groups = [group, copy.instanceParameterGroup].filter(Boolean).join(' and ');
+  if (copy.preloadLibraries !== undefined) {
+    const running = schedulersIn(copy.preloadLibraries);
+    if (running.length) {
+      const where = own
+        ? `the copy's parameter group (restore-parameter-group ${own})`
+        : `the copy (${groups})`;
+      return result('access:copy-scheduler', 'access', 'warn', schedulerWarning(running, where), 0, {
+        measured: running.join(','),
+        expected: null,
+      });
+    }
+    const fromSource = schedulersIn(source.preloadLibraries);
+    return result(
+      'access:copy-scheduler',
+      'access',
+      'pass',
+      `no scheduler preloaded on the copy (${groups})${fromSource.length ? `, though production preloads ${fromSource.join(', ')}` : ''}`,
+      0,
+    );
+  }
+  const fromSource = schedulersIn(source.preloadLibraries);
+  if (fromSource.length && !own) {
+    return result(
+      'access:copy-scheduler',
+      'access',
+      'warn',
+      schedulerWarning(fromSource, `the copy, restored with the source's parameter group ${group},`),
+      0,
+      { measured: fromSource.join(','), expected: null },
+    );
+  }
+  return result(
+    'access:copy-scheduler',
+    'access',
+    'skip',
+    "shared_preload_libraries not readable for the copy's parameter groups",
+    0,
+  );
+}
+
 export function accessChecks(
-  plan: Pick<Plan, 'vpcSecurityGroupIds' | 'targetVpcSecurityGroupIds'>,
+  plan: Pick<Plan, 'vpcSecurityGroupIds' | 'targetVpcSecurityGroupIds'> & {
+    copy?: Pick<CopySettings, 'parameterGroup'>;
+  },
   target: Target,
 ): CheckResult[] {
   const { source, copy } = target;
@@ -72,6 +148,8 @@ export function accessChecks(
       ),
     );
   }
+  const scheduler = schedulerCheck(plan, target);
+  if (scheduler) out.push(scheduler);
   if (!expected || copy.vpcSecurityGroupIds === undefined) {
     out.push(
       result(

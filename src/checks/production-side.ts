@@ -13,7 +13,7 @@ import type { RestoreTestPlan } from '../inputs/plan-types.js';
 import { sleep } from '../time/poll.js';
 import { readTables, type TableInfo } from '../db/catalog.js';
 import type { FingerprintOptions } from '../db/fingerprint.js';
-import { openSession, safeError, type SessionOptions } from '../db/session.js';
+import { openSession, safeError, stopOnAbort, type SessionOptions } from '../db/session.js';
 import type { ProductionSnapshot } from '../db/snapshot.js';
 import type { ChecksFile } from '../inputs/checks-file-schema.js';
 import { readCatalogSide, type CatalogSide } from './catalog-side.js';
@@ -81,6 +81,8 @@ export async function readProductionInSnapshot(
   const started = Date.now();
   const retried: string[] = [];
   const pass = (): ProductionPass => ({ ms: elapsed(started), onReader: snapshot.onReader, retried });
+  // On cancel the exporting connection's statement is cancelled; release() then ends it.
+  const detach = stopOnAbort(snapshot.client, reading.signal, true);
   try {
     // The snapshot's own connection reads pg_catalog only; everything that may lock a user table (the
     // tables, the catalog's definitions, custom checks) reads in short transactions that join the snapshot.
@@ -96,11 +98,13 @@ export async function readProductionInSnapshot(
       fingerprintTables(tables, pool, (t) => productionOptions(t, reading)),
       readCatalogAndCustom(() => snapshot.join(), reading, true, retried),
     ]);
+    detach();
     await snapshot.release();
     const side = { tables, fingerprints, ...catalog, pass: pass() };
     reading.logger.info(`validation: production pass ${passSummary(side)}; snapshot released`);
     return side;
   } catch (error) {
+    detach();
     await snapshot.release();
     if (reading.signal.aborted) throw error;
     reading.logger.warning(`validation: production snapshot pass failed: ${safeError(error)}`);
@@ -123,9 +127,11 @@ export async function readProductionLive(
   const retried: string[] = [];
   let onReader: boolean | undefined;
   let client: pg.Client | undefined;
+  let detach = (): void => undefined;
   const open = (): Promise<pg.Client> => openSession(settings, reading.session);
   try {
     client = await open();
+    detach = stopOnAbort(client, reading.signal);
     onReader = (await client.query<{ r: boolean }>('SELECT pg_is_in_recovery() AS r')).rows[0]?.r;
     const tables = tablesInScope(await readTables(client), reading.checksFile);
     const copyByKey = new Map(copyTables.map((t) => [t.key, t]));
@@ -146,6 +152,7 @@ export async function readProductionLive(
     if (reading.signal.aborted) throw error;
     return { ...unreadProduction(error), pass: { ms: elapsed(started), onReader, retried } };
   } finally {
+    detach();
     await client?.end().catch(() => undefined);
   }
 }
@@ -199,11 +206,13 @@ async function readCatalogAndCustom(
   const checks = reading.checksFile.checks;
   const read = async (): Promise<CatalogSide & { custom: Map<string, QueryOutcome> }> => {
     const client = await open();
+    const detach = stopOnAbort(client, reading.signal);
     try {
       const catalog = await readCatalogSide(client);
       const custom = await runOnProduction(client, checks, inSnapshot);
       return { ...catalog, custom };
     } finally {
+      detach();
       await client.end().catch(() => undefined);
     }
   };

@@ -48,7 +48,7 @@ export interface ValidatorOptions {
   parallelWorkers?: number;
   /** The drill's run id, shown with application_name restore-proof on every session (pg_stat_activity). */
   runId?: string;
-  /** statement_timeout of every session, production's and the copy's; default none. */
+  /** statement_timeout of every statement on production (the copy's are not bounded); default none. */
   statementTimeoutMs?: number;
   /** Hash buckets production is read in and a differing table is narrowed to. Default 256. */
   buckets?: number;
@@ -74,7 +74,9 @@ class Validation implements Validator {
   private prepared?: Promise<ProductionSide>;
   /** Aborted by close(): a pass still running when the drill gives up stops at once. */
   private readonly closing = new AbortController();
+  /** The copy's sessions; production's add statementTimeoutMs. */
   private readonly session: SessionOptions;
+  private readonly productionSession: SessionOptions;
   private readonly concurrency: number;
   private readonly buckets: number;
 
@@ -83,8 +85,8 @@ class Validation implements Validator {
     this.session = {
       parallelWorkers: options.parallelWorkers ?? 2,
       runId: options.runId,
-      statementTimeoutMs: options.statementTimeoutMs,
     };
+    this.productionSession = { ...this.session, statementTimeoutMs: options.statementTimeoutMs };
     this.concurrency = Math.max(1, options.concurrency ?? 4);
     this.buckets = options.buckets ?? DEFAULT_BUCKETS;
   }
@@ -100,13 +102,13 @@ class Validation implements Validator {
     if (this.production.password) logger.setSecret(this.production.password);
     if (plan.restoreType !== 'latest') {
       // Fail early on a wrong production-url; the watermark-filtered pass runs in validate().
-      const probe = await openSession(this.production, this.session);
+      const probe = await openSession(this.production, this.productionSession);
       await probe.end().catch(() => undefined);
       return {};
     }
     let snapshot: ProductionSnapshot;
     try {
-      snapshot = await ProductionSnapshot.open(this.production, this.session);
+      snapshot = await ProductionSnapshot.open(this.production, this.productionSession);
     } catch (error) {
       if (!(error instanceof UnknownReplayPoint)) throw error;
       logger.warning(
@@ -216,7 +218,10 @@ class Validation implements Validator {
         }
       }
 
-      const posture = productionPassCheck(production);
+      const posture = productionPassCheck(production, {
+        tablesAtOnce: this.concurrency,
+        ...this.productionSession,
+      });
       if (posture) checks.push(posture);
       checks.push(...catalogChecks(production, copyCatalog, catalogMs, this.checksFile));
       checks.push(
@@ -259,7 +264,7 @@ class Validation implements Validator {
     return {
       checksFile: this.checksFile,
       concurrency: this.concurrency,
-      session: this.session,
+      session: this.productionSession,
       signal: AbortSignal.any([signal, this.closing.signal]),
       buckets: this.buckets,
       logger,

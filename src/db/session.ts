@@ -2,6 +2,7 @@
  * Session plumbing shared by the validation engine: deterministic session settings, a bounded pool of
  * connections that run tasks in parallel, and error text that is safe to report (no row values).
  */
+import { connect as netConnect } from 'node:net';
 import type pg from 'pg';
 import { connect } from './connect.js';
 import type { ConnectionSettings } from '../model/types.js';
@@ -98,6 +99,65 @@ export function safeError(error: unknown): string {
   return e?.code ? `SQLSTATE ${e.code}: ${text}` : text;
 }
 
+/** What node-postgres keeps of a session's server process (set by BackendKeyData at connect). */
+interface BackendKey {
+  host?: string;
+  port?: number;
+  processID?: number | null;
+  secretKey?: number | null;
+}
+
+/** The protocol's CancelRequest code (1234 << 16 | 5678). */
+const CANCEL_REQUEST_CODE = 80877102;
+
+/**
+ * Asks the server to cancel the statement `client` is running: the protocol's CancelRequest on a
+ * connection of its own (what psql's Ctrl-C and libpq's PQcancel send; no login, nothing else read), so a
+ * statement busy on the server stops now instead of running to its end. Closing the connection alone does
+ * not stop it: a backend notices its client is gone only when it next talks to it. Resolves once the
+ * server has taken the request (or after `timeoutMs`); an idle session is left as it is.
+ */
+export function cancelRunning(client: pg.Client, timeoutMs = 2_000): Promise<void> {
+  const key = client as unknown as BackendKey;
+  if (key.processID == null || key.secretKey == null || !key.port) return Promise.resolve();
+  return new Promise((resolve) => {
+    const socket = key.host?.startsWith('/')
+      ? netConnect(`${key.host}/.s.PGSQL.${key.port}`)
+      : netConnect(key.port!, key.host || 'localhost');
+    const done = (): void => {
+      clearTimeout(timer);
+      socket.destroy();
+      resolve();
+    };
+    const timer = setTimeout(done, timeoutMs);
+    socket.once('connect', () => {
+      const packet = Buffer.alloc(16);
+      packet.writeInt32BE(16, 0);
+      packet.writeInt32BE(CANCEL_REQUEST_CODE, 4);
+      packet.writeInt32BE(key.processID!, 8);
+      packet.writeInt32BE(key.secretKey!, 12);
+      socket.end(packet);
+    });
+    socket.once('close', done);
+    socket.once('error', done);
+  });
+}
+
+/**
+ * On abort of `signal`, cancels what `client` is running on the server and (unless `keepOpen`) closes it;
+ * at once when the signal is already aborted. Returns the function that detaches it.
+ */
+export function stopOnAbort(client: pg.Client, signal: AbortSignal, keepOpen = false): () => void {
+  const stop = (): void =>
+    void cancelRunning(client).then(() => (keepOpen ? undefined : client.end().catch(() => undefined)));
+  if (signal.aborted) {
+    stop();
+    return () => undefined;
+  }
+  signal.addEventListener('abort', stop, { once: true });
+  return () => signal.removeEventListener('abort', stop);
+}
+
 /** Runs tasks over at most `size` workers; each worker owns one connection for its lifetime. */
 export async function withPool<T, R>(
   items: readonly T[],
@@ -120,8 +180,8 @@ export async function withPool<T, R>(
       lastError = error;
       return;
     }
-    const onAbort = (): void => void client.end().catch(() => undefined);
-    signal?.addEventListener('abort', onAbort, { once: true });
+    // On abort the running statement is cancelled on the server, then the connection closed.
+    const detach = signal ? stopOnAbort(client, signal) : () => undefined;
     try {
       while (next < items.length) {
         if (signal?.aborted) throw new Error('validation cancelled');
@@ -129,7 +189,7 @@ export async function withPool<T, R>(
         results[index] = await run(client, items[index]!, index);
       }
     } finally {
-      signal?.removeEventListener('abort', onAbort);
+      detach();
       await client.end().catch(() => undefined);
     }
   };

@@ -31,7 +31,18 @@ export async function restoreTestCommand(
   // One run id for the drill's resources and for every database session it opens (application_name).
   const runId = newRunId((options.clock ?? systemClock).now());
   const provider = (options.provider ?? providerForPlan)(plan);
-  const validator = (options.validator ?? (() => createValidator({ checksFile: plan.checks, runId })))(plan);
+  const load = plan.productionLoad;
+  const validator = (
+    options.validator ??
+    (() =>
+      createValidator({
+        checksFile: plan.checks,
+        runId,
+        concurrency: load.tablesAtOnce,
+        parallelWorkers: load.parallelWorkers,
+        statementTimeoutMs: load.statementTimeoutSeconds * 1000,
+      }))
+  )(plan);
   const { outcome } = await runDrill({
     plan,
     runId,

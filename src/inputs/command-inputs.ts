@@ -27,7 +27,14 @@ const COMMAND_INPUTS: Partial<Record<Command, readonly InputName[]>> = {
       !PREFLIGHT_ONLY.includes(n) &&
       !EVIDENCE_ONLY.includes(n),
   ),
-  preflight: ['provider', 'source-cluster', 'source-instance', 'aws-region', ...PREFLIGHT_ONLY],
+  preflight: [
+    'provider',
+    'source-cluster',
+    'source-instance',
+    'aws-region',
+    'restore-parameter-group',
+    ...PREFLIGHT_ONLY,
+  ],
   janitor: ['provider', 'aws-region', 'dry-run'],
   'verify-reports': ['report-dir', 'public-key'],
   'record-exercise': ['exercise-file', 'report-dir', 'signing-key', 'commit-report', 'github-token'],

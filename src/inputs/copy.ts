@@ -9,6 +9,9 @@ import { kmsKey, pattern, portNumber } from './values.js';
 // db.<family>.<size>, or db.serverless: an Aurora Serverless v2 instance.
 const INSTANCE_CLASS = /^db\.([a-z0-9]+\.[a-z0-9]+|serverless)$/;
 const SUBNET_GROUP = /^[A-Za-z0-9 ._-]{1,255}$/;
+// AWS's rule for a parameter group name: 1-255 letters, digits and hyphens, a letter first, no hyphen last
+// and no two in a row; RDS's own groups are named default.<family> (default.aurora-postgresql15).
+const PARAMETER_GROUP = /^(?=.{1,255}$)(default\.[a-z0-9.-]+|[A-Za-z](?!.*--)[A-Za-z0-9-]*(?<!-))$/;
 const SECURITY_GROUP = /^sg-[0-9a-f]{8}([0-9a-f]{9})?$/;
 const HOST =
   /^(?=.{1,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$|^\d{1,3}(\.\d{1,3}){3}$|^\[?[0-9a-fA-F:]+\]?$/;
@@ -33,6 +36,18 @@ export function securityGroupIds(
   return ids;
 }
 
+/** A DB (cluster) parameter group name (restore-parameter-group, restore-instance-parameter-group). */
+export const parameterGroup = (
+  name: 'restore-parameter-group' | 'restore-instance-parameter-group',
+  value: string,
+): string =>
+  pattern(
+    name,
+    value,
+    PARAMETER_GROUP,
+    'accepts a parameter group name: up to 255 letters, digits and hyphens, starting with a letter, not ending with a hyphen nor holding two in a row (or an RDS default group such as default.aurora-postgresql15)',
+  );
+
 export function planCopy(
   inputs: InputReader,
   context: { sslMode: SslMode; sourceIsInstance: boolean },
@@ -51,6 +66,10 @@ export function planCopy(
     vpcSecurityGroupIds: read('vpc-security-group-ids', (v) => securityGroupIds(v)),
     kmsKeyId: read('kms-key-id', (v) =>
       kmsKey('kms-key-id', v, 'accepts a KMS key id, key ARN, alias/name or alias ARN'),
+    ),
+    parameterGroup: read('restore-parameter-group', (v) => parameterGroup('restore-parameter-group', v)),
+    instanceParameterGroup: read('restore-instance-parameter-group', (v) =>
+      parameterGroup('restore-instance-parameter-group', v),
     ),
     restoredHost: read('restored-host', (v) =>
       pattern('restored-host', v, HOST, 'accepts a host name or IP address'),
@@ -82,6 +101,12 @@ export function planCopy(
       'instance-class',
       'accepts db.serverless only with source-cluster: Serverless v2 is an Aurora instance class',
       copy.instanceClass,
+    );
+  }
+  if (copy.instanceParameterGroup !== undefined && context.sourceIsInstance) {
+    throw new InputError(
+      'restore-instance-parameter-group',
+      'goes only with source-cluster: an RDS instance copy takes its DB parameter group from restore-parameter-group',
     );
   }
   if (copy.kmsKeyId !== undefined && context.sourceIsInstance) {

@@ -49,6 +49,11 @@ export const INPUT_DEFAULTS = {
   'ca-bundle': '',
   'target-db-subnet-group': '',
   'target-vpc-security-group-ids': '',
+  'restore-parameter-group': '',
+  'restore-instance-parameter-group': '',
+  'statement-timeout-seconds': '3600',
+  'tables-at-once': '4',
+  'parallel-workers': '2',
 } as const satisfies Record<string, string>;
 
 export type InputName = keyof typeof INPUT_DEFAULTS;

@@ -79,6 +79,14 @@ export interface CopySettings {
   dbSubnetGroup?: string;
   vpcSecurityGroupIds?: string[];
   kmsKeyId?: string;
+  /**
+   * restore-parameter-group: the parameter group the copy is restored with instead of the source's (a DB
+   * cluster parameter group for an Aurora source, a DB parameter group for an RDS instance source). In a
+   * cross-region drill it names a group in the target region.
+   */
+  parameterGroup?: string;
+  /** restore-instance-parameter-group (Aurora): the DB parameter group of the copy's instance. */
+  instanceParameterGroup?: string;
   /** Connect through this host and port instead of the copy's endpoint (a proxy or an open tunnel). */
   restoredHost?: string;
   restoredPort?: number;
@@ -125,6 +133,17 @@ export interface PostureSettings {
   terraformDir?: string;
 }
 
+/**
+ * How hard the drill may lean on production: at most `tablesAtOnce` tables read at once per side, each
+ * statement with at most `parallelWorkers` parallel workers (max_parallel_workers_per_gather), and every
+ * statement on production ended after `statementTimeoutSeconds` (0: no limit).
+ */
+export interface ProductionLoad {
+  tablesAtOnce: number;
+  parallelWorkers: number;
+  statementTimeoutSeconds: number;
+}
+
 /** Parts every command's plan carries. */
 export interface PlanCommon extends LegacyPlan {
   /** Every secret value among the inputs, computed once while planning: read it through secretsOf. */
@@ -145,6 +164,8 @@ export interface RestoreTestPlan extends PlanCommon {
   checks: ChecksFile;
   evidence: EvidenceSettings;
   limits: Limits;
+  /** statement-timeout-seconds, tables-at-once, parallel-workers. */
+  productionLoad: ProductionLoad;
 }
 
 export interface PreflightPlan extends PlanCommon {
@@ -153,6 +174,8 @@ export interface PreflightPlan extends PlanCommon {
   source?: PlanSource;
   posture: PostureSettings;
   evidence: EvidenceSettings;
+  /** restore-parameter-group: what the drill's copy would be restored with (judged for a scheduler). */
+  restoreParameterGroup?: string;
 }
 
 export interface JanitorPlan extends PlanCommon {

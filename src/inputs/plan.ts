@@ -23,6 +23,7 @@ import { planLocalPitr } from './local-pitr.js';
 import type { CommandPlan, Limits, RestoreTestPlan } from './plan-types.js';
 import { InputError } from './input-error.js';
 import { planPosture } from './posture.js';
+import { planProductionLoad } from './production-load.js';
 import type { RawInputs } from './names.js';
 import { defined, readInputs, type InputReader } from './raw-inputs.js';
 import { planRestorePoint } from './restore-point.js';
@@ -85,6 +86,7 @@ export function buildPlan(raw: RawInputs, env: NodeJS.ProcessEnv = process.env):
     copy,
   });
   const local = planLocalPitr(inputs, { command, provider, sourceUrl: connections.sourceUrl });
+  const productionLoad = planProductionLoad(inputs);
 
   const legacy: LegacyPlan = defined<LegacyPlan>({
     command,
@@ -151,9 +153,17 @@ export function buildPlan(raw: RawInputs, env: NodeJS.ProcessEnv = process.env):
         checks: checksFile.checks,
         evidence,
         limits,
+        productionLoad,
       };
     case 'preflight':
-      return { ...legacy, command, secrets, ...defined({ source }), posture, evidence };
+      return {
+        ...legacy,
+        command,
+        secrets,
+        ...defined({ source, restoreParameterGroup: copy.parameterGroup }),
+        posture,
+        evidence,
+      };
     case 'janitor':
       return { ...legacy, command, secrets, ...defined({ region: rds.region }) };
     case 'verify-reports':

@@ -158,6 +158,8 @@ export interface SourceInfo {
   databaseName?: string;
   /** rds.force_ssl in the source's cluster parameter group ('1' on, '0' off), when known. */
   forceSsl?: string;
+  /** shared_preload_libraries of the source's parameter groups (cluster and writer instance), when readable. */
+  preloadLibraries?: string[];
 }
 
 /** The restored copy's own settings, read back after it became available. */
@@ -171,6 +173,10 @@ export interface CopyInfo {
   deletionProtection?: boolean;
   /** rds.force_ssl in the copy's cluster parameter group, when known. */
   forceSsl?: string;
+  /** The DB parameter group of the copy's instance (Aurora), when reported. */
+  instanceParameterGroup?: string;
+  /** shared_preload_libraries of the copy's parameter groups (cluster and instance), when readable. */
+  preloadLibraries?: string[];
 }
 
 export interface ConnectionSettings {

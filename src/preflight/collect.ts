@@ -12,8 +12,10 @@ import {
   type RDSClient,
 } from '@aws-sdk/client-rds';
 import { InputError } from '../inputs/input-error.js';
+import { preloadOf } from '../providers/rds/parameter-groups.js';
+import { RdsRegion } from '../providers/rds/region.js';
 import type { KeyManagerResolver } from './key-manager.js';
-import type { PostureFacts } from './posture.js';
+import type { PostureFacts, SchedulerFacts } from './posture.js';
 
 const errorName = (error: unknown): string =>
   (error as { name?: string }).name || (error instanceof Error ? error.message : String(error));
@@ -120,4 +122,31 @@ export async function collectBackupRecency(
     .filter((t): t is Date => t instanceof Date)
     .sort((a, b) => b.getTime() - a.getTime())[0];
   return recency;
+}
+
+/**
+ * What the drill's copy would preload: the parameter group it is restored with (restore-parameter-group,
+ * else the source cluster's) and whether that group exists. Describe calls only.
+ */
+export async function collectSchedulerFacts(
+  rds: RDSClient,
+  region: string,
+  sourceGroup: string | undefined,
+  restoreParameterGroup: string | undefined,
+): Promise<SchedulerFacts> {
+  const api = new RdsRegion(region, rds);
+  const started = Date.now();
+  const group = restoreParameterGroup ?? sourceGroup;
+  const missing =
+    restoreParameterGroup !== undefined &&
+    (await api.parameterGroupFamily(restoreParameterGroup, 'cluster').catch(() => undefined)) === null;
+  const libraries = missing ? undefined : await preloadOf(api, [[group, 'cluster']]);
+  return {
+    group,
+    fromInput: restoreParameterGroup !== undefined,
+    missing,
+    libraries,
+    region,
+    ms: Date.now() - started,
+  };
 }

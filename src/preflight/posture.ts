@@ -4,6 +4,7 @@
  * and returns one CheckResult per rule in category posture. Collecting those facts is collect.ts's job.
  */
 import type { DBCluster, DBClusterSnapshot } from '@aws-sdk/client-rds';
+import { schedulersIn, schedulerWarning } from '../checks/access.js';
 import { result } from '../checks/result.js';
 import type { CheckResult } from '../model/types.js';
 import type { KeyManager } from './key-manager.js';
@@ -269,5 +270,66 @@ function restorableWindowCheck(c: DBCluster, id: string, now: Date, ms: number):
       : `${id} can be restored back only ${plural(round1(reach), 'day')} to ${earliest.toISOString()}; ${plural(expectedDays, 'day')} expected ${why}`,
     ms,
     { measured: round1(reach), expected: expectedDays },
+  );
+}
+
+/** The parameter group a drill's copy would be restored with, and what it preloads. */
+export interface SchedulerFacts {
+  /** restore-parameter-group, else the source cluster's group; undefined when the source reports none. */
+  group?: string;
+  /** The group is restore-parameter-group. */
+  fromInput: boolean;
+  /** restore-parameter-group names no DB cluster parameter group in `region`. */
+  missing: boolean;
+  /** shared_preload_libraries of the group; undefined when unreadable. */
+  libraries?: string[];
+  region: string;
+  ms: number;
+}
+
+/**
+ * posture:copy-scheduler: would a scheduler (pg_cron) preloaded by the copy's parameter group run
+ * production's scheduled jobs on the drill's copy?
+ */
+export function copySchedulerCheck(facts: SchedulerFacts): CheckResult {
+  const id = 'posture:copy-scheduler';
+  const { group, ms } = facts;
+  const named = facts.fromInput
+    ? `restore-parameter-group ${group}`
+    : `the source's parameter group ${group}`;
+  if (facts.missing) {
+    return result(
+      id,
+      'posture',
+      'fail',
+      `restore-parameter-group ${group} names no DB cluster parameter group in ${facts.region}`,
+      ms,
+    );
+  }
+  if (!group || facts.libraries === undefined) {
+    return result(
+      id,
+      'posture',
+      'skip',
+      `shared_preload_libraries of ${group ? named : "the source's parameter group"} not readable (rds:DescribeDBClusterParameters)`,
+      ms,
+    );
+  }
+  const schedulers = schedulersIn(facts.libraries);
+  if (schedulers.length) {
+    const where = facts.fromInput
+      ? named
+      : `${named} (the drill's copy gets it without restore-parameter-group)`;
+    return result(id, 'posture', 'warn', schedulerWarning(schedulers, where), ms, {
+      measured: schedulers.join(','),
+      expected: null,
+    });
+  }
+  return result(
+    id,
+    'posture',
+    'pass',
+    `${named} preloads no scheduler: production's scheduled jobs do not run on the drill's copy`,
+    ms,
   );
 }

@@ -1,6 +1,7 @@
 /**
  * command: preflight. No restore: seconds and a few describe calls. Two halves, each optional:
- *   - posture: the live source cluster's backup settings against the customer's alarm thresholds
+ *   - posture: the live source cluster's backup settings against the customer's alarm thresholds, and
+ *     whether the drill's copy would preload a scheduler (pg_cron) from its parameter group
  *     (needs AWS credentials; runs when the plan names a source cluster);
  *   - terraform: the RDS resources in a plan JSON or a directory of .tf files against the same policy
  *     (no credentials; runs when terraform-plan or terraform-dir is given).
@@ -14,9 +15,9 @@ import type { PlanSource } from '../inputs/plan-types.js';
 import { rdsClient } from '../providers/rds/region.js';
 import { checkTerraform, type Annotation } from './terraform/policy.js';
 import type { CheckResult, Plan } from '../model/types.js';
-import { collectPostureFacts } from './collect.js';
+import { collectPostureFacts, collectSchedulerFacts } from './collect.js';
 import { describeKeyManager, kmsClient, type KeyManagerResolver } from './key-manager.js';
-import { postureChecks, type PostureThresholds } from './posture.js';
+import { copySchedulerCheck, postureChecks, type PostureThresholds } from './posture.js';
 
 export type { Annotation } from './terraform/policy.js';
 export type { KeyManager, KeyManagerResolver } from './key-manager.js';
@@ -57,7 +58,7 @@ export function preflightThresholds(plan: Plan): PostureThresholds {
  * (or nothing was given to check); AWS errors on a single figure become that check's 'error' status.
  */
 export async function runPreflight(
-  plan: Plan & { source?: PlanSource },
+  plan: Plan & { source?: PlanSource; restoreParameterGroup?: string },
   deps: PreflightDeps = {},
 ): Promise<CheckResult[]> {
   const thresholds = preflightThresholds(plan);
@@ -79,6 +80,16 @@ export async function runPreflight(
     deps.logger?.info(`preflight: describing ${cluster.id} in ${region} (describe calls only)`);
     const facts = await collectPostureFacts(rds, keyManager, cluster, region);
     checks.push(...postureChecks(facts, thresholds, (deps.now ?? (() => new Date()))()));
+    checks.push(
+      copySchedulerCheck(
+        await collectSchedulerFacts(
+          rds,
+          region,
+          facts.cluster.DBClusterParameterGroup,
+          plan.restoreParameterGroup,
+        ),
+      ),
+    );
   }
 
   if (plan.terraformPlan || plan.terraformDir) {

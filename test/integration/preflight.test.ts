@@ -6,6 +6,8 @@
 import { CreateKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import {
   CreateDBClusterCommand,
+  CreateDBClusterParameterGroupCommand,
+  ModifyDBClusterParameterGroupCommand,
   type CreateDBClusterCommandInput,
   type RDSClient,
 } from '@aws-sdk/client-rds';
@@ -47,8 +49,28 @@ beforeEach(async () => {
   keyArn = key.KeyMetadata!.Arn!;
 });
 
+/** A DB cluster parameter group of family aurora-postgresql15 that preloads `preload`. */
+async function clusterGroup(name: string, preload: string, family = 'aurora-postgresql15'): Promise<void> {
+  await rds.send(
+    new CreateDBClusterParameterGroupCommand({
+      DBClusterParameterGroupName: name,
+      DBParameterGroupFamily: family,
+      Description: name,
+    }),
+  );
+  await rds.send(
+    new ModifyDBClusterParameterGroupCommand({
+      DBClusterParameterGroupName: name,
+      Parameters: [
+        { ParameterName: 'shared_preload_libraries', ParameterValue: preload, ApplyMethod: 'pending-reboot' },
+      ],
+    }),
+  );
+}
+
 /** A production cluster as the customer's plan describes it, with `overrides`. */
 async function sourceCluster(overrides: Partial<CreateDBClusterCommandInput> = {}): Promise<void> {
+  await clusterGroup('prod-aurora-pg15', 'pg_stat_statements');
   await rds.send(
     new CreateDBClusterCommand({
       DBClusterIdentifier: 'prod-db',
@@ -62,6 +84,7 @@ async function sourceCluster(overrides: Partial<CreateDBClusterCommandInput> = {
       BackupRetentionPeriod: 35,
       PreferredBackupWindow: '03:00-04:00',
       CopyTagsToSnapshot: true,
+      DBClusterParameterGroupName: 'prod-aurora-pg15',
       ...overrides,
     }),
   );
@@ -86,9 +109,14 @@ test('a compliant cluster passes every posture check, with describe calls only',
   await sourceCluster();
   const checks = await preflight();
   expect(notPassing(checks)).toEqual([]);
-  expect(checks).toHaveLength(8);
+  expect(checks).toHaveLength(9);
   expect(preflightExitCode(checks)).toBe(0);
-  expect(new Set(proxy.calls)).toEqual(new Set(['DescribeDBClusters', 'DescribeDBClusterSnapshots']));
+  expect(new Set(proxy.calls)).toEqual(
+    new Set(['DescribeDBClusters', 'DescribeDBClusterSnapshots', 'DescribeDBClusterParameters']),
+  );
+  expect(summary(checks, 'posture:copy-scheduler')).toBe(
+    "the source's parameter group prod-aurora-pg15 preloads no scheduler: production's scheduled jobs do not run on the drill's copy",
+  );
   expect(summary(checks, 'posture:encryption')).toBe(
     'prod-db storage is encrypted with a customer-managed KMS key',
   );
@@ -180,4 +208,33 @@ test('a missing source cluster is an input error, with nothing created', async (
   await expect(preflight({ 'source-cluster': 'no-such-db' })).rejects.toThrow(
     "input 'source-cluster' names no DB cluster in us-east-1; got 'no-such-db'",
   );
+});
+
+describe('posture:copy-scheduler', () => {
+  test('a source group preloading pg_cron warns: what happens on the copy, and the fix', async () => {
+    await clusterGroup('prod-cron-pg15', 'pg_stat_statements,pg_cron');
+    await sourceCluster({ DBClusterParameterGroupName: 'prod-cron-pg15' });
+    const checks = await preflight();
+    expect(notPassing(checks)).toEqual(['posture:copy-scheduler warn']);
+    expect(summary(checks, 'posture:copy-scheduler')).toBe(
+      "the source's parameter group prod-cron-pg15 (the drill's copy gets it without restore-parameter-group) preloads the scheduler pg_cron (shared_preload_libraries): production's scheduled jobs run on the copy, and jobs that write elsewhere (dblink, postgres_fdw) write twice; set restore-parameter-group to a parameter group without pg_cron in shared_preload_libraries",
+    );
+    expect(preflightExitCode(checks)).toBe(0);
+  });
+
+  test('restore-parameter-group without pg_cron passes; one that does not exist fails', async () => {
+    await clusterGroup('prod-cron-pg15', 'pg_cron');
+    await clusterGroup('drill-pg15', 'pg_stat_statements');
+    await sourceCluster({ DBClusterParameterGroupName: 'prod-cron-pg15' });
+    const ok = await preflight({ 'restore-parameter-group': 'drill-pg15' });
+    expect(notPassing(ok)).toEqual([]);
+    expect(summary(ok, 'posture:copy-scheduler')).toMatch(
+      /^restore-parameter-group drill-pg15 preloads no scheduler/,
+    );
+    const missing = await preflight({ 'restore-parameter-group': 'no-such-group' });
+    expect(notPassing(missing)).toEqual(['posture:copy-scheduler fail']);
+    expect(summary(missing, 'posture:copy-scheduler')).toBe(
+      'restore-parameter-group no-such-group names no DB cluster parameter group in us-east-1',
+    );
+  });
 });

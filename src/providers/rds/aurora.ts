@@ -27,6 +27,7 @@ import {
 } from './base.js';
 import { copySnapshot, resolveCrossRegion, type Placement } from './cross-region.js';
 import { snapshotEngine } from './engine-version.js';
+import { checkRestoreGroups, preloadOf } from './parameter-groups.js';
 import { errorName, type RdsRegion } from './region.js';
 import { CLUSTER_SNAPSHOTS, resolveSnapshot } from './snapshots.js';
 
@@ -71,6 +72,10 @@ export class AuroraProvider extends RdsProviderBase implements Provider {
       port: cluster.Port,
       databaseName: cluster.DatabaseName,
       forceSsl: await api.forceSsl(cluster.DBClusterParameterGroup),
+      preloadLibraries: await preloadOf(api, [
+        [cluster.DBClusterParameterGroup, 'cluster'],
+        [writerInstance?.DBParameterGroups?.[0]?.DBParameterGroupName, 'instance'],
+      ]),
     };
     if (!plan.instanceClass && !source.writerInstanceClass) {
       throw new InputError(
@@ -78,9 +83,19 @@ export class AuroraProvider extends RdsProviderBase implements Provider {
         'is required: the source cluster has no writer instance to copy the class from',
       );
     }
-    if (plan.targetRegion) return resolveCrossRegion(plan, source, api);
+    if (plan.targetRegion) {
+      const crossRegion = await resolveCrossRegion(plan, source, api);
+      // Groups are regional: restore-parameter-group names one in the target region.
+      await checkRestoreGroups(plan, this.api(plan.targetRegion), {
+        engine: source.engine,
+        clusterGroups: true,
+      });
+      return crossRegion;
+    }
 
     const resolved: ResolvedSource = { source };
+    // The engine version the copy restores as: the source's, or an older snapshot's (engine-version.ts).
+    let restoresAs = source.engineVersion;
     if (plan.restoreType === 'point-in-time') {
       resolved.restoreTime = this.pickRestoreTime(
         plan,
@@ -94,7 +109,13 @@ export class AuroraProvider extends RdsProviderBase implements Provider {
       resolved.snapshotId = plan.snapshotId ?? snapshot.DBClusterSnapshotIdentifier;
       // A snapshot holds the data as of its creation: that is the restore point data loss is measured from.
       resolved.restoreTime = snapshot.SnapshotCreateTime;
+      restoresAs = snapshot.EngineVersion ?? restoresAs;
     }
+    await checkRestoreGroups(plan, api, {
+      engine: source.engine,
+      engineVersion: restoresAs,
+      clusterGroups: true,
+    });
     return resolved;
   }
 
@@ -137,14 +158,18 @@ export class AuroraProvider extends RdsProviderBase implements Provider {
         snapshot?.EngineVersion,
         {
           engineVersion: source.engineVersion,
-          parameterGroup: placement.settings.DBClusterParameterGroupName,
+          // restore-parameter-group overrides the pick of a group that fits the snapshot's version.
+          parameterGroup: plan.copy.parameterGroup
+            ? undefined
+            : placement.settings.DBClusterParameterGroupName,
         },
         logger,
       );
       const out = await api.client.send(
         new RestoreDBClusterFromSnapshotCommand({
           ...common,
-          DBClusterParameterGroupName: engine.parameterGroup,
+          // restore-parameter-group was checked against the snapshot's family at resolve.
+          DBClusterParameterGroupName: plan.copy.parameterGroup ?? engine.parameterGroup,
           SnapshotIdentifier: placement.snapshotId,
           Engine: source.engine,
           EngineVersion: engine.engineVersion,
@@ -189,6 +214,9 @@ export class AuroraProvider extends RdsProviderBase implements Provider {
             DBClusterIdentifier: id,
             Engine: source.engine,
             DBInstanceClass: instanceClass,
+            ...(plan.copy.instanceParameterGroup
+              ? { DBParameterGroupName: plan.copy.instanceParameterGroup }
+              : {}),
             PubliclyAccessible: false,
             EnablePerformanceInsights: false,
             MonitoringInterval: 0,
@@ -235,6 +263,7 @@ export class AuroraProvider extends RdsProviderBase implements Provider {
     );
     timeline.mark('credentials-reset', { counts: 'recovery' });
 
+    const copyInstanceGroup = instance.DBParameterGroups?.[0]?.DBParameterGroupName;
     const copy: CopyInfo = {
       storageEncrypted: cluster.StorageEncrypted,
       kmsKeyId: cluster.KmsKeyId,
@@ -244,6 +273,11 @@ export class AuroraProvider extends RdsProviderBase implements Provider {
       clusterParameterGroup: cluster.DBClusterParameterGroup,
       deletionProtection: cluster.DeletionProtection,
       forceSsl: await api.forceSsl(cluster.DBClusterParameterGroup),
+      instanceParameterGroup: copyInstanceGroup,
+      preloadLibraries: await preloadOf(api, [
+        [cluster.DBClusterParameterGroup, 'cluster'],
+        [copyInstanceGroup, 'instance'],
+      ]),
     };
     return {
       provider: 'aurora',
@@ -278,7 +312,7 @@ export class AuroraProvider extends RdsProviderBase implements Provider {
       settings: {
         DBSubnetGroupName: plan.dbSubnetGroup ?? source.dbSubnetGroup,
         VpcSecurityGroupIds: plan.vpcSecurityGroupIds ?? source.vpcSecurityGroupIds,
-        DBClusterParameterGroupName: source.clusterParameterGroup,
+        DBClusterParameterGroupName: plan.copy.parameterGroup ?? source.clusterParameterGroup,
         KmsKeyId: plan.kmsKeyId ?? source.kmsKeyId,
       },
     };

@@ -68,7 +68,8 @@ export async function resolveCrossRegion(
 /**
  * Copies the resolved snapshot (by ARN) into the target region, tagged and named as the drill's own, records
  * it, and waits until it is available. Network settings come from the inputs or the target region's
- * defaults; the cluster parameter group is the engine default there.
+ * defaults; the cluster parameter group is restore-parameter-group (a group in the target region), else the
+ * engine default there.
  */
 export async function copySnapshot(
   request: RestoreRequest,
@@ -104,6 +105,7 @@ export async function copySnapshot(
     settings: {
       DBSubnetGroupName: plan.targetDbSubnetGroup,
       VpcSecurityGroupIds: plan.targetVpcSecurityGroupIds,
+      DBClusterParameterGroupName: plan.copy.parameterGroup,
       KmsKeyId: plan.targetKmsKeyId,
     },
   };

@@ -3,7 +3,7 @@
  * latest and point-in-time, RestoreDBInstanceFromDBSnapshot for snapshot (snapshot-id, or the newest
  * automated DB snapshot), into one instance named restore-proof-<run> with the drill's tags, not publicly
  * accessible, single-AZ, deletion protection off, with the source's subnet group, security groups, DB
- * parameter group and IAM-auth setting (or the inputs). The restore keeps the source's KMS key: RDS offers
+ * parameter group (restore-parameter-group overrides it) and IAM-auth setting (or the inputs). The restore keeps the source's KMS key: RDS offers
  * no other key for an instance restore. The copy is one instance, so Target.restoredCluster and
  * Target.restoredInstance both name it. Cleanup is the shared RDS cleanup (the instance with its automated
  * backups, no final snapshot); the drill creates no snapshot of its own.
@@ -27,6 +27,7 @@ import {
   untilAvailable,
 } from './base.js';
 import { snapshotEngine } from './engine-version.js';
+import { checkRestoreGroups, preloadOf } from './parameter-groups.js';
 import { DB_SNAPSHOTS, resolveSnapshot } from './snapshots.js';
 
 const INSTANCE_ARN = /^arn:aws[a-z-]*:rds:[a-z0-9-]+:\d{12}:db:(.+)$/;
@@ -66,8 +67,11 @@ export class RdsInstanceProvider extends RdsProviderBase implements Provider {
       port: instance.Endpoint?.Port ?? instance.DbInstancePort,
       databaseName: instance.DBName,
       forceSsl: await api.forceSsl(parameterGroup, 'instance'),
+      preloadLibraries: await preloadOf(api, [[parameterGroup, 'instance']]),
     };
     const resolved: ResolvedSource = { source };
+    // The engine version the copy restores as: the source's, or an older snapshot's (engine-version.ts).
+    let restoresAs = source.engineVersion;
     if (plan.restoreType === 'point-in-time') {
       source.earliestRestorableTime = await this.earliestRestorableTime(instance);
       resolved.restoreTime = this.pickRestoreTime(
@@ -81,7 +85,13 @@ export class RdsInstanceProvider extends RdsProviderBase implements Provider {
       const snapshot = await resolveSnapshot(plan, api, source.identifier, DB_SNAPSHOTS);
       resolved.snapshotId = snapshot.DBSnapshotIdentifier;
       resolved.restoreTime = snapshot.SnapshotCreateTime;
+      restoresAs = snapshot.EngineVersion ?? restoresAs;
     }
+    await checkRestoreGroups(plan, api, {
+      engine: source.engine,
+      engineVersion: restoresAs,
+      clusterGroups: false,
+    });
     return resolved;
   }
 
@@ -123,7 +133,7 @@ export class RdsInstanceProvider extends RdsProviderBase implements Provider {
       DBInstanceClass: plan.instanceClass ?? source.writerInstanceClass,
       DBSubnetGroupName: plan.dbSubnetGroup ?? source.dbSubnetGroup,
       VpcSecurityGroupIds: plan.vpcSecurityGroupIds ?? source.vpcSecurityGroupIds,
-      DBParameterGroupName: source.clusterParameterGroup,
+      DBParameterGroupName: plan.copy.parameterGroup ?? source.clusterParameterGroup,
       EnableIAMDatabaseAuthentication: source.iamDatabaseAuthentication ?? false,
       PubliclyAccessible: false,
       MultiAZ: false,
@@ -138,13 +148,17 @@ export class RdsInstanceProvider extends RdsProviderBase implements Provider {
       const snapshot = await api.describeDBSnapshot(resolved.snapshotId!);
       const engine = snapshotEngine(
         snapshot?.EngineVersion,
-        { engineVersion: source.engineVersion, parameterGroup: source.clusterParameterGroup },
+        {
+          engineVersion: source.engineVersion,
+          // restore-parameter-group overrides the pick of a group that fits the snapshot's version.
+          parameterGroup: plan.copy.parameterGroup ? undefined : source.clusterParameterGroup,
+        },
         logger,
       );
       await api.client.send(
         new RestoreDBInstanceFromDBSnapshotCommand({
           ...common,
-          DBParameterGroupName: engine.parameterGroup,
+          DBParameterGroupName: plan.copy.parameterGroup ?? engine.parameterGroup,
           DBInstanceIdentifier: id,
           DBSnapshotIdentifier: resolved.snapshotId,
         }),
@@ -200,6 +214,7 @@ export class RdsInstanceProvider extends RdsProviderBase implements Provider {
       clusterParameterGroup: parameterGroup,
       deletionProtection: instance.DeletionProtection,
       forceSsl: await api.forceSsl(parameterGroup, 'instance'),
+      preloadLibraries: await preloadOf(api, [[parameterGroup, 'instance']]),
     };
     return {
       provider: this.name,

@@ -8,8 +8,10 @@ import {
   DeleteDBClusterSnapshotCommand,
   DeleteDBInstanceCommand,
   DescribeDBClustersCommand,
+  DescribeDBClusterParameterGroupsCommand,
   DescribeDBClusterSnapshotsCommand,
   DescribeDBInstancesCommand,
+  DescribeDBParameterGroupsCommand,
   DescribeDBSnapshotsCommand,
   ModifyDBClusterCommand,
   ModifyDBInstanceCommand,
@@ -67,6 +69,9 @@ async function allItems<P, T>(pages: AsyncIterable<P>, items: (page: P) => T[] |
   for await (const page of pages) all.push(...(items(page) ?? []));
   return all;
 }
+
+/** A DB cluster parameter group ('cluster') or a DB parameter group ('instance'). */
+export type GroupKind = 'cluster' | 'instance';
 
 export type DeleteResult = 'deleted' | 'not-found';
 type Change = { MasterUserPassword?: string; DeletionProtection?: boolean };
@@ -147,24 +152,71 @@ export class RdsRegion {
   }
 
   /** rds.force_ssl in a cluster (or, for an RDS instance, a DB) parameter group; undefined when unreadable. */
-  async forceSsl(
+  async forceSsl(group: string | undefined, kind: GroupKind = 'cluster'): Promise<string | undefined> {
+    return (await this.parameters(group, kind, ['rds.force_ssl']))?.get('rds.force_ssl');
+  }
+
+  /**
+   * The libraries a parameter group preloads (shared_preload_libraries, split on commas): [] when it names
+   * none, undefined when the group cannot be read.
+   */
+  async preloadLibraries(group: string | undefined, kind: GroupKind): Promise<string[] | undefined> {
+    const values = await this.parameters(group, kind, ['shared_preload_libraries']);
+    if (!values) return undefined;
+    return (values.get('shared_preload_libraries') ?? '')
+      .split(',')
+      .map((l) => l.trim())
+      .filter(Boolean);
+  }
+
+  /**
+   * The family of a DB cluster ('cluster') or DB ('instance') parameter group (aurora-postgresql15,
+   * postgres16): null when no group of that name exists in the region, undefined when it reports none.
+   */
+  async parameterGroupFamily(group: string, kind: GroupKind): Promise<string | null | undefined> {
+    try {
+      if (kind === 'cluster') {
+        const out = await this.client.send(
+          new DescribeDBClusterParameterGroupsCommand({ DBClusterParameterGroupName: group }),
+        );
+        const found = out.DBClusterParameterGroups?.[0];
+        return found ? found.DBParameterGroupFamily : null;
+      }
+      const out = await this.client.send(
+        new DescribeDBParameterGroupsCommand({ DBParameterGroupName: group }),
+      );
+      const found = out.DBParameterGroups?.[0];
+      return found ? found.DBParameterGroupFamily : null;
+    } catch (error) {
+      if (isNotFound(error)) return null;
+      throw error;
+    }
+  }
+
+  /** The values of `names` in a parameter group (absent: not set); undefined when the group is unreadable. */
+  private async parameters(
     group: string | undefined,
-    kind: 'cluster' | 'instance' = 'cluster',
-  ): Promise<string | undefined> {
+    kind: GroupKind,
+    names: string[],
+  ): Promise<Map<string, string | undefined> | undefined> {
     if (!group) return undefined;
     const pages: AsyncIterable<{ Parameters?: Parameter[] }> =
       kind === 'cluster'
         ? paginateDescribeDBClusterParameters({ client: this.client }, { DBClusterParameterGroupName: group })
         : paginateDescribeDBParameters({ client: this.client }, { DBParameterGroupName: group });
+    const found = new Map<string, string | undefined>();
     try {
       for await (const page of pages) {
-        const p = page.Parameters?.find((x) => x.ParameterName === 'rds.force_ssl');
-        if (p) return p.ParameterValue ?? undefined;
+        for (const p of page.Parameters ?? []) {
+          if (p.ParameterName && names.includes(p.ParameterName)) {
+            found.set(p.ParameterName, p.ParameterValue ?? undefined);
+          }
+        }
       }
     } catch {
       return undefined;
     }
-    return undefined;
+    return found;
   }
 
   async modifyClusterOwned(id: string, runId: string, change: Change): Promise<void> {

@@ -1,4 +1,4 @@
-import { accessChecks, comparePrivileges, compareRoles } from '../../../src/checks/access.js';
+import { accessChecks, comparePrivileges, compareRoles, schedulerCheck } from '../../../src/checks/access.js';
 import { target } from '../../fixtures/checks/target.js';
 
 test('roles and privileges differences', () => {
@@ -23,6 +23,7 @@ test('access from the provider description', () => {
     ['access:public', 'fail'],
     ['access:iam-auth', 'pass'],
     ['access:copy-network', 'warn'],
+    ['access:copy-scheduler', 'skip'],
     ['access:security-groups', 'fail'],
   ]);
   // With security groups of its own the copy is not reachable like production.
@@ -38,4 +39,63 @@ test('access from the provider description', () => {
     copy: {},
   });
   expect(accessChecks({}, local).every((c) => c.status === 'skip')).toBe(true);
+});
+
+describe('access:copy-scheduler', () => {
+  const withLibs = (source: string[] | undefined, copy: string[] | undefined) =>
+    target({
+      source: { ...target().source, clusterParameterGroup: 'prod-pg15', preloadLibraries: source },
+      copy: { ...target().copy, clusterParameterGroup: 'prod-pg15', preloadLibraries: copy },
+    });
+
+  test('a copy whose parameter group preloads pg_cron warns: what happens and the fix', () => {
+    const c = schedulerCheck(
+      {},
+      withLibs(['pg_stat_statements', 'pg_cron'], ['pg_stat_statements', 'pg_cron']),
+    )!;
+    expect(c.status).toBe('warn');
+    expect(c.summary).toBe(
+      "the copy (prod-pg15) preloads the scheduler pg_cron (shared_preload_libraries): production's scheduled jobs run on the copy, and jobs that write elsewhere (dblink, postgres_fdw) write twice; set restore-parameter-group to a parameter group without pg_cron in shared_preload_libraries",
+    );
+    expect(accessChecks({}, withLibs(['pg_cron'], ['pg_cron'])).map((x) => x.id)).toContain(
+      'access:copy-scheduler',
+    );
+  });
+
+  test('restore-parameter-group without pg_cron passes, and says production preloads it', () => {
+    const t = withLibs(['pg_cron'], ['pg_stat_statements']);
+    t.copy.clusterParameterGroup = 'drill-pg15';
+    const c = schedulerCheck({ copy: { parameterGroup: 'drill-pg15' } }, t)!;
+    expect(c.status).toBe('pass');
+    expect(c.summary).toBe(
+      'no scheduler preloaded on the copy (drill-pg15), though production preloads pg_cron',
+    );
+  });
+
+  test('a restore-parameter-group that still preloads pg_cron warns, naming it', () => {
+    const c = schedulerCheck({ copy: { parameterGroup: 'drill-pg15' } }, withLibs(['pg_cron'], ['pg_cron']))!;
+    expect(c.status).toBe('warn');
+    expect(c.summary).toMatch(/^the copy's parameter group \(restore-parameter-group drill-pg15\) preloads/);
+  });
+
+  test("the copy's groups unreadable: judged by the source's, unless restore-parameter-group replaced them", () => {
+    const c = schedulerCheck({}, withLibs(['pg_cron'], undefined))!;
+    expect(c.status).toBe('warn');
+    expect(c.summary).toMatch(
+      /^the copy, restored with the source's parameter group prod-pg15, preloads the scheduler pg_cron/,
+    );
+    expect(
+      schedulerCheck({ copy: { parameterGroup: 'drill-pg15' } }, withLibs(['pg_cron'], undefined))!.status,
+    ).toBe('skip');
+    expect(schedulerCheck({}, withLibs(['pg_stat_statements'], undefined))!.status).toBe('skip');
+  });
+
+  test('no check for a local copy', () => {
+    expect(
+      schedulerCheck(
+        {},
+        target({ provider: 'local-pitr', source: { identifier: 'x', engine: 'postgres' }, copy: {} }),
+      ),
+    ).toBeUndefined();
+  });
 });

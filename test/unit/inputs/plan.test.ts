@@ -13,6 +13,25 @@ const base: RawInputs = { 'source-cluster': 'prod-db', 'aws-region': 'us-east-1'
 const plan = (extra: RawInputs = {}, env: NodeJS.ProcessEnv = {}) => buildPlan({ ...base, ...extra }, env);
 
 describe('defaults', () => {
+  test('the production load bounds and the parameter groups are parsed into the plan', () => {
+    const p = buildPlan({
+      ...base,
+      'statement-timeout-seconds': '0',
+      'tables-at-once': '1',
+      'parallel-workers': '0',
+      'restore-parameter-group': 'drill-aurora-pg15',
+    });
+    if (p.command !== 'restore-test') throw new Error('restore-test plan expected');
+    expect(p.productionLoad).toEqual({ statementTimeoutSeconds: 0, tablesAtOnce: 1, parallelWorkers: 0 });
+    expect(p.copy.parameterGroup).toBe('drill-aurora-pg15');
+    const preflight = buildPlan({
+      ...base,
+      command: 'preflight',
+      'restore-parameter-group': 'drill-aurora-pg15',
+    });
+    expect(preflight).toMatchObject({ command: 'preflight', restoreParameterGroup: 'drill-aurora-pg15' });
+  });
+
   test('a minimal aurora plan resolves every default, legacy fields and parsed ones', () => {
     const p = plan();
     expect(p).toMatchObject({
@@ -47,6 +66,7 @@ describe('defaults', () => {
     expect(p.checks).toEqual({ checks: [] });
     expect(p.evidence).toEqual({ reportDir: 'docs/tests', cadence: 'adhoc', commitReport: false });
     expect(p.limits).toEqual({ maxRestoreMinutes: 30, maxDataLossMinutes: 5, timeoutMinutes: 120 });
+    expect(p.productionLoad).toEqual({ statementTimeoutSeconds: 3600, tablesAtOnce: 4, parallelWorkers: 2 });
     expect(p.secrets).toEqual([]);
     for (const absent of ['crossRegion', 'production', 'databaseName', 'restoreTime', 'signingKey'] as const)
       expect(p).not.toHaveProperty(absent);

@@ -203,7 +203,9 @@ describe('runPreflight', () => {
       now: () => NOW,
       logger,
     });
-    expect(checks).toHaveLength(8);
+    // The mocked cluster names no parameter group: whether a scheduler preloads is not known.
+    expect(checks).toHaveLength(9);
+    expect(check(checks, 'posture:copy-scheduler').status).toBe('skip');
     expect(preflightExitCode(checks)).toBe(0);
     expect(rds.calls().map((c) => c.args[0].constructor.name)).toEqual([
       'DescribeDBClustersCommand',
