@@ -8,7 +8,7 @@
  */
 import type pg from 'pg';
 import { readsRows, type TableInfo } from '../db/catalog.js';
-import { fingerprintTable, type FingerprintOptions } from '../db/fingerprint.js';
+import { fingerprintTable, type FingerprintOptions, type TableFingerprint } from '../db/fingerprint.js';
 import { safeError, withPool } from '../db/session.js';
 import type { Logger } from '../log/logger.js';
 import { sleep } from '../time/poll.js';
@@ -117,6 +117,8 @@ export interface Narrowing {
   copy: { pool: SidePool; fingerprints: Map<string, Side> };
   /** Production's fingerprints, bucketed in its own pass. */
   production: Map<string, Side>;
+  /** Applied to each table's bucketed fingerprint (setting aside what was set aside on the plain one). */
+  adjust?: (table: string, fp: TableFingerprint) => TableFingerprint;
 }
 
 /**
@@ -137,7 +139,8 @@ export async function narrowDiffering(n: Narrowing): Promise<number> {
   for (const [key, side] of bucketed) {
     const plain = copyFps.get(key);
     if ('ok' in side && plain && 'ok' in plain) {
-      copyFps.set(key, { ok: { ...side.ok, newestEpoch: plain.ok.newestEpoch } });
+      const fp = { ...side.ok, newestEpoch: plain.ok.newestEpoch, inFlight: plain.ok.inFlight };
+      copyFps.set(key, { ok: n.adjust ? n.adjust(key, fp) : fp });
     }
   }
   return differing.length;

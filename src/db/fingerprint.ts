@@ -20,6 +20,7 @@
 import type pg from 'pg';
 import type { ColumnInfo, TableInfo } from './catalog.js';
 import { rowHashSql } from './row-hash.js';
+import { notVisibleSql, type InFlightRows, type SnapshotVisibility } from './in-flight.js';
 
 export const DEFAULT_BUCKETS = 256;
 /** The bucket chain starts from its own seed, so a bucket id says nothing about the row hash. */
@@ -34,6 +35,12 @@ export interface FingerprintOptions {
   watermark?: { column: string; notAfter: Date };
   /** Also bring back max(column) per bucket, as epoch seconds (for the newest data found). */
   newestColumn?: string;
+  /**
+   * Set aside what transactions in flight at production's snapshot wrote (see in-flight.ts): on the copy,
+   * rows whose xmin the snapshot does not see are left out of the count and sum and counted apart; on
+   * production, the hashes of rows whose xmax the snapshot does not see are listed.
+   */
+  inFlight?: { visibility: SnapshotVisibility; side: 'production' | 'copy' };
 }
 
 export interface Bucket {
@@ -52,6 +59,8 @@ export interface TableFingerprint {
   bucketBy: 'primary key' | 'first column';
   /** Newest value of `newestColumn` (epoch seconds), when asked and any row has one. */
   newestEpoch?: number;
+  /** Rows set aside as written or being changed by transactions in flight at the pin, when asked. */
+  inFlight?: InFlightRows;
   ms: number;
 }
 
@@ -73,12 +82,38 @@ export function fingerprintSql(
   const where = options.watermark
     ? ` WHERE t.${client.escapeIdentifier(options.watermark.column)} <= $1::pg_catalog.timestamptz`
     : '';
+  const { column: flightCol, aggregates } = inFlightParts(options.inFlight);
+  const select = `count(*)${aggregates.filter}::text AS n, sum(h)${aggregates.filter}::text AS s, ${aggregates.extra} AS f, ${newest} AS newest`;
   if (buckets <= 0) {
-    const inner = `SELECT ${rowHash} AS h${newestCol} FROM ONLY ${rel} t${where}`;
-    return `SELECT 0 AS b, count(*)::text AS n, sum(h)::text AS s, ${newest} AS newest FROM (${inner}) x`;
+    const inner = `SELECT ${rowHash} AS h${newestCol}${flightCol} FROM ONLY ${rel} t${where}`;
+    return `SELECT 0 AS b, ${select} FROM (${inner}) x`;
   }
-  const inner = `SELECT ${rowHash} AS h, ((${bucketHash}) & 2147483647) % ${buckets} AS b${newestCol} FROM ONLY ${rel} t${where}`;
-  return `SELECT b::int AS b, count(*)::text AS n, sum(h)::text AS s, ${newest} AS newest FROM (${inner}) x GROUP BY 1`;
+  const inner = `SELECT ${rowHash} AS h, ((${bucketHash}) & 2147483647) % ${buckets} AS b${newestCol}${flightCol} FROM ONLY ${rel} t${where}`;
+  return `SELECT b::int AS b, ${select} FROM (${inner}) x GROUP BY 1`;
+}
+
+/**
+ * The in-flight column of the inner scan (i: the row's xmin, on the copy, or xmax, on production, is not
+ * visible in the snapshot) and what the aggregate makes of it: on the copy, such rows leave the count and
+ * sum and are counted in f; on production, f lists their hashes.
+ */
+function inFlightParts(inFlight: FingerprintOptions['inFlight']): {
+  column: string;
+  aggregates: { filter: string; extra: string };
+} {
+  if (!inFlight) return { column: '', aggregates: { filter: '', extra: 'NULL::text' } };
+  if (inFlight.side === 'copy') {
+    return {
+      column: `, ${notVisibleSql('xmin', inFlight.visibility)} AS i`,
+      aggregates: { filter: ' FILTER (WHERE NOT i)', extra: 'count(*) FILTER (WHERE i)::text' },
+    };
+  }
+  // Production: every xmax the snapshot does not see (the ceiling is applied once it is known).
+  const open = { ...inFlight.visibility, ceiling: undefined };
+  return {
+    column: `, ${notVisibleSql('xmax', open)} AS i, t.xmax::text AS xm`,
+    aggregates: { filter: '', extra: "string_agg(h::text || ':' || xm, ',') FILTER (WHERE i)" },
+  };
 }
 
 export function bucketColumns(table: TableInfo): ColumnInfo[] {
@@ -98,12 +133,10 @@ export async function fingerprintTable(
   const params = options.watermark ? [options.watermark.notAfter.toISOString()] : [];
   // Hash aggregation over a few hundred groups; a sort of every row would cost more than the scan.
   if ((options.buckets ?? 0) > 0) await client.query('SET enable_sort = off');
-  let rows: { b: number; n: string; s: string | null; newest: number | null }[];
+  type Row = { b: number; n: string; s: string | null; f: string | null; newest: number | null };
+  let rows: Row[];
   try {
-    ({ rows } = await client.query<{ b: number; n: string; s: string | null; newest: number | null }>(
-      sql,
-      params,
-    ));
+    ({ rows } = await client.query<Row>(sql, params));
   } catch (error) {
     throw rowSecurityError(error, table) ?? error;
   } finally {
@@ -114,6 +147,7 @@ export async function fingerprintTable(
   let count = 0n;
   let sum = 0n;
   let newestEpoch: number | undefined;
+  const inFlight = options.inFlight ? inFlightOf(rows, options.inFlight.side) : undefined;
   for (const r of rows) {
     const bucket = { count: BigInt(r.n), sum: BigInt(r.s ?? '0') };
     if (bucketed) buckets.set(r.b, bucket);
@@ -132,8 +166,22 @@ export async function fingerprintTable(
     bucketed,
     bucketBy: table.primaryKey.length > 0 ? 'primary key' : 'first column',
     newestEpoch,
+    ...(inFlight ? { inFlight } : {}),
     ms: Date.now() - started,
   };
+}
+
+/** The in-flight column f of every bucket row: a count on the copy, hash lists on production. */
+function inFlightOf(rows: { b: number; f: string | null }[], side: 'production' | 'copy'): InFlightRows {
+  if (side === 'copy') return { rows: rows.reduce((n, r) => n + BigInt(r.f ?? '0'), 0n) };
+  const listed: { hash: string; bucket: number; xmax: bigint }[] = [];
+  for (const r of rows) {
+    for (const item of r.f ? r.f.split(',') : []) {
+      const [hash, xmax] = item.split(':');
+      listed.push({ hash: hash!, bucket: r.b, xmax: BigInt(xmax!) });
+    }
+  }
+  return { rows: BigInt(listed.length), listed };
 }
 
 /**
