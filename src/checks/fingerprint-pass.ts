@@ -8,7 +8,12 @@
  */
 import type pg from 'pg';
 import { readsRows, type TableInfo } from '../db/catalog.js';
-import { fingerprintTable, type FingerprintOptions, type TableFingerprint } from '../db/fingerprint.js';
+import {
+  fingerprintTable,
+  REWRITTEN,
+  type FingerprintOptions,
+  type TableFingerprint,
+} from '../db/fingerprint.js';
 import { safeError, withPool } from '../db/session.js';
 import type { Logger } from '../log/logger.js';
 import { sleep } from '../time/poll.js';
@@ -42,9 +47,13 @@ export function isLockTimeout(error: unknown): boolean {
   return (error as { code?: string } | undefined)?.code === '55P03';
 }
 
-/** The table was not compared because it stayed locked (see LOCKED_OUT). */
+/** The table was not compared because production was busy with it: it stayed locked (LOCKED_OUT) or was rewritten after the snapshot (REWRITTEN). */
 export function lockedOut(side: Side | undefined): boolean {
-  return side !== undefined && 'error' in side && side.error.startsWith(LOCKED_OUT);
+  return (
+    side !== undefined &&
+    'error' in side &&
+    (side.error.startsWith(LOCKED_OUT) || side.error.startsWith(REWRITTEN))
+  );
 }
 
 /** Fingerprints every relation whose rows can be read (readsRows); the result is keyed by schema.table. */

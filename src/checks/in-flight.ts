@@ -43,7 +43,7 @@ export async function settleInFlight(s: Settling): Promise<Map<string, InFlightS
     const c = s.copy.fingerprints.get(t.key);
     const p = s.production.get(t.key);
     if (!s.pinned(t) || !c || !p || !('ok' in c) || !('ok' in p)) return false;
-    if (!changingRows(p.ok, s.visibility).size) return false;
+    if (!p.ok.inFlight?.listed?.length) return false;
     return c.ok.count !== p.ok.count || c.ok.sum !== p.ok.sum;
   });
   const out = new Map<string, InFlightSettlement>();
@@ -53,16 +53,23 @@ export async function settleInFlight(s: Settling): Promise<Map<string, InFlightS
     s.copy.pool.concurrency,
     s.copy.pool.open,
     async (client, table) => {
-      const listed = changingRows((s.production.get(table.key) as { ok: TableFingerprint }).ok, s.visibility);
+      const listed = (s.production.get(table.key) as { ok: TableFingerprint }).ok.inFlight!.listed!;
+      const copyKeys = (s.copy.fingerprints.get(table.key) as { ok: TableFingerprint }).ok.inFlight?.keys;
+      const hashes = [...new Set(listed.map((r) => r.hash))];
       try {
         const { rows } = await client.query<{ h: string; n: string }>(
           `SELECT h::text AS h, count(*)::text AS n
              FROM (SELECT ${rowHashSql(client, table.columns, 't')} AS h, ${notVisibleSql('xmin', s.visibility)} AS i
                      FROM ONLY ${client.escapeIdentifier(table.schema)}.${client.escapeIdentifier(table.name)} t) x
-            WHERE NOT i AND h IN (${[...listed.keys()].join(', ')})
+            WHERE NOT i AND h IN (${hashes.join(', ')})
             GROUP BY h`,
         );
-        return settlement(listed, new Map(rows.map((r) => [r.h, BigInt(r.n)])));
+        const keyed = table.primaryKey.length > 0;
+        return settlement(
+          listed,
+          new Map(rows.map((r) => [r.h, BigInt(r.n)])),
+          (row) => notVisible(row.xmax, s.visibility) || (keyed && !!copyKeys?.has(row.key)),
+        );
       } catch (error) {
         return { error: safeError(error) };
       }
@@ -76,43 +83,41 @@ export async function settleInFlight(s: Settling): Promise<Map<string, InFlightS
   return out;
 }
 
-/**
- * Production's rows that transactions in flight at the pin were changing: the listed rows whose xmax is
- * below the ceiling, by hash.
- */
-export function changingRows(
-  fp: TableFingerprint,
-  visibility: SnapshotVisibility,
-): Map<string, { bucket: number; count: bigint }> {
-  const byHash = new Map<string, { bucket: number; count: bigint }>();
-  for (const row of fp.inFlight?.listed ?? []) {
-    if (!notVisible(row.xmax, visibility)) continue;
-    const seen = byHash.get(row.hash);
-    if (seen) seen.count += 1n;
-    else byHash.set(row.hash, { bucket: row.bucket, count: 1n });
-  }
-  return byHash;
-}
+type Listed = NonNullable<NonNullable<TableFingerprint['inFlight']>['listed']>[number];
 
-/** Production's listed rows leave production; as many of each hash as the copy holds leave the copy. */
+/**
+ * Per hash, the listed rows the copy still holds leave both sides. Of those it lacks, as many as are proven
+ * changed by a transaction in flight leave production: an xmax that is such a transaction (a delete or an
+ * update), or a key under which the copy holds a row such a transaction wrote (an update, proven by the
+ * key's uniqueness). Any other absence stays a difference.
+ */
 export function settlement(
-  listed: Map<string, { bucket: number; count: bigint }>,
+  listed: Listed[],
   inCopy: Map<string, bigint>,
+  proven: (row: Listed) => boolean,
 ): InFlightSettlement {
   const production = new Map<number, Bucket>();
   const copy = new Map<number, Bucket>();
   let stillInCopy = 0n;
   const add = (into: Map<number, Bucket>, bucket: number, hash: bigint, n: bigint): void => {
+    if (n === 0n) return;
     const b = into.get(bucket) ?? { count: 0n, sum: 0n };
     into.set(bucket, { count: b.count + n, sum: b.sum + hash * n });
   };
-  for (const [h, { bucket, count }] of listed) {
+  const byHash = new Map<string, Listed[]>();
+  for (const row of listed) byHash.set(row.hash, [...(byHash.get(row.hash) ?? []), row]);
+  for (const [h, rows] of byHash) {
     const hash = BigInt(h);
-    add(production, bucket, hash, count);
+    const bucket = rows[0]!.bucket;
+    const count = BigInt(rows.length);
     const held = inCopy.get(h) ?? 0n;
-    const n = held < count ? held : count;
-    if (n > 0n) add(copy, bucket, hash, n);
-    stillInCopy += n;
+    const matched = held < count ? held : count;
+    const provenCount = BigInt(rows.filter(proven).length);
+    const absent = count - matched;
+    const attributed = provenCount < absent ? provenCount : absent;
+    add(copy, bucket, hash, matched);
+    add(production, bucket, hash, matched + attributed);
+    stillInCopy += matched;
   }
   return { production, copy, stillInCopy };
 }

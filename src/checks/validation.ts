@@ -122,7 +122,7 @@ class Validation implements Validator {
     // Read beside the pass, on a connection of its own, about a second after the snapshot.
     this.visibility = snapshot
       .readCeiling(AbortSignal.any([signal, this.closing.signal]))
-      .then((ceiling) => ({ ...snapshot.visibility, ceiling }));
+      .then((ceilings) => ({ ...snapshot.visibility, ...ceilings }));
     logger.info(
       `validation: production snapshot exported at ${this.pinned.toISOString()} on ${snapshot.onReader ? 'a reader (its last replayed commit)' : 'the writer'}; reading production while the copy restores`,
     );

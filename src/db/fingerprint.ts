@@ -20,7 +20,7 @@
 import type pg from 'pg';
 import type { ColumnInfo, TableInfo } from './catalog.js';
 import { rowHashSql } from './row-hash.js';
-import { notVisibleSql, type InFlightRows, type SnapshotVisibility } from './in-flight.js';
+import { listedSql, notVisibleSql, type InFlightRows, type SnapshotVisibility } from './in-flight.js';
 
 export const DEFAULT_BUCKETS = 256;
 /** The bucket chain starts from its own seed, so a bucket id says nothing about the row hash. */
@@ -82,7 +82,7 @@ export function fingerprintSql(
   const where = options.watermark
     ? ` WHERE t.${client.escapeIdentifier(options.watermark.column)} <= $1::pg_catalog.timestamptz`
     : '';
-  const { column: flightCol, aggregates } = inFlightParts(options.inFlight);
+  const { column: flightCol, aggregates } = inFlightParts(options.inFlight, bucketHash);
   const select = `count(*)${aggregates.filter}::text AS n, sum(h)${aggregates.filter}::text AS s, ${aggregates.extra} AS f, ${newest} AS newest`;
   if (buckets <= 0) {
     const inner = `SELECT ${rowHash} AS h${newestCol}${flightCol} FROM ONLY ${rel} t${where}`;
@@ -93,26 +93,33 @@ export function fingerprintSql(
 }
 
 /**
- * The in-flight column of the inner scan (i: the row's xmin, on the copy, or xmax, on production, is not
- * visible in the snapshot) and what the aggregate makes of it: on the copy, such rows leave the count and
- * sum and are counted in f; on production, f lists their hashes.
+ * The in-flight columns of the inner scan (i: the row's xmin, on the copy, or xmax, on production, may
+ * belong to a transaction in flight at the pin; k: its key hash) and what the aggregate makes of them: on
+ * the copy, such rows leave the count and sum, and f is "count/key hashes"; on production, f lists
+ * "hash:xmax:key hash" per row.
  */
-function inFlightParts(inFlight: FingerprintOptions['inFlight']): {
-  column: string;
-  aggregates: { filter: string; extra: string };
-} {
+function inFlightParts(
+  inFlight: FingerprintOptions['inFlight'],
+  keyHash: string,
+): { column: string; aggregates: { filter: string; extra: string } } {
   if (!inFlight) return { column: '', aggregates: { filter: '', extra: 'NULL::text' } };
+  const key = `, (${keyHash}) AS k`;
   if (inFlight.side === 'copy') {
     return {
-      column: `, ${notVisibleSql('xmin', inFlight.visibility)} AS i`,
-      aggregates: { filter: ' FILTER (WHERE NOT i)', extra: 'count(*) FILTER (WHERE i)::text' },
+      column: `, ${notVisibleSql('xmin', inFlight.visibility)} AS i${key}`,
+      aggregates: {
+        filter: ' FILTER (WHERE NOT i)',
+        extra: `count(*) FILTER (WHERE i)::text || '/' || coalesce(string_agg(k::text, ',') FILTER (WHERE i), '')`,
+      },
     };
   }
-  // Production: every xmax the snapshot does not see (the ceiling is applied once it is known).
-  const open = { ...inFlight.visibility, ceiling: undefined };
+  // Production: the ceilings are not known yet; the drill applies them after the restore.
   return {
-    column: `, ${notVisibleSql('xmax', open)} AS i, t.xmax::text AS xm`,
-    aggregates: { filter: '', extra: "string_agg(h::text || ':' || xm, ',') FILTER (WHERE i)" },
+    column: `, ${listedSql(inFlight.visibility)} AS i, t.xmax::text AS xm${key}`,
+    aggregates: {
+      filter: '',
+      extra: "string_agg(h::text || ':' || xm || ':' || k::text, ',') FILTER (WHERE i)",
+    },
   };
 }
 
@@ -137,6 +144,7 @@ export async function fingerprintTable(
   let rows: Row[];
   try {
     ({ rows } = await client.query<Row>(sql, params));
+    if (options.inFlight?.side === 'production') await refuseRewritten(client, table);
   } catch (error) {
     throw rowSecurityError(error, table) ?? error;
   } finally {
@@ -173,15 +181,44 @@ export async function fingerprintTable(
 
 /** The in-flight column f of every bucket row: a count on the copy, hash lists on production. */
 function inFlightOf(rows: { b: number; f: string | null }[], side: 'production' | 'copy'): InFlightRows {
-  if (side === 'copy') return { rows: rows.reduce((n, r) => n + BigInt(r.f ?? '0'), 0n) };
-  const listed: { hash: string; bucket: number; xmax: bigint }[] = [];
+  if (side === 'copy') {
+    let n = 0n;
+    const keys = new Set<string>();
+    for (const r of rows) {
+      const [count, list] = (r.f ?? '0/').split('/');
+      n += BigInt(count!);
+      for (const k of list ? list.split(',') : []) keys.add(k);
+    }
+    return { rows: n, keys };
+  }
+  const listed: { hash: string; bucket: number; xmax: bigint; key: string }[] = [];
   for (const r of rows) {
     for (const item of r.f ? r.f.split(',') : []) {
-      const [hash, xmax] = item.split(':');
-      listed.push({ hash: hash!, bucket: r.b, xmax: BigInt(xmax!) });
+      const [hash, xmax, key] = item.split(':');
+      listed.push({ hash: hash!, bucket: r.b, xmax: BigInt(xmax!), key: key! });
     }
   }
   return { rows: BigInt(listed.length), listed };
+}
+
+/** Why a table read inside the snapshot is not compared when it was rewritten after the snapshot was taken. */
+export const REWRITTEN =
+  'not compared: rewritten on production after the snapshot (TRUNCATE, REFRESH MATERIALIZED VIEW or a rewriting ALTER TABLE), so it no longer shows its rows as at T';
+
+/**
+ * A rewrite (TRUNCATE, REFRESH MATERIALIZED VIEW, a rewriting ALTER TABLE) is not MVCC-safe: a snapshot
+ * taken before it reads the new contents. pg_class read under the snapshot names the file the relation had
+ * then; pg_relation_filenode() names the current one. Checked after the read in its transaction, whose
+ * lock keeps any rewrite from slipping in between: a difference means the read saw rewritten rows.
+ */
+async function refuseRewritten(client: pg.Client, table: TableInfo): Promise<void> {
+  const rel = `${client.escapeIdentifier(table.schema)}.${client.escapeIdentifier(table.name)}`;
+  const { rows } = await client.query<{ rewritten: boolean }>(
+    `SELECT c.relfilenode <> pg_catalog.pg_relation_filenode(c.oid) AS rewritten
+       FROM pg_catalog.pg_class c WHERE c.oid = $1::pg_catalog.regclass`,
+    [rel],
+  );
+  if (rows[0]?.rewritten) throw new Error(REWRITTEN);
 }
 
 /**

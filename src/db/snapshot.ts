@@ -58,6 +58,12 @@ export function pinnedInstant(clocks: SnapshotClocks): Date {
   return new Date(clocks.replayMs);
 }
 
+/**
+ * The next MultiXactId (32-bit, as text): mxid_age(1) counts the ids from 1 to the next one. Read with the
+ * snapshot and with the ceiling, it bounds the MultiXactIds created in between (in-flight.ts).
+ */
+const NEXT_MULTI = `((mxid_age('1'::xid)::bigint + 1 + 4294967296) % 4294967296)::text`;
+
 export class ProductionSnapshot {
   private busy?: Promise<void>;
 
@@ -88,11 +94,12 @@ export class ProductionSnapshot {
         reader: boolean;
         replay: string | null;
         xs: string;
+        nm: string | null;
       }>(
         `SELECT pg_export_snapshot() AS id, ceil(extract(epoch FROM clock_timestamp()) * 1000)::text AS ms,
                 pg_is_in_recovery() AS reader,
                 ceil(extract(epoch FROM pg_last_xact_replay_timestamp()) * 1000)::text AS replay,
-                pg_current_snapshot()::text AS xs`,
+                pg_current_snapshot()::text AS xs, ${NEXT_MULTI} AS nm`,
       );
       const row = rows[0]!;
       const clocks: SnapshotClocks = {
@@ -107,7 +114,7 @@ export class ProductionSnapshot {
         row.id,
         pinnedInstant(clocks),
         row.reader,
-        parseSnapshotVisibility(row.xs),
+        parseSnapshotVisibility(row.xs, row.nm === null ? undefined : BigInt(row.nm)),
       );
     } catch (error) {
       await client.end().catch(() => undefined);
@@ -121,26 +128,28 @@ export class ProductionSnapshot {
    * holds no transaction across the wait. Undefined when that does not happen within a few seconds or the
    * read fails: then no bound is applied.
    */
-  async readCeiling(signal: AbortSignal): Promise<bigint | undefined> {
+  async readCeiling(signal: AbortSignal): Promise<{ ceiling?: bigint; multiCeiling?: bigint }> {
     const notBefore = new Date(Math.ceil(this.takenAt.getTime() / 1000) * 1000);
     let client: pg.Client | undefined;
     try {
       client = await openSession(this.settings, this.options);
       for (let attempt = 0; attempt < 20 && !signal.aborted; attempt++) {
-        const { rows } = await client.query<{ wait: number | null; x: string }>(
+        const { rows } = await client.query<{ wait: number | null; x: string; nm: string | null }>(
           `SELECT extract(epoch FROM ($1::timestamptz - coalesce(
                     CASE WHEN pg_is_in_recovery() THEN pg_last_xact_replay_timestamp() ELSE clock_timestamp() END,
                     '-infinity'))) * 1000 AS wait,
-                  pg_snapshot_xmax(pg_current_snapshot())::text AS x`,
+                  pg_snapshot_xmax(pg_current_snapshot())::text AS x, ${NEXT_MULTI} AS nm`,
           [notBefore.toISOString()],
         );
         const wait = Number(rows[0]!.wait);
-        if (wait < 0) return BigInt(rows[0]!.x);
+        const nm = rows[0]!.nm;
+        if (wait < 0)
+          return { ceiling: BigInt(rows[0]!.x), ...(nm === null ? {} : { multiCeiling: BigInt(nm) }) };
         await new Promise((r) => setTimeout(r, Math.min(Math.max(wait, 0), 1000) + 10));
       }
-      return undefined;
+      return {};
     } catch {
-      return undefined;
+      return {};
     } finally {
       await client?.end().catch(() => undefined);
     }

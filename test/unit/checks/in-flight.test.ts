@@ -1,6 +1,6 @@
 import { notVisible, notVisibleSql, parseSnapshotVisibility } from '../../../src/db/in-flight.js';
 import type { TableFingerprint } from '../../../src/db/fingerprint.js';
-import { changingRows, settlement, setAsideNote, subtract } from '../../../src/checks/in-flight.js';
+import { settlement, setAsideNote, subtract } from '../../../src/checks/in-flight.js';
 
 const vis = parseSnapshotVisibility('1000:1005:1001,1003');
 
@@ -22,6 +22,17 @@ test('in flight: in progress at the snapshot, or started after it and below the 
   expect(notVisible(50_000n, vis)).toBe(true); // no ceiling: anything after xmax
 });
 
+test('an xmax may be a MultiXactId: one created after the snapshot and before the ceiling counts', () => {
+  const v = { ...parseSnapshotVisibility('1000:1005:', 40n), ceiling: 1010n, multiCeiling: 45n };
+  expect(notVisible(42n, v, 'xmax')).toBe(true); // a MultiXactId created in flight
+  expect(notVisible(42n, v)).toBe(false); // an xmin is never a MultiXactId
+  expect(notVisible(39n, v, 'xmax')).toBe(false); // created before the snapshot
+  expect(notVisible(45n, v, 'xmax')).toBe(false); // after the ceiling
+  expect(notVisible(1006n, v, 'xmax')).toBe(true); // still a transaction id in flight
+  expect(notVisibleSql('xmax', v)).toContain('- 40 +');
+  expect(notVisibleSql('xmin', v)).not.toContain('- 40 +');
+});
+
 test('ids compare modulo 2^32 across wraparound, as PostgreSQL compares them', () => {
   const epoch = 1n << 32n;
   const wrapped = { xmin: 3n * epoch - 10n, xmax: 3n * epoch - 5n, xip: [], ceiling: 3n * epoch + 20n };
@@ -34,32 +45,25 @@ test('ids compare modulo 2^32 across wraparound, as PostgreSQL compares them', (
   expect(sql).toContain('< 25');
 });
 
-test('a settlement takes every listed row from production and only the rows the copy holds from the copy', () => {
-  const fp = {
-    inFlight: {
-      rows: 4n,
-      listed: [
-        { hash: '11', bucket: 1, xmax: 1003n },
-        { hash: '11', bucket: 1, xmax: 1006n },
-        { hash: '-7', bucket: 2, xmax: 1007n },
-        { hash: '5', bucket: 3, xmax: 2000n }, // past the ceiling: compared, not set aside
-      ],
-    },
-  } as unknown as TableFingerprint;
-  const listed = changingRows(fp, { ...vis, ceiling: 1010n });
-  expect([...listed]).toEqual([
-    ['11', { bucket: 1, count: 2n }],
-    ['-7', { bucket: 2, count: 1n }],
-  ]);
-  const s = settlement(listed, new Map([['11', 5n]]));
+test('a settlement sets aside listed rows the copy holds, and lacking ones only when proven changed', () => {
+  const listed = [
+    { hash: '11', bucket: 1, xmax: 1003n, key: 'a' }, // still in the copy (its change had not committed)
+    { hash: '-7', bucket: 2, xmax: 1007n, key: 'b' }, // gone: deleted by a transaction in flight (its xmax)
+    { hash: '5', bucket: 3, xmax: 40n, key: 'c' }, // gone: a MultiXactId, but the copy holds a newer row under c
+    { hash: '9', bucket: 4, xmax: 40n, key: 'd' }, // gone, nothing proves why: stays a difference
+  ];
+  const v = { ...vis, ceiling: 1010n };
+  const copyKeys = new Set(['c']);
+  const s = settlement(listed, new Map([['11', 5n]]), (r) => notVisible(r.xmax, v) || copyKeys.has(r.key));
   expect(s.production).toEqual(
     new Map([
-      [1, { count: 2n, sum: 22n }],
+      [1, { count: 1n, sum: 11n }],
       [2, { count: 1n, sum: -7n }],
+      [3, { count: 1n, sum: 5n }],
     ]),
   );
-  expect(s.copy).toEqual(new Map([[1, { count: 2n, sum: 22n }]]));
-  expect(s.stillInCopy).toBe(2n);
+  expect(s.copy).toEqual(new Map([[1, { count: 1n, sum: 11n }]]));
+  expect(s.stillInCopy).toBe(1n);
 });
 
 test('subtracting keeps totals and buckets consistent', () => {
