@@ -7,6 +7,7 @@
  */
 import { differingBuckets, fingerprintDigest, type TableFingerprint } from '../db/fingerprint.js';
 import type { CheckResult } from '../model/types.js';
+import { setAsideNote } from './in-flight.js';
 import { countValue, listSome, result } from './result.js';
 
 export type Comparison =
@@ -48,9 +49,10 @@ export function compareTable(
     ];
   }
   const p = production.ok;
+  const setAside = comparison.kind === 'snapshot' ? setAsideNote(c) : undefined;
   const scope =
     comparison.kind === 'snapshot'
-      ? 'production snapshot at T'
+      ? `production snapshot at T${setAside ? `; ${setAside}` : ''}`
       : comparison.kind === 'watermark'
         ? `rows with ${comparison.column} <= restore point`
         : 'production now (no watermark column)';

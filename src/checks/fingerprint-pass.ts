@@ -8,7 +8,12 @@
  */
 import type pg from 'pg';
 import { readsRows, type TableInfo } from '../db/catalog.js';
-import { fingerprintTable, type FingerprintOptions } from '../db/fingerprint.js';
+import {
+  fingerprintTable,
+  REWRITTEN,
+  type FingerprintOptions,
+  type TableFingerprint,
+} from '../db/fingerprint.js';
 import { safeError, withPool } from '../db/session.js';
 import type { Logger } from '../log/logger.js';
 import { sleep } from '../time/poll.js';
@@ -42,9 +47,13 @@ export function isLockTimeout(error: unknown): boolean {
   return (error as { code?: string } | undefined)?.code === '55P03';
 }
 
-/** The table was not compared because it stayed locked (see LOCKED_OUT). */
+/** The table was not compared because production was busy with it: it stayed locked (LOCKED_OUT) or was rewritten after the snapshot (REWRITTEN). */
 export function lockedOut(side: Side | undefined): boolean {
-  return side !== undefined && 'error' in side && side.error.startsWith(LOCKED_OUT);
+  return (
+    side !== undefined &&
+    'error' in side &&
+    (side.error.startsWith(LOCKED_OUT) || side.error.startsWith(REWRITTEN))
+  );
 }
 
 /** Fingerprints every relation whose rows can be read (readsRows); the result is keyed by schema.table. */
@@ -117,6 +126,8 @@ export interface Narrowing {
   copy: { pool: SidePool; fingerprints: Map<string, Side> };
   /** Production's fingerprints, bucketed in its own pass. */
   production: Map<string, Side>;
+  /** Applied to each table's bucketed fingerprint (setting aside what was set aside on the plain one). */
+  adjust?: (table: string, fp: TableFingerprint) => TableFingerprint;
 }
 
 /**
@@ -137,7 +148,8 @@ export async function narrowDiffering(n: Narrowing): Promise<number> {
   for (const [key, side] of bucketed) {
     const plain = copyFps.get(key);
     if ('ok' in side && plain && 'ok' in plain) {
-      copyFps.set(key, { ok: { ...side.ok, newestEpoch: plain.ok.newestEpoch } });
+      const fp = { ...side.ok, newestEpoch: plain.ok.newestEpoch, inFlight: plain.ok.inFlight };
+      copyFps.set(key, { ok: n.adjust ? n.adjust(key, fp) : fp });
     }
   }
   return differing.length;

@@ -95,7 +95,10 @@ export async function readProductionInSnapshot(
       retried,
     );
     const [fingerprints, catalog] = await Promise.all([
-      fingerprintTables(tables, pool, (t) => productionOptions(t, reading)),
+      fingerprintTables(tables, pool, (t) => ({
+        ...productionOptions(t, reading),
+        inFlight: { visibility: snapshot.visibility, side: 'production' },
+      })),
       readCatalogAndCustom(() => snapshot.join(), reading, true, retried),
     ]);
     detach();

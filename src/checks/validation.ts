@@ -11,10 +11,11 @@ import type pg from 'pg';
 import type { Logger } from '../log/logger.js';
 import type { CheckResult, ConnectionSettings, Target } from '../model/types.js';
 import type { RestoreTestPlan as Plan } from '../inputs/plan-types.js';
-import { readTables } from '../db/catalog.js';
+import { readTables, type TableInfo } from '../db/catalog.js';
 import { DEFAULT_BUCKETS } from '../db/fingerprint.js';
 import { openSession, type SessionOptions } from '../db/session.js';
 import { ProductionSnapshot, UnknownReplayPoint } from '../db/snapshot.js';
+import type { SnapshotVisibility } from '../db/in-flight.js';
 import type { PreparedValidation, ValidationResult, Validator } from './validator.js';
 import { accessChecks } from './access.js';
 import { readCatalogSide } from './catalog-side.js';
@@ -26,6 +27,7 @@ import type { Side } from './data.js';
 import { copyClosureCheck } from './copy-closure.js';
 import { connectionEncryptionChecks, encryptionChecks } from './encryption.js';
 import { fingerprintTables, narrowDiffering, type SidePool } from './fingerprint-pass.js';
+import { applySettlements, inFlightCheck, settleInFlight, subtract } from './in-flight.js';
 import {
   productionSettings,
   readProductionInSnapshot,
@@ -70,6 +72,8 @@ class Validation implements Validator {
   private checksFile: ChecksFile;
   private production?: ConnectionSettings;
   private pinned?: Date;
+  /** Which transactions production's pinned snapshot sees (to set aside what was in flight at the pin). */
+  private visibility?: Promise<SnapshotVisibility>;
   /** The production pass of a latest drill; it releases its snapshot when it ends. */
   private prepared?: Promise<ProductionSide>;
   /** Aborted by close(): a pass still running when the drill gives up stops at once. */
@@ -117,6 +121,10 @@ class Validation implements Validator {
       return {};
     }
     this.pinned = snapshot.takenAt;
+    // Read beside the pass, on a connection of its own, about a second after the snapshot.
+    this.visibility = snapshot
+      .readCeiling(AbortSignal.any([signal, this.closing.signal]))
+      .then((ceilings) => ({ ...snapshot.visibility, ...ceilings }));
     logger.info(
       `validation: production snapshot exported at ${this.pinned.toISOString()} on ${snapshot.onReader ? 'a reader (its last replayed commit)' : 'the writer'}; reading production while the copy restores`,
     );
@@ -125,7 +133,9 @@ class Validation implements Validator {
       () => undefined,
       () => undefined,
     );
-    return { pinnedTime: this.pinned, productionPass: settled };
+    // The pass has ended once the ceiling's own short session has closed too.
+    const ended = Promise.all([settled, this.visibility]).then(() => undefined);
+    return { pinnedTime: this.pinned, productionPass: ended };
   }
 
   async validate(target: Target, logger: Logger, signal: AbortSignal): Promise<ValidationResult> {
@@ -179,8 +189,16 @@ class Validation implements Validator {
 
       // One pass over the copy; for a live comparison, production's pass runs at the same time.
       const t1 = Date.now();
+      const visibility = comparisons.pinned ? await this.visibility : undefined;
+      if (visibility) {
+        logger.info(
+          `validation: set aside as in flight at the pin: ${visibility.xip.length} transactions in progress at the snapshot, and ids ${visibility.xmax} to ${visibility.ceiling === undefined ? 'any (no ceiling read)' : `${visibility.ceiling - 1n}`} started after it`,
+        );
+      }
+      const inFlight = visibility ? { inFlight: { visibility, side: 'copy' as const } } : {};
       const copyPass = fingerprintTables(copyTables, copyPool, (t) => ({
         ...comparisons.filterFor(t),
+        ...inFlight,
         newestColumn: comparisons.watermarkOf(t)?.column,
       }));
       const productionPass: Promise<ProductionSide | undefined> = comparisons.pinned
@@ -204,12 +222,27 @@ class Validation implements Validator {
 
       if (production && !production.error) {
         const t2 = Date.now();
+        const compared = (t: TableInfo): boolean => comparisons.comparisonFor(t).kind !== 'skip';
+        const settlements = visibility
+          ? await settleInFlight({
+              tables: copyTables,
+              pinned: compared,
+              copy: { pool: copyPool, fingerprints: copyFps },
+              production: production.fingerprints,
+              visibility,
+            })
+          : new Map();
+        applySettlements(settlements, production.fingerprints, copyFps);
         const narrowed = await narrowDiffering({
           tables: copyTables,
-          compared: (t) => comparisons.comparisonFor(t).kind !== 'skip',
-          bucketed: (t) => ({ ...comparisons.filterFor(t), buckets: this.buckets }),
+          compared,
+          bucketed: (t) => ({ ...comparisons.filterFor(t), ...inFlight, buckets: this.buckets }),
           copy: { pool: copyPool, fingerprints: copyFps },
           production: production.fingerprints,
+          adjust: (key, fp) => {
+            const s = settlements.get(key);
+            return s ? subtract(fp, s.copy) : fp;
+          },
         });
         if (narrowed) {
           logger.info(
@@ -223,6 +256,8 @@ class Validation implements Validator {
         ...this.productionSession,
       });
       if (posture) checks.push(posture);
+      const setAside = visibility ? inFlightCheck(copyFps) : undefined;
+      if (setAside) checks.push(setAside);
       checks.push(...catalogChecks(production, copyCatalog, catalogMs, this.checksFile));
       checks.push(
         ...countsAndChecksums(copyTables, copyFps, production, comparisons.comparisonFor, copyUncompared),
@@ -257,7 +292,7 @@ class Validation implements Validator {
   /** Stops a production pass still running (it releases its snapshot) and waits for it to end. */
   async close(): Promise<void> {
     this.closing.abort(new Error('validation closed'));
-    await this.prepared?.catch(() => undefined);
+    await Promise.all([this.prepared?.catch(() => undefined), this.visibility]);
   }
 
   private reading(logger: Logger, signal: AbortSignal): ProductionReading {

@@ -20,6 +20,7 @@
 import type pg from 'pg';
 import type { ColumnInfo, TableInfo } from './catalog.js';
 import { rowHashSql } from './row-hash.js';
+import { listedSql, notVisibleSql, type InFlightRows, type SnapshotVisibility } from './in-flight.js';
 
 export const DEFAULT_BUCKETS = 256;
 /** The bucket chain starts from its own seed, so a bucket id says nothing about the row hash. */
@@ -34,6 +35,12 @@ export interface FingerprintOptions {
   watermark?: { column: string; notAfter: Date };
   /** Also bring back max(column) per bucket, as epoch seconds (for the newest data found). */
   newestColumn?: string;
+  /**
+   * Set aside what transactions in flight at production's snapshot wrote (see in-flight.ts): on the copy,
+   * rows whose xmin the snapshot does not see are left out of the count and sum and counted apart; on
+   * production, the hashes of rows whose xmax the snapshot does not see are listed.
+   */
+  inFlight?: { visibility: SnapshotVisibility; side: 'production' | 'copy' };
 }
 
 export interface Bucket {
@@ -52,6 +59,8 @@ export interface TableFingerprint {
   bucketBy: 'primary key' | 'first column';
   /** Newest value of `newestColumn` (epoch seconds), when asked and any row has one. */
   newestEpoch?: number;
+  /** Rows set aside as written or being changed by transactions in flight at the pin, when asked. */
+  inFlight?: InFlightRows;
   ms: number;
 }
 
@@ -73,12 +82,45 @@ export function fingerprintSql(
   const where = options.watermark
     ? ` WHERE t.${client.escapeIdentifier(options.watermark.column)} <= $1::pg_catalog.timestamptz`
     : '';
+  const { column: flightCol, aggregates } = inFlightParts(options.inFlight, bucketHash);
+  const select = `count(*)${aggregates.filter}::text AS n, sum(h)${aggregates.filter}::text AS s, ${aggregates.extra} AS f, ${newest} AS newest`;
   if (buckets <= 0) {
-    const inner = `SELECT ${rowHash} AS h${newestCol} FROM ONLY ${rel} t${where}`;
-    return `SELECT 0 AS b, count(*)::text AS n, sum(h)::text AS s, ${newest} AS newest FROM (${inner}) x`;
+    const inner = `SELECT ${rowHash} AS h${newestCol}${flightCol} FROM ONLY ${rel} t${where}`;
+    return `SELECT 0 AS b, ${select} FROM (${inner}) x`;
   }
-  const inner = `SELECT ${rowHash} AS h, ((${bucketHash}) & 2147483647) % ${buckets} AS b${newestCol} FROM ONLY ${rel} t${where}`;
-  return `SELECT b::int AS b, count(*)::text AS n, sum(h)::text AS s, ${newest} AS newest FROM (${inner}) x GROUP BY 1`;
+  const inner = `SELECT ${rowHash} AS h, ((${bucketHash}) & 2147483647) % ${buckets} AS b${newestCol}${flightCol} FROM ONLY ${rel} t${where}`;
+  return `SELECT b::int AS b, ${select} FROM (${inner}) x GROUP BY 1`;
+}
+
+/**
+ * The in-flight columns of the inner scan (i: the row's xmin, on the copy, or xmax, on production, may
+ * belong to a transaction in flight at the pin; k: its key hash) and what the aggregate makes of them: on
+ * the copy, such rows leave the count and sum, and f is "count/key hashes"; on production, f lists
+ * "hash:xmax:key hash" per row.
+ */
+function inFlightParts(
+  inFlight: FingerprintOptions['inFlight'],
+  keyHash: string,
+): { column: string; aggregates: { filter: string; extra: string } } {
+  if (!inFlight) return { column: '', aggregates: { filter: '', extra: 'NULL::text' } };
+  const key = `, (${keyHash}) AS k`;
+  if (inFlight.side === 'copy') {
+    return {
+      column: `, ${notVisibleSql('xmin', inFlight.visibility)} AS i${key}`,
+      aggregates: {
+        filter: ' FILTER (WHERE NOT i)',
+        extra: `count(*) FILTER (WHERE i)::text || '/' || coalesce(string_agg(k::text, ',') FILTER (WHERE i), '')`,
+      },
+    };
+  }
+  // Production: the ceilings are not known yet; the drill applies them after the restore.
+  return {
+    column: `, ${listedSql(inFlight.visibility)} AS i, t.xmax::text AS xm${key}`,
+    aggregates: {
+      filter: '',
+      extra: "string_agg(h::text || ':' || xm || ':' || k::text, ',') FILTER (WHERE i)",
+    },
+  };
 }
 
 export function bucketColumns(table: TableInfo): ColumnInfo[] {
@@ -98,12 +140,11 @@ export async function fingerprintTable(
   const params = options.watermark ? [options.watermark.notAfter.toISOString()] : [];
   // Hash aggregation over a few hundred groups; a sort of every row would cost more than the scan.
   if ((options.buckets ?? 0) > 0) await client.query('SET enable_sort = off');
-  let rows: { b: number; n: string; s: string | null; newest: number | null }[];
+  type Row = { b: number; n: string; s: string | null; f: string | null; newest: number | null };
+  let rows: Row[];
   try {
-    ({ rows } = await client.query<{ b: number; n: string; s: string | null; newest: number | null }>(
-      sql,
-      params,
-    ));
+    ({ rows } = await client.query<Row>(sql, params));
+    if (options.inFlight?.side === 'production') await refuseRewritten(client, table);
   } catch (error) {
     throw rowSecurityError(error, table) ?? error;
   } finally {
@@ -114,6 +155,7 @@ export async function fingerprintTable(
   let count = 0n;
   let sum = 0n;
   let newestEpoch: number | undefined;
+  const inFlight = options.inFlight ? inFlightOf(rows, options.inFlight.side) : undefined;
   for (const r of rows) {
     const bucket = { count: BigInt(r.n), sum: BigInt(r.s ?? '0') };
     if (bucketed) buckets.set(r.b, bucket);
@@ -132,8 +174,51 @@ export async function fingerprintTable(
     bucketed,
     bucketBy: table.primaryKey.length > 0 ? 'primary key' : 'first column',
     newestEpoch,
+    ...(inFlight ? { inFlight } : {}),
     ms: Date.now() - started,
   };
+}
+
+/** The in-flight column f of every bucket row: a count on the copy, hash lists on production. */
+function inFlightOf(rows: { b: number; f: string | null }[], side: 'production' | 'copy'): InFlightRows {
+  if (side === 'copy') {
+    let n = 0n;
+    const keys = new Set<string>();
+    for (const r of rows) {
+      const [count, list] = (r.f ?? '0/').split('/');
+      n += BigInt(count!);
+      for (const k of list ? list.split(',') : []) keys.add(k);
+    }
+    return { rows: n, keys };
+  }
+  const listed: { hash: string; bucket: number; xmax: bigint; key: string }[] = [];
+  for (const r of rows) {
+    for (const item of r.f ? r.f.split(',') : []) {
+      const [hash, xmax, key] = item.split(':');
+      listed.push({ hash: hash!, bucket: r.b, xmax: BigInt(xmax!), key: key! });
+    }
+  }
+  return { rows: BigInt(listed.length), listed };
+}
+
+/** Why a table read inside the snapshot is not compared when it was rewritten after the snapshot was taken. */
+export const REWRITTEN =
+  'not compared: rewritten on production after the snapshot (TRUNCATE, REFRESH MATERIALIZED VIEW or a rewriting ALTER TABLE), so it no longer shows its rows as at T';
+
+/**
+ * A rewrite (TRUNCATE, REFRESH MATERIALIZED VIEW, a rewriting ALTER TABLE) is not MVCC-safe: a snapshot
+ * taken before it reads the new contents. pg_class read under the snapshot names the file the relation had
+ * then; pg_relation_filenode() names the current one. Checked after the read in its transaction, whose
+ * lock keeps any rewrite from slipping in between: a difference means the read saw rewritten rows.
+ */
+async function refuseRewritten(client: pg.Client, table: TableInfo): Promise<void> {
+  const rel = `${client.escapeIdentifier(table.schema)}.${client.escapeIdentifier(table.name)}`;
+  const { rows } = await client.query<{ rewritten: boolean }>(
+    `SELECT c.relfilenode <> pg_catalog.pg_relation_filenode(c.oid) AS rewritten
+       FROM pg_catalog.pg_class c WHERE c.oid = $1::pg_catalog.regclass`,
+    [rel],
+  );
+  if (rows[0]?.rewritten) throw new Error(REWRITTEN);
 }
 
 /**

@@ -168,7 +168,12 @@ export class LocalServer {
 
   /** Creates a new cluster (superuser postgres, UTF8, trust on loopback). */
   static async create(
-    options: { baseDir?: string; settings?: LocalServerOptions['settings'] } = {},
+    options: {
+      baseDir?: string;
+      settings?: LocalServerOptions['settings'];
+      /** WAL segment size in megabytes (initdb --wal-segsize); default PostgreSQL's 16. */
+      walSegmentMb?: number;
+    } = {},
   ): Promise<LocalServer> {
     const base = options.baseDir
       ? await makeServerDir(options.baseDir)
@@ -185,6 +190,7 @@ export class LocalServer {
       'UTF8',
       '--locale=C.UTF-8',
       '--no-sync',
+      ...(options.walSegmentMb ? [`--wal-segsize=${options.walSegmentMb}`] : []),
     ]);
     const server = new LocalServer({ dataDir, runDir, settings: options.settings });
     return server;

@@ -29,6 +29,7 @@
 import type pg from 'pg';
 import type { ConnectionSettings } from '../model/types.js';
 import { openSession, type SessionOptions } from './session.js';
+import { parseSnapshotVisibility, type SnapshotVisibility } from './in-flight.js';
 
 /** What the exporting statement read besides the snapshot id (milliseconds since the epoch, rounded up). */
 export interface SnapshotClocks {
@@ -57,6 +58,12 @@ export function pinnedInstant(clocks: SnapshotClocks): Date {
   return new Date(clocks.replayMs);
 }
 
+/**
+ * The next MultiXactId (32-bit, as text): mxid_age(1) counts the ids from 1 to the next one. Read with the
+ * snapshot and with the ceiling, it bounds the MultiXactIds created in between (in-flight.ts).
+ */
+const NEXT_MULTI = `((mxid_age('1'::xid)::bigint + 1 + 4294967296) % 4294967296)::text`;
+
 export class ProductionSnapshot {
   private busy?: Promise<void>;
 
@@ -68,6 +75,11 @@ export class ProductionSnapshot {
     readonly takenAt: Date,
     /** The snapshot was exported on a reader (pg_is_in_recovery()). */
     readonly onReader: boolean,
+    /**
+     * Which transactions the snapshot sees (pg_current_snapshot()): a commit the copy holds whose
+     * transaction is not visible here was in flight at T (see in-flight.ts).
+     */
+    readonly visibility: SnapshotVisibility,
   ) {}
 
   static async open(settings: ConnectionSettings, options: SessionOptions): Promise<ProductionSnapshot> {
@@ -76,10 +88,18 @@ export class ProductionSnapshot {
       await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
       // Microseconds rounded up to the millisecond a JavaScript Date holds: rounding down would put
       // commits of the snapshot after T.
-      const { rows } = await client.query<{ id: string; ms: string; reader: boolean; replay: string | null }>(
+      const { rows } = await client.query<{
+        id: string;
+        ms: string;
+        reader: boolean;
+        replay: string | null;
+        xs: string;
+        nm: string | null;
+      }>(
         `SELECT pg_export_snapshot() AS id, ceil(extract(epoch FROM clock_timestamp()) * 1000)::text AS ms,
                 pg_is_in_recovery() AS reader,
-                ceil(extract(epoch FROM pg_last_xact_replay_timestamp()) * 1000)::text AS replay`,
+                ceil(extract(epoch FROM pg_last_xact_replay_timestamp()) * 1000)::text AS replay,
+                pg_current_snapshot()::text AS xs, ${NEXT_MULTI} AS nm`,
       );
       const row = rows[0]!;
       const clocks: SnapshotClocks = {
@@ -87,10 +107,51 @@ export class ProductionSnapshot {
         clockMs: Number(row.ms),
         replayMs: row.replay === null ? null : Number(row.replay),
       };
-      return new ProductionSnapshot(settings, options, client, row.id, pinnedInstant(clocks), row.reader);
+      return new ProductionSnapshot(
+        settings,
+        options,
+        client,
+        row.id,
+        pinnedInstant(clocks),
+        row.reader,
+        parseSnapshotVisibility(row.xs, row.nm === null ? undefined : BigInt(row.nm)),
+      );
     } catch (error) {
       await client.end().catch(() => undefined);
       throw error;
+    }
+  }
+
+  /**
+   * The ceiling of in-flight.ts: production's xmax read once the server has passed the pin rounded up to
+   * the whole second (on a reader: once it has replayed a commit past it), on a connection of its own that
+   * holds no transaction across the wait. Undefined when that does not happen within a few seconds or the
+   * read fails: then no bound is applied.
+   */
+  async readCeiling(signal: AbortSignal): Promise<{ ceiling?: bigint; multiCeiling?: bigint }> {
+    const notBefore = new Date(Math.ceil(this.takenAt.getTime() / 1000) * 1000);
+    let client: pg.Client | undefined;
+    try {
+      client = await openSession(this.settings, this.options);
+      for (let attempt = 0; attempt < 20 && !signal.aborted; attempt++) {
+        const { rows } = await client.query<{ wait: number | null; x: string; nm: string | null }>(
+          `SELECT extract(epoch FROM ($1::timestamptz - coalesce(
+                    CASE WHEN pg_is_in_recovery() THEN pg_last_xact_replay_timestamp() ELSE clock_timestamp() END,
+                    '-infinity'))) * 1000 AS wait,
+                  pg_snapshot_xmax(pg_current_snapshot())::text AS x, ${NEXT_MULTI} AS nm`,
+          [notBefore.toISOString()],
+        );
+        const wait = Number(rows[0]!.wait);
+        const nm = rows[0]!.nm;
+        if (wait < 0)
+          return { ceiling: BigInt(rows[0]!.x), ...(nm === null ? {} : { multiCeiling: BigInt(nm) }) };
+        await new Promise((r) => setTimeout(r, Math.min(Math.max(wait, 0), 1000) + 10));
+      }
+      return {};
+    } catch {
+      return {};
+    } finally {
+      await client?.end().catch(() => undefined);
     }
   }
 

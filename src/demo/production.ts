@@ -16,12 +16,20 @@ export interface Production {
   backupDir: string;
 }
 
-/** Starts a server under baseDir with archiving into baseDir/archive and creates the database. */
-export async function startProduction(baseDir: string, database = 'clinic'): Promise<Production> {
+/**
+ * Starts a server under baseDir with archiving into baseDir/archive and creates the database. A busy source
+ * archived every second wants small WAL segments (walSegmentMb), or the archive grows 16 MB a second.
+ */
+export async function startProduction(
+  baseDir: string,
+  database = 'clinic',
+  options: { walSegmentMb?: number } = {},
+): Promise<Production> {
   const archiveDir = await makeServerDir(join(baseDir, 'archive'));
   const backupDir = await makeServerDir(join(baseDir, 'backups'));
   const server = await LocalServer.create({
     baseDir: join(baseDir, 'production'),
+    walSegmentMb: options.walSegmentMb,
     settings: {
       wal_level: 'replica',
       archive_mode: 'on',

@@ -19,6 +19,22 @@ export interface ResolvedSource {
   snapshotId?: string;
 }
 
+/**
+ * The instant a pinned restore asks for, at the resolution the restore honours: the pin rounded up, never
+ * down, so the copy holds every commit production's snapshot saw whatever the restore does with finer
+ * digits; the commits between the pin and this instant are the in-flight rows the comparison sets aside
+ * by transaction id (checks/in-flight.ts). RestoreDBClusterToPointInTime and RestoreDBInstanceToPointInTime
+ * document RestoreToTime as a UTC time and show whole seconds in every example, and no page promises
+ * sub-second precision, so the RDS providers ask for whole seconds.
+ */
+export function alignPin(pinned: Date, resolutionMs: number): Date {
+  const step = Math.max(1, Math.floor(resolutionMs));
+  return new Date(Math.ceil(pinned.getTime() / step) * step);
+}
+
+/** Whole seconds: the resolution RestoreToTime is relied on for. */
+export const RDS_RESTORE_RESOLUTION_MS = 1000;
+
 export interface RestoreRequest {
   plan: Plan;
   resolved: ResolvedSource;

@@ -27,7 +27,13 @@ import { InputError } from '../../inputs/input-error.js';
 import { sleep as realSleep, type Backoff, type Sleep } from '../../time/poll.js';
 import type { CleanupOutcome, SourceInfo, Target } from '../../model/types.js';
 import type { RestoreTestPlan as Plan } from '../../inputs/plan-types.js';
-import type { CreatedResource, Provider, ResolvedSource, RestoreRequest } from '../provider.js';
+import {
+  alignPin,
+  type CreatedResource,
+  type Provider,
+  type ResolvedSource,
+  type RestoreRequest,
+} from '../provider.js';
 import { listBackups, sourceUrl, type BaseBackup } from './backups.js';
 import { configureCopy } from './copy-config.js';
 import {
@@ -53,6 +59,11 @@ export interface LocalPitrOptions {
    * reach the WAL archive before restoring to the end of the archive instead. Default 120 s.
    */
   archiveWaitMs?: number;
+  /**
+   * The resolution a pinned restore asks for (the pin rounded up to it). PostgreSQL honours microseconds;
+   * default 1 ms (a JavaScript Date). 1000 drills the way the RDS providers do, at whole seconds.
+   */
+  restoreResolutionMs?: number;
 }
 
 export interface LocalPitrResolved extends ResolvedSource {
@@ -158,7 +169,7 @@ export class LocalPitrProvider implements Provider {
     // is before T) and let the comparison with production's snapshot at T decide whether anything is missing.
     let reportedTarget: Date | undefined;
     if (request.pinnedTime && plan.restoreType === 'latest') {
-      const pinned = request.pinnedTime;
+      const pinned = alignPin(request.pinnedTime, this.options.restoreResolutionMs ?? 1);
       reportedTarget = pinned;
       const archived = await waitForCommitPast(pinned, {
         backup: backups[backups.length - 1]!,

@@ -10,7 +10,12 @@ import type { Logger } from '../../log/logger.js';
 import { DEFAULT_BACKOFF, pollUntil, sleep as realSleep, type Backoff, type Sleep } from '../../time/poll.js';
 import type { CleanupOutcome, SourceInfo } from '../../model/types.js';
 import type { RestoreTestPlan as Plan } from '../../inputs/plan-types.js';
-import type { CreatedResource, RestoreRequest } from '../provider.js';
+import {
+  alignPin,
+  RDS_RESTORE_RESOLUTION_MS,
+  type CreatedResource,
+  type RestoreRequest,
+} from '../provider.js';
 import { deleteOwned } from './cleanup.js';
 import { FAILED_STATES, rdsClient, RdsRegion } from './region.js';
 import { pickRestoreTime } from './window.js';
@@ -105,8 +110,8 @@ export abstract class RdsProviderBase {
     fromSnapshot: boolean,
     latest: () => Promise<Date | undefined>,
   ): Promise<Date | undefined> {
-    const pinned = request.pinnedTime;
-    if (!pinned || fromSnapshot) return request.resolved.restoreTime;
+    if (!request.pinnedTime || fromSnapshot) return request.resolved.restoreTime;
+    const pinned = alignPin(request.pinnedTime, RDS_RESTORE_RESOLUTION_MS);
     await wait(
       `source ${request.resolved.source.identifier} restorable past ${pinned.toISOString()}`,
       async () => {
