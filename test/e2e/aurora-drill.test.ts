@@ -3,14 +3,13 @@
  * PostgreSQL standing in for the restored cluster's endpoint (restored-host / restored-port).
  */
 import { DescribeDBClustersCommand, type RDSClient } from '@aws-sdk/client-rds';
+import { createSourceCluster, leftovers, motoClient, sourceFingerprint } from '../support/aurora-fixture.js';
 import {
-  createSourceCluster,
-  leftovers,
-  motoClient,
-  REGION,
-  sourceFingerprint,
-} from '../support/aurora-fixture.js';
-import { MUTATING, stepErrors as errors, useDrillServers } from '../support/drill-servers.js';
+  auroraDrillInputs,
+  MUTATING,
+  stepErrors as errors,
+  useDrillServers,
+} from '../support/drill-servers.js';
 import { runStep, type StepResult } from '../support/runner.js';
 import { tempDir } from '../support/temp-dir.js';
 import { interruptWhenRecorded } from '../support/wait-for.js';
@@ -34,17 +33,7 @@ afterEach(async () => {
 });
 
 function inputs(extra: Record<string, string> = {}): Record<string, string> {
-  return {
-    command: 'restore-test',
-    'source-cluster': 'prod-db',
-    'aws-region': REGION,
-    'restored-host': '127.0.0.1',
-    'restored-port': String(servers.server.port),
-    'ssl-mode': 'disable',
-    'timeout-minutes': '2',
-    'report-dir': tempDir('reports'),
-    ...extra,
-  };
+  return auroraDrillInputs(servers.server, { 'report-dir': tempDir('reports'), ...extra });
 }
 
 const env = (): NodeJS.ProcessEnv => servers.env();

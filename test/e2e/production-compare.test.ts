@@ -6,8 +6,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RDSClient } from '@aws-sdk/client-rds';
-import { createSourceCluster, leftovers, motoClient, REGION } from '../support/aurora-fixture.js';
-import { onDatabase, useDrillServers } from '../support/drill-servers.js';
+import { createSourceCluster, leftovers, motoClient } from '../support/aurora-fixture.js';
+import { auroraDrillInputs, onDatabase, useDrillServers } from '../support/drill-servers.js';
 import { runStep, type StepResult } from '../support/runner.js';
 import { tempDir } from '../support/temp-dir.js';
 
@@ -53,16 +53,10 @@ interface WrittenReport {
 async function drill(): Promise<{ r: StepResult; report: WrittenReport; dir: string }> {
   const dir = tempDir('compare');
   const r = await runStep('main', {
-    inputs: {
-      'source-cluster': 'prod-db',
-      'aws-region': REGION,
-      'restored-host': '127.0.0.1',
-      'restored-port': String(servers.server.port),
-      'ssl-mode': 'disable',
-      'timeout-minutes': '2',
+    inputs: auroraDrillInputs(servers.server, {
       'production-url': servers.productionUrl(),
       'report-dir': dir,
-    },
+    }),
     env: servers.env(),
   });
   const json = readdirSync(dir).find((f) => f.endsWith('.json'));

@@ -7,6 +7,7 @@
  */
 import pg from 'pg';
 import { LocalServer } from '../../src/db/local-server.js';
+import { REGION } from './aurora-fixture.js';
 import { startFaultProxy, type FaultProxy } from './fault-proxy.js';
 import { startMoto, type Moto } from './moto.js';
 import type { StepResult } from './runner.js';
@@ -40,6 +41,23 @@ export const MUTATING = /^(Restore|Create|Modify|Delete|Copy|Add|Remove)/;
 /** The ::error:: lines of a step. */
 export const stepErrors = (r: StepResult): string[] =>
   r.stdout.split('\n').filter((l) => l.startsWith('::error::'));
+
+/** The inputs of a restore-test drill of the prod-db source cluster whose copy is reached at `copy`. */
+export function auroraDrillInputs(
+  copy: LocalServer,
+  extra: Record<string, string> = {},
+): Record<string, string> {
+  return {
+    command: 'restore-test',
+    'source-cluster': 'prod-db',
+    'aws-region': REGION,
+    'restored-host': '127.0.0.1',
+    'restored-port': String(copy.port),
+    'ssl-mode': 'disable',
+    'timeout-minutes': '2',
+    ...extra,
+  };
+}
 
 /** Runs `fn` on a connection to `database` of `server` as postgres, and closes it. */
 export async function onDatabase<T>(
