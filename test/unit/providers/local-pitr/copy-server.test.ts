@@ -15,13 +15,13 @@ import {
 
 const RUN = '2601310315-abcdef';
 
-describe('makeCopyDirs', () => {
-  let dir: string;
-  beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), 'restore-proof-unit-'));
-  });
-  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'restore-proof-unit-'));
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
+describe('makeCopyDirs', () => {
   test('a copy whose socket fits keeps it in its own run directory and records only that', async () => {
     const recorded: string[] = [];
     const dirs = await makeCopyDirs(dir, RUN, async (r) => void recorded.push(r.id));
@@ -67,12 +67,6 @@ describe('shortSocketDir', () => {
 });
 
 describe('deleteCopy', () => {
-  let dir: string;
-  beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), 'restore-proof-unit-'));
-  });
-  afterEach(() => rmSync(dir, { recursive: true, force: true }));
-
   test('refuses a directory without the restore-proof-<run> name', async () => {
     const other = join(dir, 'pgdata');
     mkdirSync(other);
