@@ -16,7 +16,7 @@ import type { DrillOutcome, Target } from '../model/types.js';
 import type { RestoreTestPlan as Plan } from '../inputs/plan-types.js';
 import type { DrillEnding } from './cleanup-policy.js';
 import { CreatedResources } from './created-resources.js';
-import { firstQuery as queryCopy, type FirstQuery } from './first-query.js';
+import { CopyUnreachableError, firstQuery as queryCopy, type FirstQuery } from './first-query.js';
 import { drillOutcome, judge, outcomeLine, sourceName, type DrillFindings } from './outcome.js';
 import { STATE, type StateStore } from './state.js';
 import { startTunnel as startTunnelProcess, throughTunnel, type Tunnel } from './tunnel.js';
@@ -171,7 +171,9 @@ function sslWarnings(plan: Plan): string[] {
 
 function describeError(e: unknown, signal: AbortSignal, cancel: AbortSignal | undefined, plan: Plan): string {
   if (cancel?.aborted) return `cancelled: ${String((cancel.reason as Error)?.message ?? cancel.reason)}`;
-  if (signal.aborted) return `timed out after timeout-minutes ${plan.timeoutMinutes}`;
   const message = e instanceof Error ? e.message : String(e);
+  // What the drill was waiting on when time ran out, where that says more than the timeout alone.
+  const waitingOn = e instanceof CopyUnreachableError ? `: ${redact(message, ...secretsOf(plan))}` : '';
+  if (signal.aborted) return `timed out after timeout-minutes ${plan.timeoutMinutes}${waitingOn}`;
   return redact(message.split('\n')[0] ?? message, ...secretsOf(plan));
 }

@@ -30,6 +30,15 @@ const AUTH_FAILED = /password authentication failed/;
 const PERMANENT_CONNECT_ERRORS =
   /no pg_hba.conf entry|does not exist|does not support SSL|self[- ]signed certificate|unable to verify|certificate has expired|Hostname\/IP does not match|ERR_TLS_CERT/;
 
+/** Connection failures that mean nothing answered at the copy's endpoint (refused, no route, no name, no reply). */
+const UNREACHABLE =
+  /ECONNREFUSED|ENOTFOUND|EHOSTUNREACH|ENETUNREACH|ETIMEDOUT|EAI_AGAIN|connection timeout|timeout expired/;
+
+/** The copy's endpoint never answered until the wait ended: names the database, the endpoint and the last refusal. */
+export class CopyUnreachableError extends Error {
+  override name = 'CopyUnreachableError';
+}
+
 /** At most this long after the copy is reported available. */
 const MAX_WAIT_MS = 10 * 60_000;
 
@@ -37,6 +46,7 @@ export const firstQuery: FirstQuery = async (target, { plan, startedAt, clock, s
   const deadline = new Date(
     Math.min(startedAt.getTime() + plan.timeoutMinutes * 60_000, clock.now().getTime() + MAX_WAIT_MS),
   );
+  const waitStarted = clock.now().getTime();
   let lastError = '';
   let authFailingSince: number | undefined;
   await pollUntil(
@@ -77,6 +87,14 @@ export const firstQuery: FirstQuery = async (target, { plan, startedAt, clock, s
       onProgress: (line) => logger.info(line),
     },
   ).catch((e: Error) => {
+    const ended = e.name === 'TimeoutError' || signal.aborted;
+    if (ended && UNREACHABLE.test(lastError)) {
+      const { database, host, port } = target.connection;
+      const waited = Math.round((clock.now().getTime() - waitStarted) / 1000);
+      throw new CopyUnreachableError(
+        `the copy's database '${database}' at ${host}:${port} was unreachable for ${waited}s: ${lastError}`,
+      );
+    }
     throw new Error(lastError && e.name === 'TimeoutError' ? `${e.message}: ${lastError}` : e.message);
   });
 };

@@ -2,37 +2,27 @@
  * The built action, driven as the runner drives it, against moto_server (through the fault proxy) and a real
  * PostgreSQL standing in for the restored cluster's endpoint (restored-host / restored-port).
  */
-import { readFileSync } from 'node:fs';
 import { DescribeDBClustersCommand, type RDSClient } from '@aws-sdk/client-rds';
+import { createSourceCluster, leftovers, motoClient, sourceFingerprint } from '../support/aurora-fixture.js';
 import {
-  createSourceCluster,
-  leftovers,
-  motoClient,
-  REGION,
-  sourceFingerprint,
-} from '../support/aurora-fixture.js';
-import {
+  auroraDrillInputs,
   MUTATING,
-  startDrillServers,
   stepErrors as errors,
-  type DrillServers,
+  useDrillServers,
 } from '../support/drill-servers.js';
-import { parseFileCommands, runStep, type StepResult } from '../support/runner.js';
+import { runStep, type StepResult } from '../support/runner.js';
 import { tempDir } from '../support/temp-dir.js';
+import { interruptWhenRecorded } from '../support/wait-for.js';
 
-let servers: DrillServers;
+const servers = useDrillServers();
 let rds: RDSClient;
 let before: string;
 
-beforeAll(async () => {
-  servers = await startDrillServers();
+beforeAll(() => {
   rds = motoClient(servers.moto.endpoint);
 });
 
-afterAll(async () => servers?.stop());
-
 beforeEach(async () => {
-  await servers.reset();
   await createSourceCluster(rds);
   before = await sourceFingerprint(rds);
 });
@@ -43,17 +33,7 @@ afterEach(async () => {
 });
 
 function inputs(extra: Record<string, string> = {}): Record<string, string> {
-  return {
-    command: 'restore-test',
-    'source-cluster': 'prod-db',
-    'aws-region': REGION,
-    'restored-host': '127.0.0.1',
-    'restored-port': String(servers.server.port),
-    'ssl-mode': 'disable',
-    'timeout-minutes': '2',
-    'report-dir': tempDir('reports'),
-    ...extra,
-  };
+  return auroraDrillInputs(servers.server, { 'report-dir': tempDir('reports'), ...extra });
 }
 
 const env = (): NodeJS.ProcessEnv => servers.env();
@@ -145,36 +125,11 @@ test('a failing CreateDBInstance fails the drill and still deletes the cluster',
   expect(servers.proxy.calls).toContain('DeleteDBCluster');
 });
 
-/** Waits until main has saved state naming a created cluster. */
-async function whenClusterRecorded(stateFile: string): Promise<void> {
-  for (let i = 0; i < 300; i++) {
-    const state = parseFileCommands(readFileSync(stateFile, 'utf8'));
-    if (state.resources?.includes('"cluster"')) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error('main never recorded its cluster');
-}
-
 test('cancellation mid-wait: SIGINT deletes at once, main exits within the grace period, post cleans the rest', async () => {
   servers.proxy.rules.push({ kind: 'hold', resource: 'cluster', status: 'creating' });
-  let signalledAt = 0;
-  const main = await runStep('main', {
-    inputs: inputs(),
-    env: env(),
-    onSpawn: (child, files) => {
-      void whenClusterRecorded(files.state).then(() => {
-        signalledAt = Date.now();
-        child.kill('SIGINT');
-        const term = setTimeout(() => child.kill('SIGTERM'), 7_500);
-        const kill = setTimeout(() => child.kill('SIGKILL'), 10_000);
-        child.on('exit', () => {
-          clearTimeout(term);
-          clearTimeout(kill);
-        });
-      });
-    },
-  });
-  expect(signalledAt).toBeGreaterThan(0);
+  const { onSpawn, signalled } = interruptWhenRecorded('cluster', 'cancel');
+  const main = await runStep('main', { inputs: inputs(), env: env(), onSpawn });
+  await signalled; // throws, naming what it waited for, when main never recorded its cluster
   expect(main.signal).toBeNull();
   expect(main.code).toBe(130);
   expect(main.outputs.result).toBe('cancelled');
@@ -185,24 +140,15 @@ test('cancellation mid-wait: SIGINT deletes at once, main exits within the grace
 
 test('post step alone after main was killed outright deletes what main created', async () => {
   servers.proxy.rules.push({ kind: 'hold', resource: 'instance', status: 'creating' });
-  const main = await runStep('main', {
-    inputs: inputs(),
-    env: env(),
-    onSpawn: (child, files) => {
-      void (async () => {
-        for (let i = 0; i < 300; i++) {
-          const state = parseFileCommands(readFileSync(files.state, 'utf8'));
-          if (state.resources?.includes('"instance"')) break;
-          await new Promise((r) => setTimeout(r, 50));
-        }
-        child.kill('SIGKILL');
-      })();
-    },
-  });
+  const { onSpawn, signalled } = interruptWhenRecorded('instance', 'kill');
+  const main = await runStep('main', { inputs: inputs(), env: env(), onSpawn });
+  await signalled;
   expect(main.signal).toBe('SIGKILL');
-  expect(await leftovers(rds)).toHaveLength(2);
+  const left = await leftovers(rds);
+  expect(left.map((r) => r.split(' ')[0]).sort()).toEqual(['cluster', 'instance']);
   servers.proxy.rules.length = 0;
   const post = await runStep('post', { inputs: inputs(), env: env(), state: main.state });
   expect(post.code).toBe(0);
   expect(post.stdout).toMatch(/post: cleaning up run/);
+  for (const resource of left) expect(post.stdout).toContain(resource);
 });

@@ -4,17 +4,16 @@
  */
 import { INPUT_NAMES } from '../../src/inputs/plan.js';
 import { createSourceCluster, motoClient } from '../support/aurora-fixture.js';
-import { MUTATING, startDrillServers, stepErrors, type DrillServers } from '../support/drill-servers.js';
+import { MUTATING, stepErrors, useDrillServers } from '../support/drill-servers.js';
 import { runStep } from '../support/runner.js';
 import { BAD } from '../fixtures/bad-inputs.js';
 
-let servers: DrillServers;
+// One source cluster for the whole file: no test creates anything, so only the recorded calls are cleared.
+const servers = useDrillServers({ resetEach: false });
 
 beforeAll(async () => {
-  servers = await startDrillServers();
   await createSourceCluster(motoClient(servers.moto.endpoint));
 });
-afterAll(async () => servers?.stop());
 beforeEach(() => {
   servers.proxy.calls.length = 0;
 });

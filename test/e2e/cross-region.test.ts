@@ -14,35 +14,24 @@ import {
   REGION,
   sourceFingerprint,
 } from '../support/aurora-fixture.js';
-import {
-  MUTATING,
-  startDrillServers,
-  stepErrors as errors,
-  type DrillServers,
-} from '../support/drill-servers.js';
+import { MUTATING, stepErrors as errors, useDrillServers } from '../support/drill-servers.js';
 import { parseFileCommands, runStep } from '../support/runner.js';
 import { tempDir } from '../support/temp-dir.js';
 
 const TARGET = 'us-west-2';
-let servers: DrillServers;
+const servers = useDrillServers();
 let east: RDSClient;
 let west: RDSClient;
 let before: string;
 let targetKey: string;
 let manualSnapshotArn: string;
 
-beforeAll(async () => {
-  servers = await startDrillServers();
+beforeAll(() => {
   east = motoClient(servers.moto.endpoint, REGION);
   west = motoClient(servers.moto.endpoint, TARGET);
 });
 
-afterAll(async () => {
-  await servers?.stop();
-});
-
 beforeEach(async () => {
-  await servers.reset();
   await createSourceCluster(east);
   // moto looks a snapshot ARN up by its last ':'-separated part, so the automated snapshot's ARN
   // (…:cluster-snapshot:rds:prod-db-…) cannot be copied there; the tests point it at a manual one.

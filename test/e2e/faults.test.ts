@@ -15,19 +15,21 @@ import {
   REGION,
   sourceFingerprint,
 } from '../support/aurora-fixture.js';
-import { startDrillServers, type DrillServers } from '../support/drill-servers.js';
+import { useDrillServers } from '../support/drill-servers.js';
 import type { FaultRule } from '../support/fault-proxy.js';
-import { parseFileCommands, runStep, type StepOptions, type StepResult } from '../support/runner.js';
+import { runStep, type StepOptions, type StepResult } from '../support/runner.js';
 import { tempDir } from '../support/temp-dir.js';
+import { interruptWhenRecorded } from '../support/wait-for.js';
 
-let servers: DrillServers;
+// Production is a server of its own (the lagging-restorable-time drill pins against it).
+const servers = useDrillServers({ production: true });
 let passwordServer: LocalServer;
 let rds: RDSClient;
 let closedPort: number;
 const outcomes: string[][] = [];
 
 beforeAll(async () => {
-  [servers, passwordServer] = await Promise.all([startDrillServers(), LocalServer.create()]);
+  passwordServer = await LocalServer.create();
   // A server that refuses the drill's password: every TCP login needs a password it does not know.
   writeFileSync(
     join(passwordServer.dataDir, 'pg_hba.conf'),
@@ -67,11 +69,10 @@ afterAll(async () => {
   process.stdout.write(
     `\nfault injection: ${outcomes.length} faults tried, ${leftoverDrills} drills with leftovers, ${reports} reports written\n${table.join('\n')}\n`,
   );
-  await Promise.all([servers?.stop(), passwordServer?.destroy()]);
+  await passwordServer?.destroy();
 });
 
 beforeEach(async () => {
-  await servers.reset();
   await createSourceCluster(rds);
 });
 
@@ -90,11 +91,27 @@ function inputs(extra: Record<string, string> = {}): Record<string, string> {
   };
 }
 
+/** Main ran to its end: its exit code, and what its report says. */
+interface Finished {
+  code: 0 | 1 | 3 | 130;
+  /** The report's error (a function when it names something only known once the servers run). */
+  error?: RegExp | (() => RegExp);
+  cleanup?: string;
+  check?: [string, string];
+  /** Main's output shows what it was doing when the fault struck. */
+  stdout?: RegExp;
+}
+
+/** Main was SIGKILLed once it had created these (no exit code, no report): post alone deletes them. */
+interface Killed {
+  killed: ('cluster' | 'instance')[];
+}
+
 interface Fault {
   name: string;
   rules?: FaultRule[];
   inputs?: Record<string, string>;
-  expect: { code: 0 | 1 | 3 | 130; error?: RegExp; cleanup?: string; check?: [string, string] };
+  expect: Finished | Killed;
   /** Drive main differently (signals, kills). */
   main?: (base: StepOptions) => Promise<StepResult>;
   /** Lift the fault before the post step (credentials refreshed, API back). */
@@ -133,44 +150,44 @@ async function drill(fault: Fault): Promise<void> {
     String(afterPost.length),
   ]);
 
-  if (main.signal !== 'SIGKILL') {
-    expect(main.code).toBe(fault.expect.code);
+  // Which branch is the fault's to say, never the run's: a drill that should finish and was killed fails here.
+  if ('killed' in fault.expect) {
+    expect(main.signal).toBe('SIGKILL');
+    expect(main.code).toBeNull();
+    expect(written).toBeUndefined();
+    expect(afterMain.map((r) => r.split(' ')[0]).sort()).toEqual(fault.expect.killed);
+    // Post names and deletes every one of them.
+    for (const left of afterMain) expect(post.stdout).toContain(left);
+    expect(post.stdout).toMatch(/post: cleaning up run /);
+  } else {
+    const { code, error, cleanup, check, stdout } = fault.expect;
+    if (main.code !== code) process.stdout.write(`main step output:\n${main.stdout}\n${main.stderr}\n`);
+    expect(main.signal).toBeNull();
+    expect(main.code).toBe(code);
     expect(written).toBeDefined();
-    expect(written!.result).toBe(
-      fault.expect.code === 0 ? 'pass' : fault.expect.code === 130 ? 'cancelled' : 'fail',
-    );
-    if (fault.expect.error) expect(written!.error ?? '').toMatch(fault.expect.error);
-    if (fault.expect.cleanup) expect(written!.cleanup.status).toBe(fault.expect.cleanup);
-    if (fault.expect.check) {
-      const [id, status] = fault.expect.check;
-      expect(written!.checks.find((c) => c.id === id)?.status).toBe(status);
-    }
+    expect(written!.result).toBe(code === 0 ? 'pass' : code === 130 ? 'cancelled' : 'fail');
+    if (code === 0) expect(written!.error).toBeNull();
+    if (error) expect(written!.error).toMatch(typeof error === 'function' ? error() : error);
+    if (cleanup) expect(written!.cleanup.status).toBe(cleanup);
+    if (check) expect(written!.checks.find((c) => c.id === check[0])?.status).toBe(check[1]);
+    if (stdout) expect(main.stdout).toMatch(stdout);
   }
   expect(post.code).toBe(0);
   expect(afterPost).toEqual([]);
   expect(await sourceFingerprint(rds)).toBe(before);
 }
 
-/** Runs main and, once it has recorded `kind`, sends the runner's signals (or SIGKILL outright). */
+/**
+ * Runs main and, once it has recorded `kind`, sends the runner's signals (or SIGKILL outright); fails,
+ * naming what it waited for, when main never recorded it.
+ */
 function interrupted(kind: 'cluster' | 'instance', how: 'cancel' | 'kill') {
-  return (base: StepOptions): Promise<StepResult> =>
-    runStep('main', {
-      ...base,
-      onSpawn: (child, files) => {
-        void (async () => {
-          for (let i = 0; i < 400; i++) {
-            const state = parseFileCommands(readFileSync(files.state, 'utf8'));
-            if (state.resources?.includes(`"${kind}"`)) break;
-            await new Promise((r) => setTimeout(r, 25));
-          }
-          if (how === 'kill') return void child.kill('SIGKILL');
-          child.kill('SIGINT');
-          const term = setTimeout(() => child.kill('SIGTERM'), 7_500);
-          const kill = setTimeout(() => child.kill('SIGKILL'), 10_000);
-          child.on('exit', () => [term, kill].forEach(clearTimeout));
-        })();
-      },
-    });
+  return async (base: StepOptions): Promise<StepResult> => {
+    const { onSpawn, signalled } = interruptWhenRecorded(kind, how);
+    const result = await runStep('main', { ...base, onSpawn });
+    await signalled;
+    return result;
+  };
 }
 
 const FAULTS: Fault[] = [
@@ -209,7 +226,13 @@ const FAULTS: Fault[] = [
     name: 'cluster stuck in creating past timeout-minutes',
     rules: [{ kind: 'hold', resource: 'cluster', status: 'creating' }],
     inputs: { 'timeout-minutes': '0.25' },
-    expect: { code: 3, error: /timed out after timeout-minutes 0\.25/ },
+    // Either deadline may be seen first (the drill's and its wait's are the same instant): both say what timed out.
+    expect: {
+      code: 3,
+      error:
+        /^(timed out after timeout-minutes 0\.25|timed out waiting for cluster restore-proof-[a-z0-9-]+ \(last status creating, after \d+s\))$/,
+      stdout: /cluster restore-proof-[a-z0-9-]+: creating/,
+    },
   },
   {
     name: 'instance ends in a failed state',
@@ -221,13 +244,23 @@ const FAULTS: Fault[] = [
     inputs: { 'timeout-minutes': '0.15' },
     main: (base) =>
       runStep('main', { ...base, inputs: { ...base.inputs, 'restored-port': String(closedPort) } }),
-    expect: { code: 3, error: /timed out|first query|ECONNREFUSED/ },
+    // Not any timeout: the copy's database, its endpoint, and that nothing answered there.
+    expect: {
+      code: 3,
+      error: () => {
+        const at = `127\\.0\\.0\\.1:${closedPort}`;
+        return new RegExp(
+          `^(timed out after timeout-minutes 0\\.15: )?the copy's database 'app' at ${at} was unreachable for \\d+s: ` +
+            `cannot connect to postgres@${at}/app \\(ssl-mode disable\\): connect ECONNREFUSED ${at}$`,
+        );
+      },
+    },
   },
   {
     name: 'authentication refused',
     main: (base) =>
       runStep('main', { ...base, inputs: { ...base.inputs, 'restored-port': String(passwordServer.port) } }),
-    expect: { code: 3, error: /password authentication failed/ },
+    expect: { code: 3, error: /still refuses the drill's new password .*password authentication failed/ },
   },
   {
     name: 'a check query erroring',
@@ -252,7 +285,7 @@ const FAULTS: Fault[] = [
     rules: [{ kind: 'hold', resource: 'instance', status: 'creating' }],
     main: interrupted('instance', 'kill'),
     liftBeforePost: true,
-    expect: { code: 1 },
+    expect: { killed: ['cluster', 'instance'] },
   },
   {
     name: 'a delete call failing once',
@@ -280,9 +313,15 @@ const FAULTS: Fault[] = [
     main: (base) =>
       runStep('main', {
         ...base,
-        inputs: { ...base.inputs, 'timeout-minutes': '0.25', 'production-url': servers.server.url('app') },
+        inputs: { ...base.inputs, 'timeout-minutes': '0.25', 'production-url': servers.productionUrl() },
       }),
-    expect: { code: 3, error: /timed out/ },
+    // Timed out while waiting for the source to become restorable past production's pinned instant.
+    expect: {
+      code: 3,
+      error:
+        /^(timed out after timeout-minutes 0\.25|timed out waiting for source prod-db restorable past \S+ \(last status latest restorable 2026-01-01T00:00:00\.000Z)/,
+      stdout: /source prod-db restorable past \S+: latest restorable 2026-01-01T00:00:00\.000Z/,
+    },
   },
 ];
 
@@ -292,22 +331,22 @@ test.each(FAULTS.map((f) => [f.name, f] as const))('%s', async (_name, fault) =>
 
 test('two drills on the same source at once', async () => {
   const before = await sourceFingerprint(rds);
-  const [a, b] = await Promise.all([
-    runStep('main', { inputs: inputs(), env: env() }),
-    runStep('main', { inputs: inputs(), env: env() }),
-  ]);
+  const both = [inputs(), inputs()];
+  const [a, b] = await Promise.all(both.map((i) => runStep('main', { inputs: i, env: env() })));
   const left = await leftovers(rds);
+  const reports = both.map((i) => report(i['report-dir']!));
   outcomes.push([
     'two drills on the same source at once',
-    `${a.code}/${b.code}`,
-    `${a.outputs.result}/${b.outputs.result}`,
-    'yes',
-    'no',
+    `${a!.code}/${b!.code}`,
+    `${a!.outputs.result}/${b!.outputs.result}`,
+    reports.map((r) => (r ? 'yes' : 'no')).join('/'),
+    reports.map((r) => (r?.error ? 'yes' : 'no')).join('/'),
     String(left.length),
     String(left.length),
   ]);
-  expect([a.code, b.code]).toEqual([0, 0]);
-  expect(a.outputs['restored-cluster']).not.toBe(b.outputs['restored-cluster']);
+  expect([a!.code, b!.code]).toEqual([0, 0]);
+  expect(reports.map((r) => r?.result)).toEqual(['pass', 'pass']);
+  expect(a!.outputs['restored-cluster']).not.toBe(b!.outputs['restored-cluster']);
   expect(left).toEqual([]);
   expect(await sourceFingerprint(rds)).toBe(before);
 });

@@ -10,30 +10,19 @@ import {
   REGION,
   sourceInstanceFingerprint,
 } from '../support/aurora-fixture.js';
-import {
-  MUTATING,
-  startDrillServers,
-  stepErrors as errors,
-  type DrillServers,
-} from '../support/drill-servers.js';
+import { MUTATING, stepErrors as errors, useDrillServers } from '../support/drill-servers.js';
 import { runStep, type StepResult } from '../support/runner.js';
 import { tempDir } from '../support/temp-dir.js';
 
-let servers: DrillServers;
+const servers = useDrillServers();
 let rds: RDSClient;
 let before: string;
 
-beforeAll(async () => {
-  servers = await startDrillServers();
+beforeAll(() => {
   rds = motoClient(servers.moto.endpoint);
 });
 
-afterAll(async () => {
-  await servers?.stop();
-});
-
 beforeEach(async () => {
-  await servers.reset();
   await createSourceInstance(rds);
   before = await sourceInstanceFingerprint(rds);
 });

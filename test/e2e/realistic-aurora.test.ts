@@ -9,8 +9,8 @@ import {
   DescribeDBClusterSnapshotsCommand,
   type RDSClient,
 } from '@aws-sdk/client-rds';
-import { createSourceCluster, KMS_KEY, leftovers, motoClient, REGION } from '../support/aurora-fixture.js';
-import { stepErrors as errors } from '../support/drill-servers.js';
+import { createSourceCluster, KMS_KEY, leftovers, motoClient } from '../support/aurora-fixture.js';
+import { auroraDrillInputs, stepErrors as errors } from '../support/drill-servers.js';
 import { startRealisticServers, type RealisticServers } from '../support/realistic-servers.js';
 import { runStep, type StepResult } from '../support/runner.js';
 import { tempDir } from '../support/temp-dir.js';
@@ -32,17 +32,7 @@ afterEach(async () => {
 });
 
 function inputs(extra: Record<string, string> = {}): Record<string, string> {
-  return {
-    command: 'restore-test',
-    'source-cluster': 'prod-db',
-    'aws-region': REGION,
-    'restored-host': '127.0.0.1',
-    'restored-port': String(servers.server.port),
-    'ssl-mode': 'disable',
-    'timeout-minutes': '2',
-    'report-dir': tempDir('reports'),
-    ...extra,
-  };
+  return auroraDrillInputs(servers.server, { 'report-dir': tempDir('reports'), ...extra });
 }
 
 function expectPass(r: StepResult): void {

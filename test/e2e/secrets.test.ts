@@ -1,15 +1,15 @@
 /**
  * Nothing leaked: full drills (pass, fail, error) through the built action, with every secret input set and a
- * sentinel string planted in the data. stdout, stderr, the step summary, the outputs and every report file
- * are scanned for the secrets, the copy's reset password and the sentinel.
+ * sentinel string planted in the data, compared against a production server of its own holding the same
+ * rows. stdout, stderr, the step summary, the outputs and every report file are scanned for the secrets, the
+ * copy's reset password and the sentinel.
  */
 import { generateKeyPairSync } from 'node:crypto';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import pg from 'pg';
 import type { RDSClient } from '@aws-sdk/client-rds';
 import { createSourceCluster, leftovers, motoClient, REGION } from '../support/aurora-fixture.js';
-import { startDrillServers, type DrillServers } from '../support/drill-servers.js';
+import { useDrillServers } from '../support/drill-servers.js';
 import { runStep, type StepResult } from '../support/runner.js';
 import { tempDir } from '../support/temp-dir.js';
 
@@ -21,28 +21,27 @@ const SIGNING_KEY = generateKeyPairSync('ed25519')
   .toString();
 const KEY_BODY = SIGNING_KEY.split('\n').filter((l) => l && !l.startsWith('-----'));
 
-let servers: DrillServers;
+// One instant for both servers' rows, so production and the copy hold the same content.
+const SEEDED_AT = new Date().toISOString();
+const servers = useDrillServers({
+  production: true,
+  seed: async (app) => {
+    await app.query(
+      `create table patients (id bigint primary key, name text not null, notes jsonb, updated_at timestamptz default now())`,
+    );
+    await app.query(
+      `insert into patients select g, $1 || '-' || g, jsonb_build_object('note', $1), $2 from generate_series(1, 500) g`,
+      [SENTINEL, SEEDED_AT],
+    );
+  },
+});
 let rds: RDSClient;
 
-beforeAll(async () => {
-  servers = await startDrillServers();
-  const app = new pg.Client({ connectionString: servers.server.url('app') });
-  await app.connect();
-  await app.query(
-    `create table patients (id bigint primary key, name text not null, notes jsonb, updated_at timestamptz default now())`,
-  );
-  await app.query(
-    `insert into patients select g, $1 || '-' || g, jsonb_build_object('note', $1), now() from generate_series(1, 500) g`,
-    [SENTINEL],
-  );
-  await app.end();
+beforeAll(() => {
   rds = motoClient(servers.moto.endpoint);
 });
 
-afterAll(async () => servers?.stop());
-
 beforeEach(async () => {
-  await servers.reset();
   await createSourceCluster(rds);
 });
 
@@ -70,7 +69,7 @@ function inputs(extra: Record<string, string> = {}): Record<string, string> {
     'restored-port': String(servers.server.port),
     'ssl-mode': 'disable',
     'timeout-minutes': '1',
-    'production-url': `postgres://postgres:${DB_PASSWORD}@127.0.0.1:${servers.server.port}/app?sslmode=disable`,
+    'production-url': servers.productionUrl({ password: DB_PASSWORD }),
     'signing-key': SIGNING_KEY,
     'github-token': GITHUB_TOKEN,
     'checks-file': checks,
@@ -129,6 +128,18 @@ test('a passing drill leaks nothing', async () => {
   if (r.outputs.result !== 'pass') process.stdout.write(r.stdout);
   expect(r.outputs.result).toBe('pass');
   expect(readdirSync(i['report-dir']!).filter((f) => f.endsWith('.json'))).toHaveLength(1);
+  // The rows holding the sentinel were compared against production's, not skipped.
+  const report = JSON.parse(
+    readFileSync(
+      join(
+        i['report-dir']!,
+        readdirSync(i['report-dir']!).find((f) => f.endsWith('.json'))!,
+      ),
+      'utf8',
+    ),
+  );
+  const checksums = report.checks.find((c: { id: string }) => c.id === 'checksums:public.patients');
+  expect(checksums?.status).toBe('pass');
   expectNoLeak(r, i['report-dir']!);
 });
 

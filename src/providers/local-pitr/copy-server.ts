@@ -7,6 +7,7 @@ import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { cp, mkdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
@@ -30,6 +31,22 @@ export interface CopyDirs {
 
 const runningAsRoot = (): boolean => typeof process.getuid === 'function' && process.getuid() === 0;
 
+/** The longest Unix socket path (sun_path is 108 bytes with its NUL). */
+export const SOCKET_PATH_MAX = 107;
+
+/** Whether the server's socket (any port) in `dir` fits a Unix socket path. */
+export const socketFits = (dir: string): boolean =>
+  Buffer.byteLength(join(dir, '.s.PGSQL.65535')) <= SOCKET_PATH_MAX;
+
+/**
+ * Where a run's short socket directory goes when the copy's own is too deep: the temp dir (so whatever
+ * cleans or checks it sees it too) when the socket path fits there, /tmp otherwise.
+ */
+export function shortSocketDir(runId: string, temp: string = tmpdir()): string {
+  const inTemp = join(temp, `${clusterName(runId)}-sock`);
+  return socketFits(inTemp) ? inTemp : join('/tmp', `${clusterName(runId)}-sock`);
+}
+
 /**
  * A fresh, owned directory under `parent`, recorded before anything else happens in it; never reused. When
  * its socket path would be too deep for a Unix socket, a short private directory of the same run is used.
@@ -47,8 +64,8 @@ export async function makeCopyDirs(
   const dataDir = await makeServerDir(join(dir, 'data'));
   const runDir = await makeServerDir(join(dir, 'run'));
   let socketDir = runDir;
-  if (join(runDir, '.s.PGSQL.65535').length > 100) {
-    socketDir = join('/tmp', `${clusterName(runId)}-sock`);
+  if (!socketFits(runDir)) {
+    socketDir = shortSocketDir(runId);
     await record({ kind: 'local-server', id: socketDir, runId });
     await mkdir(socketDir, { mode: 0o700 });
     await makeServerDir(socketDir);

@@ -8,11 +8,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { LocalServer, makeServerDir, runPgTool } from '../../../src/db/local-server.js';
-import { createValidator } from '../../../src/checks/validation.js';
-import { memoryLogger } from '../../../src/log/logger.js';
-import type { CheckResult, Target } from '../../../src/model/types.js';
 import type { RestoreTestPlan } from '../../../src/inputs/plan-types.js';
 import { validationPlan } from '../../support/validation-plan.js';
+import { checkById as byId, copyTarget, withValidator } from '../../support/validation-run.js';
+import { waitFor } from '../../support/wait-for.js';
 
 let primary: LocalServer;
 let replica: LocalServer;
@@ -28,13 +27,8 @@ async function query<T extends pg.QueryResultRow>(url: string, sql: string): Pro
   }
 }
 
-async function until(what: string, ok: () => Promise<boolean>): Promise<void> {
-  for (let i = 0; i < 1200; i++) {
-    if (await ok()) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`never: ${what}`);
-}
+const until = (what: string, ok: () => Promise<boolean>): Promise<void> =>
+  waitFor(what, ok, { timeoutMs: 60_000, intervalMs: 50 });
 
 beforeAll(async () => {
   primary = await LocalServer.create();
@@ -74,30 +68,7 @@ afterAll(async () => {
 
 const plan = (productionUrl: string): RestoreTestPlan => validationPlan(productionUrl);
 
-function target(pinned: Date | undefined): Target {
-  return {
-    provider: 'aurora',
-    restoredCluster: 'restore-proof-test',
-    restoreType: 'latest',
-    targetTime: pinned?.toISOString(),
-    source: { identifier: 'prod', engine: 'aurora-postgresql' },
-    copy: {},
-    connection: {
-      host: '127.0.0.1',
-      port: primary.port,
-      database: 'copy',
-      user: 'postgres',
-      password: '',
-      sslMode: 'disable',
-    },
-  };
-}
-
-const byId = (checks: CheckResult[], id: string): CheckResult => {
-  const c = checks.find((x) => x.id === id);
-  if (!c) throw new Error(`no check ${id}; have ${checks.map((x) => x.id).join(', ')}`);
-  return c;
-};
+const target = (pinned: Date | undefined) => copyTarget(primary, pinned);
 
 test('a reader that has replayed nothing since it started: no pin, compared by watermark after the restore', async () => {
   const [fresh] = await query<{ replayed: Date | null }>(
@@ -105,10 +76,7 @@ test('a reader that has replayed nothing since it started: no pin, compared by w
     'SELECT pg_last_xact_replay_timestamp() AS replayed',
   );
   expect(fresh!.replayed).toBeNull();
-  const validator = createValidator({ concurrency: 2, parallelWorkers: 0 });
-  const logger = memoryLogger();
-  const signal = new AbortController().signal;
-  try {
+  await withValidator({ concurrency: 2, parallelWorkers: 0 }, async ({ validator, logger, signal }) => {
     const prepared = await validator.prepare(plan(replica.url('prod')), logger, signal);
     expect(prepared.pinnedTime).toBeUndefined();
     expect(logger.lines.join('\n')).toContain('has replayed no transaction since it started');
@@ -117,9 +85,7 @@ test('a reader that has replayed nothing since it started: no pin, compared by w
     expect(byId(checks, 'counts:public.orders').summary).toContain('updated_at <= restore point');
     expect(byId(checks, 'checksums:public.orders').status).toBe('pass');
     expect(byId(checks, 'posture:production-pass').status).toBe('pass');
-  } finally {
-    await validator.close();
-  }
+  });
 });
 
 test('a lagging reader pins its last replayed commit, and the copy restored to it matches', async () => {
@@ -148,10 +114,7 @@ test('a lagging reader pins its last replayed commit, and the copy restored to i
       `INSERT INTO orders (customer_id, amount, status, created_at, updated_at)
        VALUES (1, 5, 'open', now(), now()) RETURNING created_at AS written`,
     );
-    const validator = createValidator({ concurrency: 2, parallelWorkers: 0 });
-    const logger = memoryLogger();
-    const signal = new AbortController().signal;
-    try {
+    await withValidator({ concurrency: 2, parallelWorkers: 0 }, async ({ validator, logger, signal }) => {
       const prepared = await validator.prepare(plan(replica.url('prod')), logger, signal);
       await prepared.productionPass;
       // Not the reader's clock (that would be after the write it has not replayed): its replay position.
@@ -165,9 +128,7 @@ test('a lagging reader pins its last replayed commit, and the copy restored to i
       const posture = byId(checks, 'posture:production-pass');
       expect(posture.status).toBe('pass');
       expect(posture.summary).toMatch(/reader/);
-    } finally {
-      await validator.close();
-    }
+    });
   } finally {
     await query(replica.url(), 'SELECT pg_wal_replay_resume()');
     await query(primary.url('prod'), `DELETE FROM orders WHERE id > 2999`);
