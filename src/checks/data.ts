@@ -7,7 +7,6 @@
  */
 import { differingBuckets, fingerprintDigest, type TableFingerprint } from '../db/fingerprint.js';
 import type { CheckResult } from '../model/types.js';
-import { setAsideNote } from './in-flight.js';
 import { countValue, listSome, result } from './result.js';
 
 export type Comparison =
@@ -114,4 +113,17 @@ export function compareTable(
       { measured: fingerprintDigest(c), expected: fingerprintDigest(p) },
     ),
   ];
+}
+
+/** "3 rows only in the copy, 2 being changed on production" for one table, or undefined when none. */
+export function setAsideNote(fp: TableFingerprint): string | undefined {
+  const f = fp.inFlight;
+  if (!f || (f.rows === 0n && !f.changing)) return undefined;
+  const parts: string[] = [];
+  if (f.rows > 0n) parts.push(`${f.rows} only in the copy`);
+  if (f.changing)
+    parts.push(
+      `${f.changing} being changed on production (${f.stillInCopy ?? 0n} of them still in the copy)`,
+    );
+  return `set aside as written by transactions in flight at the pin (not visible in production's snapshot, committed by the restore point): ${parts.join(', ')}`;
 }

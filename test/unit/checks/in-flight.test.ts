@@ -1,6 +1,7 @@
 import { notVisible, notVisibleSql, parseSnapshotVisibility } from '../../../src/db/in-flight.js';
 import type { TableFingerprint } from '../../../src/db/fingerprint.js';
-import { settlement, setAsideNote, subtract } from '../../../src/checks/in-flight.js';
+import { settlement, subtract } from '../../../src/checks/in-flight.js';
+import { setAsideNote } from '../../../src/checks/data.js';
 
 const vis = parseSnapshotVisibility('1000:1005:1001,1003');
 
