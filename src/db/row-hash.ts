@@ -15,7 +15,7 @@
  * - binary: the dates and times (timestamptz, timestamp, date, time, timetz, interval) hash the hex of their
  *   binary send form: the stored microseconds, days, months and zone, which the text form prints one to one
  *   under the pinned session (TimeZone, DateStyle, IntervalStyle), so two values differ in one exactly when
- *   they differ in the other. Formatting a timestamp as text costs more than twice as much (bench/profile.ts).
+ *   they differ in the other. Formatting a timestamp as text costs about twice as much (bench/profile.ts).
  * - text form: every other type (numeric, float, jsonb, arrays, enums, composites, ranges, domains over
  *   them...) hashes its text form, which the session pins (see session.ts) so both servers print a value
  *   identically; bpchar keeps its trailing blanks (its output function, not the cast). numeric's and jsonb's
@@ -28,8 +28,8 @@
  * no column can cancel another (there is no XOR or sum between columns); swapping two values between
  * columns changes the chain. NULL hashes the type's zero value with the seed XORed with NULL_MARK, so a
  * NULL and any value differ in the step's input (for int8 NULL_MARK lies outside the range of v >> 32).
- * A chain of per-column hashes costs about half as much as one hash over a length-prefixed concatenation
- * of the columns, which pays for building the string.
+ * A chain of per-column hashes costs a third or less of one hash over a length-prefixed concatenation of
+ * the same columns, which pays for building the string (bench/profile.ts).
  *
  * What is claimed. Two rows whose column text forms differ anywhere hash to the same 64-bit value only by
  * a collision of the chain, about 2^-64 for an accidental difference (a restore fault: lost, duplicated,
