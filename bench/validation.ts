@@ -1,5 +1,5 @@
 /**
- * npm run bench [-- --rows N] [-- --concurrency C] [-- --workers W]
+ * npm run bench [-- --rows N] [-- --concurrency C] [-- --workers W] [-- --repeat R]
  *
  * Builds a realistic schema (uuid, text, numeric, timestamptz, jsonb; several tables; N rows in total,
  * default 5 million) in two databases of one local PostgreSQL server, then measures on the same data:
@@ -7,14 +7,26 @@
  *   pg row hash  sum(hash_record_extended(row, 0)) per table, both sides: PostgreSQL's own row hash, the
  *                engine's limit for a server-side checksum (weaker than ours: it folds equal-comparing values)
  *   restore-proof  full validation (counts + checksums + schema), both sides, through the real Validator
- *   data-diff    sum(('x' || substring(md5(row_text), 21))::bit(48)::bigint) per table, both sides
- * and prints their ratios, the peak RSS of this process during each phase, and the bytes it received
- * from the database. Every phase uses the same pool (C tables at a time per side, both sides at once)
- * and the same server-side parallelism (W workers per query).
+ *   data-diff    data-diff's own checksum query (see data-diff.ts: every column normalized as data-diff
+ *                does, '|'-joined, md5 as int, summed), both sides, two ways: one scan per table (its cost
+ *                per row, the kindest reading), and as data-diff runs it (key range, then 32 key segments)
+ * and prints their ratios, the server's CPU seconds in each phase (read from /proc: work done, which
+ * other processes on a shared machine do not stretch as they stretch wall time), the peak RSS of this
+ * process during each phase, and the bytes it received from the database. Every phase uses the same pool
+ * (C queries at a time per side, both sides at once) and the same server-side parallelism (W workers per
+ * query). With --repeat R the phases run R rounds, interleaved, and each figure is the median.
  */
 import { tmpdir } from 'node:os';
 import pg from 'pg';
-import { LocalServer } from '../src/db/local-server.js';
+import { seededServer, TABLES } from './data.js';
+import { postmasterPid, serverCpuSeconds } from './cpu.js';
+import {
+  keyRangeSql,
+  readDataDiffTables,
+  segmentSqls,
+  wholeTableSql,
+  BISECTION_FACTOR,
+} from './data-diff.js';
 import { createValidator } from '../src/checks/validation.js';
 import { streamLogger } from '../src/log/logger.js';
 import type { Target } from '../src/model/types.js';
@@ -61,17 +73,20 @@ const bytesReceived = (): number => {
 
 interface Measure {
   seconds: number;
+  /** Server CPU seconds, when /proc can be read. */
+  cpu?: number;
   peakRssMb: number;
   bytes: number;
 }
 
-async function measure(fn: () => Promise<void>): Promise<Measure> {
+async function measure(postmaster: number, fn: () => Promise<void>): Promise<Measure> {
   clients.clear();
   global.gc?.();
   let peak = process.memoryUsage().rss;
   const sampler = setInterval(() => {
     peak = Math.max(peak, process.memoryUsage().rss);
   }, 10);
+  const cpu0 = serverCpuSeconds(postmaster);
   const started = process.hrtime.bigint();
   try {
     await fn();
@@ -79,122 +94,135 @@ async function measure(fn: () => Promise<void>): Promise<Measure> {
     clearInterval(sampler);
   }
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  // A backend whose connection just closed may still be exiting: its time counts once it is reaped.
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  const cpu1 = serverCpuSeconds(postmaster);
   peak = Math.max(peak, process.memoryUsage().rss);
-  return { seconds, peakRssMb: peak / 1024 / 1024, bytes: bytesReceived() };
+  return {
+    seconds,
+    cpu: cpu0 !== undefined && cpu1 !== undefined ? cpu1 - cpu0 : undefined,
+    peakRssMb: peak / 1024 / 1024,
+    bytes: bytesReceived(),
+  };
 }
 
-const TABLES = [
-  { name: 'customers', share: 0.1 },
-  { name: 'orders', share: 0.3 },
-  { name: 'events', share: 0.45 },
-  { name: 'documents', share: 0.15 },
-];
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+};
 
-async function seed(url: string, rows: number): Promise<void> {
-  const c = new pg.Client({ connectionString: url });
-  await c.connect();
-  const n = (name: string): number =>
-    Math.max(1, Math.round(rows * TABLES.find((t) => t.name === name)!.share));
-  await c.query(`
-    CREATE TABLE customers (id uuid PRIMARY KEY, name text NOT NULL, email text, balance numeric(14, 2),
-                            created_at timestamptz NOT NULL, updated_at timestamptz NOT NULL);
-    CREATE TABLE orders (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, customer_id uuid NOT NULL, amount numeric(12, 2) NOT NULL,
-                         status text NOT NULL, payload jsonb, created_at timestamptz NOT NULL);
-    CREATE TABLE events (id uuid PRIMARY KEY, kind text NOT NULL, value numeric, at timestamptz NOT NULL, data jsonb NOT NULL);
-    CREATE TABLE documents (id bigint PRIMARY KEY, title text NOT NULL, body text NOT NULL, meta jsonb, created_at timestamptz NOT NULL);
-    CREATE INDEX orders_customer_idx ON orders (customer_id);
-    CREATE INDEX events_at_idx ON events (at);`);
-  await c.query(`
-    INSERT INTO customers SELECT md5('c' || g)::uuid, 'customer ' || g, 'c' || g || '@example.com', (g % 100000) / 7.0,
-      timestamptz '2024-01-01' + g * interval '1 second', timestamptz '2024-06-01' + g * interval '1 second'
-      FROM generate_series(1, ${n('customers')}) g`);
-  await c.query(`
-    INSERT INTO orders (customer_id, amount, status, payload, created_at)
-    SELECT md5('c' || (1 + g % ${n('customers')}))::uuid, (g % 100000) / 100.0, (ARRAY['new', 'paid', 'shipped', 'closed'])[1 + g % 4],
-      jsonb_build_object('items', 1 + g % 9, 'channel', CASE WHEN g % 2 = 0 THEN 'web' ELSE 'store' END, 'coupon', g % 13 = 0),
-      timestamptz '2024-01-01' + g * interval '2 seconds'
-      FROM generate_series(1, ${n('orders')}) g`);
-  await c.query(`
-    INSERT INTO events SELECT md5('e' || g)::uuid, (ARRAY['view', 'click', 'buy', 'login', 'logout'])[1 + g % 5], g / 3.0,
-      timestamptz '2024-01-01' + g * interval '1 second',
-      jsonb_build_object('session', md5(g::text), 'n', g, 'tags', jsonb_build_array('a', g % 10, 'b'))
-      FROM generate_series(1, ${n('events')}) g`);
-  await c.query(`
-    INSERT INTO documents SELECT g, 'document ' || g, repeat(md5(g::text), 3), jsonb_build_object('v', g % 7, 'lang', 'en'),
-      timestamptz '2024-01-01' + g * interval '3 seconds'
-      FROM generate_series(1, ${n('documents')}) g`);
-  await c.query('VACUUM ANALYZE');
-  await c.end();
+/** The median of each figure over the rounds (peak RSS: the highest). */
+function summary(ms: Measure[]): Measure {
+  const cpus = ms.map((m) => m.cpu).filter((c): c is number => c !== undefined);
+  return {
+    seconds: median(ms.map((m) => m.seconds)),
+    cpu: cpus.length === ms.length ? median(cpus) : undefined,
+    peakRssMb: Math.max(...ms.map((m) => m.peakRssMb)),
+    bytes: median(ms.map((m) => m.bytes)),
+  };
 }
 
+/** Runs the queries on one database, `concurrency` at a time, each session with `workers` parallel workers. */
+async function pool(
+  url: string,
+  concurrency: number,
+  workers: number,
+  sqls: string[],
+): Promise<pg.QueryResult[]> {
+  const results: pg.QueryResult[] = new Array(sqls.length);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(concurrency, sqls.length) }, async () => {
+      const c = new pg.Client({ connectionString: url });
+      await c.connect();
+      try {
+        await c.query(`SET max_parallel_workers_per_gather = ${workers}; SET jit = off`);
+        while (next < sqls.length) {
+          const i = next++;
+          results[i] = await c.query(sqls[i]!);
+        }
+      } finally {
+        await c.end();
+      }
+    }),
+  );
+  return results;
+}
+
+/** One query per table (public's ordinary tables), on both sides at once. */
 async function eachTable(
   urls: string[],
   concurrency: number,
   workers: number,
-  sql: (table: { name: string; columns: string[] }) => string,
+  sql: (table: { name: string }) => string,
 ): Promise<void> {
   await Promise.all(
     urls.map(async (url) => {
       const meta = new pg.Client({ connectionString: url });
       await meta.connect();
-      const { rows } = await meta.query<{ name: string; columns: string[] }>(`
-        SELECT c.relname AS name, array_agg(a.attname::text ORDER BY a.attnum) AS columns
-          FROM pg_class c JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
-         WHERE c.relnamespace = 'public'::regnamespace AND c.relkind = 'r' GROUP BY 1 ORDER BY 1`);
-      await meta.end();
-      let next = 0;
-      await Promise.all(
-        Array.from({ length: Math.min(concurrency, rows.length) }, async () => {
-          const c = new pg.Client({ connectionString: url });
-          await c.connect();
-          await c.query(`SET max_parallel_workers_per_gather = ${workers}; SET jit = off`);
-          while (next < rows.length) {
-            const table = rows[next++]!;
-            await c.query(sql(table));
-          }
-          await c.end();
-        }),
+      const { rows } = await meta.query<{ name: string }>(
+        `SELECT relname AS name FROM pg_class WHERE relnamespace = 'public'::regnamespace AND relkind = 'r' ORDER BY 1`,
       );
+      await meta.end();
+      await pool(url, concurrency, workers, rows.map(sql));
     }),
   );
 }
 
+/** data-diff's checksum in one scan per table, both sides at once. */
+async function dataDiffScan(urls: string[], concurrency: number, workers: number): Promise<void> {
+  await Promise.all(
+    urls.map(async (url) => {
+      const meta = new pg.Client({ connectionString: url });
+      await meta.connect();
+      const tables = await readDataDiffTables(meta);
+      await meta.end();
+      await pool(url, concurrency, workers, tables.map(wholeTableSql));
+    }),
+  );
+}
+
+/** data-diff as it runs on equal tables: each table's key range, then its 32 segments' checksums. */
+async function dataDiffSegmented(urls: string[], concurrency: number, workers: number): Promise<void> {
+  await Promise.all(
+    urls.map(async (url) => {
+      const meta = new pg.Client({ connectionString: url });
+      await meta.connect();
+      const tables = await readDataDiffTables(meta);
+      await meta.end();
+      const ranges = await pool(url, concurrency, workers, tables.map(keyRangeSql));
+      const segments = tables.flatMap((t, i) => {
+        const [min, max] = Object.values(ranges[i]!.rows[0] as Record<string, string>);
+        return segmentSqls(t, min!, max!);
+      });
+      await pool(url, concurrency, workers, segments);
+    }),
+  );
+}
+
+const countSql = (t: { name: string }): string => `SELECT count(*) FROM "${t.name}"`;
+
 const pgRowHashSql = (t: { name: string }): string =>
   `SELECT count(*), sum(pg_catalog.hash_record_extended(t, 0)) FROM "${t.name}" t`;
-
-const dataDiffSql = (t: { name: string; columns: string[] }): string =>
-  `SELECT sum(('x' || substring(md5(concat(${t.columns.map((c) => `"${c}"::text`).join(', ')})), 21))::bit(48)::bigint) FROM "${t.name}"`;
 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   const log = (line: string): void => void process.stdout.write(`${line}\n`);
-  const server = await LocalServer.create({
-    settings: {
-      shared_buffers: "'1GB'",
-      max_parallel_workers_per_gather: args.workers,
-      max_wal_size: "'4GB'",
-      checkpoint_timeout: "'30min'",
-    },
-  });
-  await server.start();
+  const t0 = Date.now();
+  const { server, size } = await seededServer(args.rows, args.workers);
   try {
     const admin = new pg.Client({ connectionString: server.url() });
     await admin.connect();
-    await admin.query('CREATE DATABASE prod');
-    const t0 = Date.now();
-    await seed(server.url('prod'), args.rows);
     await admin.query('CREATE DATABASE copy TEMPLATE prod');
-    const { rows: size } = await admin.query<{ s: string }>(
-      `SELECT pg_size_pretty(pg_database_size('prod')) AS s`,
-    );
     await admin.end();
     log(
-      `seeded ${args.rows} rows in ${TABLES.length} tables (${size[0]!.s} per database) in ${((Date.now() - t0) / 1000).toFixed(1)}s`,
+      `seeded ${args.rows} rows in ${TABLES.length} tables (${size} per database) in ${((Date.now() - t0) / 1000).toFixed(1)}s`,
     );
 
     const urls = [server.url('prod'), server.url('copy')];
     // Warm both databases' pages into memory so no phase pays for the first read.
-    await eachTable(urls, args.concurrency, args.workers, (t) => `SELECT count(*) FROM "${t.name}"`);
+    await eachTable(urls, args.concurrency, args.workers, countSql);
 
     const plan = buildRestoreTestPlan(
       {
@@ -246,39 +274,61 @@ async function main(): Promise<void> {
         .map((c) => `${c.id} ${c.status}`);
     };
 
-    const best = async (fn: () => Promise<void>): Promise<Measure> => {
-      let result: Measure | undefined;
-      for (let i = 0; i < args.repeat; i++) {
-        const m = await measure(fn);
-        if (!result || m.seconds < result.seconds) result = m;
-      }
-      return result!;
-    };
-    const floor = await best(() =>
-      eachTable(urls, args.concurrency, args.workers, (t) => `SELECT count(*) FROM "${t.name}"`),
-    );
-    const rowHash = await best(() => eachTable(urls, args.concurrency, args.workers, pgRowHashSql));
-    const ours = await best(validation);
-    const dataDiff = await best(() => eachTable(urls, args.concurrency, args.workers, dataDiffSql));
+    const postmaster = postmasterPid(server.dataDir);
+    const phases: [string, () => Promise<void>][] = [
+      ['floor: count(*), both sides', () => eachTable(urls, args.concurrency, args.workers, countSql)],
+      [
+        'pg row hash (hash_record_extended)',
+        () => eachTable(urls, args.concurrency, args.workers, pgRowHashSql),
+      ],
+      ['restore-proof validation, both', validation],
+      ['data-diff checksum, one scan', () => dataDiffScan(urls, args.concurrency, args.workers)],
+      [
+        `data-diff as run (${BISECTION_FACTOR} segments)`,
+        () => dataDiffSegmented(urls, args.concurrency, args.workers),
+      ],
+    ];
+    const rounds: Measure[][] = phases.map(() => []);
+    for (let r = 0; r < args.repeat; r++) {
+      for (const [i, [, fn]] of phases.entries()) rounds[i]!.push(await measure(postmaster, fn));
+    }
+    const [floor, rowHash, ours, dataDiff, dataDiffRun] = rounds.map(summary) as [
+      Measure,
+      Measure,
+      Measure,
+      Measure,
+      Measure,
+    ];
     if (failing.length) log(`warning: validation reported ${failing.join(', ')}`);
 
-    const row = (name: string, m: Measure): string =>
-      `${name.padEnd(34)} ${m.seconds.toFixed(2).padStart(8)} s  ${m.peakRssMb.toFixed(1).padStart(7)} MB peak RSS  ${String(m.bytes).padStart(10)} bytes received`;
+    const fixed = (n: number | undefined, digits: number, width: number): string =>
+      (n === undefined ? '-' : n.toFixed(digits)).padStart(width);
     log(
-      `rows ${args.rows}, ${args.concurrency} tables at a time per side, ${args.workers} parallel workers per query, best of ${args.repeat}`,
+      `rows ${args.rows}, ${args.concurrency} queries at a time per side, ${args.workers} parallel workers per query, median of ${args.repeat}`,
     );
-    log(row('floor: count(*), both sides', floor));
-    log(row('pg row hash (hash_record_extended)', rowHash));
-    log(row('restore-proof validation, both', ours));
-    log(row('data-diff md5 checksum, both', dataDiff));
-    log(`validation / floor      ${(ours.seconds / floor.seconds).toFixed(2)}x`);
-    log(`validation / pg row hash ${(ours.seconds / rowHash.seconds).toFixed(2)}x  (goal <= 1.5x)`);
-    log(`data-diff / validation  ${(dataDiff.seconds / ours.seconds).toFixed(2)}x  (goal >= 3x)`);
     log(
-      `data-diff / pg row hash ${(dataDiff.seconds / rowHash.seconds).toFixed(2)}x  (what matching PostgreSQL's own row hash would give)`,
+      `${'phase'.padEnd(36)} ${'wall s'.padStart(8)} ${'server CPU s'.padStart(13)} ${'peak RSS MB'.padStart(12)} ${'bytes received'.padStart(15)}`,
     );
-    log(`validation peak RSS     ${ours.peakRssMb.toFixed(1)} MB  (goal < 150 MB, flat in rows)`);
-    log(`validation bytes        ${ours.bytes}  (goal: independent of rows)`);
+    for (const [i, [name]] of phases.entries()) {
+      const m = rounds.map(summary)[i]!;
+      log(
+        `${name.padEnd(36)} ${fixed(m.seconds, 2, 8)} ${fixed(m.cpu, 2, 13)} ${fixed(m.peakRssMb, 1, 12)} ${String(m.bytes).padStart(15)}`,
+      );
+    }
+    const ratio = (a: Measure, b: Measure): string => {
+      const cpu =
+        a.cpu !== undefined && b.cpu !== undefined && b.cpu > 0 ? `, CPU ${(a.cpu / b.cpu).toFixed(2)}x` : '';
+      return `${(a.seconds / b.seconds).toFixed(2)}x (wall${cpu})`;
+    };
+    log(`validation / floor                 ${ratio(ours, floor)}`);
+    log(`validation / pg row hash           ${ratio(ours, rowHash)}  goal <= 1.5x`);
+    log(`data-diff one scan / validation    ${ratio(dataDiff, ours)}  goal >= 3x`);
+    log(`data-diff as run / validation      ${ratio(dataDiffRun, ours)}`);
+    log(
+      `data-diff one scan / pg row hash   ${ratio(dataDiff, rowHash)}  (what matching PostgreSQL's own row hash would give)`,
+    );
+    log(`validation peak RSS                ${ours.peakRssMb.toFixed(1)} MB  (goal < 150 MB, flat in rows)`);
+    log(`validation bytes                   ${ours.bytes}  (goal: independent of rows)`);
   } finally {
     await server.destroy();
   }

@@ -7,13 +7,19 @@
  * scale and which special value it holds (1.5, -1.5 and 1.50 hash alike; NaN, Infinity and -Infinity all
  * return the seed), jsonb ignores structure ({} and [], 1 and [1]), float maps -0 to 0 and returns the seed
  * for zero, interval compares '1 mon' equal to '30 days', arrays ignore their bounds and an empty array
- * returns 1 whatever the seed, and every 64-bit integer type is folded to 32 bits before hashing. So a
- * PostgreSQL hash is used only where it is a keyed hash of the value's exact bytes: int2, int4, oid, bool,
- * uuid, inet/cidr, macaddr/macaddr8, and text-like types under the "C" collation (the bytes, whatever the
- * column's collation). int8 carries its high half in the seed, so no two int8 values share a hash input.
- * Every other type (numeric, float, jsonb, arrays, intervals, timestamps, dates, enums, composites, ranges,
- * domains over them...) is hashed through its text form, which the session pins (see session.ts) so both
- * servers print a value identically; bpchar keeps its trailing blanks (its output function, not the cast).
+ * returns 1 whatever the seed, and every 64-bit integer type is folded to 32 bits before hashing. So each
+ * column is hashed one of three ways, all exact:
+ * - typed: a PostgreSQL hash that is a keyed hash of the value's exact bytes: int2, int4, oid, bool, uuid,
+ *   inet/cidr, macaddr/macaddr8, and text-like types under the "C" collation (the bytes, whatever the
+ *   column's collation). int8 carries its high half in the seed, so no two int8 values share a hash input.
+ * - binary: the dates and times (timestamptz, timestamp, date, time, timetz, interval) hash the hex of their
+ *   binary send form: the stored microseconds, days, months and zone, which the text form prints one to one
+ *   under the pinned session (TimeZone, DateStyle, IntervalStyle), so two values differ in one exactly when
+ *   they differ in the other. Formatting a timestamp as text costs about twice as much (bench/profile.ts).
+ * - text form: every other type (numeric, float, jsonb, arrays, enums, composites, ranges, domains over
+ *   them...) hashes its text form, which the session pins (see session.ts) so both servers print a value
+ *   identically; bpchar keeps its trailing blanks (its output function, not the cast). numeric's and jsonb's
+ *   binary forms are no cheaper (jsonb's send form is its text; numeric's is longer than its digits).
  * Within one column type the hash input is therefore a one-to-one function of the value's text form.
  *
  * Within a row. The columns form a chain: each column's hash is seeded with the hash of the columns before
@@ -22,6 +28,8 @@
  * no column can cancel another (there is no XOR or sum between columns); swapping two values between
  * columns changes the chain. NULL hashes the type's zero value with the seed XORed with NULL_MARK, so a
  * NULL and any value differ in the step's input (for int8 NULL_MARK lies outside the range of v >> 32).
+ * A chain of per-column hashes costs a third or less of one hash over a length-prefixed concatenation of
+ * the same columns, which pays for building the string (bench/profile.ts).
  *
  * What is claimed. Two rows whose column text forms differ anywhere hash to the same 64-bit value only by
  * a collision of the chain, about 2^-64 for an accidental difference (a restore fault: lost, duplicated,
@@ -84,13 +92,45 @@ const TYPED: Record<string, TypedHash> = {
   },
 };
 
+/**
+ * Types hashed through their binary send form, as hex (encode, so bytea_output does not matter): fixed-size
+ * integers of microseconds, days, months and zone seconds, one to one with the pinned text form. NULL's
+ * stand-in, the empty string, is never the hex of a value.
+ */
+const binary = (type: string): TypedHash => ({
+  fn: 'hashtextextended',
+  arg: (r) => `pg_catalog.encode(pg_catalog.${type}_send((${r})::pg_catalog.${type}), 'hex') COLLATE "C"`,
+  zero: `''`,
+});
+const BINARY: Record<string, TypedHash> = {
+  timestamptz: binary('timestamptz'),
+  timestamp: binary('timestamp'),
+  date: binary('date'),
+  time: binary('time'),
+  timetz: binary('timetz'),
+  interval: binary('interval'),
+};
+
 /** Any other type: its text form, as the pinned session prints it. */
 const TEXT_FORM: TypedHash = { fn: 'hashtextextended', arg: TEXT_C, zero: `''` };
 
-/** How a column is hashed: 'typed' (PostgreSQL's hash of the exact value), 'int8', or 'text form'. */
-export function hashKind(column: ColumnInfo): 'typed' | 'int8' | 'text form' {
-  if (column.baseType === 'int8') return 'int8';
-  return column.baseType && TYPED[column.baseType] ? 'typed' : 'text form';
+export type HashKind = 'typed' | 'int8' | 'binary' | 'text form';
+
+/**
+ * How a column is hashed: 'typed' (PostgreSQL's hash of the exact value), 'int8', 'binary' (its send form)
+ * or 'text form'.
+ */
+export function hashKind(column: ColumnInfo): HashKind {
+  const t = column.baseType;
+  if (t === 'int8') return 'int8';
+  if (t && Object.hasOwn(TYPED, t)) return 'typed';
+  return t && Object.hasOwn(BINARY, t) ? 'binary' : 'text form';
+}
+
+function hashOf(column: ColumnInfo): TypedHash {
+  const kind = hashKind(column);
+  if (kind === 'typed') return TYPED[column.baseType!]!;
+  return kind === 'binary' ? BINARY[column.baseType!]! : TEXT_FORM;
 }
 
 /**
@@ -105,7 +145,7 @@ export function columnHashSql(column: ColumnInfo, ref: string, seed: string | nu
       ? `pg_catalog.hashint8extended(${v}, ${s} # (${v} >> 32))`
       : `pg_catalog.hashint8extended(coalesce(${v}, 0::pg_catalog.int8), ${s} # coalesce(${v} >> 32, ${NULL_MARK}))`;
   }
-  const h = (column.baseType && TYPED[column.baseType]) || TEXT_FORM;
+  const h = hashOf(column);
   if (column.notNull) return `pg_catalog.${h.fn}(${h.arg(ref)}, ${s})`;
   return `pg_catalog.${h.fn}(coalesce(${h.arg(ref)}, ${h.zero}), ${s} # CASE WHEN (${ref}) IS NULL THEN ${NULL_MARK}::pg_catalog.int8 ELSE 0 END)`;
 }

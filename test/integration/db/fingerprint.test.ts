@@ -70,7 +70,47 @@ const differing: [string, string, string, string][] = [
   ['NULL swapped with NaN between columns', 'x numeric, y numeric', `NULL, 'NaN'`, `'NaN', NULL`],
 ];
 
-test.each(differing)('%s: fingerprints differ', async (_name, columns, a, b) => {
+// Dates and times hash their binary send form (row-hash.ts): values that differ in their text forms differ
+// there too, including the pairs PostgreSQL's hashes fold or compare equal.
+const temporal: [string, string, string, string][] = [
+  [
+    'timestamptz folded to the same 32 bits',
+    'v timestamptz',
+    `'2000-01-01 00:00:00+00'`,
+    `'2000-01-01 01:11:34.967297+00'`,
+  ],
+  [
+    'timestamptz one microsecond apart',
+    'v timestamptz',
+    `'2024-05-01 12:00:00.000001+00'`,
+    `'2024-05-01 12:00:00.000002+00'`,
+  ],
+  ['timestamptz infinity / -infinity', 'v timestamptz', `'infinity'`, `'-infinity'`],
+  ['timestamp infinity / a date', 'v timestamp', `'infinity'`, `'294276-12-31 23:59:59.999999'`],
+  ['date a day apart', 'v date', `'2024-02-28'`, `'2024-02-29'`],
+  ['date infinity / -infinity', 'v date', `'infinity'`, `'-infinity'`],
+  ['time 24:00 / 00:00', 'v time', `'24:00:00'`, `'00:00:00'`],
+  ['timetz one instant, two zones', 'v timetz', `'12:00:00+02'`, `'10:00:00+00'`],
+  ['interval 1 mon -30 days / 0', 'v interval', `'1 mon -30 days'`, `'0'`],
+  ['interval 1 year / 12 mons -1 day', 'v interval', `'1 year'`, `'12 mons -1 day'`],
+  ['NULL / the epoch (timestamptz zero)', 'v timestamptz', 'NULL', `'2000-01-01 00:00:00+00'`],
+  ['NULL / date zero', 'v date', 'NULL', `'2000-01-01'`],
+  ['NULL / interval zero', 'v interval', 'NULL', `'0'`],
+  [
+    'timestamps swapped between columns',
+    'x timestamptz, y timestamptz',
+    `'2024-01-01', '2024-01-02'`,
+    `'2024-01-02', '2024-01-01'`,
+  ],
+  [
+    'NULL swapped with the epoch between columns',
+    'x timestamp, y timestamp',
+    `NULL, '2000-01-01'`,
+    `'2000-01-01', NULL`,
+  ],
+];
+
+test.each([...differing, ...temporal])('%s: fingerprints differ', async (_name, columns, a, b) => {
   const [fa, fb] = await fingerprintsOf(columns, [a], [b]);
   expect(fa.count).toBe(fb.count);
   expect(fa.sum).not.toBe(fb.sum);
@@ -87,6 +127,30 @@ test('equal data fingerprints equal, whatever the row order', async () => {
   const [fa, fb] = await fingerprintsOf(columns, rows, [...rows].reverse());
   expect(fa.count).toBe(3n);
   expect(fa.sum).toBe(fb.sum);
+});
+
+test('equal dates and times fingerprint equal, whatever the row order and the session time zone', async () => {
+  const columns = 'a timestamptz, b timestamp, c date, d time, e timetz, f interval';
+  const rows = [
+    `'2024-03-10 02:30:00.123456+00', '2024-03-10 02:30:00.5', '2024-02-29', '23:59:59.999999', '12:00:00+05:30', '1 mon -2 days 03:00'`,
+    `'infinity', '-infinity', 'infinity', '24:00:00', '00:00:00-12', '0'`,
+    'NULL, NULL, NULL, NULL, NULL, NULL',
+  ];
+  const [fa, fb] = await fingerprintsOf(columns, rows, [...rows].reverse());
+  expect(fa.count).toBe(3n);
+  expect(fa.sum).toBe(fb.sum);
+  // The binary form does not depend on the time zone the session prints in.
+  await client.query(`SET TimeZone = 'America/New_York'`);
+  try {
+    const tables = await readTables(client);
+    const again = await fingerprintTable(
+      client,
+      tables.find((t) => t.name === `t${n}_a`)!,
+    );
+    expect(again.sum).toBe(fa.sum);
+  } finally {
+    await client.query(`SET TimeZone = 'UTC'`);
+  }
 });
 
 // Guards for the chain itself (these passed with the XOR of seeded hashes too): a step that returned its

@@ -13,22 +13,26 @@ const col = (name: string, baseType: string | null, notNull = false): ColumnInfo
 const quote = { escapeIdentifier: (s: string): string => `"${s}"` };
 
 test('PostgreSQL hashes that fold equal-comparing values are replaced by the text form', () => {
-  for (const t of [
-    'numeric',
-    'jsonb',
-    'float4',
-    'float8',
-    'interval',
-    'timestamptz',
-    'timestamp',
-    '_int4',
-    'date',
-  ])
+  for (const t of ['numeric', 'jsonb', 'float4', 'float8', '_int4', '_timestamptz', 'toString'])
     expect(hashKind(col('v', t))).toBe('text form');
   expect(hashKind(col('v', null))).toBe('text form');
   for (const t of ['int2', 'int4', 'oid', 'bool', 'uuid', 'text', 'varchar', 'bpchar', 'inet'])
     expect(hashKind(col('v', t))).toBe('typed');
   expect(hashKind(col('v', 'int8'))).toBe('int8');
+});
+
+test('dates and times hash the hex of their binary send form, not the hash PostgreSQL folds them with', () => {
+  for (const t of ['timestamptz', 'timestamp', 'date', 'time', 'timetz', 'interval']) {
+    expect(hashKind(col('v', t))).toBe('binary');
+    expect(columnHashSql(col('v', t, true), 'x', 'h')).toBe(
+      `pg_catalog.hashtextextended(pg_catalog.encode(pg_catalog.${t}_send((x)::pg_catalog.${t}), 'hex') COLLATE "C", (h))`,
+    );
+  }
+  const nullable = columnHashSql(col('v', 'timestamptz'), 'x', 'h');
+  expect(nullable).toContain(
+    `coalesce(pg_catalog.encode(pg_catalog.timestamptz_send((x)::pg_catalog.timestamptz), 'hex') COLLATE "C", '')`,
+  );
+  expect(nullable).toContain(`(h) # CASE WHEN (x) IS NULL THEN ${NULL_MARK}::pg_catalog.int8 ELSE 0 END`);
 });
 
 test('a column step is seeded by the columns before it; NULL marks the seed', () => {
