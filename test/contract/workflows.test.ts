@@ -280,6 +280,56 @@ describe('the reusable workflow', () => {
   );
 });
 
+describe('report-branch: evidence on its own branch, verified where it was committed', () => {
+  const reusable = workflow('restore-test.yml');
+  const call = reusable.on.workflow_call as {
+    inputs: Record<string, { type: string }>;
+    outputs: Record<string, { value: string }>;
+  };
+  const steps = reusable.jobs.run!.steps!;
+
+  test('the reusable workflow takes report-branch, passes it to the action and outputs the commit', () => {
+    expect(call.inputs['report-branch']?.type).toBe('string');
+    expect(steps.find((s) => s.id === 'action')!.with).toMatchObject({
+      'report-branch': '${{ inputs.report-branch }}',
+    });
+    expect(call.outputs['commit-sha']?.value).toBe('${{ jobs.run.outputs.commit-sha }}');
+    expect((reusable.jobs.run as Job & { outputs: Record<string, string> }).outputs['commit-sha']).toBe(
+      '${{ steps.action.outputs.commit-sha }}',
+    );
+  });
+
+  test('verify-reports checks out the given ref, else the report branch', () => {
+    const checkout = steps.find((s) => s.uses?.startsWith('actions/checkout@') && !s.with?.path)!;
+    expect(String(checkout.with!.ref)).toBe(
+      "${{ inputs.ref || (inputs.command == 'verify-reports' && inputs.report-branch) || '' }}",
+    );
+  });
+
+  test.each(['weekly.yml', 'monthly.yml', 'quarterly.yml', 'annual.yml', 'audit.yml'])(
+    '%s passes the repository variable RESTORE_PROOF_REPORT_BRANCH to its drill',
+    (file) => {
+      const drills = Object.values(workflow(file).jobs).filter(
+        (j) => j.uses === './.github/workflows/restore-test.yml' && j.with?.command === undefined,
+      );
+      expect(drills.length).toBeGreaterThan(0);
+      for (const j of drills)
+        expect(j.with!['report-branch']).toBe('${{ vars.RESTORE_PROOF_REPORT_BRANCH }}');
+    },
+  );
+
+  test("audit verifies the commit its drill just made (or the report branch's head), not github.sha", () => {
+    const verify = workflow('audit.yml').jobs.verify!;
+    expect(verify.with).toMatchObject({ command: 'verify-reports' });
+    const ref = String(verify.with!.ref);
+    expect(ref).toMatch(
+      /^\$\{\{ needs\.drill\.outputs\.commit-sha \|\| vars\.RESTORE_PROOF_REPORT_BRANCH \|\|/,
+    );
+    expect(ref).not.toMatch(/github\.sha/);
+    expect(verify.needs).toBe('drill');
+  });
+});
+
 describe('infra-pr', () => {
   const wf = workflow('infra-pr.yml');
   test('on every pull request (so it can be required), deciding from the changed files', () => {
