@@ -28,7 +28,7 @@ const COMMAND_INPUTS: Partial<Record<Command, readonly InputName[]>> = {
       !EVIDENCE_ONLY.includes(n),
   ),
   preflight: ['provider', 'source-cluster', 'source-instance', 'aws-region', ...PREFLIGHT_ONLY],
-  janitor: ['provider', 'aws-region', 'dry-run'],
+  janitor: ['provider', 'aws-region', 'dry-run', 'metrics-namespace', 'report-dir'],
   'verify-reports': ['report-dir', 'public-key'],
   'record-exercise': ['exercise-file', 'report-dir', 'signing-key', 'commit-report', 'github-token'],
   'annual-report': ['year', 'report-dir', 'public-key'],

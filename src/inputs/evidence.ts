@@ -10,7 +10,7 @@ import { bool, ed25519PrivateKey, pattern } from './values.js';
 
 const CADENCE = /^[a-z0-9][a-z0-9-]{0,31}$/;
 /** A branch name git accepts (git check-ref-format, the common subset). */
-const BRANCH = /^(?!-|\/|.*(?:\.\.|\/\/|@\{|\/\.|\.lock\/|\.lock$|\/$|\.$))[^\s~^:?*[\\\x00-\x1f\x7f]{1,200}$/;
+const BRANCH = /^(?!-|\/|.*(?:\.\.|\/\/|@\{|\/\.|\.lock\/|\.lock$|\/$|\.$))[^\s~^:?*[\\\p{Cc}]{1,200}$/u;
 const NAMESPACE = /^(?!AWS\/)[A-Za-z0-9._/#:-]{1,255}$/;
 
 export interface PlannedEvidence extends EvidenceSettings {

@@ -330,6 +330,34 @@ describe('report-branch: evidence on its own branch, verified where it was commi
   });
 });
 
+describe('HoursSinceLastPass: the evidence-overdue heartbeat (docs/metrics.md)', () => {
+  test.each(['weekly.yml', 'monthly.yml', 'quarterly.yml', 'annual.yml'])(
+    '%s publishes its drill metrics to RESTORE_PROOF_METRICS_NAMESPACE',
+    (file) => {
+      expect(workflow(file).jobs.drill!.with!['metrics-namespace']).toBe(
+        '${{ vars.RESTORE_PROOF_METRICS_NAMESPACE }}',
+      );
+    },
+  );
+
+  test('the source-region sweep publishes it from the reports on the report branch; the target sweep does not', () => {
+    const jobs = workflow('janitor.yml').jobs;
+    expect(jobs.sweep!.with).toMatchObject({
+      command: 'janitor',
+      'metrics-namespace': '${{ vars.RESTORE_PROOF_METRICS_NAMESPACE }}',
+      'report-branch': '${{ vars.RESTORE_PROOF_REPORT_BRANCH }}',
+    });
+    expect(jobs['sweep-target']!.with!['metrics-namespace']).toBeUndefined();
+    const steps = workflow('restore-test.yml').jobs.run!.steps!;
+    const fetch = steps.find((s) => s.name === 'Reports from the report branch')!;
+    expect(fetch.if).toMatch(/inputs\.command == 'janitor'/);
+    // a report branch that does not exist yet must not stop the sweep
+    expect(fetch.run).toMatch(/if git fetch .*then[\s\S]*else[\s\S]*::warning::/);
+    const janitorStep = steps.findIndex((s) => s.id === 'action');
+    expect(steps.indexOf(fetch)).toBeLessThan(janitorStep);
+  });
+});
+
 describe('infra-pr', () => {
   const wf = workflow('infra-pr.yml');
   test('on every pull request (so it can be required), deciding from the changed files', () => {
