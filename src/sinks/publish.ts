@@ -7,8 +7,7 @@ import type { EngineIO } from '../host/io.js';
 import type { EvidenceSettings } from '../inputs/plan-types.js';
 import { publishToActions, type ActionsCore } from './github-actions.js';
 import { publishMetrics } from './cloudwatch.js';
-import { CommitError } from './github-commit.js';
-import { prepareReportBranch, type ReportBranchTarget } from './report-branch.js';
+import { readyReportBranch } from './report-branch.js';
 import { commitReport } from './report-commit.js';
 import { writeReport } from './report-files.js';
 
@@ -32,7 +31,11 @@ export async function publishDrill(
   };
   try {
     // Before the report is written: it must chain onto the report branch's last document.
-    const reportBranch = await readyReportBranch(plan, io);
+    const reportBranch = await readyReportBranch(
+      { ...plan, reportBranch: plan.evidence?.reportBranch },
+      io.env,
+      io.logger,
+    );
     const written = await writeReport({ plan, outcome, env: io.env, logger: io.logger });
     await publishToActions({ written, core, env: io.env });
     // Never throws; a failed publish is a warning and the verdict stands.
@@ -49,26 +52,6 @@ export async function publishDrill(
     return 1;
   }
   return outcome.result === 'pass' ? 0 : 1;
-}
-
-async function readyReportBranch(
-  plan: Plan & { evidence?: Pick<EvidenceSettings, 'reportBranch' | 'signingKey'> },
-  io: EngineIO,
-): Promise<ReportBranchTarget | { error: string } | undefined> {
-  const branch = plan.evidence?.reportBranch;
-  if (!plan.commitReport || !branch) return undefined;
-  try {
-    return await prepareReportBranch({
-      plan: { githubToken: plan.githubToken, reportDir: plan.reportDir, reportBranch: branch },
-      env: io.env,
-      logger: io.logger,
-    });
-  } catch (error) {
-    if (!(error instanceof CommitError)) throw error;
-    // The report is still written (chained onto this checkout's copy) and kept; the commit is not tried.
-    io.logger.warning(error.message);
-    return { error: error.message };
-  }
 }
 
 function setBareOutputs(io: EngineIO, outcome: DrillOutcome): void {

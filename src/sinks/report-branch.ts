@@ -168,3 +168,28 @@ async function mirrorBranch(
     `report-branch: ${dirPath} brought to the branch head (${written} files${removed ? `, ${removed} of this checkout's chain documents not on the branch removed from the runner's copy` : ''})`,
   );
 }
+
+/**
+ * For a command about to write a chain document: the report branch made ready when commit-report and
+ * report-branch are set, or why it could not be (a warning; the document is still written and kept, and the
+ * commit is not tried), or undefined without report-branch.
+ */
+export async function readyReportBranch(
+  plan: { commitReport: boolean; githubToken?: string; reportDir: string; reportBranch?: string },
+  env: Record<string, string | undefined>,
+  logger: Logger,
+): Promise<ReportBranchTarget | { error: string } | undefined> {
+  const branch = plan.reportBranch;
+  if (!plan.commitReport || !branch) return undefined;
+  try {
+    return await prepareReportBranch({
+      plan: { githubToken: plan.githubToken, reportDir: plan.reportDir, reportBranch: branch },
+      env,
+      logger,
+    });
+  } catch (error) {
+    if (!(error instanceof CommitError)) throw error;
+    logger.warning(error.message);
+    return { error: error.message };
+  }
+}
