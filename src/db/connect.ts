@@ -24,6 +24,18 @@ function withServername(
   return ssl && servername ? { ...ssl, servername } : ssl;
 }
 
+/**
+ * restored-host reaches the copy through another address (a port forward to 127.0.0.1, a proxy): the
+ * certificate is still the copy's, issued for its endpoint, so TLS names the endpoint (SNI and the host-name
+ * check) while the socket goes to restored-host. Nothing to add without restored-host or an endpoint.
+ */
+export function tlsServernameFor(
+  restoredHost: string | undefined,
+  endpoint: string | undefined,
+): { tlsServername?: string } {
+  return restoredHost && endpoint && restoredHost !== endpoint ? { tlsServername: endpoint } : {};
+}
+
 export function clientConfig(
   settings: ConnectionSettings,
   extra: Partial<pg.ClientConfig> = {},

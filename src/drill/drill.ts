@@ -127,6 +127,9 @@ export async function runDrill(deps: DrillDeps): Promise<DrillResult> {
     if (e instanceof InputError && created.list.length === 0) inputError = e;
     else {
       findings.error = describeError(e, signal, deps.signal, plan);
+      // A query that failed because the tunnel died says so first, naming tunnel-command.
+      const lost = tunnel?.lost?.();
+      if (lost) findings.error = `${lost}; then: ${findings.error}`;
       logger.error(`drill failed: ${findings.error}`);
     }
   } finally {

@@ -24,6 +24,11 @@ export interface Tunnel {
   pid: number;
   /** Ends the process group: SIGTERM, then SIGKILL after the grace. Idempotent; never throws. */
   stop(): Promise<void>;
+  /**
+   * After the tunnel opened: why it is gone when its command exited on its own (Session Manager ends a
+   * session after its idle timeout or maximum duration), else undefined. The drill names it in its error.
+   */
+  lost?(): string | undefined;
 }
 
 export interface TunnelOptions {
@@ -200,7 +205,28 @@ export async function startTunnel(
     throw new Error(e.name === 'TimeoutError' ? `${e.message}${tail()}` : e.message);
   }
   logger.info(`tunnel: 127.0.0.1:${localPort} is open`);
-  return { localPort, pid: pgid, stop };
+  const lostMessage = () =>
+    `tunnel lost: tunnel-command ${exited ?? 'ended'} while the drill was using 127.0.0.1:${localPort}${tail()} (a Session Manager session ends after its idle timeout or maximum session duration: docs/tunnel.md)`;
+  let gone: string | undefined;
+  const markLost = (): string | undefined => {
+    if (stopping) return undefined;
+    if (gone === undefined) {
+      gone = lostMessage();
+      logger.warning(gone);
+    }
+    return gone;
+  };
+  const lost = (): string | undefined =>
+    stopping ? undefined : (gone ?? (groupAlive(pgid) ? undefined : markLost()));
+  // Said when it happens, not only when a query fails on it. A command that backgrounds its tunnel exits
+  // while the tunnel lives on: lost only when the group is gone or the local port no longer answers.
+  const onLoss = async () => {
+    if (stopping) return;
+    if (!groupAlive(pgid) || !(await probe(localPort))) markLost();
+  };
+  child.once('exit', () => void onLoss());
+  if (exited !== undefined) await onLoss();
+  return { localPort, pid: pgid, stop, lost };
 }
 
 /** The target reached through 127.0.0.1:localPort; TLS still names (and verifies) the copy's own endpoint. */

@@ -9,6 +9,7 @@ import type { RecordExercisePlan } from '../inputs/plan-types.js';
 import { exerciseTypeFor, parseExerciseRecord, type ExerciseRecord } from '../report/exercise.js';
 import { isRetractionRecord, parseRetractionRecord } from '../report/retraction.js';
 import { writeExercise, writeRetraction } from '../sinks/chain-documents.js';
+import { readyReportBranch, type ReportBranchTarget } from '../sinks/report-branch.js';
 import { commitReport } from '../sinks/report-commit.js';
 import { readEvidenceConfig } from '../sinks/report-dir.js';
 import { EXIT } from './exit-codes.js';
@@ -26,6 +27,7 @@ export async function recordExerciseCommand(
   const { reportDir } = plan.evidence;
   let record: ExerciseRecord;
   let cadence: string;
+  let reportBranch: ReportBranchTarget | { error: string } | undefined;
   try {
     let text: string;
     try {
@@ -33,8 +35,13 @@ export async function recordExerciseCommand(
     } catch {
       throw new Error(`exercise-file: ${plan.exerciseFile} cannot be read`);
     }
-    if (isRetractionRecord(text)) return await retract(plan, io, parseRetractionRecord(text), now);
+    if (isRetractionRecord(text)) {
+      const retraction = parseRetractionRecord(text);
+      return await retract(plan, io, retraction, now, await readyBranch(plan, io));
+    }
     record = parseExerciseRecord(text, 'exercise-file');
+    // report-branch: the chain to append to is the branch's, read before anything reads the directory.
+    reportBranch = await readyBranch(plan, io);
     cadence = exerciseTypeFor(await readEvidenceConfig(reportDir), record).cadence;
     if (Date.parse(`${record.date}T00:00:00Z`) > now.getTime())
       throw new Error(`exercise-file: date: ${record.date} is in the future`);
@@ -60,10 +67,17 @@ export async function recordExerciseCommand(
   io.setOutput('report-json', written.jsonPath);
   await io.summary?.(written.markdown);
   const doc = written.document;
-  await commitIfAsked(plan, io, written.files, doc.file, {
-    headline: `restore-proof: ${doc.testType} exercise recorded (${doc.date})`,
-    body: `Record: ${doc.file}${doc.signature ? `\nSigned: ${doc.signature.publicKeyFingerprint}` : ''}\n\n[skip ci]`,
-  });
+  await commitIfAsked(
+    plan,
+    io,
+    written.files,
+    doc.file,
+    {
+      headline: `restore-proof: ${doc.testType} exercise recorded (${doc.date})`,
+      body: `Record: ${doc.file}${doc.signature ? `\nSigned: ${doc.signature.publicKeyFingerprint}` : ''}\n\n[skip ci]`,
+    },
+    reportBranch,
+  );
   return 0;
 }
 
@@ -73,6 +87,7 @@ async function retract(
   io: EngineIO,
   record: { retracts: string; reason: string },
   now: Date,
+  reportBranch: ReportBranchTarget | { error: string } | undefined,
 ): Promise<number> {
   let written: Awaited<ReturnType<typeof writeRetraction>>;
   try {
@@ -96,10 +111,17 @@ async function retract(
   io.setOutput('report-path', written.markdownPath);
   io.setOutput('report-json', written.jsonPath);
   await io.summary?.(written.markdown);
-  await commitIfAsked(plan, io, written.files, written.document.file, {
-    headline: `restore-proof: retract ${record.retracts}`,
-    body: `Reason: ${written.document.reason}\nRetraction: ${written.document.file}\n\n[skip ci]`,
-  });
+  await commitIfAsked(
+    plan,
+    io,
+    written.files,
+    written.document.file,
+    {
+      headline: `restore-proof: retract ${record.retracts}`,
+      body: `Reason: ${written.document.reason}\nRetraction: ${written.document.file}\n\n[skip ci]`,
+    },
+    reportBranch,
+  );
   return 0;
 }
 
@@ -109,6 +131,7 @@ async function commitIfAsked(
   files: string[],
   file: string,
   message: { headline: string; body: string },
+  reportBranch: ReportBranchTarget | { error: string } | undefined,
 ): Promise<void> {
   if (!plan.evidence.commitReport) return;
   const committed = await commitReport({
@@ -116,6 +139,20 @@ async function commitIfAsked(
     written: { files, report: { file }, message },
     env: io.env,
     logger: io.logger,
+    reportBranch,
   });
+  if (committed.oid) io.setOutput('commit-sha', committed.oid);
   (committed.status === 'failed' ? io.logger.warning : io.logger.info)(`commit: ${committed.message}`);
 }
+
+const readyBranch = (plan: RecordExercisePlan, io: EngineIO) =>
+  readyReportBranch(
+    {
+      commitReport: plan.evidence.commitReport,
+      githubToken: plan.evidence.githubToken,
+      reportDir: plan.evidence.reportDir,
+      reportBranch: plan.evidence.reportBranch,
+    },
+    io.env,
+    io.logger,
+  );

@@ -35,9 +35,16 @@ const COMMAND_INPUTS: Partial<Record<Command, readonly InputName[]>> = {
     'restore-parameter-group',
     ...PREFLIGHT_ONLY,
   ],
-  janitor: ['provider', 'aws-region', 'dry-run'],
+  janitor: ['provider', 'aws-region', 'dry-run', 'metrics-namespace', 'report-dir'],
   'verify-reports': ['report-dir', 'public-key'],
-  'record-exercise': ['exercise-file', 'report-dir', 'signing-key', 'commit-report', 'github-token'],
+  'record-exercise': [
+    'exercise-file',
+    'report-dir',
+    'signing-key',
+    'commit-report',
+    'report-branch',
+    'github-token',
+  ],
   'annual-report': ['year', 'report-dir', 'public-key'],
 };
 

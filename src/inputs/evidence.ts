@@ -1,6 +1,7 @@
 /**
  * The evidence a drill leaves: where reports go, how they are signed (the signing key parsed once into a
- * KeyObject), whether they are committed (which needs github-token), and the CloudWatch namespace.
+ * KeyObject), whether they are committed (which needs github-token) and to which branch, and the CloudWatch
+ * namespace.
  */
 import { InputError } from './input-error.js';
 import type { EvidenceSettings } from './plan-types.js';
@@ -8,6 +9,8 @@ import { defined, type InputReader } from './raw-inputs.js';
 import { bool, ed25519PrivateKey, pattern } from './values.js';
 
 const CADENCE = /^[a-z0-9][a-z0-9-]{0,31}$/;
+/** A branch name git accepts (git check-ref-format, the common subset). */
+const BRANCH = /^(?!-|\/|.*(?:\.\.|\/\/|@\{|\/\.|\.lock\/|\.lock$|\/$|\.$))[^\s~^:?*[\\\p{Cc}]{1,200}$/u;
 const NAMESPACE = /^(?!AWS\/)[A-Za-z0-9._/#:-]{1,255}$/;
 
 export interface PlannedEvidence extends EvidenceSettings {
@@ -32,6 +35,14 @@ export function planEvidence(inputs: InputReader): PlannedEvidence {
       'is required with commit-report true (a token with contents: write)',
     );
   }
+  const reportBranch = inputs.parse('report-branch', (v) =>
+    pattern(
+      'report-branch',
+      v.replace(/^refs\/heads\//, ''),
+      BRANCH,
+      'accepts a branch name such as restore-proof-evidence (no spaces, no .., none of ~^:?*[\\, not ending in / or .lock)',
+    ),
+  );
   const metricsNamespace = inputs.parse('metrics-namespace', (v) =>
     pattern(
       'metrics-namespace',
@@ -47,6 +58,7 @@ export function planEvidence(inputs: InputReader): PlannedEvidence {
     signingKeyPem: signing?.pem,
     publicKey: inputs.get('public-key'),
     commitReport,
+    reportBranch,
     githubToken,
     metricsNamespace,
   });

@@ -30,6 +30,7 @@ export const INPUT_DEFAULTS = {
   'smoke-command': '',
   'github-token': '',
   'commit-report': 'false',
+  'report-branch': '',
   'source-url': '',
   'backup-dir': '',
   'wal-archive-dir': '',

@@ -113,6 +113,8 @@ export interface EvidenceSettings {
   /** The Ed25519 private key, parsed (PEM with real or `\n`-escaped newlines). */
   signingKey?: KeyObject;
   commitReport: boolean;
+  /** Commit the evidence to this branch (created when missing) instead of the run's branch. */
+  reportBranch?: string;
   githubToken?: string;
   metricsNamespace?: string;
 }

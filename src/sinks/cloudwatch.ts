@@ -12,6 +12,7 @@ import type { PlanSource } from '../inputs/plan-types.js';
 import { clusterName, type Report } from '../report/model.js';
 import { reportMetrics, type Metric } from '../report/render/summary.js';
 import type { Plan } from '../model/types.js';
+import { evidenceAgeMetrics, HOURS_SINCE_LAST_PASS } from './evidence-age.js';
 
 export interface PostureSample {
   /** Seconds between now and the source's LatestRestorableTime. */
@@ -21,7 +22,10 @@ export interface PostureSample {
 }
 
 export interface PublishMetricsInput {
-  plan: Pick<Plan, 'metricsNamespace' | 'awsRegion' | 'provider'> & { source?: PlanSource };
+  plan: Pick<Plan, 'metricsNamespace' | 'awsRegion' | 'provider'> & {
+    source?: PlanSource;
+    reportDir?: string;
+  };
   report: Report;
   logger: Logger;
   cloudwatch?: CloudWatchClient;
@@ -78,10 +82,15 @@ export function postureSample(recency: BackupRecency, now: Date): PostureSample 
   return sample;
 }
 
-/** The metrics for one drill: the report's, plus the posture sample, all with dimension Source. */
-export function drillMetrics(report: Report, posture: PostureSample): Metric[] {
+/**
+ * The metrics for one drill: the report's, the posture sample, and HoursSinceLastPass (0 for a pass; else
+ * from the chain, when known), all with dimension Source.
+ */
+export function drillMetrics(report: Report, posture: PostureSample, hoursSinceLastPass?: number): Metric[] {
   const dimensions = { Source: clusterName(report.source.cluster) };
   const metrics = reportMetrics(report);
+  const age = report.result === 'pass' ? 0 : hoursSinceLastPass;
+  if (age !== undefined) metrics.push({ name: HOURS_SINCE_LAST_PASS, value: age, unit: 'None', dimensions });
   if (posture.pitrGapSeconds !== undefined) {
     metrics.push({ name: 'PitrGapSeconds', value: posture.pitrGapSeconds, unit: 'Seconds', dimensions });
   }
@@ -89,6 +98,19 @@ export function drillMetrics(report: Report, posture: PostureSample): Metric[] {
     metrics.push({ name: 'SnapshotAgeHours', value: posture.snapshotAgeHours, unit: 'None', dimensions });
   }
   return metrics;
+}
+
+/** A failed drill's HoursSinceLastPass, from the chain it was just written into. */
+async function chainAge(
+  reportDir: string | undefined,
+  report: Report,
+  now: Date,
+  logger: Logger,
+): Promise<number | undefined> {
+  if (report.result === 'pass' || !reportDir) return undefined;
+  const source = clusterName(report.source.cluster);
+  return (await evidenceAgeMetrics(reportDir, now, logger)).find((m) => m.dimensions.Source === source)
+    ?.value;
 }
 
 export function toMetricData(metrics: Metric[], timestamp: Date): MetricDatum[] {
@@ -116,7 +138,7 @@ export async function publishMetrics(input: PublishMetricsInput): Promise<Publis
       plan.provider === 'aurora'
         ? await samplePosture(input.rds ?? new RDSClient({ region, maxAttempts: 5 }), plan, now, logger)
         : {};
-    metrics = drillMetrics(report, posture);
+    metrics = drillMetrics(report, posture, await chainAge(plan.reportDir, report, now, logger));
     const cloudwatch = input.cloudwatch ?? new CloudWatchClient({ region, maxAttempts: 5 });
     // Drill metrics at the drill's end, so a late publish still lands in the period the drill ran.
     const at = new Date(report.finishedAt);

@@ -4,13 +4,19 @@
  */
 import type { DrillOutcome, Plan } from '../model/types.js';
 import type { EngineIO } from '../host/io.js';
+import type { EvidenceSettings } from '../inputs/plan-types.js';
 import { publishToActions, type ActionsCore } from './github-actions.js';
 import { publishMetrics } from './cloudwatch.js';
+import { readyReportBranch } from './report-branch.js';
 import { commitReport } from './report-commit.js';
 import { writeReport } from './report-files.js';
 
 /** Publishes the outcome. Resolves with the exit code: 0 pass, 1 fail (or evidence that could not be written). */
-export async function publishDrill(plan: Plan, io: EngineIO, outcome: DrillOutcome): Promise<number> {
+export async function publishDrill(
+  plan: Plan & { evidence?: Pick<EvidenceSettings, 'reportBranch' | 'signingKey'> },
+  io: EngineIO,
+  outcome: DrillOutcome,
+): Promise<number> {
   let summary = '';
   const core: ActionsCore = {
     setOutput: (name, value) => io.setOutput(name, value),
@@ -24,12 +30,19 @@ export async function publishDrill(plan: Plan, io: EngineIO, outcome: DrillOutco
     },
   };
   try {
+    // Before the report is written: it must chain onto the report branch's last document.
+    const reportBranch = await readyReportBranch(
+      { ...plan, reportBranch: plan.evidence?.reportBranch },
+      io.env,
+      io.logger,
+    );
     const written = await writeReport({ plan, outcome, env: io.env, logger: io.logger });
     await publishToActions({ written, core, env: io.env });
     // Never throws; a failed publish is a warning and the verdict stands.
     await publishMetrics({ plan, report: written.report, logger: io.logger });
     if (plan.commitReport) {
-      const committed = await commitReport({ plan, written, env: io.env, logger: io.logger });
+      const committed = await commitReport({ plan, written, env: io.env, logger: io.logger, reportBranch });
+      if (committed.oid) io.setOutput('commit-sha', committed.oid);
       (committed.status === 'failed' ? io.logger.warning : io.logger.info)(`commit: ${committed.message}`);
     }
   } catch (error) {

@@ -11,6 +11,7 @@ import { clusterName, REPORT_FILE } from '../report/model.js';
 import { listReportFiles } from './report-dir.js';
 import { repositoryPath, type WrittenReport } from './report-files.js';
 import { CommitError, commitFiles, type CommitFilesInput, type GraphqlClient } from './github-commit.js';
+import type { ReportBranchTarget } from './report-branch.js';
 
 export interface CommitReportInput {
   plan: { commitReport: boolean; githubToken?: string; reportDir: string };
@@ -20,6 +21,11 @@ export interface CommitReportInput {
   logger: Logger;
   /** Uploads files as a workflow artifact (e.g. @actions/artifact); called only when the commit failed. */
   uploadArtifact?: (name: string, files: string[], rootDirectory: string) => Promise<void>;
+  /**
+   * report-branch: the branch prepareReportBranch made ready (the commit goes there, on its head), or why
+   * it could not be (the commit is then not attempted). Absent: the run's own branch at GITHUB_SHA.
+   */
+  reportBranch?: ReportBranchTarget | { error: string };
   /** Passed to commitFiles (tests point it at a local stand-in of the API). */
   commit?: Pick<CommitFilesInput, 'apiUrl' | 'sleep' | 'fetch' | 'maxAttempts' | 'baseDelayMs'>;
 }
@@ -102,7 +108,9 @@ export async function commitReport(input: CommitReportInput): Promise<CommitRepo
         'not-found',
         0,
       );
-    const branch = branchFromEnv(env);
+    const target = input.reportBranch;
+    if (target && 'error' in target) throw new CommitError(target.error, 'not-found', 0);
+    const branch = target ? target.branch : branchFromEnv(env);
     if (!branch)
       throw new CommitError(
         `commit-report needs a branch; this run is on ${env.GITHUB_REF || 'no ref'}`,
@@ -121,7 +129,7 @@ export async function commitReport(input: CommitReportInput): Promise<CommitRepo
       token: plan.githubToken,
       repository,
       branch,
-      expectedHeadOid: env.GITHUB_SHA || undefined,
+      expectedHeadOid: target ? target.head : env.GITHUB_SHA || undefined,
       files: additions,
       message: 'message' in written ? written.message : commitMessage(written),
       checkHead: chainGuard(repository, dirPath, await listReportFiles(plan.reportDir)),

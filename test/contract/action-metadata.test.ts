@@ -21,6 +21,7 @@ test('action.yml declares the outputs and runs on node24 with main and post bund
     [
       'checks-failed',
       'checks-passed',
+      'commit-sha',
       'data-loss-seconds',
       'report-json',
       'report-path',

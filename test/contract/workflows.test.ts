@@ -280,6 +280,84 @@ describe('the reusable workflow', () => {
   );
 });
 
+describe('report-branch: evidence on its own branch, verified where it was committed', () => {
+  const reusable = workflow('restore-test.yml');
+  const call = reusable.on.workflow_call as {
+    inputs: Record<string, { type: string }>;
+    outputs: Record<string, { value: string }>;
+  };
+  const steps = reusable.jobs.run!.steps!;
+
+  test('the reusable workflow takes report-branch, passes it to the action and outputs the commit', () => {
+    expect(call.inputs['report-branch']?.type).toBe('string');
+    expect(steps.find((s) => s.id === 'action')!.with).toMatchObject({
+      'report-branch': '${{ inputs.report-branch }}',
+    });
+    expect(call.outputs['commit-sha']?.value).toBe('${{ jobs.run.outputs.commit-sha }}');
+    expect((reusable.jobs.run as Job & { outputs: Record<string, string> }).outputs['commit-sha']).toBe(
+      '${{ steps.action.outputs.commit-sha }}',
+    );
+  });
+
+  test('verify-reports checks out the given ref, else the report branch', () => {
+    const checkout = steps.find((s) => s.uses?.startsWith('actions/checkout@') && !s.with?.path)!;
+    expect(String(checkout.with!.ref)).toBe(
+      "${{ inputs.ref || (inputs.command == 'verify-reports' && inputs.report-branch) || '' }}",
+    );
+  });
+
+  test.each(['weekly.yml', 'monthly.yml', 'quarterly.yml', 'annual.yml', 'audit.yml'])(
+    '%s passes the repository variable RESTORE_PROOF_REPORT_BRANCH to its drill',
+    (file) => {
+      const drills = Object.values(workflow(file).jobs).filter(
+        (j) => j.uses === './.github/workflows/restore-test.yml' && j.with?.command === undefined,
+      );
+      expect(drills.length).toBeGreaterThan(0);
+      for (const j of drills)
+        expect(j.with!['report-branch']).toBe('${{ vars.RESTORE_PROOF_REPORT_BRANCH }}');
+    },
+  );
+
+  test("audit verifies the commit its drill just made (or the report branch's head), not github.sha", () => {
+    const verify = workflow('audit.yml').jobs.verify!;
+    expect(verify.with).toMatchObject({ command: 'verify-reports' });
+    const ref = String(verify.with!.ref);
+    expect(ref).toMatch(
+      /^\$\{\{ needs\.drill\.outputs\.commit-sha \|\| vars\.RESTORE_PROOF_REPORT_BRANCH \|\|/,
+    );
+    expect(ref).not.toMatch(/github\.sha/);
+    expect(verify.needs).toBe('drill');
+  });
+});
+
+describe('HoursSinceLastPass: the evidence-overdue heartbeat (docs/metrics.md)', () => {
+  test.each(['weekly.yml', 'monthly.yml', 'quarterly.yml', 'annual.yml'])(
+    '%s publishes its drill metrics to RESTORE_PROOF_METRICS_NAMESPACE',
+    (file) => {
+      expect(workflow(file).jobs.drill!.with!['metrics-namespace']).toBe(
+        '${{ vars.RESTORE_PROOF_METRICS_NAMESPACE }}',
+      );
+    },
+  );
+
+  test('the source-region sweep publishes it from the reports on the report branch; the target sweep does not', () => {
+    const jobs = workflow('janitor.yml').jobs;
+    expect(jobs.sweep!.with).toMatchObject({
+      command: 'janitor',
+      'metrics-namespace': '${{ vars.RESTORE_PROOF_METRICS_NAMESPACE }}',
+      'report-branch': '${{ vars.RESTORE_PROOF_REPORT_BRANCH }}',
+    });
+    expect(jobs['sweep-target']!.with!['metrics-namespace']).toBeUndefined();
+    const steps = workflow('restore-test.yml').jobs.run!.steps!;
+    const fetch = steps.find((s) => s.name === 'Reports from the report branch')!;
+    expect(fetch.if).toMatch(/inputs\.command == 'janitor'/);
+    // a report branch that does not exist yet must not stop the sweep
+    expect(fetch.run).toMatch(/if git fetch .*then[\s\S]*else[\s\S]*::warning::/);
+    const janitorStep = steps.findIndex((s) => s.id === 'action');
+    expect(steps.indexOf(fetch)).toBeLessThan(janitorStep);
+  });
+});
+
 describe('infra-pr', () => {
   const wf = workflow('infra-pr.yml');
   test('on every pull request (so it can be required), deciding from the changed files', () => {

@@ -115,3 +115,46 @@ test('a CloudWatch that cannot be reached is a warning; the drill still passes',
     /::warning::metrics: not published to RestoreProof\/Test .*the drill's result stands/,
   );
 });
+
+test('HoursSinceLastPass: 0 from a passing drill, then the janitor publishes the age from the same reports', async () => {
+  const reportDir = tempDir('reports');
+  const main = await runStep('main', { inputs: inputs({ 'report-dir': reportDir }), env: env() });
+  expect(main.code).toBe(0);
+  const janitor = await runStep('main', {
+    inputs: {
+      command: 'janitor',
+      'aws-region': REGION,
+      'metrics-namespace': 'RestoreProof/Test',
+      'report-dir': reportDir,
+    },
+    env: env(),
+  });
+  expect(janitor.code).toBe(0);
+  expect(janitor.stdout).toMatch(
+    /metrics: published HoursSinceLastPass to RestoreProof\/Test: prod-db=\d+(\.\d+)?/,
+  );
+
+  const data = await cloudwatch().send(
+    new GetMetricDataCommand({
+      StartTime: new Date(Date.now() - 3_600_000),
+      EndTime: new Date(Date.now() + 60_000),
+      MetricDataQueries: [
+        {
+          Id: 'age',
+          MetricStat: {
+            Metric: {
+              Namespace: 'RestoreProof/Test',
+              MetricName: 'HoursSinceLastPass',
+              Dimensions: [{ Name: 'Source', Value: 'prod-db' }],
+            },
+            Period: 60,
+            Stat: 'SampleCount',
+          },
+        },
+      ],
+    }),
+  );
+  // the drill's 0 and the janitor's sample (the drill just passed: both under an hour)
+  const counts = data.MetricDataResults?.[0]?.Values ?? [];
+  expect(counts.reduce((a, b) => a + b, 0)).toBe(2);
+});

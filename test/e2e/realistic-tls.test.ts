@@ -10,11 +10,15 @@ import pg from 'pg';
 import type { RDSClient } from '@aws-sdk/client-rds';
 import { LocalServer } from '../../src/db/local-server.js';
 import { createSourceCluster, leftovers, motoClient, REGION } from '../support/aurora-fixture.js';
+import { startFaultProxy, type FaultProxy } from '../support/fault-proxy.js';
 import { startMoto, type Moto } from '../support/moto.js';
 import { runStep } from '../support/runner.js';
 import { tempDir } from '../support/temp-dir.js';
 
 let moto: Moto;
+let proxy: FaultProxy;
+/** The copy's endpoint as RDS reports it (moto's is random: the proxy fixes it), the name TLS checks. */
+const ENDPOINT = `restored-copy.cluster-c0ffee0example.${REGION}.rds.amazonaws.com`;
 let server: LocalServer;
 let rds: RDSClient;
 let caFile: string;
@@ -25,6 +29,9 @@ const openssl = (args: string[]): void => {
 
 beforeAll(async () => {
   moto = await startMoto();
+  proxy = await startFaultProxy(moto.endpoint, [
+    { kind: 'rewrite', action: 'DescribeDBClusters', element: 'Endpoint', value: ENDPOINT },
+  ]);
   server = await LocalServer.create();
   const dir = server.options.runDir;
   const pki = tempDir('pki');
@@ -42,7 +49,7 @@ beforeAll(async () => {
   const csr = join(pki, 'server.csr');
   const cert = join(dir, 'server.crt');
   openssl(['req', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=127.0.0.1', '-keyout', key, '-out', csr]);
-  writeFileSync(join(pki, 'san.ext'), 'subjectAltName=IP:127.0.0.1\n');
+  writeFileSync(join(pki, 'san.ext'), `subjectAltName=DNS:${ENDPOINT}\n`);
   openssl(
     ['x509', '-req', '-in', csr, '-CA', caFile, '-CAkey', caKey, '-CAcreateserial', '-days', '1'].concat([
       '-extfile',
@@ -68,7 +75,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await Promise.all([moto?.stop(), server?.destroy()]);
+  await Promise.all([proxy?.close(), moto?.stop(), server?.destroy()]);
 });
 
 beforeEach(async () => {
@@ -81,7 +88,7 @@ afterEach(async () => {
 });
 
 const env = () => ({
-  AWS_ENDPOINT_URL: moto.endpoint,
+  AWS_ENDPOINT_URL: proxy.endpoint,
   AWS_ACCESS_KEY_ID: 'testing',
   AWS_SECRET_ACCESS_KEY: 'testing',
 });

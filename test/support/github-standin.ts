@@ -1,5 +1,7 @@
 /**
- * A local stand-in for the three GitHub GraphQL operations restore-proof uses, on 127.0.0.1. It answers on
+ * A local stand-in for the GitHub GraphQL operations restore-proof uses (a ref's head, a tree's entries with
+ * their text, createRef, createCommitOnBranch), on 127.0.0.1. It keeps branches and the files of every
+ * commit, so a test can see which branch a commit landed on and what a later run reads back. It answers on
  * any path and records it, so a test can see where GITHUB_API_URL or GITHUB_GRAPHQL_URL sent a request.
  */
 import { createHash } from 'node:crypto';
@@ -8,6 +10,7 @@ import type { AddressInfo } from 'node:net';
 
 export interface RecordedCommit {
   oid: string;
+  branch: string;
   parent: string;
   headline: string;
   body?: string;
@@ -15,8 +18,14 @@ export interface RecordedCommit {
 }
 
 export class GitHubStandIn {
-  head = oid('initial');
+  /** Branch name to head commit. The default branch is main. */
+  readonly refs = new Map<string, string>([['main', oid('initial')]]);
+  /** Every commit's whole tree: path to text. */
+  readonly trees = new Map<string, Record<string, string>>([[oid('initial'), {}]]);
+  readonly repositoryId = 'R_standin';
   readonly commits: RecordedCommit[] = [];
+  /** Refs created through createRef, in order. */
+  readonly createdRefs: { name: string; oid: string }[] = [];
   readonly requests: {
     path?: string;
     query: string;
@@ -33,6 +42,21 @@ export class GitHubStandIn {
   failWith: number[] = [];
   token = 'test-token';
   private server?: Server;
+
+  /** The head of main. */
+  get head(): string {
+    return this.refs.get('main')!;
+  }
+  set head(value: string) {
+    this.refs.set('main', value);
+    if (!this.trees.has(value)) this.trees.set(value, {});
+  }
+
+  /** Puts files in the tree of a branch's head (as if it had been pushed that way). */
+  seed(branch: string, files: Record<string, string>): void {
+    const head = this.refs.get(branch)!;
+    this.trees.set(head, { ...this.trees.get(head), ...files });
+  }
 
   async start(): Promise<string> {
     this.server = createServer((req, res) => {
@@ -68,16 +92,54 @@ export class GitHubStandIn {
       return { status: 401, body: { message: 'Bad credentials' } };
     }
     if (query.includes('createCommitOnBranch')) return { status: 200, body: this.commit(variables) };
+    if (query.includes('createRef')) return { status: 200, body: this.createRef(variables) };
     if (query.includes('ref(qualifiedName')) {
-      return { status: 200, body: { data: { repository: { ref: { target: { oid: this.head } } } } } };
+      const name = String(variables.ref).replace(/^refs\/heads\//, '');
+      const head = this.refs.get(name);
+      const ref = head ? { target: { oid: head } } : null;
+      return { status: 200, body: { data: { repository: { id: this.repositoryId, ref } } } };
     }
     if (query.includes('object(expression')) {
-      return {
-        status: 200,
-        body: { data: { repository: { object: { entries: this.treeEntries.map((name) => ({ name })) } } } },
-      };
+      const [commit = '', dir = ''] = String(variables.expression).split(':');
+      const tree = this.trees.get(commit) ?? {};
+      const prefix = dir ? `${dir.replace(/\/+$/, '')}/` : '';
+      const entries = Object.entries(tree)
+        .filter(([path]) => path.startsWith(prefix) && !path.slice(prefix.length).includes('/'))
+        .map(([path, text]) => ({
+          name: path.slice(prefix.length),
+          type: 'blob',
+          object: { text, isBinary: false, isTruncated: false },
+        }));
+      for (const name of this.treeEntries) entries.push({ name, type: 'blob', object: null as never });
+      const object = this.trees.has(commit) || this.treeEntries.length > 0 ? { entries } : null;
+      return { status: 200, body: { data: { repository: { object } } } };
     }
     return { status: 200, body: { errors: [{ message: 'unknown query' }] } };
+  }
+
+  private createRef(variables: Record<string, unknown>) {
+    const input = variables.input as { repositoryId: string; name: string; oid: string };
+    const name = input.name.replace(/^refs\/heads\//, '');
+    if (input.repositoryId !== this.repositoryId)
+      return {
+        data: { createRef: null },
+        errors: [{ type: 'NOT_FOUND', message: 'Could not resolve to a node' }],
+      };
+    if (this.refs.has(name))
+      return {
+        data: { createRef: null },
+        errors: [
+          { type: 'UNPROCESSABLE', message: `A ref named "${input.name}" already exists in the repository.` },
+        ],
+      };
+    if (!this.trees.has(input.oid))
+      return {
+        data: { createRef: null },
+        errors: [{ type: 'UNPROCESSABLE', message: 'Object does not exist' }],
+      };
+    this.refs.set(name, input.oid);
+    this.createdRefs.push({ name: input.name, oid: input.oid });
+    return { data: { createRef: { ref: { name: input.name, target: { oid: input.oid } } } } };
   }
 
   private commit(variables: Record<string, unknown>) {
@@ -87,11 +149,22 @@ export class GitHubStandIn {
       expectedHeadOid: string;
       fileChanges: { additions: { path: string; contents: string }[] };
     };
+    const branch = input.branch.branchName;
+    const current = this.refs.get(branch);
+    if (current === undefined) {
+      return {
+        data: { createCommitOnBranch: null },
+        errors: [{ type: 'NOT_FOUND', message: `A ref named "refs/heads/${branch}" does not exist.` }],
+      };
+    }
     if (this.movesBeforeCommit > 0) {
       this.movesBeforeCommit--;
-      this.head = oid(`someone else ${this.commits.length} ${this.movesBeforeCommit}`);
+      const moved = oid(`someone else ${this.commits.length} ${this.movesBeforeCommit}`);
+      this.trees.set(moved, this.trees.get(current) ?? {});
+      this.refs.set(branch, moved);
     }
-    if (input.expectedHeadOid !== this.head) {
+    const head = this.refs.get(branch)!;
+    if (input.expectedHeadOid !== head) {
       return {
         data: { createCommitOnBranch: null },
         errors: [
@@ -108,13 +181,15 @@ export class GitHubStandIn {
       files[a.path] = Buffer.from(a.contents, 'base64').toString('utf8');
     const commit: RecordedCommit = {
       oid: oid(JSON.stringify(input)),
-      parent: this.head,
+      branch,
+      parent: head,
       headline: input.message.headline,
       body: input.message.body,
       files,
     };
     this.commits.push(commit);
-    this.head = commit.oid;
+    this.trees.set(commit.oid, { ...this.trees.get(head), ...files });
+    this.refs.set(branch, commit.oid);
     return {
       data: {
         createCommitOnBranch: {

@@ -10,6 +10,7 @@ import {
   RestoreDBClusterToPointInTimeCommand,
   type DBCluster,
 } from '@aws-sdk/client-rds';
+import { tlsServernameFor } from '../../db/connect.js';
 import { InputError } from '../../inputs/input-error.js';
 import { abortError } from '../../time/poll.js';
 import type { CopyInfo, SourceInfo, Target } from '../../model/types.js';
@@ -299,6 +300,8 @@ export class AuroraProvider extends RdsProviderBase implements Provider {
         password,
         sslMode: plan.sslMode,
         ...(plan.caBundle ? { ca: plan.caBundle } : {}),
+        // Through restored-host (a forward), TLS still verifies the copy's own endpoint name.
+        ...tlsServernameFor(plan.restoredHost, cluster.Endpoint ?? instance.Endpoint?.Address),
       },
     };
   }

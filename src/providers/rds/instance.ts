@@ -13,6 +13,7 @@ import {
   RestoreDBInstanceToPointInTimeCommand,
   type DBInstance,
 } from '@aws-sdk/client-rds';
+import { tlsServernameFor } from '../../db/connect.js';
 import { InputError } from '../../inputs/input-error.js';
 import type { CopyInfo, SourceInfo, Target } from '../../model/types.js';
 import type { RestoreTestPlan as Plan } from '../../inputs/plan-types.js';
@@ -233,6 +234,8 @@ export class RdsInstanceProvider extends RdsProviderBase implements Provider {
         password,
         sslMode: plan.sslMode,
         ...(plan.caBundle ? { ca: plan.caBundle } : {}),
+        // Through restored-host (a forward), TLS still verifies the copy's own endpoint name.
+        ...tlsServernameFor(plan.restoredHost, instance.Endpoint?.Address),
       },
     };
   }

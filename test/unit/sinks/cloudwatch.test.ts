@@ -76,6 +76,7 @@ test('one PutMetricData: report and posture metrics, dimension Source only, at t
       'DrillFailed',
       'DrillSucceeded',
       'EstimatedCostUSD',
+      'HoursSinceLastPass',
       'PitrGapSeconds',
       'RestoreSeconds',
       'RtoMissed',
@@ -83,6 +84,7 @@ test('one PutMetricData: report and posture metrics, dimension Source only, at t
     ].sort(),
   );
   expect(byName.DrillFailed!.Value).toBe(0);
+  expect(byName.HoursSinceLastPass).toMatchObject({ Value: 0, Unit: 'None' });
   expect(byName.PitrGapSeconds).toMatchObject({ Value: 210, Unit: 'Seconds' });
   expect(byName.SnapshotAgeHours).toMatchObject({ Value: 24.5, Unit: 'None' });
   expect(byName.RestoreSeconds).toMatchObject({ Value: 1315.999, Unit: 'Seconds' });

@@ -24,13 +24,15 @@ import { LocalPitrProvider } from '../../../../src/providers/local-pitr/provider
 
 const SIZE = { patients: 400, encountersPerPatient: 2, observationsPerEncounter: 3 };
 const WRITERS = 6;
+/** Commits a second the writers aim at together: busy, with room to spare for the drills on two cores. */
+const RATE = 500;
 
 let base: string;
 let production: Production;
 let admin: pg.Client;
 let load: Load;
 
-/** Writers committing as fast as they can until stopped; counts their commits. */
+/** Writers committing RATE transactions a second between them until stopped; counts their commits. */
 class Load {
   commits = 0;
   private stopped = false;
@@ -47,7 +49,10 @@ class Load {
   }
 
   private async run(c: pg.Client, w: number): Promise<void> {
+    const started = Date.now();
     for (let n = w; !this.stopped; n += WRITERS) {
+      const due = started + (n / RATE) * 1000;
+      if (due > Date.now()) await new Promise((r) => setTimeout(r, due - Date.now()));
       const patient = 1 + ((n * 7919) % SIZE.patients);
       switch (n % 4) {
         case 0:
