@@ -77,6 +77,12 @@ export function productionSettings(
 export async function readProductionInSnapshot(
   snapshot: ProductionSnapshot,
   reading: ProductionReading,
+  /**
+   * Settles once production's clock is past the restore point (the ceiling of db/in-flight.ts is read):
+   * tables are read only then, so every change committed by the restore point has already marked the rows
+   * it replaced (their xmax), and the rows the copy lacks are listed.
+   */
+  pastRestorePoint: Promise<unknown> = Promise.resolve(),
 ): Promise<ProductionSide> {
   const started = Date.now();
   const retried: string[] = [];
@@ -95,10 +101,12 @@ export async function readProductionInSnapshot(
       retried,
     );
     const [fingerprints, catalog] = await Promise.all([
-      fingerprintTables(tables, pool, (t) => ({
-        ...productionOptions(t, reading),
-        inFlight: { visibility: snapshot.visibility, side: 'production' },
-      })),
+      pastRestorePoint.then(() =>
+        fingerprintTables(tables, pool, (t) => ({
+          ...productionOptions(t, reading),
+          inFlight: { visibility: snapshot.visibility, side: 'production' },
+        })),
+      ),
       readCatalogAndCustom(() => snapshot.join(), reading, true, retried),
     ]);
     detach();

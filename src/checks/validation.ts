@@ -121,14 +121,15 @@ class Validation implements Validator {
       return {};
     }
     this.pinned = snapshot.takenAt;
-    // Read beside the pass, on a connection of its own, about a second after the snapshot.
+    // Read on a connection of its own once production's clock is past the restore point; the tables are
+    // read after it (see readProductionInSnapshot).
     this.visibility = snapshot
       .readCeiling(AbortSignal.any([signal, this.closing.signal]))
       .then((ceilings) => ({ ...snapshot.visibility, ...ceilings }));
     logger.info(
       `validation: production snapshot exported at ${this.pinned.toISOString()} on ${snapshot.onReader ? 'a reader (its last replayed commit)' : 'the writer'}; reading production while the copy restores`,
     );
-    this.prepared = readProductionInSnapshot(snapshot, this.reading(logger, signal));
+    this.prepared = readProductionInSnapshot(snapshot, this.reading(logger, signal), this.visibility);
     const settled = this.prepared.then(
       () => undefined,
       () => undefined,

@@ -28,8 +28,8 @@ export interface SnapshotVisibility {
   xmax: bigint;
   xip: bigint[];
   /**
-   * Production's xmax read once its clock had passed the pin rounded up to the second: every transaction
-   * that committed by the restore point has a lower id. Ids at or past it are not in flight: a row written
+   * Production's xmax read a second after its clock passed the pin rounded up to the second, raised past
+   * any transaction still running then: every transaction that committed by the restore point has a lower id. Ids at or past it are not in flight: a row written
    * on the copy after it was restored (the copy's own transactions reuse ids past its last replayed one)
    * is compared, not set aside. Unknown (a reader that had not replayed past the pin, or the read
    * failed): no bound, every id at or past xmax counts as in flight.
@@ -104,7 +104,10 @@ const MULTI_LOOKBACK = 1_000_000n;
 export function listedSql(visibility: SnapshotVisibility, alias = 't'): string {
   const open = { ...visibility, ceiling: undefined, multiCeiling: undefined };
   if (open.nextMulti === undefined) return notVisibleSql('xmax', open, alias);
-  const from = (open.nextMulti - MULTI_LOOKBACK + EPOCH) % EPOCH;
+  // MultiXactIds start at 1: a younger database has fewer behind it (none at all while nextMulti is 1).
+  const back = open.nextMulti - 1n < MULTI_LOOKBACK ? open.nextMulti - 1n : MULTI_LOOKBACK;
+  if (back <= 0n) return notVisibleSql('xmax', { ...open, nextMulti: undefined }, alias);
+  const from = open.nextMulti - back;
   return notVisibleSql('xmax', { ...open, nextMulti: from }, alias);
 }
 

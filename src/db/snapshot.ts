@@ -64,6 +64,32 @@ export function pinnedInstant(clocks: SnapshotClocks): Date {
  */
 const NEXT_MULTI = `((mxid_age('1'::xid)::bigint + 1 + 4294967296) % 4294967296)::text`;
 
+/** How long after the rounded pin the ceiling is read: a commit is stamped a moment before it completes. */
+const CEILING_MARGIN_MS = 1000;
+
+/**
+ * The running transactions first (any that completes after this read is below the xmax read next), then
+ * the xmax and the next MultiXactId: the ceiling is past both.
+ */
+async function readCeilingNow(client: pg.Client): Promise<{ ceiling: bigint; multiCeiling?: bigint }> {
+  const running = await client
+    .query<{ x: string | null }>(
+      `SELECT backend_xid::text AS x FROM pg_catalog.pg_stat_activity WHERE backend_xid IS NOT NULL`,
+    )
+    .then((r) => r.rows.map((row) => BigInt(row.x!)))
+    .catch(() => [] as bigint[]);
+  const { rows } = await client.query<{ x: string; nm: string | null }>(
+    `SELECT pg_snapshot_xmax(pg_current_snapshot())::text AS x, ${NEXT_MULTI} AS nm`,
+  );
+  const xmax = BigInt(rows[0]!.x);
+  const epoch = 1n << 32n;
+  // A 32-bit id just below xmax (modulo 2^32) is before it; one at or past it is running past it.
+  const past = running.map((x) => (x - (xmax % epoch) + epoch) % epoch).filter((d) => d < epoch / 2n);
+  const ceiling = past.reduce((c, d) => (xmax + d + 1n > c ? xmax + d + 1n : c), xmax);
+  const nm = rows[0]!.nm;
+  return { ceiling, ...(nm === null ? {} : { multiCeiling: BigInt(nm) }) };
+}
+
 export class ProductionSnapshot {
   private busy?: Promise<void>;
 
@@ -123,28 +149,26 @@ export class ProductionSnapshot {
   }
 
   /**
-   * The ceiling of in-flight.ts: production's xmax read once the server has passed the pin rounded up to
-   * the whole second (on a reader: once it has replayed a commit past it), on a connection of its own that
-   * holds no transaction across the wait. Undefined when that does not happen within a few seconds or the
-   * read fails: then no bound is applied.
+   * The ceiling of in-flight.ts, on a connection of its own that holds no transaction across the wait: once
+   * the server has passed the pin rounded up to the whole second, plus a second for commits stamped before
+   * it that were still finishing (on a reader: once it has replayed a commit past that), production's xmax,
+   * raised past any transaction id still running then (pg_stat_activity, read first, where this role may
+   * see it). Undefined when that does not happen within a few seconds or the read fails: then no bound.
    */
   async readCeiling(signal: AbortSignal): Promise<{ ceiling?: bigint; multiCeiling?: bigint }> {
-    const notBefore = new Date(Math.ceil(this.takenAt.getTime() / 1000) * 1000);
+    const notBefore = new Date(Math.ceil(this.takenAt.getTime() / 1000) * 1000 + CEILING_MARGIN_MS);
     let client: pg.Client | undefined;
     try {
       client = await openSession(this.settings, this.options);
-      for (let attempt = 0; attempt < 20 && !signal.aborted; attempt++) {
-        const { rows } = await client.query<{ wait: number | null; x: string; nm: string | null }>(
+      for (let attempt = 0; attempt < 30 && !signal.aborted; attempt++) {
+        const { rows } = await client.query<{ wait: number | null }>(
           `SELECT extract(epoch FROM ($1::timestamptz - coalesce(
                     CASE WHEN pg_is_in_recovery() THEN pg_last_xact_replay_timestamp() ELSE clock_timestamp() END,
-                    '-infinity'))) * 1000 AS wait,
-                  pg_snapshot_xmax(pg_current_snapshot())::text AS x, ${NEXT_MULTI} AS nm`,
+                    '-infinity'))) * 1000 AS wait`,
           [notBefore.toISOString()],
         );
         const wait = Number(rows[0]!.wait);
-        const nm = rows[0]!.nm;
-        if (wait < 0)
-          return { ceiling: BigInt(rows[0]!.x), ...(nm === null ? {} : { multiCeiling: BigInt(nm) }) };
+        if (wait < 0) return await readCeilingNow(client);
         await new Promise((r) => setTimeout(r, Math.min(Math.max(wait, 0), 1000) + 10));
       }
       return {};

@@ -527,3 +527,33 @@ describe('what the workflows ask of the platform', () => {
     }
   });
 });
+
+describe("the copy's parameter groups (production's scheduled jobs must not run on the copy)", () => {
+  const reusable = workflow('restore-test.yml');
+  const call = reusable.on.workflow_call as { inputs: Record<string, { type: string }> };
+  const action = reusable.jobs.run!.steps!.find((s) => s.id === 'action')!;
+
+  test.each(['restore-parameter-group', 'restore-instance-parameter-group'])(
+    'the reusable workflow takes %s and passes it to the action',
+    (input) => {
+      expect(call.inputs[input]?.type).toBe('string');
+      expect(action.with![input]).toBe(`\${{ inputs.${input} }}`);
+    },
+  );
+
+  test.each(['weekly.yml', 'monthly.yml', 'quarterly.yml', 'annual.yml', 'audit.yml'])(
+    '%s passes RESTORE_PROOF_PARAMETER_GROUP and RESTORE_PROOF_INSTANCE_PARAMETER_GROUP to its drill',
+    (file) => {
+      const drills = Object.values(workflow(file).jobs).filter(
+        (j) => j.uses === './.github/workflows/restore-test.yml' && j.with?.command === undefined,
+      );
+      expect(drills.length).toBeGreaterThan(0);
+      for (const j of drills) {
+        expect(j.with!['restore-parameter-group']).toBe('${{ vars.RESTORE_PROOF_PARAMETER_GROUP }}');
+        expect(j.with!['restore-instance-parameter-group']).toBe(
+          '${{ vars.RESTORE_PROOF_INSTANCE_PARAMETER_GROUP }}',
+        );
+      }
+    },
+  );
+});

@@ -1,4 +1,4 @@
-import { notVisible, notVisibleSql, parseSnapshotVisibility } from '../../../src/db/in-flight.js';
+import { listedSql, notVisible, notVisibleSql, parseSnapshotVisibility } from '../../../src/db/in-flight.js';
 import type { TableFingerprint } from '../../../src/db/fingerprint.js';
 import { settlement, subtract } from '../../../src/checks/in-flight.js';
 import { setAsideNote } from '../../../src/checks/data.js';
@@ -88,4 +88,13 @@ test('subtracting keeps totals and buckets consistent', () => {
     /3 only in the copy, 2 being changed on production \(1 of them still in the copy\)/,
   );
   expect(setAsideNote(fp)).toBeUndefined();
+});
+
+test('production lists MultiXactIds only as far back as there are any', () => {
+  const none = parseSnapshotVisibility('1000:1005:', 1n);
+  expect(listedSql(none)).not.toMatch(/>= 1 AND/);
+  const young = parseSnapshotVisibility('1000:1005:', 501n);
+  expect(listedSql(young)).toContain('- 1 +'); // from MultiXactId 1
+  const old = parseSnapshotVisibility('1000:1005:', 5_000_001n);
+  expect(listedSql(old)).toContain('- 4000001 +');
 });
