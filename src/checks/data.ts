@@ -115,15 +115,12 @@ export function compareTable(
   ];
 }
 
-/** "3 rows only in the copy, 2 being changed on production" for one table, or undefined when none. */
+/** "3 only in the copy, 2 changed or deleted by them" for one table, or undefined when none. */
 export function setAsideNote(fp: TableFingerprint): string | undefined {
   const f = fp.inFlight;
   if (!f || (f.rows === 0n && !f.changing)) return undefined;
   const parts: string[] = [];
   if (f.rows > 0n) parts.push(`${f.rows} only in the copy`);
-  if (f.changing)
-    parts.push(
-      `${f.changing} being changed on production (${f.stillInCopy ?? 0n} of them still in the copy)`,
-    );
+  if (f.changing) parts.push(`${f.changing} of production's snapshot changed or deleted by them`);
   return `set aside as written by transactions in flight at the pin (not visible in production's snapshot, committed by the restore point): ${parts.join(', ')}`;
 }

@@ -155,7 +155,7 @@ export function applySettlements(
     const c = copy.get(key);
     if (!p || !c || !('ok' in p) || !('ok' in c)) continue;
     production.set(key, { ok: subtract(p.ok, s.production) });
-    const changing = [...s.production.values()].reduce((n, b) => n + b.count, 0n);
+    const changing = [...s.production.values()].reduce((n, b) => n + b.count, 0n) - s.stillInCopy;
     const fp = subtract(c.ok, s.copy);
     copy.set(key, {
       ok: { ...fp, inFlight: { rows: c.ok.inFlight?.rows ?? 0n, changing, stillInCopy: s.stillInCopy } },
@@ -184,7 +184,7 @@ export function inFlightCheck(copy: Map<string, Side>): CheckResult | undefined 
     'checksums:in-flight',
     'checksums',
     'pass',
-    `${rows + changing} rows in ${tables.length} table${tables.length === 1 ? '' : 's'} (${listSome(tables)}) set aside, proven in flight at the pin by transaction id: ${rows} written in the copy by transactions production's snapshot did not see, ${changing} that such transactions were changing on production; every other row compared exactly`,
+    `${rows + changing} rows in ${tables.length} table${tables.length === 1 ? '' : 's'} (${listSome(tables)}) set aside, proven in flight at the pin by transaction id: ${rows} written in the copy by transactions production's snapshot did not see, ${changing} rows of the snapshot that such transactions changed or deleted; every other row compared exactly`,
     0,
     { measured: Number(rows + changing) },
   );

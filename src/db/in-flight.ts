@@ -137,8 +137,8 @@ export interface InFlightRows {
   /** Copy only: the key hashes of the rows set aside (a row production listed under one was replaced). */
   keys?: Set<string>;
   /**
-   * Copy only, once settled: rows production's snapshot showed being changed by such transactions, set
-   * aside on both sides, and how many of them the copy still held.
+   * Copy only, once settled: rows of production's snapshot that such transactions changed or deleted, gone
+   * from the copy (set aside on production); and the listed rows the copy still held, identical (matched).
    */
   changing?: bigint;
   stillInCopy?: bigint;

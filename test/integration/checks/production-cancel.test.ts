@@ -15,6 +15,7 @@ import { parseChecksFile } from '../../../src/inputs/checks-file-schema.js';
 import type { RestoreTestPlan } from '../../../src/inputs/plan-types.js';
 import { memoryLogger } from '../../../src/log/logger.js';
 import { validationPlan } from '../../support/validation-plan.js';
+import { copyTarget } from '../../support/validation-run.js';
 
 let server: LocalServer;
 let admin: pg.Client;
@@ -122,20 +123,9 @@ test('cancel during a table read waiting behind a lock: the waiting statement is
     const validation = validator
       .validate(
         {
-          provider: 'aurora',
-          restoredCluster: 'restore-proof-test',
+          ...copyTarget(server, undefined),
           restoreType: 'point-in-time',
           targetTime: new Date().toISOString(),
-          source: { identifier: 'prod', engine: 'aurora-postgresql' },
-          copy: {},
-          connection: {
-            host: '127.0.0.1',
-            port: server.port,
-            database: 'copy',
-            user: 'postgres',
-            password: '',
-            sslMode: 'disable',
-          },
         },
         memoryLogger(),
         controller.signal,

@@ -12,6 +12,7 @@ import { createValidator } from '../../../src/checks/validation.js';
 import { memoryLogger } from '../../../src/log/logger.js';
 import type { ValidationResult } from '../../../src/checks/validator.js';
 import type { CheckResult, Target } from '../../../src/model/types.js';
+import { copyTarget } from '../../support/validation-run.js';
 import type { RestoreTestPlan } from '../../../src/inputs/plan-types.js';
 import { validationPlan } from '../../support/validation-plan.js';
 
@@ -98,22 +99,7 @@ afterAll(async () => {
 });
 
 function target(overrides: Partial<Target> = {}): Target {
-  return {
-    provider: 'aurora',
-    restoredCluster: 'restore-proof-test',
-    restoreType: 'latest',
-    source: { identifier: 'prod', engine: 'aurora-postgresql' },
-    copy: {},
-    connection: {
-      host: '127.0.0.1',
-      port: server.port,
-      database: 'copy',
-      user: 'postgres',
-      password: '',
-      sslMode: 'disable',
-    },
-    ...overrides,
-  };
+  return { ...copyTarget(server, undefined), ...overrides };
 }
 
 /** A fresh copy of production (CREATE DATABASE ... TEMPLATE), then the case's damage. */

@@ -8,8 +8,8 @@ import pg from 'pg';
 import { createValidator } from '../../../src/checks/validation.js';
 import { LocalServer } from '../../../src/db/local-server.js';
 import { memoryLogger } from '../../../src/log/logger.js';
-import type { Target } from '../../../src/model/types.js';
 import { validationPlan } from '../../support/validation-plan.js';
+import { copyTarget } from '../../support/validation-run.js';
 
 let server: LocalServer;
 
@@ -48,23 +48,7 @@ test('a table truncated on production after the snapshot is not compared, with t
     await locker.query('TRUNCATE visits');
     await locker.query('COMMIT');
     await prepared.productionPass;
-    const target: Target = {
-      provider: 'aurora',
-      restoredCluster: 'restore-proof-test',
-      restoreType: 'latest',
-      targetTime: prepared.pinnedTime?.toISOString(),
-      source: { identifier: 'prod', engine: 'aurora-postgresql' },
-      copy: {},
-      connection: {
-        host: '127.0.0.1',
-        port: server.port,
-        database: 'copy',
-        user: 'postgres',
-        password: '',
-        sslMode: 'disable',
-      },
-    };
-    const { checks } = await validator.validate(target, logger, signal);
+    const { checks } = await validator.validate(copyTarget(server, prepared.pinnedTime), logger, signal);
     await validator.close();
     const visits = checks.filter((c) => c.id.endsWith(':public.visits') && /^(counts|checksums)/.test(c.id));
     expect(visits.map((c) => c.status)).toEqual(['warn', 'warn']);

@@ -85,7 +85,7 @@ test('subtracting keeps totals and buckets consistent', () => {
   expect(out.buckets.get(2)).toEqual({ count: 5n, sum: 51n });
   expect(fp.buckets.get(2)).toEqual({ count: 6n, sum: 60n });
   expect(setAsideNote({ ...fp, inFlight: { rows: 3n, changing: 2n, stillInCopy: 1n } })).toMatch(
-    /3 only in the copy, 2 being changed on production \(1 of them still in the copy\)/,
+    /3 only in the copy, 2 of production's snapshot changed or deleted by them/,
   );
   expect(setAsideNote(fp)).toBeUndefined();
 });
