@@ -5,14 +5,8 @@
  * and posture:production-pass states the load bounds the production pass ran under.
  */
 import { readFileSync } from 'node:fs';
-import {
-  CreateDBClusterCommand,
-  CreateDBClusterParameterGroupCommand,
-  CreateDBInstanceCommand,
-  ModifyDBClusterParameterGroupCommand,
-  type RDSClient,
-} from '@aws-sdk/client-rds';
-import { KMS_KEY, leftovers, motoClient, REGION } from '../support/aurora-fixture.js';
+import { CreateDBClusterCommand, CreateDBInstanceCommand, type RDSClient } from '@aws-sdk/client-rds';
+import { KMS_KEY, leftovers, motoClient, preloadGroup, REGION } from '../support/aurora-fixture.js';
 import { startDrillServers, stepErrors as errors, type DrillServers } from '../support/drill-servers.js';
 import { runStep, type StepResult } from '../support/runner.js';
 import { tempDir } from '../support/temp-dir.js';
@@ -27,28 +21,10 @@ beforeAll(async () => {
 
 afterAll(async () => servers?.stop());
 
-async function clusterGroup(name: string, preload: string): Promise<void> {
-  await rds.send(
-    new CreateDBClusterParameterGroupCommand({
-      DBClusterParameterGroupName: name,
-      DBParameterGroupFamily: 'aurora-postgresql15',
-      Description: name,
-    }),
-  );
-  await rds.send(
-    new ModifyDBClusterParameterGroupCommand({
-      DBClusterParameterGroupName: name,
-      Parameters: [
-        { ParameterName: 'shared_preload_libraries', ParameterValue: preload, ApplyMethod: 'pending-reboot' },
-      ],
-    }),
-  );
-}
-
 beforeEach(async () => {
   await servers.reset();
-  await clusterGroup('prod-cron-pg15', 'pg_stat_statements,pg_cron');
-  await clusterGroup('drill-pg15', 'pg_stat_statements');
+  await preloadGroup(rds, 'cluster', 'prod-cron-pg15', 'pg_stat_statements,pg_cron');
+  await preloadGroup(rds, 'cluster', 'drill-pg15', 'pg_stat_statements');
   await rds.send(
     new CreateDBClusterCommand({
       DBClusterIdentifier: 'prod-db',

@@ -6,15 +6,13 @@
 import { CreateKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import {
   CreateDBClusterCommand,
-  CreateDBClusterParameterGroupCommand,
-  ModifyDBClusterParameterGroupCommand,
   type CreateDBClusterCommandInput,
   type RDSClient,
 } from '@aws-sdk/client-rds';
 import { buildPlan } from '../../src/inputs/plan.js';
 import { preflightExitCode, runPreflight } from '../../src/preflight/preflight.js';
 import type { CheckResult } from '../../src/model/types.js';
-import { motoClient, REGION } from '../support/aurora-fixture.js';
+import { motoClient, preloadGroup, REGION } from '../support/aurora-fixture.js';
 import { startFaultProxy, type FaultProxy } from '../support/fault-proxy.js';
 import { startMoto, type Moto } from '../support/moto.js';
 
@@ -49,28 +47,9 @@ beforeEach(async () => {
   keyArn = key.KeyMetadata!.Arn!;
 });
 
-/** A DB cluster parameter group of family aurora-postgresql15 that preloads `preload`. */
-async function clusterGroup(name: string, preload: string, family = 'aurora-postgresql15'): Promise<void> {
-  await rds.send(
-    new CreateDBClusterParameterGroupCommand({
-      DBClusterParameterGroupName: name,
-      DBParameterGroupFamily: family,
-      Description: name,
-    }),
-  );
-  await rds.send(
-    new ModifyDBClusterParameterGroupCommand({
-      DBClusterParameterGroupName: name,
-      Parameters: [
-        { ParameterName: 'shared_preload_libraries', ParameterValue: preload, ApplyMethod: 'pending-reboot' },
-      ],
-    }),
-  );
-}
-
 /** A production cluster as the customer's plan describes it, with `overrides`. */
 async function sourceCluster(overrides: Partial<CreateDBClusterCommandInput> = {}): Promise<void> {
-  await clusterGroup('prod-aurora-pg15', 'pg_stat_statements');
+  await preloadGroup(rds, 'cluster', 'prod-aurora-pg15', 'pg_stat_statements');
   await rds.send(
     new CreateDBClusterCommand({
       DBClusterIdentifier: 'prod-db',
@@ -212,7 +191,7 @@ test('a missing source cluster is an input error, with nothing created', async (
 
 describe('posture:copy-scheduler', () => {
   test('a source group preloading pg_cron warns: what happens on the copy, and the fix', async () => {
-    await clusterGroup('prod-cron-pg15', 'pg_stat_statements,pg_cron');
+    await preloadGroup(rds, 'cluster', 'prod-cron-pg15', 'pg_stat_statements,pg_cron');
     await sourceCluster({ DBClusterParameterGroupName: 'prod-cron-pg15' });
     const checks = await preflight();
     expect(notPassing(checks)).toEqual(['posture:copy-scheduler warn']);
@@ -223,8 +202,8 @@ describe('posture:copy-scheduler', () => {
   });
 
   test('restore-parameter-group without pg_cron passes; one that does not exist fails', async () => {
-    await clusterGroup('prod-cron-pg15', 'pg_cron');
-    await clusterGroup('drill-pg15', 'pg_stat_statements');
+    await preloadGroup(rds, 'cluster', 'prod-cron-pg15', 'pg_cron');
+    await preloadGroup(rds, 'cluster', 'drill-pg15', 'pg_stat_statements');
     await sourceCluster({ DBClusterParameterGroupName: 'prod-cron-pg15' });
     const ok = await preflight({ 'restore-parameter-group': 'drill-pg15' });
     expect(notPassing(ok)).toEqual([]);

@@ -1,10 +1,14 @@
 /** A production-like Aurora PostgreSQL source cluster in moto, and look-ups for what a drill left behind. */
 import {
   CreateDBClusterCommand,
+  CreateDBClusterParameterGroupCommand,
   CreateDBInstanceCommand,
+  CreateDBParameterGroupCommand,
   DescribeDBClustersCommand,
   DescribeDBClusterSnapshotsCommand,
   DescribeDBInstancesCommand,
+  ModifyDBClusterParameterGroupCommand,
+  ModifyDBParameterGroupCommand,
   RDSClient,
   type DBCluster,
   type DBInstance,
@@ -109,4 +113,45 @@ export async function sourceFingerprint(client: RDSClient, id = 'prod-db'): Prom
     .DBClusters![0]!;
   const { LatestRestorableTime: _l, ...rest } = cluster;
   return JSON.stringify(rest);
+}
+
+/**
+ * A parameter group that preloads `preload` (shared_preload_libraries): a DB cluster parameter group, or a DB
+ * parameter group for instances, of `family`.
+ */
+export async function preloadGroup(
+  client: RDSClient,
+  kind: 'cluster' | 'instance',
+  name: string,
+  preload: string,
+  family = 'aurora-postgresql15',
+): Promise<void> {
+  const Parameters = [
+    {
+      ParameterName: 'shared_preload_libraries',
+      ParameterValue: preload,
+      ApplyMethod: 'pending-reboot' as const,
+    },
+  ];
+  if (kind === 'cluster') {
+    await client.send(
+      new CreateDBClusterParameterGroupCommand({
+        DBClusterParameterGroupName: name,
+        DBParameterGroupFamily: family,
+        Description: name,
+      }),
+    );
+    await client.send(
+      new ModifyDBClusterParameterGroupCommand({ DBClusterParameterGroupName: name, Parameters }),
+    );
+  } else {
+    await client.send(
+      new CreateDBParameterGroupCommand({
+        DBParameterGroupName: name,
+        DBParameterGroupFamily: family,
+        Description: name,
+      }),
+    );
+    await client.send(new ModifyDBParameterGroupCommand({ DBParameterGroupName: name, Parameters }));
+  }
 }

@@ -6,13 +6,9 @@
  */
 import {
   CreateDBClusterCommand,
-  CreateDBClusterParameterGroupCommand,
   CreateDBInstanceCommand,
-  CreateDBParameterGroupCommand,
   DescribeDBClustersCommand,
   DescribeDBInstancesCommand,
-  ModifyDBClusterParameterGroupCommand,
-  ModifyDBParameterGroupCommand,
   type RDSClient,
 } from '@aws-sdk/client-rds';
 import { accessChecks } from '../../../../src/checks/access.js';
@@ -25,7 +21,7 @@ import type { CreatedResource, Provider } from '../../../../src/providers/provid
 import { AuroraProvider } from '../../../../src/providers/rds/aurora.js';
 import { RdsInstanceProvider } from '../../../../src/providers/rds/instance.js';
 import { systemClock, Timeline } from '../../../../src/time/timeline.js';
-import { KMS_KEY, leftovers, motoClient, REGION } from '../../../support/aurora-fixture.js';
+import { KMS_KEY, leftovers, motoClient, preloadGroup, REGION } from '../../../support/aurora-fixture.js';
 import { startMoto, type Moto } from '../../../support/moto.js';
 
 let moto: Moto;
@@ -40,10 +36,16 @@ afterAll(async () => moto?.stop());
 
 beforeEach(async () => {
   await moto.reset();
-  await clusterGroup('prod-aurora-pg15', 'aurora-postgresql15', 'pg_stat_statements,pg_cron');
-  await clusterGroup('drill-aurora-pg15', 'aurora-postgresql15', 'pg_stat_statements');
-  await clusterGroup('old-aurora-pg14', 'aurora-postgresql14', 'pg_stat_statements');
-  await instanceGroup('drill-aurora-instance-pg15', 'aurora-postgresql15', 'pg_stat_statements');
+  await preloadGroup(rds, 'cluster', 'prod-aurora-pg15', 'pg_stat_statements,pg_cron', 'aurora-postgresql15');
+  await preloadGroup(rds, 'cluster', 'drill-aurora-pg15', 'pg_stat_statements', 'aurora-postgresql15');
+  await preloadGroup(rds, 'cluster', 'old-aurora-pg14', 'pg_stat_statements', 'aurora-postgresql14');
+  await preloadGroup(
+    rds,
+    'instance',
+    'drill-aurora-instance-pg15',
+    'pg_stat_statements',
+    'aurora-postgresql15',
+  );
   await rds.send(
     new CreateDBClusterCommand({
       DBClusterIdentifier: 'prod-db',
@@ -72,42 +74,6 @@ beforeEach(async () => {
 afterEach(async () => {
   expect(await leftovers(rds)).toEqual([]);
 });
-
-async function clusterGroup(name: string, family: string, preload: string): Promise<void> {
-  await rds.send(
-    new CreateDBClusterParameterGroupCommand({
-      DBClusterParameterGroupName: name,
-      DBParameterGroupFamily: family,
-      Description: name,
-    }),
-  );
-  await rds.send(
-    new ModifyDBClusterParameterGroupCommand({
-      DBClusterParameterGroupName: name,
-      Parameters: [
-        { ParameterName: 'shared_preload_libraries', ParameterValue: preload, ApplyMethod: 'pending-reboot' },
-      ],
-    }),
-  );
-}
-
-async function instanceGroup(name: string, family: string, preload: string): Promise<void> {
-  await rds.send(
-    new CreateDBParameterGroupCommand({
-      DBParameterGroupName: name,
-      DBParameterGroupFamily: family,
-      Description: name,
-    }),
-  );
-  await rds.send(
-    new ModifyDBParameterGroupCommand({
-      DBParameterGroupName: name,
-      Parameters: [
-        { ParameterName: 'shared_preload_libraries', ParameterValue: preload, ApplyMethod: 'pending-reboot' },
-      ],
-    }),
-  );
-}
 
 const fast = { sleep: async () => undefined, backoff: { initialMs: 1, maxMs: 5, factor: 1, jitter: 0 } };
 
@@ -226,8 +192,8 @@ test('a group that does not exist, or of another family, is refused at resolve: 
 });
 
 test('RDS instance: RestoreDBInstanceToPointInTime carries restore-parameter-group', async () => {
-  await instanceGroup('prod-pg16', 'postgres16', 'pg_cron');
-  await instanceGroup('drill-pg16', 'postgres16', '');
+  await preloadGroup(rds, 'instance', 'prod-pg16', 'pg_cron', 'postgres16');
+  await preloadGroup(rds, 'instance', 'drill-pg16', '', 'postgres16');
   await rds.send(
     new CreateDBInstanceCommand({
       DBInstanceIdentifier: 'prod-pg',
