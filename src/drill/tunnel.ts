@@ -220,9 +220,16 @@ export async function startTunnel(
     stopping ? undefined : (gone ?? (groupAlive(pgid) ? undefined : markLost()));
   // Said when it happens, not only when a query fails on it. A command that backgrounds its tunnel exits
   // while the tunnel lives on: lost only when the group is gone or the local port no longer answers.
+  // A process being killed may answer for a moment while the kernel tears it down: look again for a few
+  // seconds before concluding that a backgrounded tunnel lives on.
   const onLoss = async () => {
-    if (stopping) return;
-    if (!groupAlive(pgid) || !(await probe(localPort))) markLost();
+    for (let i = 0; i < 25 && !stopping; i++) {
+      if (!groupAlive(pgid) || !(await probe(localPort))) {
+        markLost();
+        return;
+      }
+      await realSleep(200);
+    }
   };
   child.once('exit', () => void onLoss());
   if (exited !== undefined) await onLoss();
