@@ -160,7 +160,7 @@ export class ProductionSnapshot {
     let client: pg.Client | undefined;
     try {
       client = await openSession(this.settings, this.options);
-      for (let attempt = 0; attempt < 30 && !signal.aborted; attempt++) {
+      for (let attempt = 0; attempt < 8 && !signal.aborted; attempt++) {
         const { rows } = await client.query<{ wait: number | null }>(
           `SELECT extract(epoch FROM ($1::timestamptz - coalesce(
                     CASE WHEN pg_is_in_recovery() THEN pg_last_xact_replay_timestamp() ELSE clock_timestamp() END,
