@@ -3,7 +3,8 @@
  * directories) and, with --commit-report true, commits it as a verified commit on the current branch. Run
  * by the fleet workflow's last job:
  *
- *   restore-proof fleet-index --report-dir docs/tests/fleet [--commit-report true] [--github-token ...]
+ *   restore-proof fleet-index --report-dir docs/tests/fleet [--commit-report true] [--report-branch <branch>]
+ *     [--github-token ...]
  *
  * Its flags are the action's input names, parsed here (the command takes no other input). The token
  * defaults to GITHUB_TOKEN; the commit also reads GITHUB_REPOSITORY, GITHUB_REF and GITHUB_WORKSPACE, and
@@ -12,15 +13,18 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { reportBranchName } from '../inputs/evidence.js';
+import { InputError } from '../inputs/input-error.js';
 import type { Logger } from '../log/logger.js';
 import { CommitError, commitFiles, type CommitFilesInput } from '../sinks/github-commit.js';
 import { branchFromEnv } from '../sinks/report-commit.js';
 import { writeFleetIndex } from '../sinks/fleet-index.js';
 import { repositoryPath } from '../sinks/report-files.js';
 
-export const FLEET_INDEX_USAGE = `usage: restore-proof fleet-index --report-dir <directory> [--commit-report true|false] [--github-token <token>]
+export const FLEET_INDEX_USAGE = `usage: restore-proof fleet-index --report-dir <directory> [--commit-report true|false] [--report-branch <branch>] [--github-token <token>]
 Regenerates <directory>/README.md from the report chains in its subdirectories; with --commit-report true,
-commits it to the current branch (token: --github-token, else GITHUB_TOKEN; needs contents: write).`;
+commits it to --report-branch (the branch the drills committed their reports to), else to the current branch
+(token: --github-token, else GITHUB_TOKEN; needs contents: write).`;
 
 export interface FleetIndexIO {
   env: Record<string, string | undefined>;
@@ -38,6 +42,8 @@ interface FleetIndexFlags {
   reportDir: string;
   commit: boolean;
   token: string | undefined;
+  /** The evidence branch the drills committed to; the index goes there too. */
+  reportBranch?: string;
 }
 
 /** The command's flags, or the one line naming what is wrong. */
@@ -57,6 +63,7 @@ export function parseFleetIndexFlags(
         'report-dir': { type: 'string' },
         'commit-report': { type: 'string', default: 'false' },
         'github-token': { type: 'string' },
+        'report-branch': { type: 'string' },
       },
     }));
   } catch (error) {
@@ -71,10 +78,21 @@ export function parseFleetIndexFlags(
   if (!/^(true|false)$/i.test(commit)) {
     return { error: `input 'commit-report' accepts true | false; got '${commit}'` };
   }
+  let reportBranch: string | undefined;
+  const branchValue = values['report-branch']?.trim();
+  if (branchValue) {
+    try {
+      reportBranch = reportBranchName(branchValue);
+    } catch (error) {
+      if (!(error instanceof InputError)) throw error;
+      return { error: error.message };
+    }
+  }
   return {
     reportDir,
     commit: commit.toLowerCase() === 'true',
     token: values['github-token'] || env.GITHUB_TOKEN || undefined,
+    ...(reportBranch ? { reportBranch } : {}),
   };
 }
 
@@ -96,7 +114,7 @@ export async function fleetIndexCommand(argv: string[], io: FleetIndexIO): Promi
   await io.summary?.(markdown);
   if (!flags.commit) return 0;
 
-  const branch = branchFromEnv(env);
+  const branch = flags.reportBranch ?? branchFromEnv(env);
   const workspace = env.GITHUB_WORKSPACE || process.cwd();
   const repoPath = repositoryPath(resolve(path), workspace);
   if (!flags.token || !env.GITHUB_REPOSITORY || !branch || !repoPath) {

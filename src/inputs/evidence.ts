@@ -35,14 +35,7 @@ export function planEvidence(inputs: InputReader): PlannedEvidence {
       'is required with commit-report true (a token with contents: write)',
     );
   }
-  const reportBranch = inputs.parse('report-branch', (v) =>
-    pattern(
-      'report-branch',
-      v.replace(/^refs\/heads\//, ''),
-      BRANCH,
-      'accepts a branch name such as restore-proof-evidence (no spaces, no .., none of ~^:?*[\\, not ending in / or .lock)',
-    ),
-  );
+  const reportBranch = inputs.parse('report-branch', reportBranchName);
   const metricsNamespace = inputs.parse('metrics-namespace', (v) =>
     pattern(
       'metrics-namespace',
@@ -62,4 +55,14 @@ export function planEvidence(inputs: InputReader): PlannedEvidence {
     githubToken,
     metricsNamespace,
   });
+}
+
+/** report-branch: a branch name (refs/heads/ accepted and dropped); throws the input's one-line error. */
+export function reportBranchName(value: string): string {
+  return pattern(
+    'report-branch',
+    value.replace(/^refs\/heads\//, ''),
+    BRANCH,
+    'accepts a branch name such as restore-proof-evidence (no spaces, no .., none of ~^:?*[\\, not ending in / or .lock)',
+  );
 }

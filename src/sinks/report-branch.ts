@@ -46,6 +46,9 @@ const TREE_TEXT_QUERY = `query($owner: String!, $name: String!, $expression: Str
   }
 }`;
 
+/** GitHub's answer to createRef for a name that is taken. */
+const ALREADY_EXISTS = /already exists/i;
+
 interface TreeEntry {
   name: string;
   type: string;
@@ -75,20 +78,34 @@ export async function prepareReportBranch(input: PrepareReportBranchInput): Prom
       env,
       fetch: input.commit?.fetch,
     });
-    const data = await client.query<{
-      repository: { id: string; ref: { target: { oid: string } } | null } | null;
-    }>(REF_QUERY, { owner, name, ref: `refs/heads/${branch}` });
-    if (!data.repository) throw new CommitError(`repository ${repository} not found`, 'not-found', 0);
-    const existing = data.repository.ref?.target.oid;
-    if (existing) {
-      await mirrorBranch(client, { owner: owner!, name: name! }, existing, plan.reportDir, env, logger);
-      logger.info(`report-branch: ${branch} is at ${existing.slice(0, 12)}; the report chains onto its head`);
-      return { branch, head: existing, created: false };
-    }
+    const repo = { owner: owner!, name: name! };
+    const readBranch = async () => {
+      const data = await client.query<{
+        repository: { id: string; ref: { target: { oid: string } } | null } | null;
+      }>(REF_QUERY, { ...repo, ref: `refs/heads/${branch}` });
+      if (!data.repository) throw new CommitError(`repository ${repository} not found`, 'not-found', 0);
+      return { repositoryId: data.repository.id, head: data.repository.ref?.target.oid };
+    };
+    const joinBranch = async (head: string): Promise<ReportBranchTarget> => {
+      await mirrorBranch(client, repo, head, plan.reportDir, env, logger);
+      logger.info(`report-branch: ${branch} is at ${head.slice(0, 12)}; the report chains onto its head`);
+      return { branch, head, created: false };
+    };
+    const { repositoryId, head: existing } = await readBranch();
+    if (existing) return await joinBranch(existing);
     const base = await baseCommit(client, repository, env);
-    await client.query(CREATE_REF, {
-      input: { repositoryId: data.repository.id, name: `refs/heads/${branch}`, oid: base },
-    });
+    try {
+      await client.query(CREATE_REF, {
+        input: { repositoryId, name: `refs/heads/${branch}`, oid: base },
+      });
+    } catch (error) {
+      // Another run (a fleet's drills start together) created it between the read and here: join it.
+      if (!(error instanceof Error) || !ALREADY_EXISTS.test(error.message)) throw error;
+      const { head } = await readBranch();
+      if (!head) throw error;
+      logger.info(`report-branch: ${branch} was created by another run meanwhile`);
+      return await joinBranch(head);
+    }
     logger.info(
       `report-branch: created ${branch} from ${base.slice(0, 12)} (this run's commit, with the reports already there)`,
     );

@@ -55,6 +55,7 @@ interface Step {
   run?: string;
   if?: string;
   with?: Record<string, unknown>;
+  env?: Record<string, string>;
 }
 interface Job {
   if?: string;
@@ -444,11 +445,28 @@ describe('fleet.yml: one drill per cluster', () => {
     expect(
       index.steps!.find((s) => s.uses?.startsWith('actions/checkout@') && !s.with?.path)!.with,
     ).toMatchObject({
-      ref: '${{ github.ref }}',
+      ref: '${{ inputs.commit-report && inputs.report-branch || github.ref }}',
     });
     expect(index.steps!.map((s) => s.run ?? '').join('\n')).toContain(
       'node .restore-proof/action/dist/cli/index.js fleet-index',
     );
+  });
+
+  test('report-branch: every drill and the fleet index commit to the evidence branch', () => {
+    expect(call.inputs['report-branch']).toMatchObject({ default: '' });
+    expect(drillJob.with).toMatchObject({ 'report-branch': '${{ inputs.report-branch }}' });
+    const regenerate = wf.jobs.index!.steps!.find((s) => s.name === 'Regenerate the fleet index')!;
+    expect(regenerate.env).toMatchObject({ REPORT_BRANCH: '${{ inputs.report-branch }}' });
+    // the flag is passed only when the input is set (an empty --report-branch would be refused)
+    const argv = (branch: string) =>
+      spawnSync(
+        'bash',
+        ['-c', 'set -- ${REPORT_BRANCH:+--report-branch "$REPORT_BRANCH"}; printf "%s|" "$#" "$@"'],
+        { env: { PATH: process.env.PATH, REPORT_BRANCH: branch }, encoding: 'utf8' },
+      ).stdout;
+    expect(String(regenerate.run)).toContain('${REPORT_BRANCH:+--report-branch "$REPORT_BRANCH"}');
+    expect(argv('')).toBe('0|');
+    expect(argv('restore-proof-evidence')).toBe('2|--report-branch|restore-proof-evidence|');
   });
 
   const listScript = (wf.jobs.clusters!.steps!.find((s) => s.id === 'list')!.run ?? '').toString();

@@ -38,6 +38,8 @@ export class GitHubStandIn {
   treeEntries: string[] = [];
   /** Before each of the next N mutations, another push moves the branch. */
   movesBeforeCommit = 0;
+  /** Runs just before the next createRef is answered (another run creating the same branch first). */
+  beforeCreateRef?: () => void;
   /** Statuses to answer the next requests with, before behaving normally. */
   failWith: number[] = [];
   token = 'test-token';
@@ -120,6 +122,9 @@ export class GitHubStandIn {
   private createRef(variables: Record<string, unknown>) {
     const input = variables.input as { repositoryId: string; name: string; oid: string };
     const name = input.name.replace(/^refs\/heads\//, '');
+    const before = this.beforeCreateRef;
+    this.beforeCreateRef = undefined;
+    before?.();
     if (input.repositoryId !== this.repositoryId)
       return {
         data: { createRef: null },

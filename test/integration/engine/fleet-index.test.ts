@@ -101,6 +101,31 @@ describe('restore-proof fleet-index', () => {
     expect(readFileSync(join(dir, 'README.md'), 'utf8')).toContain('# Restore test evidence: fleet');
   });
 
+  it('commits to --report-branch (the evidence branch the drills committed to), not the run branch', async () => {
+    const { dir, env } = await fleet();
+    api.refs.set('restore-proof-evidence', api.head);
+    const mainHead = api.head;
+    const r = run(
+      [
+        'fleet-index',
+        '--report-dir',
+        dir,
+        '--commit-report',
+        'true',
+        '--report-branch',
+        'refs/heads/restore-proof-evidence',
+      ],
+      env,
+    );
+    expect(await r.code).toBe(0);
+    expect(api.commits).toHaveLength(1);
+    expect(api.commits[0]).toMatchObject({ branch: 'restore-proof-evidence', parent: mainHead });
+    expect(api.head).toBe(mainHead);
+    expect(parseFleetIndexFlags(['--report-dir', 'x', '--report-branch', 'a..b'], {})).toEqual({
+      error: expect.stringMatching(/^input 'report-branch' accepts a branch name .*; got 'a\.\.b'$/),
+    });
+  });
+
   it('needs a branch to commit to', async () => {
     const { dir, env } = await fleet();
     const r = run(['fleet-index', '--report-dir', dir, '--commit-report', 'true'], {

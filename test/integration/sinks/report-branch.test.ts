@@ -128,6 +128,33 @@ describe('report-branch', () => {
     expect(readdirSync(dir)).toEqual(['2026-01-17T030000Z-weekly-omnirapeutic-production.json']);
   });
 
+  it('joins the branch another run created between its read and its createRef (a fleet starts together)', async () => {
+    const mainHead = api.head;
+    const other = oid('the other drill');
+    api.beforeCreateRef = () => {
+      api.refs.set(REPORT_BRANCH, other);
+      api.trees.set(other, {
+        ...api.trees.get(mainHead),
+        'docs/tests/2026-01-31T030500Z-weekly-omnirapeutic-production.json': '{"other":true}\n',
+      });
+    };
+    const { dir, env } = checkout();
+    const logger = memoryLogger();
+    const target = await prepareReportBranch({
+      plan: { githubToken: 'test-token', reportDir: dir, reportBranch: REPORT_BRANCH },
+      env,
+      logger,
+    });
+    expect(target).toEqual({ branch: REPORT_BRANCH, head: other, created: false });
+    expect(api.createdRefs).toEqual([]);
+    expect(logger.lines.join('\n')).toMatch(/created by another run meanwhile/);
+    // the report will chain onto the other run's, read from the branch
+    expect(readdirSync(dir).sort()).toEqual([
+      EARLIER,
+      '2026-01-31T030500Z-weekly-omnirapeutic-production.json',
+    ]);
+  });
+
   it('keeps the report on the runner and names report-branch when the branch cannot be made ready', async () => {
     api.token = 'another-token';
     const { code, io, dir } = await drill('2026-01-31T03:00:00.000Z');
