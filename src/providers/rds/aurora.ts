@@ -10,7 +10,6 @@ import {
   RestoreDBClusterToPointInTimeCommand,
   type DBCluster,
 } from '@aws-sdk/client-rds';
-import { tlsServernameFor } from '../../db/connect.js';
 import { InputError } from '../../inputs/input-error.js';
 import { abortError } from '../../time/poll.js';
 import type { CopyInfo, SourceInfo, Target } from '../../model/types.js';
@@ -18,9 +17,7 @@ import type { RestoreTestPlan as Plan } from '../../inputs/plan-types.js';
 import { clusterName, drillTags, instanceName } from '../ownership.js';
 import type { Provider, ResolvedSource, RestoreRequest } from '../provider.js';
 import {
-  databaseFor,
-  newPassword,
-  passwordResetStatus,
+  copyConnection,
   RdsProviderBase,
   securityGroups,
   untilAvailable,
@@ -254,15 +251,12 @@ export class AuroraProvider extends RdsProviderBase implements Provider {
     );
     timeline.mark('instance-available', { counts: 'recovery' });
 
-    const password = newPassword(logger);
-    await api.modifyClusterOwned(id, runId, { MasterUserPassword: password });
-    const cluster = await untilAvailable(
-      wait,
-      `password reset on ${id}`,
-      () => api.describeCluster(id),
-      (c) => passwordResetStatus(c.Status, c.PendingModifiedValues),
-    );
-    timeline.mark('credentials-reset', { counts: 'recovery' });
+    const { password, described: cluster } = await this.resetMasterPassword(request, wait, {
+      id,
+      modify: (MasterUserPassword) => api.modifyClusterOwned(id, runId, { MasterUserPassword }),
+      describe: () => api.describeCluster(id),
+      statusOf: (c) => c.Status,
+    });
 
     const copyInstanceGroup = instance.DBParameterGroups?.[0]?.DBParameterGroupName;
     const copy: CopyInfo = {
@@ -292,17 +286,12 @@ export class AuroraProvider extends RdsProviderBase implements Provider {
         : {}),
       source,
       copy,
-      connection: {
-        host: plan.restoredHost ?? cluster.Endpoint ?? instance.Endpoint?.Address ?? '',
-        port: plan.restoredPort ?? cluster.Port ?? instance.Endpoint?.Port ?? 5432,
-        database: databaseFor(plan, source),
-        user: cluster.MasterUsername ?? source.masterUsername ?? 'postgres',
+      connection: copyConnection(plan, source, {
+        endpoint: cluster.Endpoint ?? instance.Endpoint?.Address,
+        port: cluster.Port ?? instance.Endpoint?.Port,
+        user: cluster.MasterUsername,
         password,
-        sslMode: plan.sslMode,
-        ...(plan.caBundle ? { ca: plan.caBundle } : {}),
-        // Through restored-host (a forward), TLS still verifies the copy's own endpoint name.
-        ...tlsServernameFor(plan.restoredHost, cluster.Endpoint ?? instance.Endpoint?.Address),
-      },
+      }),
     };
   }
 

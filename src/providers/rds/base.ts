@@ -8,7 +8,8 @@ import { randomBytes } from 'node:crypto';
 import type { RDSClient } from '@aws-sdk/client-rds';
 import type { Logger } from '../../log/logger.js';
 import { DEFAULT_BACKOFF, pollUntil, sleep as realSleep, type Backoff, type Sleep } from '../../time/poll.js';
-import type { CleanupOutcome, SourceInfo } from '../../model/types.js';
+import { tlsServernameFor } from '../../db/connect.js';
+import type { CleanupOutcome, ConnectionSettings, SourceInfo } from '../../model/types.js';
 import type { RestoreTestPlan as Plan } from '../../inputs/plan-types.js';
 import {
   alignPin,
@@ -125,6 +126,51 @@ export abstract class RdsProviderBase {
     request.timeline.mark('restorable-wait', { counts: 'restore-point-wait' });
     return pinned;
   }
+
+  /**
+   * Gives the copy a fresh master password and waits until RDS has applied it (the reset is asynchronous:
+   * see passwordResetStatus); marks 'credentials-reset'. Resolves with the password and the resource as
+   * described once the reset is applied.
+   */
+  protected async resetMasterPassword<T extends { PendingModifiedValues?: { MasterUserPassword?: string } }>(
+    request: RestoreRequest,
+    wait: Wait,
+    copy: {
+      id: string;
+      modify: (password: string) => Promise<unknown>;
+      describe: () => Promise<T | undefined>;
+      statusOf: (item: T) => string | undefined;
+    },
+  ): Promise<{ password: string; described: T }> {
+    const password = newPassword(request.logger);
+    await copy.modify(password);
+    const described = await untilAvailable(wait, `password reset on ${copy.id}`, copy.describe, (item) =>
+      passwordResetStatus(copy.statusOf(item), item.PendingModifiedValues),
+    );
+    request.timeline.mark('credentials-reset', { counts: 'recovery' });
+    return { password, described };
+  }
+}
+
+/**
+ * How the drill reaches the copy: restored-host/restored-port when set (a forward), else the copy's
+ * endpoint; TLS verifies the copy's own endpoint name either way.
+ */
+export function copyConnection(
+  plan: Plan,
+  source: SourceInfo,
+  copy: { endpoint?: string; port?: number; user?: string; password: string },
+): ConnectionSettings {
+  return {
+    host: plan.restoredHost ?? copy.endpoint ?? '',
+    port: plan.restoredPort ?? copy.port ?? source.port ?? 5432,
+    database: databaseFor(plan, source),
+    user: copy.user ?? source.masterUsername ?? 'postgres',
+    password: copy.password,
+    sslMode: plan.sslMode,
+    ...(plan.caBundle ? { ca: plan.caBundle } : {}),
+    ...tlsServernameFor(plan.restoredHost, copy.endpoint),
+  };
 }
 
 /**

@@ -13,20 +13,12 @@ import {
   RestoreDBInstanceToPointInTimeCommand,
   type DBInstance,
 } from '@aws-sdk/client-rds';
-import { tlsServernameFor } from '../../db/connect.js';
 import { InputError } from '../../inputs/input-error.js';
 import type { CopyInfo, SourceInfo, Target } from '../../model/types.js';
 import type { RestoreTestPlan as Plan } from '../../inputs/plan-types.js';
 import { clusterName, drillTags } from '../ownership.js';
 import type { Provider, ResolvedSource, RestoreRequest } from '../provider.js';
-import {
-  databaseFor,
-  newPassword,
-  passwordResetStatus,
-  RdsProviderBase,
-  securityGroups,
-  untilAvailable,
-} from './base.js';
+import { copyConnection, RdsProviderBase, securityGroups, untilAvailable } from './base.js';
 import { snapshotEngine } from './engine-version.js';
 import { checkRestoreGroups, preloadOf } from './parameter-groups.js';
 import { DB_SNAPSHOTS, resolveSnapshot } from './snapshots.js';
@@ -195,15 +187,12 @@ export class RdsInstanceProvider extends RdsProviderBase implements Provider {
     await instanceWait(`instance ${id}`);
     timeline.mark('instance-available', { counts: 'recovery' });
 
-    const password = newPassword(logger);
-    await api.modifyInstanceOwned(id, runId, { MasterUserPassword: password });
-    const instance = await untilAvailable(
-      wait,
-      `password reset on ${id}`,
-      () => api.describeInstance(id),
-      (i) => passwordResetStatus(i.DBInstanceStatus, i.PendingModifiedValues),
-    );
-    timeline.mark('credentials-reset', { counts: 'recovery' });
+    const { password, described: instance } = await this.resetMasterPassword(request, wait, {
+      id,
+      modify: (MasterUserPassword) => api.modifyInstanceOwned(id, runId, { MasterUserPassword }),
+      describe: () => api.describeInstance(id),
+      statusOf: (i) => i.DBInstanceStatus,
+    });
 
     const parameterGroup = instance.DBParameterGroups?.[0]?.DBParameterGroupName;
     const copy: CopyInfo = {
@@ -226,17 +215,12 @@ export class RdsInstanceProvider extends RdsProviderBase implements Provider {
       snapshotId: resolved.snapshotId,
       source,
       copy,
-      connection: {
-        host: plan.restoredHost ?? instance.Endpoint?.Address ?? '',
-        port: plan.restoredPort ?? instance.Endpoint?.Port ?? source.port ?? 5432,
-        database: databaseFor(plan, source),
-        user: instance.MasterUsername ?? source.masterUsername ?? 'postgres',
+      connection: copyConnection(plan, source, {
+        endpoint: instance.Endpoint?.Address,
+        port: instance.Endpoint?.Port,
+        user: instance.MasterUsername,
         password,
-        sslMode: plan.sslMode,
-        ...(plan.caBundle ? { ca: plan.caBundle } : {}),
-        // Through restored-host (a forward), TLS still verifies the copy's own endpoint name.
-        ...tlsServernameFor(plan.restoredHost, instance.Endpoint?.Address),
-      },
+      }),
     };
   }
 }
