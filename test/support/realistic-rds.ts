@@ -59,6 +59,17 @@ interface PendingPassword {
 }
 
 /** The resource id of an ARN (arn:P:rds:R:A:cluster-snapshot:rds:x keeps 'rds:x'), or the id itself. */
+/**
+ * An ISO time in ms, rounded up: moto's times carry microseconds, which the SDK rounds to the nearest ms and
+ * Date.parse truncates, so the window the model reports and enforces opens no earlier than any reading of it.
+ */
+function msCeil(iso: string): number {
+  const ms = Date.parse(iso);
+  if (Number.isNaN(ms)) return 0;
+  const fraction = /\.(\d+)/.exec(iso)?.[1] ?? '';
+  return fraction.length > 3 && /[1-9]/.test(fraction.slice(3)) ? ms + 1 : ms;
+}
+
 const tail = (id: string): string => (id.startsWith('arn:') ? id.split(':').slice(6).join(':') : id);
 const major = (version: string): string => {
   const [first, second] = version.split('.');
@@ -136,7 +147,7 @@ export class RealisticRds {
     const from = tail(p.get('SourceDBClusterIdentifier') ?? p.get('SourceDBInstanceIdentifier') ?? '');
     if (
       restoreTo &&
-      Date.parse(restoreTo) > Math.max(Date.now() - this.lagMs, this.earliest.get(from) ?? 0)
+      msCeil(restoreTo) > Math.max(Date.now() - this.lagMs, this.earliest.get(from) ?? 0)
     ) {
       return {
         code: 'InvalidRestoreFault',
@@ -301,11 +312,9 @@ export class RealisticRds {
     const latest = text(out, 'LatestRestorableTime');
     if (latest) {
       // A cluster reports its earliest restorable time; an instance's window opens at its creation.
-      const earliest =
-        Date.parse(text(out, 'EarliestRestorableTime') ?? text(out, 'InstanceCreateTime') ?? '') || 0;
+      const earliest = msCeil(text(out, 'EarliestRestorableTime') ?? text(out, 'InstanceCreateTime') ?? '');
       this.earliest.set(id, earliest);
-      // (+1 ms: moto's times carry microseconds, an ISO string keeps milliseconds)
-      const lagged = new Date(Math.max(now - this.lagMs, earliest + 1)).toISOString();
+      const lagged = new Date(Math.max(now - this.lagMs, earliest)).toISOString();
       out = out.replace(
         /<LatestRestorableTime>[^<]*<\/LatestRestorableTime>/,
         `<LatestRestorableTime>${lagged}</LatestRestorableTime>`,
