@@ -145,10 +145,7 @@ export class RealisticRds {
     // RestoreToTime must be before the latest restorable time (InvalidRestoreFault).
     const restoreTo = p.get('RestoreToTime') ?? p.get('RestoreTime');
     const from = tail(p.get('SourceDBClusterIdentifier') ?? p.get('SourceDBInstanceIdentifier') ?? '');
-    if (
-      restoreTo &&
-      msCeil(restoreTo) > Math.max(Date.now() - this.lagMs, this.earliest.get(from) ?? 0)
-    ) {
+    if (restoreTo && msCeil(restoreTo) > Math.max(Date.now() - this.lagMs, this.earliest.get(from) ?? 0)) {
       return {
         code: 'InvalidRestoreFault',
         message: `The requested restore time ${restoreTo} is after the latest restorable time.`,
