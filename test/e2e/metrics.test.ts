@@ -2,34 +2,15 @@
  * metrics-namespace through the built action against moto (RDS and CloudWatch on one endpoint): the drill's
  * PutMetricData lands in moto and is read back with ListMetrics and GetMetricData, dimension Source.
  */
-import pg from 'pg';
 import { CloudWatchClient, GetMetricDataCommand, ListMetricsCommand } from '@aws-sdk/client-cloudwatch';
-import { LocalServer } from '../../src/db/local-server.js';
-import { createSourceCluster, leftovers, motoClient, REGION } from '../support/aurora-fixture.js';
-import { startMoto, type Moto } from '../support/moto.js';
+import { leftovers, REGION } from '../support/aurora-fixture.js';
+import { useCopyDrill } from '../support/copy-drill.js';
 import { runStep } from '../support/runner.js';
 import { tempDir } from '../support/temp-dir.js';
 
-let moto: Moto;
-let server: LocalServer;
-
-beforeAll(async () => {
-  [moto, server] = await Promise.all([startMoto(), LocalServer.create()]);
-  await server.start();
-  const client = new pg.Client({ connectionString: server.url() });
-  await client.connect();
-  await client.query('create database app');
-  await client.end();
-});
-afterAll(async () => {
-  await Promise.all([moto?.stop(), server?.destroy()]);
-});
-beforeEach(async () => {
-  await moto.reset();
-  await createSourceCluster(motoClient(moto.endpoint));
-});
+const drill = useCopyDrill();
 afterEach(async () => {
-  expect(await leftovers(motoClient(moto.endpoint))).toEqual([]);
+  expect(await leftovers(drill.rds)).toEqual([]);
 });
 
 const inputs = (extra: Record<string, string> = {}) => ({
@@ -37,29 +18,22 @@ const inputs = (extra: Record<string, string> = {}) => ({
   'source-cluster': 'prod-db',
   'aws-region': REGION,
   'restored-host': '127.0.0.1',
-  'restored-port': String(server.port),
+  'restored-port': String(drill.server.port),
   'ssl-mode': 'disable',
   'timeout-minutes': '2',
   'metrics-namespace': 'RestoreProof/Test',
   'report-dir': tempDir('reports'),
   ...extra,
 });
-const env = (extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv => ({
-  AWS_ENDPOINT_URL: moto.endpoint,
-  AWS_ACCESS_KEY_ID: 'testing',
-  AWS_SECRET_ACCESS_KEY: 'testing',
-  ...extra,
-});
-
 const cloudwatch = () =>
   new CloudWatchClient({
     region: REGION,
-    endpoint: moto.endpoint,
+    endpoint: drill.moto.endpoint,
     credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
   });
 
 test('a passing drill publishes its metrics, read back from CloudWatch', async () => {
-  const main = await runStep('main', { inputs: inputs(), env: env() });
+  const main = await runStep('main', { inputs: inputs(), env: drill.env() });
   if (main.code !== 0) process.stdout.write(`${main.stdout}\n${main.stderr}\n`);
   expect(main.code).toBe(0);
   expect(main.stdout).toMatch(/metrics: published \d+ to RestoreProof\/Test \(Source=prod-db\)/);
@@ -107,7 +81,7 @@ test('a passing drill publishes its metrics, read back from CloudWatch', async (
 test('a CloudWatch that cannot be reached is a warning; the drill still passes', async () => {
   const main = await runStep('main', {
     inputs: inputs(),
-    env: env({ AWS_ENDPOINT_URL_CLOUDWATCH: 'http://127.0.0.1:9' }),
+    env: drill.env({ AWS_ENDPOINT_URL_CLOUDWATCH: 'http://127.0.0.1:9' }),
   });
   expect(main.code).toBe(0);
   expect(main.outputs.result).toBe('pass');
@@ -118,7 +92,7 @@ test('a CloudWatch that cannot be reached is a warning; the drill still passes',
 
 test('HoursSinceLastPass: 0 from a passing drill, then the janitor publishes the age from the same reports', async () => {
   const reportDir = tempDir('reports');
-  const main = await runStep('main', { inputs: inputs({ 'report-dir': reportDir }), env: env() });
+  const main = await runStep('main', { inputs: inputs({ 'report-dir': reportDir }), env: drill.env() });
   expect(main.code).toBe(0);
   const janitor = await runStep('main', {
     inputs: {
@@ -127,7 +101,7 @@ test('HoursSinceLastPass: 0 from a passing drill, then the janitor publishes the
       'metrics-namespace': 'RestoreProof/Test',
       'report-dir': reportDir,
     },
-    env: env(),
+    env: drill.env(),
   });
   expect(janitor.code).toBe(0);
   expect(janitor.stdout).toMatch(

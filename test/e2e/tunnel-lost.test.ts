@@ -3,39 +3,19 @@
  * maximum duration): startTunnel's lost() says so, naming tunnel-command, and warns once when it happens.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:net';
-import { join } from 'node:path';
 import { memoryLogger } from '../../src/log/logger.js';
 import { startTunnel } from '../../src/drill/tunnel.js';
-import { ROOT } from '../support/runner.js';
-import { tempDir } from '../support/temp-dir.js';
+import { FORWARDER_TEMPLATE, forwarderPidFile, useEchoServer } from '../support/tcp-forwarder.js';
+import { waitFor } from '../support/wait-for.js';
 
-const FORWARDER = join(ROOT, 'test', 'support', 'tcp-forward.mjs');
-const TEMPLATE = `node ${FORWARDER} {localPort} {host} {port}`;
-
-async function waitFor(what: string, predicate: () => boolean, ms = 10_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-let echo: Server;
-let echoPort: number;
-beforeAll(async () => {
-  echo = createServer((socket) => socket.pipe(socket));
-  await new Promise<void>((r) => echo.listen(0, '127.0.0.1', r));
-  echoPort = (echo.address() as { port: number }).port;
-});
-afterAll(() => new Promise<void>((r) => echo.close(() => r())));
+const echo = useEchoServer();
 
 test('a tunnel whose command ends mid-drill is reported lost, naming tunnel-command, and warned once', async () => {
-  const file = join(tempDir('tunnel'), 'forwarder.pid');
+  const file = forwarderPidFile();
   const logger = memoryLogger();
   const tunnel = await startTunnel(
-    TEMPLATE,
-    { host: '127.0.0.1', port: echoPort },
+    FORWARDER_TEMPLATE,
+    { host: '127.0.0.1', port: echo.port },
     logger,
     new AbortController().signal,
     { env: { ...process.env, FORWARD_PID_FILE: file } },
@@ -60,8 +40,8 @@ test('a tunnel whose command ends mid-drill is reported lost, naming tunnel-comm
 test('a tunnel stopped by the drill is not reported lost', async () => {
   const logger = memoryLogger();
   const tunnel = await startTunnel(
-    TEMPLATE,
-    { host: '127.0.0.1', port: echoPort },
+    FORWARDER_TEMPLATE,
+    { host: '127.0.0.1', port: echo.port },
     logger,
     new AbortController().signal,
   );

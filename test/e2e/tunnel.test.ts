@@ -9,20 +9,16 @@
  * drill itself only ever connects to 127.0.0.1:{localPort}.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { createServer, connect, type Server } from 'node:net';
+import { connect } from 'node:net';
 import { join } from 'node:path';
-import pg from 'pg';
-import type { RDSClient } from '@aws-sdk/client-rds';
-import { LocalServer } from '../../src/db/local-server.js';
 import { memoryLogger } from '../../src/log/logger.js';
 import { startTunnel } from '../../src/drill/tunnel.js';
-import { createSourceCluster, leftovers, motoClient, REGION } from '../support/aurora-fixture.js';
-import { startMoto, type Moto } from '../support/moto.js';
-import { ROOT, runStep, type StepResult } from '../support/runner.js';
+import { leftovers, REGION } from '../support/aurora-fixture.js';
+import { useCopyDrill } from '../support/copy-drill.js';
+import { runStep, type StepResult } from '../support/runner.js';
+import { FORWARDER_TEMPLATE, forwarderPidFile, useEchoServer } from '../support/tcp-forwarder.js';
 import { tempDir } from '../support/temp-dir.js';
-
-const FORWARDER = join(ROOT, 'test', 'support', 'tcp-forward.mjs');
-const TEMPLATE = `node ${FORWARDER} {localPort} {host} {port}`;
+import { waitFor } from '../support/wait-for.js';
 
 const alive = (pid: number): boolean => {
   try {
@@ -33,26 +29,8 @@ const alive = (pid: number): boolean => {
   }
 };
 
-async function waitFor(what: string, predicate: () => boolean, ms = 10_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-const pidFile = (): string => join(tempDir('tunnel'), 'forwarder.pid');
-
 describe('startTunnel with a local TCP forwarder', () => {
-  let echo: Server;
-  let echoPort: number;
-
-  beforeAll(async () => {
-    echo = createServer((socket) => socket.pipe(socket));
-    await new Promise<void>((r) => echo.listen(0, '127.0.0.1', r));
-    echoPort = (echo.address() as { port: number }).port;
-  });
-  afterAll(() => new Promise<void>((r) => echo.close(() => r())));
+  const echo = useEchoServer();
 
   const roundTrip = (port: number): Promise<string> =>
     new Promise((resolve, reject) => {
@@ -65,11 +43,11 @@ describe('startTunnel with a local TCP forwarder', () => {
     });
 
   test('waits for the local port, carries traffic, and stop() ends the process group', async () => {
-    const file = pidFile();
+    const file = forwarderPidFile();
     const logger = memoryLogger();
     const tunnel = await startTunnel(
-      TEMPLATE,
-      { host: '127.0.0.1', port: echoPort },
+      FORWARDER_TEMPLATE,
+      { host: '127.0.0.1', port: echo.port },
       logger,
       new AbortController().signal,
       { env: { ...process.env, FORWARD_PID_FILE: file, FORWARD_DELAY_MS: '700' } },
@@ -86,11 +64,11 @@ describe('startTunnel with a local TCP forwarder', () => {
   });
 
   test('a tunnel that ignores SIGTERM is SIGKILLed after the grace', async () => {
-    const file = pidFile();
+    const file = forwarderPidFile();
     const logger = memoryLogger();
     const tunnel = await startTunnel(
-      TEMPLATE,
-      { host: '127.0.0.1', port: echoPort },
+      FORWARDER_TEMPLATE,
+      { host: '127.0.0.1', port: echo.port },
       logger,
       new AbortController().signal,
       { env: { ...process.env, FORWARD_PID_FILE: file, FORWARD_IGNORE_TERM: '1' }, graceMs: 500 },
@@ -103,11 +81,15 @@ describe('startTunnel with a local TCP forwarder', () => {
   });
 
   test('aborting the signal (SIGINT in the action) stops the tunnel', async () => {
-    const file = pidFile();
+    const file = forwarderPidFile();
     const controller = new AbortController();
-    await startTunnel(TEMPLATE, { host: '127.0.0.1', port: echoPort }, memoryLogger(), controller.signal, {
-      env: { ...process.env, FORWARD_PID_FILE: file },
-    });
+    await startTunnel(
+      FORWARDER_TEMPLATE,
+      { host: '127.0.0.1', port: echo.port },
+      memoryLogger(),
+      controller.signal,
+      { env: { ...process.env, FORWARD_PID_FILE: file } },
+    );
     await waitFor('pid file', () => existsSync(file));
     const pid = Number(readFileSync(file, 'utf8'));
     controller.abort(new Error('runner sent SIGINT'));
@@ -117,7 +99,7 @@ describe('startTunnel with a local TCP forwarder', () => {
   test('a command that exits first fails with the tail of its output, masked', async () => {
     const logger = memoryLogger();
     const attempt = startTunnel(
-      `echo "token=abc123secret AKIAABCDEFGHIJKLMNOP"; ${TEMPLATE}`,
+      `echo "token=abc123secret AKIAABCDEFGHIJKLMNOP"; ${FORWARDER_TEMPLATE}`,
       { host: 'db.internal', port: 5432 },
       logger,
       new AbortController().signal,
@@ -132,10 +114,10 @@ describe('startTunnel with a local TCP forwarder', () => {
   });
 
   test('a port that never opens times out, and the command is stopped', async () => {
-    const file = pidFile();
+    const file = forwarderPidFile();
     const attempt = startTunnel(
-      TEMPLATE,
-      { host: '127.0.0.1', port: echoPort },
+      FORWARDER_TEMPLATE,
+      { host: '127.0.0.1', port: echo.port },
       memoryLogger(),
       new AbortController().signal,
       {
@@ -147,11 +129,11 @@ describe('startTunnel with a local TCP forwarder', () => {
   });
 
   test('{host} is shell-quoted: a hostile value stays one argument', async () => {
-    const file = pidFile();
+    const file = forwarderPidFile();
     const marker = join(tempDir('injected'), 'marker');
     const tunnel = await startTunnel(
-      TEMPLATE,
-      { host: `x; touch ${marker}`, port: echoPort },
+      FORWARDER_TEMPLATE,
+      { host: `x; touch ${marker}`, port: echo.port },
       memoryLogger(),
       new AbortController().signal,
       { env: { ...process.env, FORWARD_PID_FILE: file, FORWARD_TO_HOST: '127.0.0.1' } },
@@ -162,55 +144,34 @@ describe('startTunnel with a local TCP forwarder', () => {
 });
 
 describe('the built action with tunnel-command (moto + a real PostgreSQL behind the forwarder)', () => {
-  let moto: Moto;
-  let server: LocalServer;
-  let rds: RDSClient;
-
-  beforeAll(async () => {
-    [moto, server] = await Promise.all([startMoto(), LocalServer.create()]);
-    await server.start();
-    const client = new pg.Client({ connectionString: server.url() });
-    await client.connect();
-    await client.query('create database app');
-    await client.end();
-    rds = motoClient(moto.endpoint);
-  });
-  afterAll(async () => {
-    await Promise.all([moto?.stop(), server?.destroy()]);
-  });
-  beforeEach(async () => {
-    await moto.reset();
-    await createSourceCluster(rds);
-  });
+  const drill = useCopyDrill();
   afterEach(async () => {
-    expect(await leftovers(rds)).toEqual([]);
+    expect(await leftovers(drill.rds)).toEqual([]);
   });
 
   const inputs = (extra: Record<string, string> = {}): Record<string, string> => ({
     command: 'restore-test',
     'source-cluster': 'prod-db',
     'aws-region': REGION,
-    'tunnel-command': TEMPLATE,
+    'tunnel-command': FORWARDER_TEMPLATE,
     'ssl-mode': 'disable',
     'timeout-minutes': '2',
     'report-dir': tempDir('reports'),
     ...extra,
   });
-  const env = (file: string, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv => ({
-    AWS_ENDPOINT_URL: moto.endpoint,
-    AWS_ACCESS_KEY_ID: 'testing',
-    AWS_SECRET_ACCESS_KEY: 'testing',
-    FORWARD_TO_HOST: '127.0.0.1',
-    FORWARD_TO_PORT: String(server.port),
-    FORWARD_PID_FILE: file,
-    ...extra,
-  });
+  const env = (file: string, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv =>
+    drill.env({
+      FORWARD_TO_HOST: '127.0.0.1',
+      FORWARD_TO_PORT: String(drill.server.port),
+      FORWARD_PID_FILE: file,
+      ...extra,
+    });
   const show = (r: StepResult): void => {
     process.stdout.write(`main step output:\n${r.stdout}\n${r.stderr}\n`);
   };
 
   test('passes through the tunnel, with {host} the copy endpoint, and the tunnel is gone after', async () => {
-    const file = pidFile();
+    const file = forwarderPidFile();
     const main = await runStep('main', { inputs: inputs(), env: env(file) });
     if (main.code !== 0) show(main);
     expect(main.code).toBe(0);
@@ -230,7 +191,7 @@ describe('the built action with tunnel-command (moto + a real PostgreSQL behind 
   });
 
   test('a failing drill still stops the tunnel', async () => {
-    const file = pidFile();
+    const file = forwarderPidFile();
     const main = await runStep('main', {
       inputs: inputs({ 'smoke-command': 'exit 3' }),
       env: env(file),
@@ -242,7 +203,7 @@ describe('the built action with tunnel-command (moto + a real PostgreSQL behind 
   });
 
   test('a tunnel that cannot start fails the drill with its output, and the copy is deleted', async () => {
-    const file = pidFile();
+    const file = forwarderPidFile();
     const main = await runStep('main', { inputs: inputs(), env: env(file, { FORWARD_EXIT_CODE: '1' }) });
     expect(main.code).toBe(3);
     expect(main.stdout).toMatch(/tunnel-command exited with code 1 .*simulated failure/);
@@ -250,13 +211,13 @@ describe('the built action with tunnel-command (moto + a real PostgreSQL behind 
   });
 
   test('SIGINT during validation stops the tunnel before main exits', async () => {
-    const file = pidFile();
+    const file = forwarderPidFile();
     let signalled = false;
     const main = await runStep('main', {
       inputs: inputs({ 'smoke-command': 'sleep 60' }),
       env: env(file),
       onSpawn: (child) => {
-        void waitFor('the forwarder', () => existsSync(file), 60_000).then(() => {
+        void waitFor('the forwarder', () => existsSync(file), { timeoutMs: 60_000 }).then(() => {
           signalled = true;
           child.kill('SIGINT');
         });

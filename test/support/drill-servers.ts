@@ -74,10 +74,20 @@ export async function onDatabase<T>(
   }
 }
 
-/** A started server with an `app` database, seeded when a seed is given. */
-async function appServer(seed: DrillServerOptions['seed']): Promise<LocalServer> {
+/**
+ * A started server with an `app` database, seeded when a seed is given. `configure` runs on the created
+ * server before it starts (e.g. to set its TLS files and settings). A server that fails to come up is removed.
+ */
+export async function appServer({
+  seed,
+  configure,
+}: {
+  seed?: DrillServerOptions['seed'];
+  configure?: (server: LocalServer) => void;
+} = {}): Promise<LocalServer> {
   const server = await LocalServer.create();
   try {
+    configure?.(server);
     await server.start();
     await onDatabase(server, 'postgres', (c) => c.query('create database app'));
     if (seed) await onDatabase(server, 'app', seed);
@@ -91,8 +101,8 @@ async function appServer(seed: DrillServerOptions['seed']): Promise<LocalServer>
 export async function startDrillServers(options: DrillServerOptions = {}): Promise<DrillServers> {
   const started = await Promise.allSettled([
     startMoto(),
-    appServer(options.seed),
-    options.production ? appServer(options.seed) : Promise.resolve(undefined),
+    appServer({ seed: options.seed }),
+    options.production ? appServer({ seed: options.seed }) : Promise.resolve(undefined),
   ]);
   const [motoStarted, serverStarted, productionStarted] = started;
   if (
