@@ -68,6 +68,15 @@ const NEXT_MULTI = `((mxid_age('1'::xid)::bigint + 1 + 4294967296) % 4294967296)
 const CEILING_MARGIN_MS = 1000;
 
 /**
+ * When the ceiling may be read for a snapshot taken at `takenAt`: the pin rounded up to the whole second (what
+ * an RDS restore honours), plus the margin. Tables are read after it, so a production pass takes at least
+ * this long whatever the database's size (in a latest drill it overlaps the restore).
+ */
+export function ceilingNotBefore(takenAt: Date): Date {
+  return new Date(Math.ceil(takenAt.getTime() / 1000) * 1000 + CEILING_MARGIN_MS);
+}
+
+/**
  * The running transactions first (any that completes after this read is below the xmax read next), then
  * the xmax and the next MultiXactId: the ceiling is past both.
  */
@@ -156,7 +165,7 @@ export class ProductionSnapshot {
    * see it). Undefined when that does not happen within a few seconds or the read fails: then no bound.
    */
   async readCeiling(signal: AbortSignal): Promise<{ ceiling?: bigint; multiCeiling?: bigint }> {
-    const notBefore = new Date(Math.ceil(this.takenAt.getTime() / 1000) * 1000 + CEILING_MARGIN_MS);
+    const notBefore = ceilingNotBefore(this.takenAt);
     let client: pg.Client | undefined;
     try {
       client = await openSession(this.settings, this.options);
