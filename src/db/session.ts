@@ -107,6 +107,9 @@ interface BackendKey {
   secretKey?: number | null;
 }
 
+/** How long after the first cancel stopOnAbort sends the second. */
+const SECOND_CANCEL_MS = 250;
+
 /** The protocol's CancelRequest code (1234 << 16 | 5678). */
 const CANCEL_REQUEST_CODE = 80877102;
 
@@ -148,8 +151,22 @@ export function cancelRunning(client: pg.Client, timeoutMs = 2_000): Promise<voi
  * at once when the signal is already aborted. Returns the function that detaches it.
  */
 export function stopOnAbort(client: pg.Client, signal: AbortSignal, keepOpen = false): () => void {
-  const stop = (): void =>
-    void cancelRunning(client).then(() => (keepOpen ? undefined : client.end().catch(() => undefined)));
+  const stop = (): void => {
+    if (keepOpen) {
+      void cancelRunning(client);
+      return;
+    }
+    // Closed at once, so no statement can start after the abort (a closed client refuses queries); the
+    // cancel, on a connection of its own, stops the one running. A statement sent just before the abort may
+    // reach the server after that cancel: a second cancel a moment later stops it too.
+    void client.end().catch(() => undefined);
+    void cancelRunning(client).then(
+      () =>
+        new Promise<void>((resolve) => {
+          setTimeout(() => void cancelRunning(client).then(resolve), SECOND_CANCEL_MS).unref();
+        }),
+    );
+  };
   if (signal.aborted) {
     stop();
     return () => undefined;

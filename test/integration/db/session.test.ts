@@ -7,9 +7,10 @@ import pg from 'pg';
 import { LocalServer } from '../../../src/db/local-server.js';
 import { readTables, type TableInfo } from '../../../src/db/catalog.js';
 import { fingerprintTable } from '../../../src/db/fingerprint.js';
-import { openSession, safeError, type SessionOptions } from '../../../src/db/session.js';
+import { openSession, safeError, stopOnAbort, type SessionOptions } from '../../../src/db/session.js';
 import { compareTable, type Side } from '../../../src/checks/data.js';
 import type { ConnectionSettings } from '../../../src/model/types.js';
+import { waitFor } from '../../support/wait-for.js';
 
 let server: LocalServer;
 let admin: pg.Client;
@@ -212,5 +213,58 @@ test('without options a session still has a lock_timeout and the plain applicati
     expect(name).toBe('restore-proof');
   } finally {
     await client.end();
+  }
+});
+
+test('on abort no statement starts: the running one is cancelled and the next, already queued, never reaches the server', async () => {
+  // The next statement would wait behind a migration's lock: started after the abort, it would hold a
+  // session on production until its lock_timeout, out of reach of the cancel already sent.
+  await sql('prod', 'CREATE TABLE abort_next (id int)');
+  const holder = new pg.Client({ connectionString: server.url('prod') });
+  await holder.connect();
+  await holder.query('BEGIN');
+  await holder.query('LOCK TABLE abort_next IN ACCESS EXCLUSIVE MODE');
+  const client = await openSession(settings('prod'), { ...session, lockTimeoutMs: 60_000 });
+  const controller = new AbortController();
+  try {
+    const pid = (await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
+    stopOnAbort(client, controller.signal);
+    const running = client.query('SELECT pg_sleep(30)').then(
+      () => 'finished',
+      () => 'stopped',
+    );
+    const next = client.query('SELECT count(*) FROM abort_next').then(
+      () => 'ran',
+      () => 'refused',
+    );
+    const activity = async () =>
+      (
+        await admin.query<{ query: string; wait: string | null }>(
+          'SELECT query, wait_event_type AS wait FROM pg_stat_activity WHERE pid = $1',
+          [pid],
+        )
+      ).rows;
+    await waitFor('the first statement running', async () =>
+      (await activity()).some((r) => r.query.includes('pg_sleep')),
+    );
+    controller.abort();
+    const seen: string[] = [];
+    await waitFor(
+      'the session gone from the server',
+      async () => {
+        const rows = await activity();
+        seen.push(...rows.map((r) => r.query));
+        return rows.length === 0;
+      },
+      { timeoutMs: 10_000 },
+    );
+    expect(seen.filter((q) => q.includes('abort_next'))).toEqual([]);
+    expect(await running).toBe('stopped');
+    expect(await next).toBe('refused');
+  } finally {
+    controller.abort();
+    await holder.query('ROLLBACK').catch(() => undefined);
+    await holder.end();
+    await client.end().catch(() => undefined);
   }
 });
