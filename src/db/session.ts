@@ -160,12 +160,9 @@ export function stopOnAbort(client: pg.Client, signal: AbortSignal, keepOpen = f
     // cancel, on a connection of its own, stops the one running. A statement sent just before the abort may
     // reach the server after that cancel: a second cancel a moment later stops it too.
     void client.end().catch(() => undefined);
-    void cancelRunning(client).then(
-      () =>
-        new Promise<void>((resolve) => {
-          setTimeout(() => void cancelRunning(client).then(resolve), SECOND_CANCEL_MS).unref();
-        }),
-    );
+    void cancelRunning(client).then(() => {
+      setTimeout(() => void cancelRunning(client), SECOND_CANCEL_MS).unref();
+    });
   };
   if (signal.aborted) {
     stop();

@@ -58,7 +58,6 @@ interface PendingPassword {
   applied: boolean;
 }
 
-/** The resource id of an ARN (arn:P:rds:R:A:cluster-snapshot:rds:x keeps 'rds:x'), or the id itself. */
 /**
  * An ISO time in ms, rounded up: moto's times carry microseconds, which the SDK rounds to the nearest ms and
  * Date.parse truncates, so the window the model reports and enforces opens no earlier than any reading of it.
@@ -70,6 +69,7 @@ function msCeil(iso: string): number {
   return fraction.length > 3 && /[1-9]/.test(fraction.slice(3)) ? ms + 1 : ms;
 }
 
+/** The resource id of an ARN (arn:P:rds:R:A:cluster-snapshot:rds:x keeps 'rds:x'), or the id itself. */
 const tail = (id: string): string => (id.startsWith('arn:') ? id.split(':').slice(6).join(':') : id);
 const major = (version: string): string => {
   const [first, second] = version.split('.');

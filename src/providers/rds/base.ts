@@ -208,14 +208,14 @@ export function passwordResetStatus(
 }
 
 /** A fresh master password for the copy, registered as a secret before it is used anywhere. */
-export function newPassword(logger: Logger): string {
+function newPassword(logger: Logger): string {
   const password = randomBytes(24).toString('base64url');
   logger.setSecret(password);
   return password;
 }
 
 /** The database to validate: the input, then production-url's, then the source's, then postgres. */
-export function databaseFor(plan: Plan, source: SourceInfo): string {
+function databaseFor(plan: Plan, source: SourceInfo): string {
   return plan.databaseName ?? source.databaseName ?? 'postgres';
 }
 
